@@ -1,0 +1,125 @@
+"""Offline commands on the embedded DuckDB engine: ``sql`` and ``report``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+from .cli import EXIT_OK, UserError, settings_from
+from .output import FORMATS, format_rows
+
+
+def _input_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    group = parser.add_argument_group("input (offline, embedded engine)")
+    group.add_argument("--log", dest="logs", action="append", metavar="FILE", required=required,
+                       help="listener log to read: a file, .gz, a glob, or - for stdin; repeat for several")
+    group.add_argument("--encoding", default="utf-8",
+                       help="character set of the log files (Python codec name; default utf-8, "
+                       "invalid bytes replaced), e.g. shift_jis")
+    group.add_argument("--audit-csv", metavar="FILE",
+                       help="CSV export of DBA_AUDIT_TRAIL for the article's audit joins")
+    group.add_argument("--now", metavar="'YYYY-MM-DD HH:MI:SS'",
+                       help="value of SYSDATE (default: the clock), to replay a log as of a time")
+    group.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+    group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from .engine.session import EngineError, OfflineEngine
+
+    settings = settings_from(args)
+    now: Optional[dt.datetime] = None
+    if args.now:
+        try:
+            now = dt.datetime.strptime(args.now, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            raise UserError(f"--now {args.now!r}: use the form 'YYYY-MM-DD HH:MI:SS'") from None
+    try:
+        engine = OfflineEngine(settings, now=now)
+        stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None)
+        if args.audit_csv:
+            engine.load_audit_csv(args.audit_csv)
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
+    if stats.rejected:
+        print(f"lsnrmine: {stats.rejected} of {stats.lines} lines rejected from listener_log "
+              "(not a dated log record: banners, headers, error lines, bad dates); "
+              "all lines are in listener_log_lines", file=sys.stderr)
+    if stats.nul_bytes:
+        print(f"lsnrmine: {stats.nul_bytes} NUL bytes in the input were replaced", file=sys.stderr)
+    return engine
+
+
+def _run_statements(engine: Any, statements: list[str], fmt: str) -> None:
+    from .engine.session import EngineError
+
+    for statement in statements:
+        try:
+            result = engine.query(statement)
+        except EngineError as exc:
+            raise UserError(str(exc)) from None
+        sys.stdout.write(format_rows(result.columns, result.rows, fmt))
+
+
+def _cmd_sql(args: argparse.Namespace) -> int:
+    from .runner import ScriptError, split_script
+
+    text = args.query
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if not path.is_file():
+            raise UserError(f"{path}: no such script file; give @path/to/script.sql")
+        text = path.read_text(encoding="utf-8")
+    try:
+        statements = split_script(text) if "\n/" in "\n" + text.replace("\r\n", "\n") else [text.strip().rstrip(";")]
+    except ScriptError as exc:
+        raise UserError(str(exc)) from None
+    if not statements or not statements[0].strip():
+        raise UserError("no SQL statement given")
+    engine = _engine(args)
+    _run_statements(engine, statements, args.format)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import reports
+
+    if args.list:
+        for report in reports.catalogue():
+            print(f"{report.name:36} {report.description}")
+        return EXIT_OK
+    if not args.name:
+        raise UserError("give a report name, or --list to see them")
+    if not args.logs:
+        raise UserError("give --log FILE (the report runs offline on the embedded engine)")
+    try:
+        report = reports.find(args.name)
+    except KeyError as exc:
+        raise UserError(str(exc.args[0])) from None
+    engine = _engine(args)
+    _run_statements(engine, reports.statements(report, engine.settings), args.format)
+    return EXIT_OK
+
+
+def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
+    sql = commands.add_parser(
+        "sql", parents=[settings_parent], help="run Oracle-dialect SQL on log files, offline",
+        description="Load listener logs into the embedded engine (tables listener_log and "
+        "listener_log_lines, the function parse_listener_log_line and lsnrmine's views) and run an "
+        "Oracle-dialect query, e.g. one of the article's. QUERY may be @script.sql.",
+    )
+    sql.add_argument("query", metavar="QUERY", help="SQL text, or @FILE for a SQL*Plus script")
+    _input_options(sql, required=True)
+    sql.set_defaults(handler=_cmd_sql)
+
+    report = commands.add_parser(
+        "report", parents=[settings_parent], help="run a shipped report on log files, offline",
+        description="Run one of lsnrmine's reports (see --list) on listener logs with the embedded engine.",
+    )
+    report.add_argument("name", nargs="?", metavar="NAME", help="report name (see --list)")
+    report.add_argument("--list", action="store_true", help="list the reports and exit")
+    _input_options(report, required=False)
+    report.set_defaults(handler=_cmd_report)

@@ -1,0 +1,472 @@
+"""Load listener.log files into DuckDB with the semantics of the Oracle external tables.
+
+Tables created (names and columns of the Oracle objects):
+
+``listener_log_lines(source VARCHAR, line_no BIGINT, line VARCHAR)``
+    One row per physical line, numbered from 1 in file order per source; the line without its
+    terminator (``\\n`` and one ``\\r`` before it: Oracle's LISTENER_LOG_LINES uses RECORDS DELIMITED
+    BY DETECTED NEWLINE). Nothing is dropped. An empty line is NULL (Oracle: '' is NULL). Unlike
+    Oracle's VARCHAR2(4000) column the full text of longer lines is kept.
+
+``listener_log(log_date TIMESTAMP, connect_string, protocol_info, action, service_name,
+return_code VARCHAR)``
+    ORACLE_LOADER semantics of the article's external table: ``FIELDS TERMINATED BY '*' LRTRIM
+    MISSING FIELD VALUES ARE NULL``, every field CHAR(4000), REJECT LIMIT UNLIMITED:
+    - split on every ``*`` (a ``*`` inside a connect string shifts the fields); fields 7+ ignored;
+      missing fields NULL (a 4-field line puts its return code into ``action``);
+    - LRTRIM trims leading and trailing blanks; "Spaces include blanks and other nonprinting
+      characters such as tabs, line feeds, and carriage returns" (Oracle Database Utilities 12.1,
+      trim_spec: docs.oracle.com/database/121/SUTIL/GUID-3A4A12A4-6280-4F9E-8B4C-8D7C9658CC54.htm;
+      same words for TRIM, GUID-9149B77F-8FE4-4988-A310-5ADCDB49D08A.htm): we trim space, tab,
+      LF, CR, VT and FF. A field that is empty after trimming is NULL ("If trimming is specified
+      for a field that is all spaces, then the field will be set to NULL", same pages);
+    - ``log_date`` = TO_DATE(field 1, 'DD-MON-YYYY HH24:MI:SS') in the date language (see dates.py);
+      a non-NULL field 1 that does not convert rejects the row (counted, not loaded);
+    - a field 1-6 longer than 4000 bytes (after trimming [U]) rejects the row (CHAR(4000));
+    - a blank line (or a line of blanks / of ``*`` only) is loaded as an all-NULL row: MISSING FIELD
+      VALUES ARE NULL makes every field NULL, a NULL date converts without error, and the DDL has
+      no REJECT ROWS WITH ALL NULL FIELDS (Utilities, MISSING FIELD VALUES ARE NULL:
+      docs.oracle.com/database/121/SUTIL/GUID-680779CF-1089-4C94-9DA5-ECCC1EAC3EF8.htm; that
+      Oracle accepts all-NULL rows unless REJECT ROWS WITH ALL NULL FIELDS is given is [U] in
+      ../shared/oracle-notes.md section 1). Queries that must skip them filter ``log_date IS NOT NULL``.
+    Exactly the six columns (a DBA's ``select *`` matches); rows in file order.
+
+``listener_log_src`` (view): source, line_no, the six columns and ``reject_reason`` (NULL for loaded
+    rows, ``'date'`` or ``'field too long'``) for every line; for joins back to the raw lines.
+
+Reading: clean UTF-8 files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV reader
+directly with one column per whole line (delimiter 0x01, no quote, no escape) ``WITH ORDINALITY``
+for the line numbers (order proven by tests/test_loader.py on a large file). Everything else
+(other encodings, invalid UTF-8 -> U+FFFD, CRLF / lone CR, 0x01 bytes, ``.gz``, stdin) is transcoded
+in Python in 4 MiB chunks (memory flat) into a temporary fully-quoted one-column CSV file that
+DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
+
+``lazy=True`` creates views over the files instead of tables (fast one-shot queries: each query
+re-reads the files; counts in the stats are then None). Temporary files of lazy loads live until
+the process exits.
+"""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import glob
+import gzip
+import mmap
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from typing import BinaryIO, Iterator, Optional, Sequence
+
+import duckdb
+
+from . import dates
+
+__all__ = ["FileStats", "LoadError", "LoadStats", "load_logs", "resolve_paths", "MAX_FIELD_BYTES"]
+
+MAX_FIELD_BYTES = 4000
+PROGRESS_MIN_BYTES = 50 * 1024 * 1024
+_CHUNK = 4 * 1024 * 1024
+_DELIM = "\x01"
+_TRIM_CHARS = " \t\n\r\x0b\x0c"
+_COLUMNS = ("connect_string", "protocol_info", "action", "service_name", "return_code")
+
+
+class LoadError(Exception):
+    """A log file cannot be loaded; the message is one line naming the path and the fix."""
+
+
+@dataclass
+class FileStats:
+    """Counts for one source. ``lines``/``loaded``/``rejected`` are None for lazy loads."""
+
+    source: str
+    lines: Optional[int] = None
+    loaded: Optional[int] = None
+    rejected: Optional[int] = None
+    nul_bytes: int = 0
+    transcoded: bool = False
+
+
+@dataclass
+class LoadStats:
+    """Per-file and total counts of one ``load_logs`` call."""
+
+    files: list[FileStats] = field(default_factory=list)
+    lazy: bool = False
+
+    @property
+    def sources(self) -> list[str]:
+        return [f.source for f in self.files]
+
+    def _sum(self, name: str) -> Optional[int]:
+        values = [getattr(f, name) for f in self.files]
+        return None if any(v is None for v in values) else sum(values)  # type: ignore[arg-type]
+
+    @property
+    def lines(self) -> Optional[int]:
+        return self._sum("lines")
+
+    @property
+    def loaded(self) -> Optional[int]:
+        return self._sum("loaded")
+
+    @property
+    def rejected(self) -> Optional[int]:
+        return self._sum("rejected")
+
+    @property
+    def nul_bytes(self) -> int:
+        return sum(f.nul_bytes for f in self.files)
+
+
+# --------------------------------------------------------------------------------------------
+# paths
+
+
+def resolve_paths(paths: Sequence[str]) -> list[str]:
+    """Expand globs (sorted), keep ``-`` (stdin) and check every file; LoadError otherwise."""
+    if not paths:
+        raise LoadError("no log file given: pass at least one path (a file, a glob or - for stdin)")
+    out: list[str] = []
+    for path in paths:
+        if path == "-":
+            out.append(path)
+            continue
+        if glob.has_magic(path):
+            matches = sorted(p for p in glob.glob(path) if not os.path.isdir(p))
+            if not matches:
+                raise LoadError(f"{path}: the pattern matches no file; check the directory and the pattern")
+            out.extend(matches)
+            continue
+        out.append(path)
+    for path in out:
+        if path != "-":
+            _check_file(path)
+    return out
+
+
+def _check_file(path: str) -> None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file; check the path (globs are allowed, - reads stdin)") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot access ({exc.strerror}); check the path and its permissions") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(f"{path}: is a directory; name the log file in it (e.g. {os.path.join(path, 'listener.log')}) or a glob")
+    if not os.access(path, os.R_OK):
+        raise LoadError(f"{path}: not readable; grant read permission to this user or copy the file")
+
+
+# --------------------------------------------------------------------------------------------
+# progress
+
+
+class _Progress:
+    def __init__(self, name: str, total: Optional[int], enabled: Optional[bool]) -> None:
+        if enabled is None:
+            enabled = bool(total and total > PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        self.enabled = enabled
+        self.name = os.path.basename(name) or name
+        self.total = total
+        self.done = 0
+        self._last = 0.0
+
+    def update(self, nbytes: int) -> None:
+        if not self.enabled:
+            return
+        self.done += nbytes
+        now = time.monotonic()
+        if now - self._last < 0.2:
+            return
+        self._last = now
+        mb = self.done / 1048576
+        if self.total:
+            pct = 100.0 * self.done / self.total
+            sys.stderr.write(f"\rloading {self.name}: {pct:5.1f}% ({mb:,.0f} of {self.total / 1048576:,.0f} MB)")
+        else:
+            sys.stderr.write(f"\rloading {self.name}: {mb:,.0f} MB")
+        sys.stderr.flush()
+
+    def message(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r{text}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# reading
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _scan_clean_utf8(path: str) -> tuple[bool, int]:
+    """(file can be read by DuckDB directly, NUL byte count). Cheap: memchr scans + UTF-8 check
+    of the non-ASCII 16 MiB slices only."""
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size == 0:
+            return True, 0
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            nuls = mm.count(b"\x00") if mm.find(b"\x00") >= 0 else 0
+            if mm.find(b"\r") >= 0 or mm.find(_DELIM.encode()) >= 0:
+                return False, nuls
+            if size >= 3 and mm[:3] == codecs.BOM_UTF8:
+                return False, nuls
+            dec = codecs.getincrementaldecoder("utf-8")()
+            step = 1 << 24
+            try:
+                for pos in range(0, size, step):
+                    piece = mm[pos:pos + step]
+                    if not piece.isascii() or dec.getstate()[0]:
+                        dec.decode(piece)
+                dec.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return False, nuls
+    return True, nuls
+
+
+def _open_binary(path: str) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    if magic == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def _chunks(fh: BinaryIO, progress: _Progress) -> Iterator[bytes]:
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            return
+        progress.update(len(chunk))
+        yield chunk
+
+
+def _write_quoted(out, body: str) -> None:
+    """Write complete lines ``body`` (joined by LF, no trailing LF) as one quoted CSV field each."""
+    body = body.replace("\r\n", "\n")  # one CR before LF belongs to the terminator
+    out.write('"' + body.replace('"', '""').replace("\n", '"\n"') + '"\n')
+
+
+def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> int:
+    """Decode ``path`` (gz/stdin aware) with ``encoding`` (invalid bytes -> U+FFFD) into a fully
+    quoted one-column UTF-8 CSV at ``dest``; return the NUL character count."""
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    carry = ""
+    nuls = 0
+    fh = _open_binary(path)
+    try:
+        with open(dest, "w", encoding="utf-8", newline="") as out:
+            try:
+                for chunk in _chunks(fh, progress):
+                    text = carry + dec.decode(chunk)
+                    cut = text.rfind("\n")
+                    if cut < 0:
+                        carry = text
+                        continue
+                    body, carry = text[:cut], text[cut + 1:]
+                    if body.endswith("\r"):  # the CR of a CRLF split off by the cut
+                        body = body[:-1]
+                    nuls += body.count("\x00")
+                    _write_quoted(out, body)
+                text = carry + dec.decode(b"", final=True)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise LoadError(f"{path}: cannot read ({exc}); check that the file is a complete text or .gz file") from None
+            if text:  # last line without terminator
+                nuls += text.count("\x00")
+                _write_quoted(out, text)
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    return nuls
+
+
+def _read_csv_sql(path: str, quoted: bool) -> str:
+    quote = "'\"'" if quoted else "''"
+    return (
+        f"read_csv({_sql_str(path)}, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote={quote}, "
+        f"escape={quote}, header=false, auto_detect=false, strict_mode=false, "
+        f"new_line='\\n', max_line_size=2147483647, encoding='utf-8')"
+    )
+
+
+_TEMP_DIRS: list[str] = []
+
+
+def _cleanup_temp_dirs() -> None:
+    for d in _TEMP_DIRS:
+        shutil.rmtree(d, ignore_errors=True)
+    _TEMP_DIRS.clear()
+
+
+atexit.register(_cleanup_temp_dirs)
+
+
+# --------------------------------------------------------------------------------------------
+# SQL
+
+
+def _fields_sql(src: str, language: str) -> str:
+    """SELECT over ``src`` (source, line_no, line) giving listener_log_src's columns."""
+    # trim() without characters is much faster; the full LRTRIM set only where needed
+    def lrtrim(x: str) -> str:
+        return (f"nullif(CASE WHEN regexp_matches({x}, '^[\\t\\n\\r\\x0b\\x0c]|[\\t\\n\\r\\x0b\\x0c]$') "
+                f"THEN trim({x}, {_sql_str(_TRIM_CHARS)}) ELSE trim({x}) END, '')")
+    trims = ",\n".join(f"  {lrtrim(f'f[{i}]')} AS c{i}" for i in range(1, 7))
+    too_long = " OR ".join(f"strlen(c{i}) > {MAX_FIELD_BYTES}" for i in range(1, 7))
+    ints = dates.date_ints_sql("dp", language)
+    int_cols = ", ".join(f"{v} AS dt_{k}" for k, v in ints.items())
+    fast = dates.fast_to_date_sql("c1", language)
+    slow = dates.date_from_ints_sql("dt_")
+    if fast is None:
+        p_sql = f"SELECT *, {dates.date_parts_sql('c1', language)} AS dp FROM t"
+        date_expr = slow
+    else:
+        # the regexp path only for the rows strptime did not take
+        p_sql = (f"SELECT *, {fast} AS fast_date, CASE WHEN c1 IS NOT NULL AND {fast} IS NULL "
+                 f"THEN {dates.date_parts_sql('c1', language)} END AS dp FROM t")
+        date_expr = f"coalesce(fast_date, {slow})"
+    return f"""
+WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f FROM {src}),
+t AS (SELECT source, line_no, line,
+{trims}
+  FROM s),
+p AS ({p_sql}),
+i AS (SELECT *, {int_cols} FROM p),
+d AS (SELECT *, {date_expr} AS log_date FROM i)
+SELECT source, line_no, log_date,
+  c2 AS connect_string, c3 AS protocol_info, c4 AS action, c5 AS service_name, c6 AS return_code,
+  CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN 'date'
+       WHEN strlen(line) > {MAX_FIELD_BYTES} AND ({too_long}) THEN 'field too long'
+  END AS reject_reason
+FROM d"""
+
+
+_LISTENER_LOG_SELECT = (
+    "SELECT log_date, connect_string, protocol_info, action, service_name, return_code "
+    "FROM listener_log_src WHERE reject_reason IS NULL"
+)
+
+
+def _drop(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("listener_log", "listener_log_src", "listener_log_lines"):
+        for kind in ("VIEW", "TABLE"):
+            try:
+                con.execute(f"DROP {kind} IF EXISTS {name}")
+            except duckdb.CatalogException:
+                pass  # exists as the other kind
+
+
+def load_logs(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str],
+    *,
+    encoding: str = "utf-8",
+    date_language: str = "AMERICAN",
+    progress: Optional[bool] = None,
+    lazy: bool = False,
+) -> LoadStats:
+    """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
+    (files, ``.gz``, globs expanded sorted, ``-`` = stdin). ``progress``: None = automatic (stderr
+    is a TTY and an input is larger than 50 MB), False = never (quiet), True = always."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise LoadError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, shift_jis, cp1252, latin-1") from None
+    try:
+        language = dates.normalize_language(date_language)
+    except ValueError as exc:
+        raise LoadError(str(exc)) from None
+    files = resolve_paths(paths)
+    stats = LoadStats(lazy=lazy)
+    tmpdir: Optional[str] = None
+    selects: list[str] = []
+    try:
+        for path in files:
+            fs = FileStats(source="<stdin>" if path == "-" else path)
+            size: Optional[int] = None
+            if path != "-":
+                size = os.path.getsize(path)
+            prog = _Progress(fs.source, size, progress)
+            direct = False
+            if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
+                direct, fs.nul_bytes = _scan_clean_utf8(path)
+            if direct:
+                reader = _read_csv_sql(os.path.abspath(path), quoted=False)
+                prog.message(f"loading {prog.name} ...")
+            else:
+                if tmpdir is None:
+                    tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
+                    _TEMP_DIRS.append(tmpdir)
+                dest = os.path.join(tmpdir, f"{len(selects)}.csv")
+                fs.nul_bytes = _transcode(path, encoding, dest, prog)
+                fs.transcoded = True
+                reader = _read_csv_sql(dest, quoted=True)
+            prog.close()
+            selects.append(
+                f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, ordinality::BIGINT AS line_no, "
+                f"line FROM {reader} WITH ORDINALITY"
+            )
+            stats.files.append(fs)
+        _drop(con)
+        try:
+            _create(con, stats, selects, language, lazy)
+        except duckdb.InvalidInputException as exc:
+            raise LoadError(
+                f"{', '.join(stats.sources)}: DuckDB could not read the input "
+                f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
+            ) from None
+    finally:
+        if tmpdir is not None and not lazy:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            _TEMP_DIRS.remove(tmpdir)
+    return stats
+
+
+def _is_gzip(path: str) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+def _create(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
+            lazy: bool) -> None:
+    empty = "SELECT NULL::VARCHAR AS source, NULL::BIGINT AS line_no, NULL::VARCHAR AS line WHERE false"
+    if lazy:
+        union = "\nUNION ALL\n".join(selects) if selects else empty
+        con.execute(f"CREATE VIEW listener_log_lines AS {union}")
+        con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language)}")
+        con.execute(f"CREATE VIEW listener_log AS {_LISTENER_LOG_SELECT}")
+        return
+    con.execute(f"CREATE TABLE listener_log_lines AS {empty}")
+    con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language)}")
+    con.execute(f"CREATE TABLE listener_log AS {_LISTENER_LOG_SELECT} AND false")
+    # One INSERT per file: the returned row counts are the per-file statistics (no re-scan).
+    for fs, select in zip(stats.files, selects):
+        fs.lines = _inserted(con, f"INSERT INTO listener_log_lines {select}")
+        fs.loaded = _inserted(con, f"INSERT INTO listener_log {_LISTENER_LOG_SELECT} "
+                                   f"AND source = {_sql_str(fs.source)}")
+        fs.rejected = fs.lines - fs.loaded
+
+
+def _inserted(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,133 @@
+"""The embedded engine: DuckDB loaded with listener logs, running the project's Oracle SQL.
+
+Views are created from the same templates Oracle gets (the manifest's VIEW objects),
+translated by the dialect bridge; queries typed by the user are Oracle dialect too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import duckdb
+
+from ..manifest import MANIFEST
+from ..render import render_template
+from ..runner import split_script
+from ..settings import Settings
+from .. import identifiers as ids
+from . import dialect, functions, loader
+
+# DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
+# loaded from a CSV export when given, empty otherwise so the article's queries run.
+AUDIT_TRAIL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("os_username", "VARCHAR"), ("username", "VARCHAR"), ("userhost", "VARCHAR"),
+    ("terminal", "VARCHAR"), ("timestamp", "TIMESTAMP"), ("action_name", "VARCHAR"),
+    ("logoff_time", "TIMESTAMP"), ("returncode", "BIGINT"), ("comment_text", "VARCHAR"),
+    ("ses_actions", "VARCHAR"), ("sql_text", "VARCHAR"),
+)
+
+
+class EngineError(Exception):
+    """A one-line error for the user (bad query, untranslatable construct, bad input)."""
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+class OfflineEngine:
+    def __init__(self, settings: Optional[Settings] = None, *, now: Optional[dt.datetime] = None) -> None:
+        self.settings = settings or Settings()
+        self.con = duckdb.connect(":memory:")
+        dialect.install_support(self.con, now)
+        functions.register_functions(self.con)
+        self._create_audit_trail()
+        self.stats: Optional[loader.LoadStats] = None
+
+    # -- input -------------------------------------------------------------------------
+    def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None) -> loader.LoadStats:
+        try:
+            self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
+                                          date_language=self.settings.date_language, progress=progress)
+        except loader.LoadError as exc:
+            raise EngineError(str(exc)) from None
+        self.create_views()
+        return self.stats
+
+    def _create_audit_trail(self) -> None:
+        columns = ", ".join(f"{name} {kind}" for name, kind in AUDIT_TRAIL_COLUMNS)
+        self.con.execute(f"CREATE OR REPLACE TABLE dba_audit_trail ({columns})")
+
+    def load_audit_csv(self, path: str) -> int:
+        """Load a CSV export of DBA_AUDIT_TRAIL (header row with column names)."""
+        file = Path(path)
+        if not file.is_file():
+            raise EngineError(f"audit CSV {path}: not a readable file; give a CSV export of DBA_AUDIT_TRAIL")
+        known = {name for name, _ in AUDIT_TRAIL_COLUMNS}
+        try:
+            header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true) LIMIT 0",
+                                      [str(file)]).description
+        except duckdb.Error as exc:
+            raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
+        present = [column[0].lower() for column in header]
+        unknown = sorted(set(present) - known)
+        if unknown:
+            raise EngineError(f"audit CSV {path}: unknown column {unknown[0]!r}; use DBA_AUDIT_TRAIL column names")
+        casts = ", ".join(
+            f"TRY_CAST(NULLIF(\"{name}\", '') AS {kind}) AS {name}" if name in present else f"NULL::{kind} AS {name}"
+            for name, kind in AUDIT_TRAIL_COLUMNS
+        )
+        try:
+            self.con.execute(
+                f"INSERT INTO dba_audit_trail SELECT {casts} FROM read_csv(?, header = true, all_varchar = true)",
+                [str(file)],
+            )
+        except duckdb.Error as exc:
+            raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
+        return int(self.con.execute("SELECT count(*) FROM dba_audit_trail").fetchone()[0])
+
+    # -- the project's views -------------------------------------------------------------
+    def create_views(self) -> None:
+        for obj in MANIFEST:
+            if obj.object_type != "VIEW" or not obj.offline or not obj.applies(self.settings):
+                continue
+            name = obj.name(self.settings)
+            text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
+                                   name_literal=ids.sql_string(name), kind=obj.object_type)
+            for statement in split_script(text):
+                self.execute_oracle(statement, what=f"view {name}")
+
+    # -- queries -------------------------------------------------------------------------
+    def translate(self, oracle_sql: str) -> str:
+        try:
+            return dialect.to_duckdb(oracle_sql)
+        except dialect.UnsupportedConstruct as exc:
+            raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
+
+    def execute_oracle(self, oracle_sql: str, *, what: str = "query") -> None:
+        sql = self.translate(oracle_sql)
+        try:
+            self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise EngineError(f"{what}: {_first_line(exc)}") from None
+
+    def query(self, oracle_sql: str) -> QueryResult:
+        sql = self.translate(oracle_sql)
+        try:
+            cursor = self.con.execute(sql)
+            rows = cursor.fetchall()
+        except duckdb.Error as exc:
+            raise EngineError(f"query failed: {_first_line(exc)}") from None
+        # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
+        columns = [d[0].upper() for d in cursor.description or []]
+        return QueryResult(columns, rows)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,80 @@
+"""Every database object lsnrmine owns, in dependency order.
+
+Data, not code: the renderer, the installer, ``verify`` and ``uninstall`` all read
+this list. ``deploy``/``revert`` are template paths relative to the template root
+(the kind folders ``plsql/``, ``tables/``, ...). ``verify`` is a query returning
+one row (``status``) when the object exists; it takes the binds ``:name`` and
+``:type``. Install runs phase ``admin`` (a DBA account) then phase ``owner`` (the
+owner schema); uninstall runs both in reverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from .settings import Settings
+
+VERIFY_USER_OBJECT = (
+    "select status from user_objects where object_name = :name and object_type = :type"
+)
+VERIFY_DIRECTORY = "select 'VALID' status from all_directories where directory_name = :name and :type = 'DIRECTORY'"
+VERIFY_JOB = (
+    "select case when enabled = 'TRUE' then 'VALID' else 'DISABLED' end status "
+    "from user_scheduler_jobs where job_name = :name and :type = 'JOB'"
+)
+VERIFY_GRANTS = "select 'VALID' status from dual where :name is not null and :type = 'GRANT'"
+
+REVERT_DROP = "plsql/revert_drop.sql"
+
+
+@dataclass(frozen=True)
+class DbObject:
+    logical: str  # name without prefix; the rendered name is prefix + logical unless fixed_name
+    object_type: str  # USER_OBJECTS.OBJECT_TYPE, or DIRECTORY / JOB / GRANT
+    deploy: str
+    phase: str = "owner"
+    revert: Optional[str] = REVERT_DROP
+    verify: str = VERIFY_USER_OBJECT
+    fixed_name: bool = False  # the article's names (LISTENER_LOG, ...) are never prefixed
+    name_from: Optional[str] = None  # Settings attribute holding the name (directory, schema)
+    holds_data: bool = False  # tables kept by ``uninstall --keep-data``
+    min_version: Optional[int] = None  # minimum Oracle major version
+    when: Optional[str] = None  # Settings attribute that must be truthy for the object to exist
+    offline: bool = True  # a VIEW the embedded engine creates from the same template
+
+    def name(self, settings: "Settings") -> str:
+        if self.name_from:
+            return str(getattr(settings, self.name_from))
+        return self.logical if self.fixed_name else settings.object_name(self.logical)
+
+    def applies(self, settings: "Settings") -> bool:
+        return self.when is None or bool(getattr(settings, self.when))
+
+
+MANIFEST: tuple[DbObject, ...] = (
+    # -- phase admin: run by a DBA account ------------------------------------------------
+    DbObject("OWNER_SCHEMA", "USER", "admin/create_schema.sql", phase="admin",
+             revert=None, verify=VERIFY_GRANTS, name_from="schema", when="create_schema"),
+    DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin",
+             verify=VERIFY_DIRECTORY, name_from="directory"),
+    DbObject("LOADER_LOG_DIRECTORY", "DIRECTORY", "admin/loader_log_directory.sql", phase="admin",
+             verify=VERIFY_DIRECTORY, name_from="loader_log_directory", when="loader_log_directory"),
+    DbObject("OWNER_GRANTS", "GRANT", "admin/owner_grants.sql", phase="admin",
+             revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
+    # -- phase owner ------------------------------------------------------------------------
+    DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
+    DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
+    DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
+    DbObject("LISTENER_LOG", "TABLE", "external_tables/listener_log.sql", fixed_name=True),
+    DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
+    DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
+             offline=False),  # the engine's loader builds it as a table
+    # the article's queries as views (reports/article_*.sql are the SQL*Plus scripts)
+    DbObject("JDBC_SERVICE_HOSTS", "VIEW", "views/jdbc_service_hosts.sql"),
+    DbObject("SID_SERVICE_BREAKUP", "VIEW", "views/sid_service_breakup.sql"),
+    DbObject("LISTENER_COMMANDS", "VIEW", "views/listener_commands.sql"),
+    DbObject("ADMIN_RESTRICTED", "VIEW", "views/admin_restricted.sql"),
+    DbObject("FAILED_COMMANDS", "VIEW", "views/failed_commands.sql"),
+)

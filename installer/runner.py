@@ -1,0 +1,117 @@
+"""Split rendered SQL*Plus scripts into statements and execute them with python-oracledb.
+
+Splitting follows SQL*Plus: a statement ends at a line holding only ``/``.
+Between statements, SQL*Plus commands (``set``, ``prompt``, ``spool``,
+``whenever``, ``@@``, ``show errors``, ``--`` comments, blank lines) are skipped;
+inside a statement every line is kept verbatim, so ``/`` or ``;`` inside
+strings, comments or expressions never split anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional
+
+_TERMINATOR = re.compile(r"^\s*/\s*$")
+_SQLPLUS_COMMAND = re.compile(
+    r"^\s*(?:@@?\S|--|rem(?:ark)?\b|set\s|prompt\b|pro\b|spool\b|whenever\s|show\s+err|"
+    r"sho\s+err|define\s|undefine\s|accept\s|exit\b|quit\b|column\s|col\s|ttitle\s|btitle\s|"
+    r"break\s|compute\s|clear\s|pause\b|host\s|connect\s|conn\s)",
+    re.IGNORECASE,
+)
+_PLSQL_UNIT = re.compile(
+    r"^\s*create\s+(?:or\s+replace\s+)?(?:(?:editionable|noneditionable)\s+)?"
+    r"(package\s+body|package|function|procedure|trigger|type\s+body|type)\s+"
+    r"(?:\"?[A-Za-z][\w$#]*\"?\s*\.\s*)?(\"[^\"]+\"|[A-Za-z][\w$#]*)",
+    re.IGNORECASE,
+)
+
+
+class ScriptError(RuntimeError):
+    """A statement failed; the message names the object, line and Oracle's text."""
+
+
+def split_script(text: str) -> list[str]:
+    """Return the statements of a rendered script, without their ``/`` lines."""
+    statements: list[str] = []
+    buffer: list[str] = []
+    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if _TERMINATOR.match(raw_line):
+            statement = "\n".join(buffer).strip("\n")
+            if statement.strip():
+                statements.append(statement)
+            buffer = []
+            continue
+        if not buffer and (not raw_line.strip() or _SQLPLUS_COMMAND.match(raw_line)):
+            continue
+        buffer.append(raw_line.rstrip())
+    leftover = "\n".join(buffer).strip()
+    if leftover:
+        raise ScriptError(f"statement not terminated by a '/' line: {leftover[:80]!r}")
+    return statements
+
+
+def plsql_unit(statement: str) -> Optional[tuple[str, str]]:
+    """(USER_ERRORS type, name) when the statement creates a PL/SQL unit."""
+    match = _PLSQL_UNIT.match(_strip_leading_comments(statement))
+    if not match:
+        return None
+    unit_type = " ".join(match.group(1).upper().split())
+    name = match.group(2)
+    name = name[1:-1] if name.startswith('"') else name.upper()
+    return unit_type, name
+
+
+def _strip_leading_comments(statement: str) -> str:
+    lines = statement.split("\n")
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+@dataclass
+class RunLog:
+    executed: list[str] = field(default_factory=list)
+
+
+def execute_statements(
+    connection: Any,
+    statements: Iterable[str],
+    *,
+    label: str,
+    on_statement: Optional[Callable[[str], None]] = None,
+) -> int:
+    """Execute statements in order; after each PL/SQL CREATE check warnings and USER_ERRORS.
+
+    python-oracledb does not raise on "created with compilation errors": it sets
+    ``cursor.warning`` (DPY-7000), so the errors are read from USER_ERRORS here
+    (python-oracledb user guide, "PL/SQL Compilation Warnings").
+    """
+    count = 0
+    with connection.cursor() as cursor:
+        for statement in statements:
+            if on_statement:
+                on_statement(statement)
+            try:
+                cursor.execute(statement)
+            except Exception as exc:  # oracledb.DatabaseError; keep the driver optional here
+                first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
+                raise ScriptError(f"{label}: {str(exc).splitlines()[0]} (statement: {first})") from exc
+            count += 1
+            unit = plsql_unit(statement)
+            if unit is None:
+                continue
+            unit_type, name = unit
+            cursor.execute(
+                "select line, position, text from user_errors "
+                "where name = :name and type = :type and attribute = 'ERROR' order by sequence",
+                name=name, type=unit_type,
+            )
+            errors = cursor.fetchall()
+            if errors or getattr(cursor, "warning", None):
+                detail = "; ".join(f"line {line}, col {pos}: {text.strip()}" for line, pos, text in errors[:5])
+                raise ScriptError(
+                    f"{label}: {unit_type.lower()} {name} compiled with errors: {detail or cursor.warning}"
+                )
+    return count

@@ -1,0 +1,165 @@
+"""One settings object, built from defaults < config file < LSNRMINE_* environment < CLI flags.
+
+Every value is validated here, before any SQL is produced; a bad value raises
+:class:`~lsnrmine.identifiers.SettingError` with one line naming the setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from . import identifiers as ids
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python < 3.11 only
+    import tomli as tomllib
+
+# Date languages whose month names the embedded engine knows (engine/dates.py);
+# Oracle itself knows more, but both engines must read the same logs.
+DATE_LANGUAGES = frozenset(
+    {"AMERICAN", "ENGLISH", "JAPANESE", "GERMAN", "FRENCH", "SPANISH", "ITALIAN"}
+)
+
+DEFAULT_CONFIG_FILE = "lsnrmine.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings; construct through :func:`load_settings` or :meth:`from_mapping`."""
+
+    schema: str = "LSNRMINE"
+    directory: str = "LISTENER_LOG_DIR"
+    log_dir: str = "/opt/oracle/diag/tnslsnr/localhost/listener/trace"
+    log_files: tuple[str, ...] = ("listener.log",)
+    date_language: str = "AMERICAN"
+    prefix: str = "LSNR_"
+    log_charset: str = "AL32UTF8"
+    # ORACLE_LOADER log files are off by default (NOLOGFILE); opting in needs a
+    # separate directory object the owner may WRITE to.
+    loader_log_directory: Optional[str] = None
+    loader_log_dir: Optional[str] = None
+    listener_name: str = "LISTENER"
+    ingest_interval_minutes: int = 5
+    alert_interval_minutes: int = 5
+    retention_days: int = 90
+    jobs_enabled: bool = True
+    create_schema: bool = False
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "schema", ids.check_identifier("schema", self.schema))
+        set_(self, "directory", ids.check_identifier("directory", self.directory))
+        set_(self, "log_dir", ids.check_server_path("log_dir", self.log_dir))
+        files = self.log_files
+        if isinstance(files, str):
+            files = tuple(part.strip() for part in files.split(",") if part.strip())
+        if not files:
+            raise ids.SettingError("log_file", "is empty; give at least one file name such as listener.log")
+        checked = tuple(ids.check_file_name("log_file", name) for name in files)
+        if len(set(checked)) != len(checked):
+            raise ids.SettingError("log_file", "lists the same file twice; give each file once")
+        set_(self, "log_files", checked)
+        set_(self, "date_language", ids.check_language("date_language", self.date_language, DATE_LANGUAGES))
+        set_(self, "prefix", ids.check_prefix("prefix", self.prefix))
+        set_(self, "log_charset", ids.check_identifier("log_charset", self.log_charset))
+        set_(self, "listener_name", ids.check_identifier("listener_name", self.listener_name))
+        if (self.loader_log_directory is None) != (self.loader_log_dir is None):
+            raise ids.SettingError(
+                "loader_log_directory",
+                "needs loader_log_dir too (and the reverse); set both to turn on ORACLE_LOADER log files, or neither",
+            )
+        if self.loader_log_directory is not None:
+            set_(self, "loader_log_directory", ids.check_identifier("loader_log_directory", self.loader_log_directory))
+            set_(self, "loader_log_dir", ids.check_server_path("loader_log_dir", self.loader_log_dir))
+            if self.loader_log_directory == self.directory:
+                raise ids.SettingError(
+                    "loader_log_directory", "must differ from directory: the log directory stays read-only"
+                )
+        set_(self, "ingest_interval_minutes", ids.check_positive_int("ingest_interval_minutes", self.ingest_interval_minutes, maximum=1440))
+        set_(self, "alert_interval_minutes", ids.check_positive_int("alert_interval_minutes", self.alert_interval_minutes, maximum=1440))
+        set_(self, "retention_days", ids.check_positive_int("retention_days", self.retention_days, maximum=36500))
+        set_(self, "jobs_enabled", _as_bool("jobs_enabled", self.jobs_enabled))
+        set_(self, "create_schema", _as_bool("create_schema", self.create_schema))
+
+    def object_name(self, logical: str) -> str:
+        """The validated upper-case name of a project object, e.g. ``EVENTS`` -> ``LSNR_EVENTS``."""
+        return ids.check_identifier("object name", self.prefix + logical)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> "Settings":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ids.SettingError(unknown[0], f"is not a known setting; known settings: {', '.join(sorted(known))}")
+        return cls(**dict(values))
+
+
+def _as_bool(setting: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ids.SettingError(setting, f"{value!r} is not true or false")
+
+
+def _read_config(path: Path, *, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            raise ids.SettingError("config", f"{path} does not exist; give the path of a lsnrmine.toml file")
+        return {}
+    if path.is_dir():
+        raise ids.SettingError("config", f"{path} is a directory; give the path of a lsnrmine.toml file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ids.SettingError("config", f"{path} is not valid TOML ({exc}); fix the file") from None
+    section = data.get("lsnrmine", data)
+    if not isinstance(section, dict):
+        raise ids.SettingError("config", f"{path}: [lsnrmine] must be a table")
+    values = dict(section)
+    if "log_file" in values:
+        values["log_files"] = values.pop("log_file")
+    if isinstance(values.get("log_files"), list):
+        values["log_files"] = tuple(values["log_files"])
+    return values
+
+
+def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    names = {f.name for f in dataclasses.fields(Settings)}
+    for key, value in environ.items():
+        if not key.startswith("LSNRMINE_"):
+            continue
+        name = key[len("LSNRMINE_"):].lower()
+        if name == "log_file":
+            name = "log_files"
+        if name in names:
+            values[name] = value
+    return values
+
+
+def load_settings(
+    cli_values: Optional[Mapping[str, Any]] = None,
+    *,
+    config_path: Optional[str] = None,
+    environ: Optional[Mapping[str, str]] = None,
+) -> Settings:
+    """Merge defaults, the config file, LSNRMINE_* variables and CLI values (in that priority)."""
+    environ = os.environ if environ is None else environ
+    explicit = config_path or environ.get("LSNRMINE_CONFIG")
+    path = Path(explicit) if explicit else Path(DEFAULT_CONFIG_FILE)
+    merged: dict[str, Any] = {}
+    merged.update(_read_config(path, required=bool(explicit)))
+    merged.update(_from_environment(environ))
+    merged.update({k: v for k, v in (cli_values or {}).items() if v is not None})
+    merged.pop("config", None)
+    return Settings.from_mapping(merged)

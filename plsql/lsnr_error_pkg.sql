@@ -1,0 +1,41 @@
+-- Error package: the one place that knows lsnrmine's application error numbers and messages.
+-- Rendered by installer/render.py (Jinja2, StrictUndefined); obj('ERROR_PKG') -> "LSNR_ERROR_PKG".
+create or replace package {{ obj('ERROR_PKG') }} authid definer is
+   -- ORA-20001: PARSE_LISTENER_LOG_LINE was called with a key outside its allowed list.
+   co_unknown_key constant pls_integer := -20001;
+
+   -- For callers that want to catch it. PRAGMA EXCEPTION_INIT takes a literal only, hence the
+   -- repeated number right next to co_unknown_key (the only other occurrence in the project).
+   e_unknown_key exception;
+   pragma exception_init(e_unknown_key, -20001);
+
+   -- Longest part of the offending key echoed in the message (same as the Python twin's
+   -- lsnrmine.parse.MESSAGE_KEY_MAX_CHARS).
+   co_message_key_max_chars constant pls_integer := 64;
+
+   -- Raises co_unknown_key with the message
+   --    parse_listener_log_line: unknown key "<in_key>"; allowed keys: <in_allowed_keys>
+   -- in_key is cut to co_message_key_max_chars characters; NULL shows as "".
+   procedure raise_unknown_key(
+      in_key          in varchar2,
+      in_allowed_keys in varchar2
+   );
+end {{ obj('ERROR_PKG') }};
+/
+
+create or replace package body {{ obj('ERROR_PKG') }} is
+   procedure raise_unknown_key(
+      in_key          in varchar2,
+      in_allowed_keys in varchar2
+   ) is
+   begin
+      sys.dbms_standard.raise_application_error(
+         num => co_unknown_key,
+         msg => 'parse_listener_log_line: unknown key "'
+            || substr(in_key, 1, co_message_key_max_chars)
+            || '"; allowed keys: '
+            || in_allowed_keys
+      );
+   end raise_unknown_key;
+end {{ obj('ERROR_PKG') }};
+/

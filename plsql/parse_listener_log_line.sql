@@ -1,0 +1,169 @@
+-- PARSE_LISTENER_LOG_LINE: the article's function (fixed name, not prefixed), rebuilt.
+-- Python twin: installer/parse.py (lsnrmine.parse); shared cases: tests/fixtures/parse_cases.json.
+-- Option order: CREATE FUNCTION takes DETERMINISTIC, PARALLEL_ENABLE, RESULT_CACHE, ... in any order
+-- after RETURN (plsql_function_source, docs.oracle.com/cd/G11854_01/lnpls/img_text/
+-- plsql_function_source.html); PRAGMA UDF is the first item of the declare section (12.1+,
+-- docs.oracle.com/en/database/oracle/oracle-database/21/lnpls/UDF-pragma.html).
+create or replace function parse_listener_log_line(
+   p_in    in varchar2,
+   p_param in varchar2
+) return varchar2 deterministic parallel_enable
+is
+   pragma udf;
+   --
+   -- Contract (identical to lsnrmine.parse.parse_listener_log_line):
+   -- 1. p_param is matched case-insensitively, ASCII letters only, against co_allowed_keys.
+   --    An unknown or NULL key raises ORA-20001 through the error package
+   --    ({{ obj('ERROR_PKG') }}.raise_unknown_key) with the message
+   --    parse_listener_log_line: unknown key "X"; allowed keys: SID, SERVICE_NAME, ...
+   --    (X = the key as given, first 64 characters). The key is checked before p_in.
+   -- 2. p_in NULL -> NULL.
+   -- 3. The FIRST occurrence of "(KEY=" in p_in is used; KEY is matched case-insensitively on
+   --    ASCII letters only (bracket classes like \([Ss][Ii][Dd]=, so Unicode case folds such as
+   --    U+017F or the Kelvin sign never match). Absent -> NULL.
+   -- 4. The value starts right after "=". If it begins with "(", the value is the whole
+   --    parenthesised list: from that "(" up to (not including) the ")" that closes "(KEY="
+   --    (parentheses counted), e.g. (SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))) with key
+   --    SERVICE gives (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)) and (CID=(PROGRAM=)(HOST=h)) with
+   --    key CID gives (PROGRAM=)(HOST=h). Otherwise the value runs up to (not including) the next
+   --    ")". A missing closing parenthesis (truncated line) means: to the end of p_in.
+   -- 5. Empty value -> NULL. Values are not trimmed and may contain "=".
+   -- 6. Key PASSWORD: a non-empty value is returned as the mask ******** instead.
+   -- 7. Any other result is a substring of p_in: all positions are characters (LENGTH, SUBSTR,
+   --    REGEXP_INSTR), never bytes, so the result never exceeds the input (a 4000-byte column
+   --    gives at most 4000 bytes, the SQL limit of the VARCHAR2 return value).
+   -- NLS independence (so DETERMINISTIC holds): searches use REGEXP_INSTR with match parameter 'c'
+   -- (case-sensitive, overriding the NLS_SORT default) and bracket lists without ranges; single
+   -- characters are compared through ASCII() numbers; INSTR and "=" are avoided on data because
+   -- NLS_COMP=LINGUISTIC makes comparisons in PL/SQL linguistic (Database Reference, NLS_COMP,
+   -- docs.oracle.com/en/database/oracle/oracle-database/18/refrn/NLS_COMP.html).
+   --
+   -- Same order as lsnrmine.parse.ALLOWED_KEYS; sources of the keys are cited there
+   -- (the article's 13 keys, lsnrctl command lines, Net Services Reference 19c chapter 6).
+   co_allowed_keys constant varchar2(1000) :=
+      'SID, SERVICE_NAME, PROGRAM, SERVICE, HOST, USER, PROTOCOL, TYPE, METHOD, '
+      || 'RETRIES, DELAY, PORT, COMMAND, '
+      || 'ARGUMENTS, VERSION, VALUE, SERVER, INSTANCE_NAME, UR, CONNECTION_ID, '
+      || 'CONNECTION_ID_PREFIX, PASSWORD, '
+      || 'DESCRIPTION_LIST, DESCRIPTION, ADDRESS_LIST, ADDRESS, CONNECT_DATA, CID, '
+      || 'FAILOVER_MODE, BACKUP, GLOBAL_NAME, HS, RDB_DATABASE, COLOCATION_TAG, '
+      || 'POOL_CONNECTION_CLASS, POOL_PURITY, POOL_BOUNDARY, SHARDING_KEY, '
+      || 'SUPER_SHARDING_KEY, ENABLE, FAILOVER, LOAD_BALANCE, SOURCE_ROUTE, '
+      || 'TYPE_OF_SERVICE, SDU, RECV_BUF_SIZE, SEND_BUF_SIZE, CONNECT_TIMEOUT, '
+      || 'RETRY_COUNT, RETRY_DELAY, TRANSPORT_CONNECT_TIMEOUT, EXPIRE_TIME, HTTPS_PROXY, '
+      || 'HTTPS_PROXY_PORT, SECURITY, SSL_SERVER_CERT_DN, '
+      || 'KEY, PIPENAME, ARGS, ARGV0, PRESENTATION, SESSION';
+   co_password        constant varchar2(8)  := 'PASSWORD';
+   co_password_mask   constant varchar2(8)  := '********';
+   co_max_key_chars   constant pls_integer       := 30;
+   co_lower           constant varchar2(26) := 'abcdefghijklmnopqrstuvwxyz';
+   co_upper           constant varchar2(26) := 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+   co_code_open       constant pls_integer       := 40;  -- ascii('(')
+   co_code_digit_0    constant pls_integer       := 48;  -- ascii('0')
+   co_code_digit_9    constant pls_integer       := 57;  -- ascii('9')
+   co_code_upper_a    constant pls_integer       := 65;  -- ascii('A')
+   co_code_upper_z    constant pls_integer       := 90;  -- ascii('Z')
+   co_code_underscore constant pls_integer       := 95;  -- ascii('_')
+   co_match_exact     constant varchar2(1)  := 'c';
+   l_key              varchar2(32767);
+   l_len              pls_integer;
+   l_start            pls_integer;
+   l_end              pls_integer;
+   l_pos              pls_integer;
+   l_depth            pls_integer;
+   l_value            varchar2(32767);
+
+   -- TRUE when in_key (already ASCII upper case) is one of co_allowed_keys.
+   function is_allowed_key(in_key in varchar2) return boolean is
+      l_code pls_integer;
+   begin
+      if in_key is null or length(in_key) > co_max_key_chars then
+         return false;
+      end if;
+      for i_char in 1..length(in_key)
+      loop
+         l_code := ascii(substr(in_key, i_char, 1));
+         if not (l_code between co_code_upper_a and co_code_upper_z
+                 or l_code between co_code_digit_0 and co_code_digit_9
+                 or l_code = co_code_underscore)
+         then
+            return false;
+         end if;
+      end loop;
+      -- in_key holds only A-Z, 0-9 and _ here, so it is a literal regular expression.
+      return regexp_instr(', ' || co_allowed_keys || ',', ', ' || in_key || ',', 1, 1, 0,
+                          co_match_exact) > 0;
+   end is_allowed_key;
+
+   -- \(KEY= with every ASCII letter as a two-character bracket list: SID -> \([Ss][Ii][Dd]=
+   function key_pattern(in_key in varchar2) return varchar2 is
+      l_pattern varchar2(200) := '\(';
+      l_char    varchar2(1);
+   begin
+      for i_char in 1..length(in_key)
+      loop
+         l_char := substr(in_key, i_char, 1);
+         if ascii(l_char) between co_code_upper_a and co_code_upper_z then
+            l_pattern := l_pattern || '[' || l_char || translate(l_char, co_upper, co_lower) || ']';
+         else
+            l_pattern := l_pattern || l_char;
+         end if;
+      end loop;
+      return l_pattern || '=';
+   end key_pattern;
+begin
+   l_key := translate(substr(p_param, 1, co_max_key_chars + 1), co_lower, co_upper);
+   if not is_allowed_key(in_key => l_key) then
+      {{ obj('ERROR_PKG') }}.raise_unknown_key(
+         in_key          => p_param,
+         in_allowed_keys => co_allowed_keys
+      );
+   end if;
+
+   if p_in is null then
+      return null;
+   end if;
+
+   -- return_option 1: position right after the match = first character of the value
+   l_start := regexp_instr(p_in, key_pattern(in_key => l_key), 1, 1, 1, co_match_exact);
+   l_len   := length(p_in);
+   if l_start = 0 or l_start > l_len then
+      return null;
+   end if;
+
+   if ascii(substr(p_in, l_start, 1)) = co_code_open then
+      -- nested list: walk the parentheses until the one closing "(KEY=" (depth back to 0)
+      l_end   := l_len + 1;  -- unbalanced or truncated: to the end of the input
+      l_depth := 1;          -- inside "(KEY="
+      l_pos   := l_start;
+      while l_pos <= l_len
+      loop
+         l_pos := regexp_instr(p_in, '[()]', l_pos, 1, 0, co_match_exact);
+         exit when l_pos = 0;
+         if ascii(substr(p_in, l_pos, 1)) = co_code_open then
+            l_depth := l_depth + 1;
+         else
+            l_depth := l_depth - 1;
+         end if;
+         if l_depth = 0 then
+            l_end := l_pos;
+            exit;
+         end if;
+         l_pos := l_pos + 1;
+      end loop;
+      l_value := substr(p_in, l_start, l_end - l_start);
+   else
+      l_end := regexp_instr(p_in, '\)', l_start, 1, 0, co_match_exact);
+      if l_end = 0 then
+         l_value := substr(p_in, l_start);
+      else
+         l_value := substr(p_in, l_start, l_end - l_start);  -- length 0 gives NULL
+      end if;
+   end if;
+
+   if l_value is not null and l_key = co_password then
+      return co_password_mask;
+   end if;
+   return l_value;
+end parse_listener_log_line;
+/
