@@ -27,7 +27,9 @@ def _input_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
 
 
-def _engine(args: argparse.Namespace) -> Any:
+def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
+    """An engine loaded with the input; the statements are translated first, so a query the
+    engine cannot run fails before any input is read."""
     from .engine.session import EngineError, OfflineEngine
 
     settings = settings_from(args)
@@ -39,6 +41,8 @@ def _engine(args: argparse.Namespace) -> Any:
             raise UserError(f"--now {args.now!r}: use the form 'YYYY-MM-DD HH:MI:SS'") from None
     try:
         engine = OfflineEngine(settings, now=now)
+        for statement in statements:
+            engine.translate(statement)
         stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None)
         if args.audit_csv:
             engine.load_audit_csv(args.audit_csv)
@@ -79,7 +83,7 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not statements or not statements[0].strip():
         raise UserError("no SQL statement given")
-    engine = _engine(args)
+    engine = _engine(args, statements)
     _run_statements(engine, statements, args.format)
     return EXIT_OK
 
@@ -99,8 +103,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         report = reports.find(args.name)
     except KeyError as exc:
         raise UserError(str(exc.args[0])) from None
-    engine = _engine(args)
-    _run_statements(engine, reports.statements(report, engine.settings), args.format)
+    statements = reports.statements(report, settings_from(args))
+    engine = _engine(args, statements)
+    _run_statements(engine, statements, args.format)
     return EXIT_OK
 
 

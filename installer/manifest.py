@@ -65,9 +65,11 @@ MANIFEST: tuple[DbObject, ...] = (
              revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
     # -- phase owner ------------------------------------------------------------------------
     DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
+    # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
+    DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True),
     DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
     DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
-    DbObject("LISTENER_LOG", "TABLE", "external_tables/listener_log.sql", fixed_name=True),
+    DbObject("LISTENER_LOG", "TABLE", "external_tables/listener_log.sql", fixed_name=True, min_version=19),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
              offline=False),  # the engine's loader builds it as a table
@@ -78,3 +80,25 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("ADMIN_RESTRICTED", "VIEW", "views/admin_restricted.sql"),
     DbObject("FAILED_COMMANDS", "VIEW", "views/failed_commands.sql"),
 )
+
+
+@dataclass(frozen=True)
+class UpgradeStep:
+    """A versioned change of an existing table (install doubles as upgrade).
+
+    ``statement`` is a template string (same context as the templates: ``s``, ``obj``)
+    ending without ``/``. It runs once, on a table that existed before the install run,
+    when the installed version (last complete run in INSTALL_HISTORY) is older than
+    ``version``. A fresh table is created by its template in its latest shape and gets
+    no steps. Write steps tolerant of being applied already (a run can stop after a step
+    and before the run is recorded complete): catch ORA-01430 (column exists) etc. in a
+    PL/SQL block.
+    """
+
+    version: str  # the lsnrmine version that introduced the change, e.g. "0.2.0"
+    table: str  # logical manifest name of the table, e.g. "EVENTS"
+    statement: str
+
+
+# Appended in version order; empty until a released table changes shape.
+UPGRADE_STEPS: tuple[UpgradeStep, ...] = ()

@@ -16,11 +16,11 @@ Contract (identical to ``plsql/parse_listener_log_line.sql``; the table of cases
    letters only (bracket classes such as ``\\([Ss][Ii][Dd]=``, so Unicode case folds such as
    U+017F LATIN SMALL LETTER LONG S or U+212A KELVIN SIGN never match). Absent -> None.
 4. The value starts right after ``=``.
-   - If it begins with ``(``, the value is the whole parenthesised list: from that ``(`` up to,
-     not including, the ``)`` that closes ``(KEY=`` (parentheses counted), so it is balanced:
+   - If it begins with ``(``, the value is the balanced parenthesised group from that ``(``
+     through its matching ``)`` (parentheses counted):
      ``(SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)))`` with key SERVICE gives
-     ``(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))``, and ``(CID=(PROGRAM=)(HOST=h)(USER=u))``
-     with key CID gives ``(PROGRAM=)(HOST=h)(USER=u)`` (all elements, not only the first).
+     ``(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))``. Only that first group: with
+     ``(CID=(PROGRAM=p)(HOST=h))`` key CID gives ``(PROGRAM=p)``.
    - Otherwise the value runs up to (not including) the next ``)``.
    - If the closing parenthesis is missing (unbalanced or truncated line) the value runs to the
      end of the input.
@@ -141,12 +141,12 @@ def parse_listener_log_line(p_in: Optional[str], p_param: Optional[str]) -> Opti
     if start >= len(p_in):
         return None
     if p_in[start] == "(":
-        depth = 1  # inside "(KEY="
+        depth = 0
         end = len(p_in)  # unbalanced or truncated: to the end of the input
         for paren in _PARENS.finditer(p_in, start):
             depth += 1 if paren.group() == "(" else -1
             if depth == 0:
-                end = paren.start()
+                end = paren.end()  # through the matching ")"
                 break
         value = p_in[start:end]
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Mapping, Optional
 
 _TERMINATOR = re.compile(r"^\s*/\s*$")
 _SQLPLUS_COMMAND = re.compile(
@@ -30,6 +30,34 @@ _PLSQL_UNIT = re.compile(
 
 class ScriptError(RuntimeError):
     """A statement failed; the message names the object, line and Oracle's text."""
+
+    detail: str = ""  # the driver's full error text (all lines), secrets masked
+
+
+_DEFINE = re.compile(r"&&?([A-Za-z][A-Za-z0-9_]*)\.?")
+
+
+def substitute(statement: str, values: Optional[Mapping[str, str]]) -> str:
+    """Replace SQL*Plus substitution variables ``&name`` / ``&&name`` (optional ``.`` terminator)
+    whose lower-case name is in ``values``; any other ``&`` text is left alone (the scripts run
+    with ``set define off`` except around the ``accept`` of a secret)."""
+    if not values:
+        return statement
+    known = {k.lower(): v for k, v in values.items()}
+
+    def repl(match: "re.Match[str]") -> str:
+        name = match.group(1).lower()
+        return known[name] if name in known else match.group(0)
+
+    return _DEFINE.sub(repl, statement)
+
+
+def mask(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret value replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def split_script(text: str) -> list[str]:
@@ -81,23 +109,32 @@ def execute_statements(
     *,
     label: str,
     on_statement: Optional[Callable[[str], None]] = None,
+    substitutions: Optional[Mapping[str, str]] = None,
 ) -> int:
     """Execute statements in order; after each PL/SQL CREATE check warnings and USER_ERRORS.
 
     python-oracledb does not raise on "created with compilation errors": it sets
     ``cursor.warning`` (DPY-7000), so the errors are read from USER_ERRORS here
     (python-oracledb user guide, "PL/SQL Compilation Warnings").
+
+    ``substitutions`` fills SQL*Plus ``&name`` variables (e.g. the owner password of
+    admin/create_schema.sql) just before execution; ``on_statement`` and every error
+    message see the statement as rendered, and substituted values are masked in errors.
     """
+    secrets = [v for v in (substitutions or {}).values() if v]
     count = 0
     with connection.cursor() as cursor:
         for statement in statements:
             if on_statement:
                 on_statement(statement)
             try:
-                cursor.execute(statement)
+                cursor.execute(substitute(statement, substitutions) if substitutions else statement)
             except Exception as exc:  # oracledb.DatabaseError; keep the driver optional here
                 first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
-                raise ScriptError(f"{label}: {str(exc).splitlines()[0]} (statement: {first})") from exc
+                reason = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, secrets)
+                error = ScriptError(f"{label}: {reason} (statement: {first})")
+                error.detail = mask(str(exc), secrets)  # every line: KUP-xxxxx follows ORA-29913
+                raise error from None  # no chained traceback that could quote a substituted secret
             count += 1
             unit = plsql_unit(statement)
             if unit is None:

@@ -375,14 +375,13 @@ create or replace package body {{ obj('LINE_READER') }} is
                   in_complete_only => true);
       l_last := in_start_offset;
       l_pos := in_start_offset;
-      <<find_newlines>>
       while l_pos <= l_reader.byte_count
       loop
          l_pos := sys.dbms_lob.instr(l_reader.file_loc, co_lf, l_pos, 1);
-         exit find_newlines when l_pos = 0;
+         exit when l_pos = 0;
          l_last := l_pos + 1;
          l_pos := l_pos + 1;
-      end loop find_newlines;
+      end loop;
       close_reader(io_reader => l_reader);
       return l_last;
    exception

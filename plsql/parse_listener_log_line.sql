@@ -21,11 +21,11 @@ is
    -- 3. The FIRST occurrence of "(KEY=" in p_in is used; KEY is matched case-insensitively on
    --    ASCII letters only (bracket classes like \([Ss][Ii][Dd]=, so Unicode case folds such as
    --    U+017F or the Kelvin sign never match). Absent -> NULL.
-   -- 4. The value starts right after "=". If it begins with "(", the value is the whole
-   --    parenthesised list: from that "(" up to (not including) the ")" that closes "(KEY="
-   --    (parentheses counted), e.g. (SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))) with key
-   --    SERVICE gives (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)) and (CID=(PROGRAM=)(HOST=h)) with
-   --    key CID gives (PROGRAM=)(HOST=h). Otherwise the value runs up to (not including) the next
+   -- 4. The value starts right after "=". If it begins with "(", the value is the balanced
+   --    parenthesised group from that "(" through its matching ")" (parentheses counted), e.g.
+   --    (SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))) with key SERVICE gives
+   --    (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)); only that first group: (CID=(PROGRAM=p)(HOST=h))
+   --    with key CID gives (PROGRAM=p). Otherwise the value runs up to (not including) the next
    --    ")". A missing closing parenthesis (truncated line) means: to the end of p_in.
    -- 5. Empty value -> NULL. Values are not trimmed and may contain "=".
    -- 6. Key PASSWORD: a non-empty value is returned as the mask ******** instead.
@@ -40,7 +40,7 @@ is
    --
    -- Same order as lsnrmine.parse.ALLOWED_KEYS; sources of the keys are cited there
    -- (the article's 13 keys, lsnrctl command lines, Net Services Reference 19c chapter 6).
-   co_allowed_keys constant varchar2(1000) :=
+   co_allowed_keys    constant varchar2(1000) :=
       'SID, SERVICE_NAME, PROGRAM, SERVICE, HOST, USER, PROTOCOL, TYPE, METHOD, '
       || 'RETRIES, DELAY, PORT, COMMAND, '
       || 'ARGUMENTS, VERSION, VALUE, SERVER, INSTANCE_NAME, UR, CONNECTION_ID, '
@@ -53,25 +53,25 @@ is
       || 'RETRY_COUNT, RETRY_DELAY, TRANSPORT_CONNECT_TIMEOUT, EXPIRE_TIME, HTTPS_PROXY, '
       || 'HTTPS_PROXY_PORT, SECURITY, SSL_SERVER_CERT_DN, '
       || 'KEY, PIPENAME, ARGS, ARGV0, PRESENTATION, SESSION';
-   co_password        constant varchar2(8)  := 'PASSWORD';
-   co_password_mask   constant varchar2(8)  := '********';
-   co_max_key_chars   constant pls_integer       := 30;
-   co_lower           constant varchar2(26) := 'abcdefghijklmnopqrstuvwxyz';
-   co_upper           constant varchar2(26) := 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-   co_code_open       constant pls_integer       := 40;  -- ascii('(')
-   co_code_digit_0    constant pls_integer       := 48;  -- ascii('0')
-   co_code_digit_9    constant pls_integer       := 57;  -- ascii('9')
-   co_code_upper_a    constant pls_integer       := 65;  -- ascii('A')
-   co_code_upper_z    constant pls_integer       := 90;  -- ascii('Z')
-   co_code_underscore constant pls_integer       := 95;  -- ascii('_')
-   co_match_exact     constant varchar2(1)  := 'c';
-   l_key              varchar2(32767);
-   l_len              pls_integer;
-   l_start            pls_integer;
-   l_end              pls_integer;
-   l_pos              pls_integer;
-   l_depth            pls_integer;
-   l_value            varchar2(32767);
+   co_password        constant varchar2(8)    := 'PASSWORD';
+   co_password_mask   constant varchar2(8)    := '********';
+   co_max_key_chars   constant pls_integer    := 30;
+   co_lower           constant varchar2(26)   := 'abcdefghijklmnopqrstuvwxyz';
+   co_upper           constant varchar2(26)   := 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+   co_code_open       constant pls_integer    := 40;  -- ascii('(')
+   co_code_digit_0    constant pls_integer    := 48;  -- ascii('0')
+   co_code_digit_9    constant pls_integer    := 57;  -- ascii('9')
+   co_code_upper_a    constant pls_integer    := 65;  -- ascii('A')
+   co_code_upper_z    constant pls_integer    := 90;  -- ascii('Z')
+   co_code_underscore constant pls_integer    := 95;  -- ascii('_')
+   co_match_exact     constant varchar2(1)    := 'c';
+   l_key                       varchar2(32767);
+   l_len                       pls_integer;
+   l_start                     pls_integer;
+   l_end                       pls_integer;
+   l_pos                       pls_integer;
+   l_depth                     pls_integer;
+   l_value                     varchar2(32767);
 
    -- TRUE when in_key (already ASCII upper case) is one of co_allowed_keys.
    function is_allowed_key(in_key in varchar2) return boolean is
@@ -132,9 +132,9 @@ begin
    end if;
 
    if ascii(substr(p_in, l_start, 1)) = co_code_open then
-      -- nested list: walk the parentheses until the one closing "(KEY=" (depth back to 0)
-      l_end   := l_len + 1;  -- unbalanced or truncated: to the end of the input
-      l_depth := 1;          -- inside "(KEY="
+      -- nested group: walk the parentheses until the depth is back to 0
+      l_end   := l_len;  -- unbalanced or truncated: to the end of the input
+      l_depth := 0;
       l_pos   := l_start;
       while l_pos <= l_len
       loop
@@ -146,12 +146,12 @@ begin
             l_depth := l_depth - 1;
          end if;
          if l_depth = 0 then
-            l_end := l_pos;
+            l_end := l_pos;  -- through the matching ")"
             exit;
          end if;
          l_pos := l_pos + 1;
       end loop;
-      l_value := substr(p_in, l_start, l_end - l_start);
+      l_value := substr(p_in, l_start, l_end - l_start + 1);
    else
       l_end := regexp_instr(p_in, '\)', l_start, 1, 0, co_match_exact);
       if l_end = 0 then

@@ -29,8 +29,8 @@ __all__ = [
     "normalize_language",
     "to_date_sql",
     "date_parts_sql",
-    "date_ints_sql",
-    "date_from_ints_sql",
+    "date_from_parts_sql",
+    "slow_to_date_sql",
     "fast_to_date_sql",
     "date_regex",
 ]
@@ -119,33 +119,33 @@ def date_parts_sql(expr: str, language: str) -> str:
             "['d','mon','y','h','mi','s'])")
 
 
-def date_ints_sql(parts: str, language: str) -> dict[str, str]:
-    """DuckDB SQL expressions (INTEGER, NULL when absent/unknown) for y, mo, d, h, mi, s of a
-    ``date_parts_sql`` struct column ``parts``. Select them as columns, then use ``date_from_ints_sql``."""
+def date_from_parts_sql(parts: str, language: str) -> str:
+    """DuckDB SQL: TIMESTAMP from a ``date_parts_sql`` struct ``parts`` (a column or a lambda
+    variable); NULL when the parts do not form a valid Oracle date. Never raises (no try(): CASE
+    evaluates its THEN branch only for the rows that pass the checks)."""
     months = month_names(language)
     whens = " ".join(f"WHEN {_sql_str(k)} THEN {v}" for k, v in months.items())
-    return {
-        "y": f"nullif({parts}.y, '')::INTEGER",
-        "mo": f"(CASE upper({parts}.mon) {whens} END)",
-        "d": f"nullif({parts}.d, '')::INTEGER",
-        "h": f"coalesce(nullif({parts}.h, '')::INTEGER, 0)",
-        "mi": f"coalesce(nullif({parts}.mi, '')::INTEGER, 0)",
-        "s": f"coalesce(nullif({parts}.s, '')::INTEGER, 0)",
-    }
-
-
-def date_from_ints_sql(prefix: str = "") -> str:
-    """DuckDB SQL: TIMESTAMP from the integer columns ``{prefix}y, mo, d, h, mi, s``; NULL when they
-    do not form a valid Oracle date. Never raises (no try(): CASE evaluates THEN only for the rows
-    that pass the checks)."""
-    y, mo, d, h, mi, s = (f"{prefix}{n}" for n in ("y", "mo", "d", "h", "mi", "s"))
+    y = f"(nullif({parts}.y, '')::INTEGER)"
+    mo = f"(CASE upper({parts}.mon) {whens} END)"
+    d = f"(nullif({parts}.d, '')::INTEGER)"
+    h = f"coalesce(nullif({parts}.h, '')::INTEGER, 0)"
+    mi = f"coalesce(nullif({parts}.mi, '')::INTEGER, 0)"
+    s = f"coalesce(nullif({parts}.s, '')::INTEGER, 0)"
     dim = (f"(CASE {mo} WHEN 2 THEN (CASE WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 "
            f"THEN 29 ELSE 28 END) WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 "
            f"ELSE 31 END)")
     return (
-        f"(CASE WHEN {y} >= 1 AND {mo} IS NOT NULL AND {h} < 24 AND {mi} < 60 AND {s} < 60 "
-        f"AND {d} BETWEEN 1 AND {dim} THEN make_timestamp({y}, {mo}, {d}, {h}, {mi}, {s}) END)"
+        f"(CASE WHEN {parts}.d <> '' THEN (CASE WHEN {y} >= 1 AND {mo} IS NOT NULL AND {h} < 24 "
+        f"AND {mi} < 60 AND {s} < 60 AND {d} BETWEEN 1 AND {dim} "
+        f"THEN make_timestamp({y}, {mo}, {d}, {h}, {mi}, {s}) END) END)"
     )
+
+
+def slow_to_date_sql(expr: str, language: str) -> str:
+    """Regexp form of the conversion for any language (the regexp runs once: list_transform
+    binds its result to a lambda variable)."""
+    return (f"list_transform([{date_parts_sql(expr, language)}], "
+            f"lambda __dp: {date_from_parts_sql('__dp', language)})[1]")
 
 
 def fast_to_date_sql(expr: str, language: str) -> str | None:
@@ -154,15 +154,17 @@ def fast_to_date_sql(expr: str, language: str) -> str | None:
     form. Everything strptime accepts Oracle accepts; the rest goes through the regex path."""
     if normalize_language(language) != "AMERICAN":
         return None
-    return (f"(CASE WHEN try_strptime({expr}, '%d-%b-%Y %H:%M:%S') >= TIMESTAMP '0001-01-01' "
-            f"THEN try_strptime({expr}, '%d-%b-%Y %H:%M:%S') END)")
+    # year 0 parses as 1 BC in DuckDB; Oracle rejects it (ORA-01841). list_transform binds once.
+    return (f"list_transform([try_strptime({expr}, '%d-%b-%Y %H:%M:%S')], lambda __t: "
+            f"CASE WHEN __t >= TIMESTAMP '0001-01-01' THEN __t END)[1]")
 
 
 def to_date_sql(expr: str, language: str) -> str:
     """DuckDB SQL expression: ``expr`` converted like Oracle ``TO_DATE(expr, 'DD-MON-YYYY
-    HH24:MI:SS', 'NLS_DATE_LANGUAGE=...')``; NULL when NULL or not convertible. Self-contained
-    convenience form (a scalar subquery); the loader uses the staged columns for speed."""
-    ints = date_ints_sql("__dp", language)
-    cols = ", ".join(f"{v} AS __{k}" for k, v in ints.items())
-    return (f"(SELECT {date_from_ints_sql('__')} FROM (SELECT {cols} FROM "
-            f"(SELECT {date_parts_sql(expr, language)} AS __dp)))")
+    HH24:MI:SS', 'NLS_DATE_LANGUAGE=...')``; NULL when NULL or not convertible. ``expr`` should be
+    a column or a cheap expression (it is repeated)."""
+    fast = fast_to_date_sql(expr, language)
+    slow = slow_to_date_sql(expr, language)
+    if fast is None:
+        return slow
+    return f"coalesce({fast}, CASE WHEN {expr} IS NOT NULL THEN {slow} END)"

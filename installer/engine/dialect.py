@@ -76,6 +76,21 @@ _DATE_LIKE_NAME = re.compile(r"(date|time|stamp|_ts$|^ts_|_dt$)", re.IGNORECASE)
 # Support macros (the engine installs them once per connection)
 # ---------------------------------------------------------------------------------------------
 
+# INSTR: consecutive compared substrings move one character (overlapping matches);
+# negative position searches backwards; occurrence must be positive (ORA-01428);
+# position 0 returns 0.
+_INSTR_BODY = (
+    "CASE WHEN s IS NULL OR sub IS NULL OR p IS NULL OR {o} IS NULL THEN NULL "
+    "WHEN trunc({o}) < 1 THEN error('ORA-01428: argument ''' || {o} || ''' is out of range') "
+    "WHEN trunc(p) = 0 THEN 0 "
+    "WHEN p > 0 THEN coalesce(list_filter(range(CAST(trunc(p) AS BIGINT), "
+    "length(s) - length(sub) + 2), lambda i: substring(s, i, length(sub)) = sub)"
+    "[CAST(trunc({o}) AS BIGINT)], 0) "
+    "ELSE coalesce(list_filter(range(least(length(s) + CAST(trunc(p) AS BIGINT) + 1, "
+    "length(s) - length(sub) + 1), 0, -1), lambda i: substring(s, i, length(sub)) = sub)"
+    "[CAST(trunc({o}) AS BIGINT)], 0) END"
+)
+
 #: DuckDB macros the translated SQL relies on.  ``ora_sysdate``/``ora_systimestamp`` are
 #: created by :func:`install_support` (pinnable "now").
 SUPPORT_MACROS: tuple[str, ...] = (
@@ -102,20 +117,9 @@ SUPPORT_MACROS: tuple[str, ...] = (
     "WHEN -trunc(p) > length(CAST(s AS VARCHAR)) THEN NULL "
     "ELSE substring(CAST(s AS VARCHAR), length(CAST(s AS VARCHAR)) + CAST(trunc(p) AS BIGINT) + 1, "
     "CAST(trunc(l) AS BIGINT)) END, '')",
-    # INSTR: consecutive compared substrings move one character (overlapping matches);
-    # negative position searches backwards; occurrence must be positive (ORA-01428).
     "CREATE OR REPLACE MACRO ora_instr(s, sub) AS strpos(s, sub), "
-    "(s, sub, p) AS ora_instr(s, sub, p, 1), "
-    "(s, sub, p, o) AS CASE "
-    "WHEN s IS NULL OR sub IS NULL OR p IS NULL OR o IS NULL THEN NULL "
-    "WHEN trunc(o) < 1 THEN error('ORA-01428: argument ''' || o || ''' is out of range') "
-    "WHEN trunc(p) = 0 THEN 0 "
-    "WHEN p > 0 THEN coalesce(list_filter(range(CAST(trunc(p) AS BIGINT), "
-    "length(s) - length(sub) + 2), lambda i: substring(s, i, length(sub)) = sub)"
-    "[CAST(trunc(o) AS BIGINT)], 0) "
-    "ELSE coalesce(list_filter(range(least(length(s) + CAST(trunc(p) AS BIGINT) + 1, "
-    "length(s) - length(sub) + 1), 0, -1), lambda i: substring(s, i, length(sub)) = sub)"
-    "[CAST(trunc(o) AS BIGINT)], 0) END",
+    "(s, sub, p) AS " + _INSTR_BODY.replace("{o}", "1") + ", "
+    "(s, sub, p, o) AS " + _INSTR_BODY.replace("{o}", "o"),
     # MOD(m, 0) = m in Oracle; sign follows m (same as DuckDB %).
     "CREATE OR REPLACE MACRO ora_mod(m, n) AS CASE WHEN n = 0 THEN m ELSE m % n END",
     # Oracle raises ORA-01476 on division by zero; DuckDB returns inf/NULL.
@@ -199,6 +203,20 @@ def strip_terminator(sql: str) -> str:
     return text
 
 
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _parse_error_text(err: ParseError) -> str:
+    """One line: what, where and the offending token (sqlglot's own text spans lines and
+    carries terminal colour codes)."""
+    details = err.errors[0] if getattr(err, "errors", None) else {}
+    if not details:
+        return _ANSI_ESCAPE.sub("", str(err)).splitlines()[0]
+    near = _ANSI_ESCAPE.sub("", str(details.get("highlight") or "")).strip()
+    where = f"line {details.get('line')}, column {details.get('col')}"
+    return f"{details.get('description')} at {where}" + (f" near {near!r}" if near else "")
+
+
 def parse_oracle(oracle_sql: str) -> exp.Expression:
     text = strip_terminator(oracle_sql)
     if not text:
@@ -210,8 +228,10 @@ def parse_oracle(oracle_sql: str) -> exp.Expression:
         raise UnsupportedConstruct("MATCH_RECOGNIZE")
     try:
         statements = sqlglot.parse(text, read=_BridgeOracle)
-    except (ParseError, TokenError) as err:
-        raise UnsupportedConstruct(f"unparseable Oracle SQL: {err}") from err
+    except ParseError as err:
+        raise UnsupportedConstruct(f"unparseable Oracle SQL: {_parse_error_text(err)}") from err
+    except TokenError as err:
+        raise UnsupportedConstruct(f"unparseable Oracle SQL: {str(err).splitlines()[0]}") from err
     statements = [s for s in statements if s is not None]
     if len(statements) != 1:
         raise UnsupportedConstruct(f"expected exactly one statement, got {len(statements)}")
@@ -684,6 +704,11 @@ class _Translator:
                 raise UnsupportedConstruct("PIVOT/UNPIVOT")
             if isinstance(node, exp.Lock):
                 raise UnsupportedConstruct("FOR UPDATE")
+            if isinstance(node, exp.Concat):
+                # sqlglot joins adjacent string literals ('a' 'b'); Oracle rejects them
+                # (ORA-00907 / ORA-00917): almost always a missing comma in a list
+                raise UnsupportedConstruct(
+                    f"adjacent string literals {node.sql(dialect='oracle')} (Oracle rejects this: missing comma?)")
             if isinstance(node, exp.Column) and not node.table:
                 if node.name.upper() in _PSEUDO_COLUMNS - {"ROWNUM", "SYSDATE"} and not node.this.quoted:
                     raise UnsupportedConstruct(f"pseudo-column {node.name.upper()}")
@@ -944,6 +969,8 @@ def _h_cast(t: _Translator, node: exp.Cast) -> exp.Expression:
     if to.is_type(T.DATE):
         if src_kind == STRING or src_kind == UNKNOWN and isinstance(node.this, exp.Literal):
             raise UnsupportedConstruct("CAST(string AS DATE) depends on NLS_DATE_FORMAT (use TO_DATE)")
+        if src_kind == NULL:
+            return _with_kind(exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP")), DATE)
         if src_kind not in (DATE, TIMESTAMP):
             raise UnsupportedConstruct(f"CAST({node.this.sql()} AS DATE) of unknown type")
         return _with_kind(_fn("date_trunc", _str("second"),
@@ -1316,7 +1343,7 @@ def _h_pad(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     pad = args[2] if len(args) == 3 else _str(" ")
     if isinstance(pad, exp.Null):
         return _with_kind(exp.Null(), NULL)
-    n_int = exp.Cast(this=_fn("trunc", n), to=exp.DataType.build("BIGINT"))
+    n_int = exp.Cast(this=_fn("trunc", n), to=exp.DataType.build("INT"))
     return _nullif_empty(_fn(_fname(node).lower(),
                              exp.Cast(this=s, to=exp.DataType.build("VARCHAR")), n_int, pad))
 
@@ -1418,8 +1445,9 @@ def _h_regexp_substr(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     if occ_i == 1:
         body = _fn("regexp_extract", subject, pattern, _num(sub_i))
     else:
-        body = exp.Bracket(this=_fn("regexp_extract_all", subject, pattern, _num(sub_i)),
-                           expressions=[_num(occ_i)])
+        # list_extract is 1-based (an exp.Bracket would be re-based by the generator)
+        body = _fn("list_extract", _fn("regexp_extract_all", subject, pattern, _num(sub_i)),
+                   _num(occ_i))
     return _nullif_empty(body)
 
 

@@ -216,30 +216,33 @@ def _is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == "utf-8"
 
 
-def _scan_clean_utf8(path: str) -> tuple[bool, int]:
-    """(file can be read by DuckDB directly, NUL byte count). Cheap: memchr scans + UTF-8 check
-    of the non-ASCII 16 MiB slices only."""
+def _scan_clean_utf8(path: str) -> tuple[bool, int, int]:
+    """(DuckDB can read the file directly, NUL byte count, line count). One pass over 16 MiB slices
+    of an mmap: memchr-speed counts and a UTF-8 check of the non-ASCII slices only."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
-            return True, 0
+            return True, 0, 0
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            nuls = mm.count(b"\x00") if mm.find(b"\x00") >= 0 else 0
-            if mm.find(b"\r") >= 0 or mm.find(_DELIM.encode()) >= 0:
-                return False, nuls
-            if size >= 3 and mm[:3] == codecs.BOM_UTF8:
-                return False, nuls
+            if mm.find(b"\r") >= 0 or mm.find(_DELIM.encode()) >= 0 or mm[:3] == codecs.BOM_UTF8:
+                return False, 0, 0
             dec = codecs.getincrementaldecoder("utf-8")()
             step = 1 << 24
+            nuls = lines = 0
             try:
                 for pos in range(0, size, step):
                     piece = mm[pos:pos + step]
+                    lines += piece.count(b"\n")
+                    if b"\x00" in piece:
+                        nuls += piece.count(b"\x00")
                     if not piece.isascii() or dec.getstate()[0]:
                         dec.decode(piece)
                 dec.decode(b"", final=True)
             except UnicodeDecodeError:
-                return False, nuls
-    return True, nuls
+                return False, 0, 0
+            if mm[size - 1:size] != b"\n":
+                lines += 1
+    return True, nuls, lines
 
 
 def _open_binary(path: str) -> BinaryIO:
@@ -261,18 +264,20 @@ def _chunks(fh: BinaryIO, progress: _Progress) -> Iterator[bytes]:
         yield chunk
 
 
-def _write_quoted(out, body: str) -> None:
-    """Write complete lines ``body`` (joined by LF, no trailing LF) as one quoted CSV field each."""
+def _write_quoted(out, body: str) -> int:
+    """Write complete lines ``body`` (joined by LF, no trailing LF) as one quoted CSV field each;
+    return the number of lines written."""
     body = body.replace("\r\n", "\n")  # one CR before LF belongs to the terminator
     out.write('"' + body.replace('"', '""').replace("\n", '"\n"') + '"\n')
+    return body.count("\n") + 1
 
 
-def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> int:
+def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tuple[int, int]:
     """Decode ``path`` (gz/stdin aware) with ``encoding`` (invalid bytes -> U+FFFD) into a fully
-    quoted one-column UTF-8 CSV at ``dest``; return the NUL character count."""
+    quoted one-column UTF-8 CSV at ``dest``; return (NUL character count, line count)."""
     dec = codecs.getincrementaldecoder(encoding)(errors="replace")
     carry = ""
-    nuls = 0
+    nuls = lines = 0
     fh = _open_binary(path)
     try:
         with open(dest, "w", encoding="utf-8", newline="") as out:
@@ -287,17 +292,17 @@ def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> int:
                     if body.endswith("\r"):  # the CR of a CRLF split off by the cut
                         body = body[:-1]
                     nuls += body.count("\x00")
-                    _write_quoted(out, body)
+                    lines += _write_quoted(out, body)
                 text = carry + dec.decode(b"", final=True)
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 raise LoadError(f"{path}: cannot read ({exc}); check that the file is a complete text or .gz file") from None
             if text:  # last line without terminator
                 nuls += text.count("\x00")
-                _write_quoted(out, text)
+                lines += _write_quoted(out, text)
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
-    return nuls
+    return nuls, lines
 
 
 def _read_csv_sql(path: str, quoted: bool) -> str:
@@ -327,32 +332,30 @@ atexit.register(_cleanup_temp_dirs)
 
 def _fields_sql(src: str, language: str) -> str:
     """SELECT over ``src`` (source, line_no, line) giving listener_log_src's columns."""
-    # trim() without characters is much faster; the full LRTRIM set only where needed
-    def lrtrim(x: str) -> str:
-        return (f"nullif(CASE WHEN regexp_matches({x}, '^[\\t\\n\\r\\x0b\\x0c]|[\\t\\n\\r\\x0b\\x0c]$') "
-                f"THEN trim({x}, {_sql_str(_TRIM_CHARS)}) ELSE trim({x}) END, '')")
-    trims = ",\n".join(f"  {lrtrim(f'f[{i}]')} AS c{i}" for i in range(1, 7))
+    # trim() without characters (spaces only) is much faster; the full LRTRIM set only for the
+    # lines that hold a tab/CR/LF/VT/FF at all (one check per line).
+    trims = ",\n".join(
+        f"  nullif(CASE WHEN has_ctl THEN trim(f[{i}], {_sql_str(_TRIM_CHARS)}) ELSE trim(f[{i}]) END, '') AS c{i}"
+        for i in range(1, 7)
+    )
     too_long = " OR ".join(f"strlen(c{i}) > {MAX_FIELD_BYTES}" for i in range(1, 7))
-    ints = dates.date_ints_sql("dp", language)
-    int_cols = ", ".join(f"{v} AS dt_{k}" for k, v in ints.items())
     fast = dates.fast_to_date_sql("c1", language)
-    slow = dates.date_from_ints_sql("dt_")
+    slow = dates.slow_to_date_sql("c1", language)
     if fast is None:
-        p_sql = f"SELECT *, {dates.date_parts_sql('c1', language)} AS dp FROM t"
-        date_expr = slow
+        date_sql = f"SELECT *, CASE WHEN c1 IS NOT NULL THEN {slow} END AS log_date FROM t"
     else:
-        # the regexp path only for the rows strptime did not take
-        p_sql = (f"SELECT *, {fast} AS fast_date, CASE WHEN c1 IS NOT NULL AND {fast} IS NULL "
-                 f"THEN {dates.date_parts_sql('c1', language)} END AS dp FROM t")
-        date_expr = f"coalesce(fast_date, {slow})"
+        # strptime takes the usual exact form; the regexp path runs only for the other rows
+        date_sql = (f"SELECT *, CASE WHEN c1 IS NULL THEN NULL WHEN fast_date IS NOT NULL "
+                    f"THEN fast_date ELSE {slow} END AS log_date "
+                    f"FROM (SELECT *, {fast} AS fast_date FROM t)")
     return f"""
-WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f FROM {src}),
+WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f,
+  (contains(line, chr(9)) OR contains(line, chr(13)) OR contains(line, chr(11)) OR contains(line, chr(12))) AS has_ctl
+  FROM {src}),
 t AS (SELECT source, line_no, line,
 {trims}
   FROM s),
-p AS ({p_sql}),
-i AS (SELECT *, {int_cols} FROM p),
-d AS (SELECT *, {date_expr} AS log_date FROM i)
+d AS ({date_sql})
 SELECT source, line_no, log_date,
   c2 AS connect_string, c3 AS protocol_info, c4 AS action, c5 AS service_name, c6 AS return_code,
   CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN 'date'
@@ -384,6 +387,7 @@ def load_logs(
     date_language: str = "AMERICAN",
     progress: Optional[bool] = None,
     lazy: bool = False,
+    materialize_lines: bool = False,
 ) -> LoadStats:
     """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
     (files, ``.gz``, globs expanded sorted, ``-`` = stdin). ``progress``: None = automatic (stderr
@@ -409,7 +413,7 @@ def load_logs(
             prog = _Progress(fs.source, size, progress)
             direct = False
             if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
-                direct, fs.nul_bytes = _scan_clean_utf8(path)
+                direct, fs.nul_bytes, fs.lines = _scan_clean_utf8(path)
             if direct:
                 reader = _read_csv_sql(os.path.abspath(path), quoted=False)
                 prog.message(f"loading {prog.name} ...")
@@ -418,7 +422,7 @@ def load_logs(
                     tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
                     _TEMP_DIRS.append(tmpdir)
                 dest = os.path.join(tmpdir, f"{len(selects)}.csv")
-                fs.nul_bytes = _transcode(path, encoding, dest, prog)
+                fs.nul_bytes, fs.lines = _transcode(path, encoding, dest, prog)
                 fs.transcoded = True
                 reader = _read_csv_sql(dest, quoted=True)
             prog.close()
@@ -429,14 +433,14 @@ def load_logs(
             stats.files.append(fs)
         _drop(con)
         try:
-            _create(con, stats, selects, language, lazy)
+            _create(con, stats, selects, language, lazy, materialize_lines)
         except duckdb.InvalidInputException as exc:
             raise LoadError(
                 f"{', '.join(stats.sources)}: DuckDB could not read the input "
                 f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
             ) from None
     finally:
-        if tmpdir is not None and not lazy:
+        if tmpdir is not None and materialize_lines and not lazy:
             shutil.rmtree(tmpdir, ignore_errors=True)
             _TEMP_DIRS.remove(tmpdir)
     return stats
@@ -448,23 +452,28 @@ def _is_gzip(path: str) -> bool:
 
 
 def _create(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
-            lazy: bool) -> None:
+            lazy: bool, materialize_lines: bool) -> None:
     empty = "SELECT NULL::VARCHAR AS source, NULL::BIGINT AS line_no, NULL::VARCHAR AS line WHERE false"
-    if lazy:
-        union = "\nUNION ALL\n".join(selects) if selects else empty
+    union = "\nUNION ALL\n".join(selects) if selects else empty
+    if materialize_lines and not lazy:
+        con.execute(f"CREATE TABLE listener_log_lines AS {union}")
+    else:
         con.execute(f"CREATE VIEW listener_log_lines AS {union}")
-        con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language)}")
+    con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language)}")
+    if lazy:
         con.execute(f"CREATE VIEW listener_log AS {_LISTENER_LOG_SELECT}")
         return
-    con.execute(f"CREATE TABLE listener_log_lines AS {empty}")
-    con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language)}")
     con.execute(f"CREATE TABLE listener_log AS {_LISTENER_LOG_SELECT} AND false")
-    # One INSERT per file: the returned row counts are the per-file statistics (no re-scan).
+    # One INSERT per file, straight from the reader: the returned row count is the file's
+    # ``loaded``; ``lines`` came from the scan/transcode pass.
     for fs, select in zip(stats.files, selects):
-        fs.lines = _inserted(con, f"INSERT INTO listener_log_lines {select}")
-        fs.loaded = _inserted(con, f"INSERT INTO listener_log {_LISTENER_LOG_SELECT} "
-                                   f"AND source = {_sql_str(fs.source)}")
-        fs.rejected = fs.lines - fs.loaded
+        src = "listener_log_lines" if materialize_lines else f"({select})"
+        where = f" WHERE source = {_sql_str(fs.source)}" if materialize_lines else ""
+        fs.loaded = _inserted(con, (
+            "INSERT INTO listener_log SELECT log_date, connect_string, protocol_info, action, "
+            f"service_name, return_code FROM ({_fields_sql(src, language)}) AS x "
+            f"WHERE reject_reason IS NULL{where.replace('WHERE', 'AND')}"))
+        fs.rejected = (fs.lines or 0) - fs.loaded
 
 
 def _inserted(con: duckdb.DuckDBPyConnection, sql: str) -> int:

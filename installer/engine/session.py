@@ -30,6 +30,15 @@ AUDIT_TRAIL_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Columns that hold Oracle DATE values in lsnrmine's tables and views: the dialect bridge
+# needs to know them for date arithmetic (it refuses to guess).
+ENGINE_DATE_COLUMNS: frozenset[str] = frozenset({
+    "log_date", "event_time", "first_time", "last_time", "first_event_time", "last_event_time",
+    "timestamp", "logoff_time", "updated_at", "created_at", "started_at", "finished_at",
+    "last_run", "first_seen", "last_seen", "hour_start", "day_start",
+})
+
+
 class EngineError(Exception):
     """A one-line error for the user (bad query, untranslatable construct, bad input)."""
 
@@ -105,7 +114,7 @@ class OfflineEngine:
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:
         try:
-            return dialect.to_duckdb(oracle_sql)
+            return dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
         except dialect.UnsupportedConstruct as exc:
             raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
 

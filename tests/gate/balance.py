@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-__all__ = ["Token", "TokenizeError", "tokenize", "significant", "check_balance", "statement_kind"]
+__all__ = ["Token", "TokenizeError", "tokenize", "significant", "check_balance", "statement_kind", "plsql_unit_header"]
 
 _Q_CLOSERS = {"[": "]", "{": "}", "(": ")", "<": ">"}
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$#]*")
@@ -163,6 +163,38 @@ def _name_of(token: Optional[Token]) -> Optional[str]:
     return None
 
 
+def _unit_header(sig: list[Token]) -> tuple[str, Optional[str]]:
+    """(unit type upper-case as in USER_ERRORS.TYPE, name) of a ``create ... <unit> name`` statement."""
+    words = [t for t in sig[:12] if t.kind in ("word", "qident") or t.text == "."]
+    lowered = [t.lower for t in words]
+    unit_keyword = ""
+    rest: list[Token] = []
+    # skip "create [or replace] [editionable]"; the unit keyword(s) come next, then the name
+    for i, word in enumerate(lowered):
+        if word in ("package", "function", "procedure", "trigger", "type"):
+            unit_keyword = word
+            rest = words[i + 1:]
+            if rest and rest[0].lower == "body":
+                unit_keyword += " body"
+                rest = rest[1:]
+            break
+    if len(rest) >= 3 and rest[1].text == ".":
+        rest = rest[2:]  # schema.name
+    return unit_keyword.upper(), (_name_of(rest[0]) if rest else None)
+
+
+def plsql_unit_header(statement: str) -> Optional[tuple[str, str]]:
+    """(type, name) when ``statement`` creates a stored PL/SQL unit, e.g. ("PACKAGE BODY", "LSNR_X").
+
+    An independent twin of ``lsnrmine.runner.plsql_unit`` (tokens instead of a regex).
+    """
+    tokens = tokenize(statement)
+    if statement_kind(tokens) != "plsql_unit":
+        return None
+    unit_type, name = _unit_header(significant(tokens))
+    return (unit_type, name) if name else None
+
+
 @dataclass
 class _Frame:
     kind: str  # unit (package spec/body, type body), sub (subprogram before begin), begin, case, if, loop
@@ -240,22 +272,8 @@ def _check_plsql(sig: list[Token], kind: str) -> list[str]:
     depth = 0
 
     if kind == "plsql_unit":
-        words = [t for t in sig[:12] if t.kind in ("word", "qident") or t.text == "."]
-        lowered = [t.lower for t in words]
-        unit_keyword = ""
-        rest: list[Token] = []
-        # skip "create [or replace] [editionable]"; the unit keyword(s) come next, then the name
-        for i, word in enumerate(lowered):
-            if word in ("package", "function", "procedure", "trigger", "type"):
-                unit_keyword = word
-                rest = words[i + 1:]
-                if rest and rest[0].lower == "body":
-                    unit_keyword += " body"
-                    rest = rest[1:]
-                break
-        if len(rest) >= 3 and rest[1].text == ".":
-            rest = rest[2:]  # schema.name
-        unit_name = _name_of(rest[0]) if rest else None
+        unit_keyword, unit_name = _unit_header(sig)
+        unit_keyword = unit_keyword.lower()
         if unit_keyword == "type":
             return problems  # an object type specification has no PL/SQL block
         if unit_keyword in ("function", "procedure"):

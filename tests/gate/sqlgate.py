@@ -26,6 +26,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, Union
 
+from lsnrmine.identifiers import RESERVED_WORDS
+
 from . import balance
 
 # -- the allow-list ---------------------------------------------------------------------------
@@ -59,6 +61,30 @@ ALLOW_LIST: tuple[AllowEntry, ...] = (
         pattern=re.compile(r"([nN]?)[qQ]'(?:\[(.*)\]|\{(.*)\}|\((.*)\)|<(.*)>|([^\s\[{(<])(.*)\6)'\Z", re.DOTALL),
         replacement=_q_to_plain,
         scope="string",
+    ),
+    AllowEntry(
+        construct="PIPELINED",
+        reason="the oracle dialect has no PIPELINED option in a function's return clause (PL/SQL "
+        "Language Reference, PIPELINED clause); the keyword is removed, the function stays a function",
+        pattern=re.compile(r"\s+pipelined\b", re.IGNORECASE),
+        replacement="",
+    ),
+    AllowEntry(
+        construct="PIPE ROW",
+        reason="the oracle dialect has no PIPE ROW statement; 'pipe row (x);' becomes the procedure call "
+        "'pipe_row(x);' of the same shape, so the argument expression and the ';' are still parsed",
+        pattern=re.compile(r"\bpipe\s+row\s*\(", re.IGNORECASE),
+        replacement="pipe_row(",
+    ),
+    AllowEntry(
+        construct="identity column",
+        reason="the oracle dialect cannot parse 'generated always as identity' (12c+ identity_clause of "
+        "CREATE TABLE); the clause is removed, the column keeps its type and constraints",
+        pattern=re.compile(
+            r"\s+generated\s+(?:always|by\s+default(?:\s+on\s+null)?)\s+as\s+identity\b(?:\s*\([^()]*\))?",
+            re.IGNORECASE,
+        ),
+        replacement="",
     ),
     AllowEntry(
         construct="DROP DIRECTORY",
@@ -120,6 +146,10 @@ def neutralise(statement: str) -> str:
 # typed literals (DATE '2024-01-31'); any other "type 'literal'" pair in a parse tree is
 # sqlfluff reading a missing operator as a typed literal (l_x ', y' after deleting ||).
 _TYPED_LITERAL_TYPES = {"date", "timestamp", "interval", "time"}
+_OPERANDS = ("quoted_literal", "numeric_literal", "function", "column_reference")
+_NOT_TYPES = {"deterministic", "parallel_enable", "pipelined", "result_cache", "authid", "is", "as"}
+_AGGREGATES = {"count", "sum", "avg", "min", "max", "listagg"}
+_RESERVED_PARAMETER_NAMES = frozenset(RESERVED_WORDS) | {"OUT", "NOCOPY"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,7 +163,10 @@ def _linter():
 def _sqlfluff_problems_cached(text: str) -> tuple[str, ...]:
     parsed = _linter().parse_string(text)
     problems = [f"sqlfluff: {v.desc()}" for v in parsed.violations]
-    tree = parsed.tree
+    try:
+        tree = parsed.tree
+    except AssertionError:  # "Root variant not successfully parsed."
+        tree = None
     if tree is None:
         return tuple(problems or ["sqlfluff: no parse tree"])
     for segment in tree.recursive_crawl("unparsable"):
@@ -152,7 +185,20 @@ def _code_children(segment) -> list:
 
 
 def _tree_problems(tree) -> list[str]:
-    """Places where the oracle dialect accepts what Oracle rejects."""
+    """Places where the oracle dialect accepts what Oracle rejects (found by the mutation test).
+
+    * more than one top-level statement (a lost ``/`` or a stray ``;`` in SQL);
+    * a statement nested in PL/SQL without its ``;`` (the dialect makes it optional);
+    * ``name 'literal'`` / ``name 0`` read as a typed literal when it is not DATE/TIMESTAMP/INTERVAL
+      (a deleted ``||``, ``=`` or comma);
+    * a SELECT statement inside PL/SQL without INTO; an assignment ``:= x`` without a target;
+    * two expressions side by side without a comma (``f('a' 'b')``), two operands side by
+      side without an operator (``substr(x, 1) 'text'``);
+    * a keyword read as a data type (``return deterministic`` after deleting the type);
+    * ``count()`` and other aggregates without an argument;
+    * a '...' string used as an alias (Oracle quotes aliases with "...");
+    * a parameter named by a reserved word (``p(in varchar2)`` after deleting the name).
+    """
     problems: list[str] = []
     top = [s for s in tree.recursive_crawl("statement", recurse_into=False)]
     if len(top) != 1:
@@ -167,22 +213,50 @@ def _tree_problems(tree) -> list[str]:
         for i, child in enumerate(children):
             following = children[i + 1] if i + 1 < len(children) else None
             if child.is_type("statement") and nested:
-                # inside PL/SQL every statement ends with ';' (the dialect makes it optional)
                 if following is None or not following.is_type("statement_terminator"):
                     problems.append(f"sqlfluff: {where(child)}: PL/SQL statement not terminated by ';'")
-            if child.is_type("data_type") and following is not None and following.is_type("quoted_literal"):
+            if child.is_type("statement") and nested:
+                inner = _code_children(child)
+                if inner and inner[0].is_type("select_statement") and not any(
+                    c.is_type("into_clause") for c in _code_children(inner[0])
+                ):
+                    problems.append(f"sqlfluff: {where(child)}: SELECT in PL/SQL without INTO")
+                if inner and inner[0].is_type("assignment_segment_statement"):
+                    parts = _code_children(inner[0])
+                    if parts and parts[0].is_type("assignment_operator"):
+                        problems.append(f"sqlfluff: {where(child)}: assignment without a target")
+            if child.is_type("data_type") and following is not None and following.is_type("quoted_literal", "numeric_literal"):
                 first = child.raw.split()[0].lower() if child.raw.split() else ""
                 if first not in _TYPED_LITERAL_TYPES:
                     problems.append(
                         f"sqlfluff: {where(child)}: {child.raw!r} {following.raw[:20]!r} is not a typed literal "
                         "(missing operator?)"
                     )
+            if child.is_type("expression") and following is not None and following.is_type("expression"):
+                problems.append(f"sqlfluff: {where(following)}: two expressions without a comma between them")
+            if (segment.is_type("expression") and child.is_type(*_OPERANDS) and following is not None
+                    and following.is_type(*_OPERANDS) and not child.is_type("data_type")):
+                problems.append(f"sqlfluff: {where(following)}: two operands without an operator between them")
+            if child.is_type("data_type") and child.raw.strip().lower() in _NOT_TYPES:
+                problems.append(f"sqlfluff: {where(child)}: {child.raw.strip()!r} is not a data type")
+            if child.is_type("function"):
+                name = child.get_child("function_name")
+                contents = child.get_child("function_contents")
+                bracket = contents.get_child("bracketed") if contents is not None else None
+                if name is not None and name.raw.lower() in _AGGREGATES and bracket is not None and len(
+                    _code_children(bracket)
+                ) == 2:
+                    problems.append(f"sqlfluff: {where(child)}: {name.raw}() without an argument")
+            if child.is_type("alias_expression") and child.raw.strip().startswith("'"):
+                problems.append(f"sqlfluff: {where(child)}: string literal {child.raw.strip()[:20]!r} used as an alias")
+            if child.is_type("parameter") and child.raw.upper() in _RESERVED_PARAMETER_NAMES:
+                problems.append(f"sqlfluff: {where(child)}: parameter named by the reserved word {child.raw!r}")
         for child in children:
             if child.segments:
                 walk(child, nested or child.is_type("statement"))
 
     for statement in top:
-        walk(statement, False)
+        walk(statement, True)
     return problems
 
 
@@ -264,17 +338,65 @@ def inner_ddl(block: str) -> list[str]:
     return quoted + plain_execute_immediate(block)
 
 
-def check_statement(statement: str, *, _inner: bool = False) -> list[str]:
-    """Every problem the gate finds in one statement (without its ``/`` line); [] when it passes."""
+# sqlfluff accepts any words as privileges ("grant create, create view ..."); Oracle knows a fixed
+# list (SQL Language Reference, GRANT: system privileges and object privileges tables). These are
+# the ones a listener-log miner may grant; extend the set when a template needs another.
+KNOWN_PRIVILEGES = frozenset(
+    """
+    create session|create table|create view|create procedure|create job|create sequence|create trigger
+    |create type|create synonym|create materialized view|create any directory|drop any directory
+    |create external job|manage scheduler|unlimited tablespace|select any dictionary|create user|alter user
+    |read|write|execute|select|insert|update|delete|references|alter|index|debug|inherit privileges|all
+    """.replace("\n", " ").split("|")
+)
+KNOWN_PRIVILEGES = frozenset(" ".join(p.split()) for p in KNOWN_PRIVILEGES)
+
+
+def privilege_problems(statement: str) -> list[str]:
+    """For GRANT/REVOKE of privileges: every item of the privilege list must be a known privilege."""
+    try:
+        sig = balance.significant(balance.tokenize(statement))
+    except balance.TokenizeError:
+        return []
+    if not sig or sig[0].lower not in ("grant", "revoke"):
+        return []
+    verb = sig[0].lower
+    items: list[list[str]] = [[]]
+    for token in sig[1:]:
+        if token.lower in ("on", "to", "from"):
+            break
+        if token.text == ",":
+            items.append([])
+        else:
+            items[-1].append(token.lower)
+    problems = []
+    for item in items:
+        name = " ".join(item)
+        if name not in KNOWN_PRIVILEGES:
+            problems.append(f"{verb}: {name!r} is not a known privilege")
+    return problems
+
+
+def check_statement(statement: str, *, fail_fast: bool = False, _inner: bool = False) -> list[str]:
+    """Every problem the gate finds in one statement (without its ``/`` line); [] when it passes.
+
+    ``fail_fast``: stop after the first check that finds something (the mutation test only
+    needs to know whether a mutant is rejected).
+    """
     problems = list(balance.check_balance(statement))
+    if fail_fast and problems:
+        return problems
     kind = classify(statement)
     if kind == "external_table":
         problems += [f"oracle_loader: {p}" for p in _loader().check_external_table(statement)]
     elif kind == "directory":
         problems += [f"create directory: {p}" for p in _loader().check_create_directory(statement)]
     else:
-        if not any(p.startswith("unterminated") or "unterminated" in p for p in problems):
+        if not any("unterminated" in p for p in problems):
             problems += sqlfluff_problems(statement)
+        problems += privilege_problems(statement)
+    if fail_fast and problems:
+        return problems
     if kind in ("block", "plsql_unit") and not _inner:
         loader = _loader()
         quoted = list(loader.unwrap_execute_immediate(statement))
@@ -285,7 +407,7 @@ def check_statement(statement: str, *, _inner: bool = False) -> list[str]:
             )
         for inner in quoted + plain_execute_immediate(statement):
             first = " ".join(inner.split())[:50]
-            for problem in check_statement(inner.strip(), _inner=True):
+            for problem in check_statement(inner.strip(), fail_fast=fail_fast, _inner=True):
                 problems.append(f"execute immediate {first!r}: {problem}")
     return problems
 

@@ -1,0 +1,601 @@
+"""Install (= upgrade) and uninstall against a live connection: preflight, phases, history.
+
+Phase ``admin`` runs as a DBA account (``--user``): it creates the owner schema when asked, the
+directory object(s) and the owner's grants. Phase ``owner`` runs as the owner schema and creates
+every other object. Both execute exactly the statements of :mod:`lsnrmine.render` (split by
+:func:`lsnrmine.runner.split_script`), so ``--dry-run`` and ``lsnrmine render`` show what runs.
+
+Around those statements the installer only runs the fixed queries below (module-level constants,
+values always bound; object names only through :func:`identifiers.quote_identifier`): preflight
+checks, the install-history rows, probes of the log files, the invalid-object check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from . import __version__
+from . import identifiers as ids
+from .manifest import UPGRADE_STEPS, DbObject, UpgradeStep
+from .render import RenderedObject, render_objects, template_context
+from .runner import ScriptError, execute_statements, mask, split_script
+from .settings import Settings
+from .templates import environment
+
+MIN_ORACLE_MAJOR = 19
+OLD_VERSION_MISSES = (
+    "ORACLE_LOADER's RECORDS DELIMITED BY DETECTED NEWLINE (LISTENER_LOG) and Premier/Extended Support"
+)
+OWNER_PASSWORD_DEFINE = "lsnrmine_owner_password"
+
+# -- fixed statements (values are bind variables) -------------------------------------------------
+Q_CURRENT_SCHEMA = "select sys_context('USERENV', 'CURRENT_SCHEMA') from dual"
+Q_SESSION_PRIVS = "select privilege from session_privs"
+Q_ADMIN_OPTION_PRIVS = "select privilege from user_sys_privs where admin_option = 'YES'"
+Q_USER_EXISTS = "select count(*) from all_users where username = :user_name"
+Q_DIRECTORY_PATH = "select directory_path from all_directories where directory_name = :dir_name"
+# Directories appear in ALL_TAB_PRIVS with TABLE_NAME = directory name; only direct grants count
+# (definer's-rights code ignores roles; oracle-notes section 1 and 5).
+Q_DIRECTORY_READ = (
+    "select count(*) from all_tab_privs "
+    "where table_name = :dir_name and privilege = 'READ' and grantee in (user, 'PUBLIC')"
+)
+Q_JOB_QUEUE_PROCESSES = "select value from v$parameter where name = 'job_queue_processes'"
+Q_USER_OBJECTS = "select object_name, object_type, status from user_objects"
+Q_INVALID_OBJECTS = (
+    "select object_type, object_name from user_objects where status = 'INVALID' "
+    "order by object_type, object_name"
+)
+Q_FIRST_ERROR = (
+    "select line, text from user_errors where name = :object_name and attribute = 'ERROR' "
+    "order by sequence fetch first 1 rows only"
+)
+# Reads the file through a BFILE (needs only READ on the directory): the database's own view of
+# the path and the OS permissions (DBMS_LOB.FILEOPEN / GETLENGTH; ORA-22285 no such directory or
+# file, ORA-22288 FILEOPEN failed with the OS error text: oracle-notes section 2).
+S_PROBE_FILE = """declare
+  l_file bfile := bfilename(:dir_name, :file_name);
+begin
+  sys.dbms_lob.fileopen(l_file, sys.dbms_lob.file_readonly);
+  :file_len := sys.dbms_lob.getlength(l_file);
+  sys.dbms_lob.fileclose(l_file);
+end;"""
+# compile_all => false recompiles only invalid objects (PL/SQL Packages and Types Reference,
+# DBMS_UTILITY.COMPILE_SCHEMA): dependants of a replaced package are invalid until next use.
+S_RECOMPILE = "begin sys.dbms_utility.compile_schema(schema => user, compile_all => false); end;"
+
+
+def _q(name: str) -> str:
+    """A validated, double-quoted object name: the only way a name enters a statement."""
+    return ids.quote_identifier(name)
+
+
+def q_installed_version(history: str) -> str:
+    return (
+        f"select version from {_q(history)} where phase = 'owner' and status = 'complete' "
+        "order by id desc fetch first 1 rows only"
+    )
+
+
+def s_history_start(history: str) -> str:
+    return (
+        f"insert into {_q(history)} (version, phase, status) values (:version, 'owner', 'running') "
+        "returning id into :run_id"
+    )
+
+
+def s_history_end(history: str) -> str:
+    return (
+        f"update {_q(history)} set status = :status, finished_at = systimestamp, "
+        "objects = :objects, message = :message where id = :run_id"
+    )
+
+
+def q_probe(name: str) -> str:
+    return f"select 1 from {_q(name)} where rownum = 1"
+
+
+# -- errors -------------------------------------------------------------------------------------
+class PreflightFailed(Exception):
+    """Nothing was created; ``problems`` lists every problem found (one line each, with the fix)."""
+
+    def __init__(self, phase: str, problems: Sequence[str]) -> None:
+        super().__init__(f"{phase} phase preflight failed: {len(problems)} problem(s)")
+        self.phase = phase
+        self.problems = list(problems)
+
+
+class InstallFailed(Exception):
+    """A run stopped half-way; ``done`` lists what was created or replaced before."""
+
+    def __init__(self, phase: str, reason: str, done: Sequence[str], notes: Sequence[str] = ()) -> None:
+        super().__init__(reason)
+        self.phase = phase
+        self.reason = reason
+        self.done = list(done)
+        self.notes = list(notes)
+
+
+_READ_ERRORS = re.compile(r"ORA-29913|ORA-29400|KUP-04040|KUP-04001|KUP-04027|ORA-22288|ORA-22285")
+_NO_GRANT_ERRORS = re.compile(r"ORA-22286|KUP-04080|ORA-29289")
+
+
+def translate_read_error(text: str, settings: Settings, file_name: Optional[str] = None) -> Optional[str]:
+    """Oracle's error when reading the log, as the one fix the DBA needs; None if unrelated."""
+    if _NO_GRANT_ERRORS.search(text):
+        return (f"{settings.schema} has no READ on directory {settings.directory}: "
+                "run `lsnrmine install --phase admin` as a DBA (grants READ)")
+    if not _READ_ERRORS.search(text):
+        return None
+    if file_name is None:
+        named = [f for f in settings.log_files if f in text]
+        file_name = named[0] if named else ",".join(settings.log_files)
+    sep = "\\" if "\\" in settings.log_dir and "/" not in settings.log_dir else "/"
+    path = settings.log_dir.rstrip("/\\") + sep + file_name
+    return f"the database cannot read {path}: check the path and the OS permissions of the oracle user"
+
+
+def _error_text(exc: BaseException) -> str:
+    detail = getattr(exc, "detail", "")
+    return detail or str(exc)
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+# -- small DB-API helpers ----------------------------------------------------------------------
+def _rows(conn: Any, sql: str, **binds: Any) -> list[tuple]:
+    with conn.cursor() as cursor:
+        cursor.execute(sql, binds) if binds else cursor.execute(sql)
+        return list(cursor.fetchall())
+
+
+def _scalar(conn: Any, sql: str, **binds: Any) -> Any:
+    rows = _rows(conn, sql, **binds)
+    return rows[0][0] if rows else None
+
+
+def server_major_version(conn: Any) -> int:
+    """Major release from python-oracledb's ``Connection.version`` (e.g. '19.3.0.0.0' -> 19)."""
+    version = str(getattr(conn, "version", "") or "0")
+    try:
+        return int(version.split(".", 1)[0])
+    except ValueError:
+        return 0
+
+
+def owner_privileges(settings: Settings) -> list[str]:
+    """System privileges the owner needs, as granted by admin/owner_grants.sql."""
+    privs = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE"]
+    if settings.jobs_enabled:
+        privs.append("CREATE JOB")
+    return privs
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in str(version).split("."):
+        digits = re.match(r"\d+", piece)
+        parts.append(int(digits.group(0)) if digits else 0)
+    return tuple(parts)
+
+
+def plan_upgrade_steps(
+    steps: Iterable[UpgradeStep],
+    installed_version: Optional[str],
+    preexisting_tables: Iterable[str],
+    current_version: str = __version__,
+) -> list[UpgradeStep]:
+    """Which versioned ALTER steps a run applies, in list order.
+
+    A step applies to a table that existed before this run when the installed version (last
+    complete run) is older than the step and the step is not newer than this lsnrmine. With no
+    complete run recorded there is nothing to upgrade: every table was created by this version's
+    templates (INSTALL_HISTORY is created right after SETTINGS and kept with the data tables)."""
+    if installed_version is None:
+        return []
+    installed = version_tuple(installed_version)
+    current = version_tuple(current_version)
+    existing = set(preexisting_tables)
+    return [s for s in steps if s.table in existing and installed < version_tuple(s.version) <= current]
+
+
+def render_step(step: UpgradeStep, settings: Settings) -> str:
+    return environment().from_string(step.statement).render(**template_context(settings)).strip()
+
+
+def _check_job_queue(conn: Any, settings: Settings, problems: list[str], notes: list[str]) -> None:
+    if not settings.jobs_enabled:
+        return
+    try:
+        value = _scalar(conn, Q_JOB_QUEUE_PROCESSES)
+    except Exception as exc:  # ORA-00942 without SELECT on V$PARAMETER: cannot tell
+        notes.append(f"could not read job_queue_processes ({_first_line(str(exc))}); make sure it is > 0")
+        return
+    if value is not None and str(value).strip() == "0":
+        problems.append("job_queue_processes is 0, so scheduler jobs never run: "
+                        "`alter system set job_queue_processes = 20` (or set jobs_enabled = false)")
+
+
+def _check_version(conn: Any, problems: list[str]) -> None:
+    major = server_major_version(conn)
+    if major < MIN_ORACLE_MAJOR:
+        problems.append(
+            f"Oracle {getattr(conn, 'version', '?')} is not supported: lsnrmine needs {MIN_ORACLE_MAJOR}c or later; "
+            f"older releases miss {OLD_VERSION_MISSES}"
+        )
+
+
+def probe_file(conn: Any, settings: Settings, file_name: str) -> tuple[Optional[int], Optional[str]]:
+    """(size in bytes, None) when the database can open the file, else (None, the problem)."""
+    try:
+        with conn.cursor() as cursor:
+            length = cursor.var(int)
+            cursor.execute(S_PROBE_FILE, dir_name=settings.directory, file_name=file_name, file_len=length)
+            return length.getvalue(), None
+    except Exception as exc:
+        text = str(exc)
+        return None, (translate_read_error(text, settings, file_name)
+                      or f"cannot read {file_name} through directory {settings.directory}: {_first_line(text)}")
+
+
+def probe_files(conn: Any, settings: Settings) -> list[str]:
+    """One problem per log file the database cannot open (BFILE, nothing created)."""
+    problems = []
+    for file_name in settings.log_files:
+        problem = probe_file(conn, settings, file_name)[1]
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+# -- the orchestrator --------------------------------------------------------------------------
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Installer:
+    """Runs one phase at a time on a DB-API connection; ``out`` receives progress lines."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        out: Callable[[str], None] = print,
+        steps: Sequence[UpgradeStep] = UPGRADE_STEPS,
+        version: str = __version__,
+    ) -> None:
+        self.settings = settings
+        self.out = out
+        self.steps = steps
+        self.version = version
+
+    # -- admin phase ----------------------------------------------------------------------------
+    def preflight_admin(self, conn: Any) -> tuple[list[str], bool]:
+        """(notes, owner_exists); raises PreflightFailed listing every problem."""
+        s = self.settings
+        problems: list[str] = []
+        notes: list[str] = []
+        _check_version(conn, problems)
+        privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
+        missing = []
+        if "CREATE ANY DIRECTORY" not in privs:
+            missing.append("CREATE ANY DIRECTORY")
+        if "GRANT ANY PRIVILEGE" not in privs:
+            with_admin = {row[0] for row in _rows(conn, Q_ADMIN_OPTION_PRIVS)}
+            missing += [f"{p} WITH ADMIN OPTION (or GRANT ANY PRIVILEGE)" for p in owner_privileges(s) if p not in with_admin]
+        owner_exists = bool(_scalar(conn, Q_USER_EXISTS, user_name=s.schema))
+        if s.create_schema and not owner_exists and "CREATE USER" not in privs:
+            missing.append("CREATE USER")
+        if missing:
+            problems.append(f"the admin account lacks: {', '.join(missing)}; connect as a DBA (e.g. SYSTEM) with --user")
+        if not s.create_schema and not owner_exists:
+            problems.append(f"user {s.schema} does not exist: create it, or set create_schema = true "
+                            "(LSNRMINE_CREATE_SCHEMA=true) to let lsnrmine create it")
+        if s.create_schema and owner_exists:
+            notes.append(f"user {s.schema} exists: not created again")
+        for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
+            if directory is None:
+                continue
+            current = _scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
+            if current is not None and current != path:
+                notes.append(f"directory {directory} points at {current}; install repoints it to {path}")
+        _check_job_queue(conn, s, problems, notes)
+        if problems:
+            raise PreflightFailed("admin", problems)
+        return notes, owner_exists
+
+    def install_admin(self, conn: Any, owner_password: Optional[str] = None) -> Report:
+        s = self.settings
+        notes, owner_exists = self.preflight_admin(conn)
+        for note in notes:
+            self.out(f"note: {note}")
+        report = Report(notes=notes)
+        substitutions = {OWNER_PASSWORD_DEFINE: owner_password} if owner_password else None
+        secrets = [owner_password] if owner_password else []
+        for item in render_objects(s, "admin"):
+            kind = item.obj.object_type
+            if kind == "USER" and owner_exists:
+                continue
+            if kind == "USER" and not owner_password:
+                raise InstallFailed("admin", f"creating user {item.name} needs the owner password "
+                                    "(LSNRMINE_OWNER_PASSWORD or a prompt)", report.lines)
+            try:
+                execute_statements(conn, split_script(item.deploy), label=f"{kind.lower()} {item.name}",
+                                   substitutions=substitutions)
+            except ScriptError as exc:
+                raise InstallFailed("admin", mask(str(exc), secrets), report.lines) from None
+            report.lines.append(self._done_line("admin", item))
+            self.out(report.lines[-1])
+            if item.obj.logical == "DIRECTORY":
+                self._check_directory_after_admin(conn, report)
+        return report
+
+    def _check_directory_after_admin(self, conn: Any, report: Report) -> None:
+        s = self.settings
+        path = _scalar(conn, Q_DIRECTORY_PATH, dir_name=s.directory)
+        if path != s.log_dir:
+            raise InstallFailed("admin", f"directory {s.directory} points at {path}, not {s.log_dir}", report.lines)
+        # The DBA account that created the directory can read through it: probe the files now,
+        # before the owner phase (ORA-22286 = this account has no READ: left to the owner phase).
+        problems = [p for p in probe_files(conn, s) if "has no READ on directory" not in p]
+        if problems:
+            raise InstallFailed("admin", "; ".join(problems), report.lines)
+
+    @staticmethod
+    def _done_line(phase: str, item: RenderedObject, existed: Optional[bool] = None) -> str:
+        kind = item.obj.object_type
+        if kind == "GRANT":
+            return f"granted privileges to {item.name}"
+        verb = "created" if existed is None else ("replaced" if existed else "created")
+        if kind == "TABLE" and existed:
+            verb = "kept"  # tables are created only if missing
+        return f"{verb} {kind} {item.name}"
+
+    # -- owner phase ----------------------------------------------------------------------------
+    def preflight_owner(self, conn: Any) -> list[str]:
+        """Notes; raises PreflightFailed listing every problem (nothing is created before)."""
+        s = self.settings
+        problems: list[str] = []
+        notes: list[str] = []
+        _check_version(conn, problems)
+        schema = _scalar(conn, Q_CURRENT_SCHEMA)
+        if schema != s.schema:
+            raise PreflightFailed("owner", [f"connected to schema {schema}, not the owner {s.schema}: "
+                                            f"the owner phase connects as {s.schema} (LSNRMINE_OWNER_PASSWORD)"])
+        privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
+        missing = [p for p in owner_privileges(s) if p not in privs]
+        directory_ok = True
+        for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
+            if directory is None:
+                continue
+            if not _scalar(conn, Q_DIRECTORY_READ, dir_name=directory):
+                missing.append(f"READ on directory {directory}")
+                directory_ok = False
+                continue
+            current = _scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
+            if current is None:
+                problems.append(f"directory {directory} does not exist: run `lsnrmine install --phase admin` as a DBA")
+                directory_ok = False
+            elif current != path:
+                problems.append(f"directory {directory} points at {current}, the settings say {path}: "
+                                "run `lsnrmine install --phase admin` again, or fix log_dir")
+                directory_ok = False
+        if missing:
+            problems.insert(0, f"missing privileges: {', '.join(missing)}; "
+                               "run `lsnrmine install --phase admin` (or install_admin.sql) as a DBA first")
+        _check_job_queue(conn, s, problems, notes)
+        if directory_ok:
+            problems += probe_files(conn, s)
+        if problems:
+            raise PreflightFailed("owner", problems)
+        return notes
+
+    def install_owner(self, conn: Any) -> Report:
+        s = self.settings
+        notes = self.preflight_owner(conn)
+        for note in notes:
+            self.out(f"note: {note}")
+        report = Report(notes=notes)
+        items = render_objects(s, "owner")
+        existing = {(row[0], row[1]) for row in _rows(conn, Q_USER_OBJECTS)}
+        history = next((i for i in items if i.obj.logical == "INSTALL_HISTORY"), None)
+        installed_version = None
+        if history is not None and (history.name, "TABLE") in existing:
+            installed_version = _scalar(conn, q_installed_version(history.name))
+        preexisting_tables = {i.obj.logical for i in items if i.obj.object_type == "TABLE" and (i.name, "TABLE") in existing}
+        steps = plan_upgrade_steps(self.steps, installed_version, preexisting_tables, self.version)
+        if installed_version:
+            self.out(f"upgrading from lsnrmine {installed_version} to {self.version}"
+                     if version_tuple(installed_version) < version_tuple(self.version)
+                     else f"reinstalling lsnrmine {self.version} over {installed_version}")
+        run_id: Optional[int] = None
+        current = "preflight"
+        try:
+            for item in items:
+                current = f"{item.obj.object_type.lower()} {item.name}"
+                existed = (item.name, item.obj.object_type) in existing
+                execute_statements(conn, split_script(item.deploy), label=current)
+                report.lines.append(self._done_line("owner", item, existed))
+                self.out(report.lines[-1])
+                if item is history:
+                    run_id = self._history_start(conn, item.name)
+                for step in (st for st in steps if st.table == item.obj.logical):
+                    current = f"upgrade step {step.version} of {item.name}"
+                    execute_statements(conn, [render_step(step, s)], label=current)
+                    report.lines.append(f"altered TABLE {item.name} (step {step.version})")
+                    self.out(report.lines[-1])
+                if item.obj.logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):
+                    current = f"reading {item.name}"
+                    self._probe_object(conn, item.name)
+            current = "invalid-object check"
+            self._check_invalid(conn)
+        except (ScriptError, _ProbeError, _InvalidObjects) as exc:
+            translated = translate_read_error(_error_text(exc), s) if isinstance(exc, ScriptError) else None
+            if translated:
+                reason = f"{current}: {translated}"
+            elif isinstance(exc, ScriptError):
+                reason = str(exc)  # already "<object>: <Oracle's first line> (statement: ...)"
+            else:
+                reason = f"{current}: {exc}"
+            failed = InstallFailed("owner", reason, report.lines, notes)
+            if run_id is not None:
+                self._history_end(conn, history.name, run_id, "incomplete", report.lines, failed.reason, failed.notes)
+            else:
+                failed.notes.append("no install-history row was written (the run stopped before its table existed)")
+            raise failed from None
+        if run_id is not None:
+            self._history_end(conn, history.name, run_id, "complete", report.lines, None, report.notes)
+        return report
+
+    def _history_start(self, conn: Any, history: str) -> Optional[int]:
+        with conn.cursor() as cursor:
+            run_id = cursor.var(int)
+            cursor.execute(s_history_start(history), version=self.version, run_id=run_id)
+            value = run_id.getvalue()
+        conn.commit()
+        if isinstance(value, list):  # DML RETURNING gives a list per row (python-oracledb)
+            value = value[0] if value else None
+        return value
+
+    def _history_end(self, conn: Any, history: str, run_id: int, status: str, lines: Sequence[str],
+                     message: Optional[str], notes: list[str]) -> None:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(s_history_end(history), status=status, objects="\n".join(lines),
+                               message=(message or None) and message[:4000], run_id=run_id)
+            conn.commit()
+        except Exception as exc:  # the run's own error matters more; say the row is stale
+            notes.append(f"could not record '{status}' in {history} (row {run_id}): {_first_line(str(exc))}")
+
+    def _probe_object(self, conn: Any, name: str) -> None:
+        try:
+            _rows(conn, q_probe(name))
+        except Exception as exc:
+            text = str(exc)
+            raise _ProbeError(translate_read_error(text, self.settings) or f"select from {name} failed: {_first_line(text)}",
+                              text) from None
+
+    def _check_invalid(self, conn: Any) -> None:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(S_RECOMPILE)
+        except Exception as exc:  # ORA-20000 etc.: the check below names what is still invalid
+            self.out(f"note: recompiling invalid objects failed: {_first_line(str(exc))}")
+        invalid = _rows(conn, Q_INVALID_OBJECTS)
+        if invalid:
+            details = []
+            for object_type, object_name in invalid:
+                first = _rows(conn, Q_FIRST_ERROR, object_name=object_name)
+                detail = f" (line {first[0][0]}: {str(first[0][1]).strip()})" if first else ""
+                details.append(f"{object_type} {object_name}{detail}")
+            raise _InvalidObjects("invalid objects after install: " + "; ".join(details))
+
+    # -- uninstall ------------------------------------------------------------------------------
+    def uninstall_order(self, phase: str, keep_data: bool) -> list[tuple[RenderedObject, Optional[str]]]:
+        """(object, reason it is kept or None) in drop order: jobs first, then reverse manifest order."""
+        items = list(reversed(render_objects(self.settings, phase)))
+        items.sort(key=lambda i: 0 if i.obj.object_type == "JOB" else 1)  # stable: keeps reverse order
+        plan = []
+        for item in items:
+            if item.revert is None:
+                plan.append((item, "lsnrmine never drops it"))
+            elif keep_data and item.obj.holds_data:
+                plan.append((item, "--keep-data"))
+            else:
+                plan.append((item, None))
+        return plan
+
+    def uninstall(self, conn: Any, phase: str, keep_data: bool) -> Report:
+        s = self.settings
+        if phase == "owner":
+            schema = _scalar(conn, Q_CURRENT_SCHEMA)
+            if schema != s.schema:
+                raise PreflightFailed("owner", [f"connected to schema {schema}, not the owner {s.schema}: "
+                                                "uninstall drops only in the owner schema"])
+        report = Report()
+        for item, kept in self.uninstall_order(phase, keep_data):
+            label = f"{item.obj.object_type} {item.name}"
+            if kept:
+                report.lines.append(f"kept {label} ({kept})")
+                self.out(report.lines[-1])
+                continue
+            existed = self._exists(conn, item)
+            try:
+                execute_statements(conn, split_script(item.revert or ""), label=f"drop {label}")
+            except ScriptError as exc:
+                raise InstallFailed(phase, str(exc), report.lines) from None
+            if item.obj.object_type == "GRANT":
+                report.lines.append(f"revoked privileges from {item.name}")
+            else:
+                report.lines.append(f"dropped {label}" if existed else f"absent {label} (nothing to drop)")
+            self.out(report.lines[-1])
+        return report
+
+    def _exists(self, conn: Any, item: RenderedObject) -> bool:
+        try:
+            return bool(_rows(conn, item.obj.verify, name=item.name, type=item.obj.object_type))
+        except Exception:  # existence only decides the wording of the report line
+            return True
+
+
+class _ProbeError(Exception):
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(message)
+        self.detail = detail
+
+
+class _InvalidObjects(Exception):
+    pass
+
+
+# -- dry run --------------------------------------------------------------------------------------
+def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep] = UPGRADE_STEPS) -> str:
+    """The statements ``install`` executes, in order, each ended by a ``/`` line."""
+    phases = ("admin", "owner") if phase == "all" else (phase,)
+    out = [f"-- lsnrmine {__version__} install --dry-run: statements only; preflight queries, install-history "
+           "rows, read probes and the invalid-object check are not shown"]
+    for phase_name in phases:
+        items = render_objects(settings, phase_name)
+        who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
+        out.append(f"-- ===== phase {phase_name}: connected as {who} =====")
+        for index, item in enumerate(items, start=1):
+            note = f" (skipped when user {item.name} exists)" if item.obj.object_type == "USER" else ""
+            out.append(f"-- [{phase_name} {index}/{len(items)}] {item.obj.object_type.lower()} {item.name}{note}")
+            for statement in split_script(item.deploy):
+                out.append(statement)
+                out.append("/")
+            for step in (st for st in steps if st.table == item.obj.logical):
+                out.append(f"-- only if {item.name} existed and the installed version is older than {step.version}:")
+                out.append(render_step(step, settings))
+                out.append("/")
+    return "\n".join(out) + "\n"
+
+
+def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool) -> str:
+    phases = ("owner", "admin") if phase == "all" else (phase,)
+    installer = Installer(settings, out=lambda _line: None)
+    out = [f"-- lsnrmine {__version__} uninstall --dry-run: drops only what the manifest owns"]
+    for phase_name in phases:
+        who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
+        out.append(f"-- ===== phase {phase_name}: connected as {who} =====")
+        for item, kept in installer.uninstall_order(phase_name, keep_data):
+            label = f"{item.obj.object_type.lower()} {item.name}"
+            if kept:
+                out.append(f"-- kept {label} ({kept})")
+                continue
+            out.append(f"-- drop {label}")
+            for statement in split_script(item.revert or ""):
+                out.append(statement)
+                out.append("/")
+    return "\n".join(out) + "\n"
+
+
+def applicable_objects(settings: Settings, phase: Optional[str] = None) -> list[DbObject]:
+    return [i.obj for i in render_objects(settings, phase)]

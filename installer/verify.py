@@ -1,0 +1,232 @@
+"""``lsnrmine verify`` (every problem, one line each, with the fix) and ``lsnrmine status``.
+
+Both connect as the owner schema and read only its own dictionary views (USER_OBJECTS,
+USER_SCHEDULER_JOBS, ...), ALL_DIRECTORIES / ALL_TAB_PRIVS for the directory, and the
+INSTALL_HISTORY table. Statements are fixed texts with bind variables; object names enter only
+through :func:`identifiers.quote_identifier`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from . import __version__
+from .install import (
+    Q_CURRENT_SCHEMA,
+    Q_DIRECTORY_PATH,
+    Q_DIRECTORY_READ,
+    Q_FIRST_ERROR,
+    Q_JOB_QUEUE_PROCESSES,
+    Q_SESSION_PRIVS,
+    _first_line,
+    _q,
+    _rows,
+    _scalar,
+    owner_privileges,
+    probe_file,
+    q_probe,
+    server_major_version,
+    translate_read_error,
+    version_tuple,
+)
+from .render import render_objects
+from .settings import Settings
+
+Q_PACKAGE_BODY_STATUS = (
+    "select status from user_objects where object_name = :object_name and object_type = 'PACKAGE BODY'"
+)
+Q_JOB = (
+    "select enabled, state, last_start_date, next_run_date from user_scheduler_jobs where job_name = :job_name"
+)
+# Columns of USER_SCHEDULER_JOB_RUN_DETAILS: LOG_DATE, STATUS, ERROR#, ADDITIONAL_INFO
+# (Database Reference, ALL_SCHEDULER_JOB_RUN_DETAILS; oracle-notes section 5).
+Q_JOB_LAST_RUN = (
+    "select status, log_date, error#, additional_info from user_scheduler_job_run_details "
+    "where job_name = :job_name order by log_date desc fetch first 1 rows only"
+)
+Q_HISTORY_TABLE = "select count(*) from user_tables where table_name = :table_name"
+
+FIX_INSTALL = "run `lsnrmine install`"
+
+
+def q_last_run(history: str) -> str:
+    return (
+        f"select id, version, status, started_at, finished_at, message from {_q(history)} "
+        "where phase = 'owner' order by id desc fetch first 1 rows only"
+    )
+
+
+def q_last_complete(history: str) -> str:
+    return (
+        f"select version, finished_at from {_q(history)} where phase = 'owner' and status = 'complete' "
+        "order by id desc fetch first 1 rows only"
+    )
+
+
+@dataclass
+class Findings:
+    schema: str = ""
+    server_version: str = ""
+    problems: list[str] = field(default_factory=list)
+    objects_total: int = 0
+    objects_valid: int = 0
+    missing: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    directory_path: Optional[str] = None
+    files: list[tuple[str, Optional[int], Optional[str]]] = field(default_factory=list)
+    jobs: list[str] = field(default_factory=list)
+    installed: Optional[str] = None
+    last_run: Optional[str] = None
+    notes: list[str] = field(default_factory=list)
+
+
+def collect(conn: Any, settings: Settings) -> Findings:
+    s = settings
+    f = Findings(server_version=str(getattr(conn, "version", "?")))
+    f.schema = str(_scalar(conn, Q_CURRENT_SCHEMA))
+    if f.schema != s.schema:
+        f.problems.append(f"connected to schema {f.schema}, not the owner {s.schema}: "
+                          f"verify connects as the owner (LSNRMINE_OWNER_PASSWORD)")
+        return f
+    if server_major_version(conn) < 19:
+        f.problems.append(f"Oracle {f.server_version} is not supported: upgrade to 19c or later")
+
+    privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
+    missing_privs = [p for p in owner_privileges(s) if p not in privs]
+    if not _scalar(conn, Q_DIRECTORY_READ, dir_name=s.directory):
+        missing_privs.append(f"READ on directory {s.directory}")
+    if missing_privs:
+        f.problems.append(f"missing privileges: {', '.join(missing_privs)}; fix: run `lsnrmine install --phase admin` as a DBA")
+
+    f.directory_path = _scalar(conn, Q_DIRECTORY_PATH, dir_name=s.directory)
+    if f.directory_path is None:
+        f.problems.append(f"directory {s.directory} is missing or not granted; fix: run `lsnrmine install --phase admin` as a DBA")
+    elif f.directory_path != s.log_dir:
+        f.problems.append(f"directory {s.directory} points at {f.directory_path}, the settings say {s.log_dir}; "
+                          "fix: run `lsnrmine install --phase admin` again, or correct log_dir")
+
+    present: set[str] = set()
+    for item in render_objects(s, "owner"):
+        kind, name = item.obj.object_type, item.name
+        f.objects_total += 1
+        rows = _rows(conn, item.obj.verify, name=name, type=kind)
+        status = rows[0][0] if rows else None
+        if status == "VALID" and kind == "PACKAGE":
+            body = _scalar(conn, Q_PACKAGE_BODY_STATUS, object_name=name)
+            status = body or status
+        if status is None:
+            f.missing.append(f"{kind} {name}")
+            f.problems.append(f"missing {kind} {name}; fix: {FIX_INSTALL}")
+        elif status == "DISABLED":
+            f.objects_valid += 1
+            present.add(item.obj.logical)
+            f.problems.append(f"job {name} is disabled; fix: exec sys.dbms_scheduler.enable('{name}') as {s.schema}")
+        elif status != "VALID":
+            present.add(item.obj.logical)
+            first = _rows(conn, Q_FIRST_ERROR, object_name=name)
+            detail = f" (line {first[0][0]}: {str(first[0][1]).strip()})" if first else ""
+            f.invalid.append(f"{kind} {name}")
+            f.problems.append(f"invalid {kind} {name}{detail}; fix: {FIX_INSTALL} (it recompiles), or correct the cause")
+        else:
+            f.objects_valid += 1
+            present.add(item.obj.logical)
+        if kind == "JOB" and status is not None:
+            f.jobs.append(_job_line(conn, name, f.problems))
+
+    if f.directory_path is not None:
+        for file_name in s.log_files:
+            size, problem = probe_file(conn, s, file_name)
+            f.files.append((file_name, size, problem))
+            if problem:
+                f.problems.append(f"{problem}")
+        for logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):
+            item = next((i for i in render_objects(s, "owner") if i.obj.logical == logical), None)
+            if item is None or logical not in present:
+                continue
+            try:
+                _rows(conn, q_probe(item.name))
+            except Exception as exc:
+                text = str(exc)
+                f.problems.append(f"select from {item.name} failed: "
+                                  + (translate_read_error(text, s) or _first_line(text)))
+
+    if s.jobs_enabled and any(i.obj.object_type == "JOB" for i in render_objects(s, "owner")):
+        try:
+            value = _scalar(conn, Q_JOB_QUEUE_PROCESSES)
+            if value is not None and str(value).strip() == "0":
+                f.problems.append("job_queue_processes is 0: jobs never run; fix: `alter system set job_queue_processes = 20` as a DBA")
+        except Exception:  # no SELECT on V$PARAMETER: not the owner's business
+            f.notes.append("job_queue_processes not checked (no SELECT on V$PARAMETER)")
+
+    _history(conn, s, f)
+    return f
+
+
+def _job_line(conn: Any, name: str, problems: list[str]) -> str:
+    rows = _rows(conn, Q_JOB, job_name=name)
+    if not rows:
+        return f"{name}: missing"
+    enabled, state, last_start, next_run = rows[0]
+    last = _rows(conn, Q_JOB_LAST_RUN, job_name=name)
+    if last:
+        status, log_date, error_no, info = last[0]
+        if status and status not in ("SUCCEEDED",):
+            problems.append(f"job {name} last run {status} at {log_date} (ORA-{error_no}: {_first_line(str(info or ''))}) "
+                            f"; fix: see user_scheduler_job_run_details for {name}")
+        last_text = f"last run {status} at {log_date}"
+    else:
+        last_text = "never run"
+    return f"{name}: {'enabled' if str(enabled).upper() == 'TRUE' else 'DISABLED'}, {state}, {last_text}, next {next_run}"
+
+
+def _history(conn: Any, s: Settings, f: Findings) -> None:
+    history = next((i for i in render_objects(s, "owner") if i.obj.logical == "INSTALL_HISTORY"), None)
+    if history is None or not _scalar(conn, Q_HISTORY_TABLE, table_name=history.name):
+        f.problems.append(f"no install history; fix: {FIX_INSTALL}")
+        return
+    last = _rows(conn, q_last_run(history.name))
+    complete = _rows(conn, q_last_complete(history.name))
+    if complete:
+        f.installed = f"{complete[0][0]} (completed {complete[0][1]})"
+        if version_tuple(complete[0][0]) != version_tuple(__version__):
+            f.problems.append(f"installed version is {complete[0][0]}, this lsnrmine is {__version__}; fix: {FIX_INSTALL} to upgrade")
+    if last:
+        run_id, version, status, started, finished, message = last[0]
+        f.last_run = f"run {run_id}: {version} {status}, started {started}" + (f", finished {finished}" if finished else "")
+        if status != "complete":
+            f.problems.append(f"the last install (run {run_id}, {version}) is {status}"
+                              + (f": {_first_line(str(message))}" if message else "")
+                              + f"; fix: correct the cause and {FIX_INSTALL} again")
+    elif not complete:
+        f.problems.append(f"no install recorded; fix: {FIX_INSTALL}")
+
+
+def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print) -> int:
+    f = collect(conn, settings)
+    if f.problems:
+        for problem in f.problems:
+            out(problem)
+        return 1
+    out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
+        f"{len(f.files)} log file(s) readable, installed {f.installed}")
+    for note in f.notes:
+        out(f"note: {note}")
+    return 0
+
+
+def run_status(conn: Any, settings: Settings, dsn: str, out: Callable[[str], None] = print) -> int:
+    f = collect(conn, settings)
+    out(f"lsnrmine {__version__} on {dsn} as {f.schema} (Oracle {f.server_version})")
+    out(f"installed:  {f.installed or 'no complete install recorded'}")
+    out(f"last run:   {f.last_run or '-'}")
+    out(f"objects:    {f.objects_valid}/{f.objects_total} valid"
+        + (f"; missing: {', '.join(f.missing)}" if f.missing else "")
+        + (f"; invalid: {', '.join(f.invalid)}" if f.invalid else ""))
+    out(f"directory:  {settings.directory} -> {f.directory_path or 'missing or not granted'}")
+    for name, size, problem in f.files:
+        out(f"log file:   {name}: " + (f"{size} bytes" if problem is None else f"UNREADABLE ({problem})"))
+    for job in f.jobs:
+        out(f"job:        {job}")
+    out(f"problems:   {len(f.problems)}" + (" (run `lsnrmine verify` for the fixes)" if f.problems else ""))
+    return 0

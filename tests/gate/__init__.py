@@ -1,0 +1,1 @@
+"""Offline SQL gate: checks of rendered statements without an Oracle server."""

@@ -1,0 +1,518 @@
+"""Live suite fixtures: one Oracle database per session, lsnrmine installed through the real CLI.
+
+Two modes (docs/live-suite.md):
+* container (default): ``gvenzl/oracle-free`` started by testcontainers with a fixed hostname, so
+  the listener's text log is at ``/opt/oracle/diag/tnslsnr/<hostname>/listener/trace/listener.log``
+  (ADR layout: Net Services Administrator's Guide, "ADR directory structure for a listener";
+  ORACLE_BASE=/opt/oracle in gvenzl's Dockerfile.26).
+* DSN: ``LSNRMINE_TEST_DSN`` names an existing database; LSNRMINE_TEST_SYSTEM_PASSWORD and
+  LSNRMINE_TEST_LOG_DIR are required. Tests that need a shell inside the database host skip.
+
+When neither Docker nor LSNRMINE_TEST_DSN is available, every test of this package is marked
+skipped with one reason at collection time (``--collect-only`` still lists them all). Nothing here
+imports testcontainers, docker or oracledb at module level: the rest of the test suite runs
+without them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+# testcontainers reads its readiness timeout (TC_MAX_TRIES x TC_POOLING_INTERVAL seconds) from the
+# environment when testcontainers.core.config is imported, and wait_for_logs() binds it as a default
+# argument at import time too (testcontainers/core/config.py, core/waiting_utils.py, 4.15). So it is
+# set here, before anything imports testcontainers; the container class below also passes the
+# timeout explicitly. A user's own values win.
+os.environ.setdefault("TC_MAX_TRIES", "900")
+os.environ.setdefault("TC_POOLING_INTERVAL", "1")
+
+import json  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable, Iterator, Optional, Sequence  # noqa: E402
+
+import pytest  # noqa: E402
+
+LIVE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = LIVE_DIR.parents[1]
+
+# A full version tag of the slim-faststart flavour (gvenzl/oci-oracle-free README, "Image flavors"
+# and the supported-tags table: 23.26.0[-slim][-faststart]). Override with LSNRMINE_TEST_IMAGE.
+DEFAULT_IMAGE = "gvenzl/oracle-free:23.26.0-slim-faststart"
+IMAGE = os.environ.get("LSNRMINE_TEST_IMAGE", DEFAULT_IMAGE)
+# Lower case, no dot: the ADR host directory is the host name (case as returned by the OS [U]).
+CONTAINER_HOSTNAME = "lsnrminedb"
+ORACLE_BASE = "/opt/oracle"
+CONTAINER_TRACE_DIR = f"{ORACLE_BASE}/diag/tnslsnr/{CONTAINER_HOSTNAME}/listener/trace"
+CONTAINER_SCRATCH_DIR = f"{ORACLE_BASE}/lsnrmine_scratch"
+LOG_FILE = "listener.log"
+PDB_SERVICE = "FREEPDB1"  # gvenzl images: CDB FREE with the PDB FREEPDB1
+CDB_SID = "FREE"
+READY_TIMEOUT_S = int(os.environ.get("TC_MAX_TRIES", "900")) * float(os.environ.get("TC_POOLING_INTERVAL", "1"))
+SERVICE_WAIT_S = 300
+
+OWNER = os.environ.get("LSNRMINE_TEST_OWNER", "LSNRMINE_IT").upper()
+DIRECTORY = os.environ.get("LSNRMINE_TEST_DIRECTORY", f"{OWNER}_LOG_DIR").upper()
+
+ENV_DSN = "LSNRMINE_TEST_DSN"
+ENV_REQUIRED_WITH_DSN = ("LSNRMINE_TEST_SYSTEM_PASSWORD", "LSNRMINE_TEST_LOG_DIR")
+
+
+# --------------------------------------------------------------------------------------------
+# availability: decided once, before any container is constructed
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"
+
+
+def _docker_problem() -> Optional[str]:
+    docker_host = os.environ.get("DOCKER_HOST")
+    if not docker_host and not os.path.exists("/var/run/docker.sock"):
+        return "no Docker engine: DOCKER_HOST is not set and /var/run/docker.sock does not exist"
+    try:
+        import docker  # installed with testcontainers
+    except ImportError:
+        return "the docker Python package is not installed (pip install -e '.[test]')"
+    try:
+        client = docker.from_env(timeout=10)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except Exception as exc:  # any failure to reach the engine means: no Docker here
+        return f"no Docker engine answers at {docker_host or 'unix:///var/run/docker.sock'} ({_first_line(exc)})"
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def live_mode() -> tuple[Optional[str], str]:
+    """('dsn' | 'container' | None, reason when None)."""
+    try:
+        import oracledb  # noqa: F401
+    except ImportError:
+        return None, "python-oracledb is not installed (pip install -e '.[test]')"
+    if os.environ.get(ENV_DSN):
+        missing = [name for name in ENV_REQUIRED_WITH_DSN if not os.environ.get(name)]
+        if missing:
+            return None, f"{ENV_DSN} is set but {', '.join(missing)} is not; see docs/live-suite.md"
+        return "dsn", ""
+    problem = _docker_problem()
+    if problem is None:
+        try:
+            import testcontainers  # noqa: F401
+        except ImportError:
+            problem = "testcontainers is not installed (pip install -e '.[test]')"
+    if problem is not None:
+        return None, (
+            f"live Oracle suite skipped: {problem}, and {ENV_DSN} is not set "
+            "(run it on a machine with Docker or point it at a database: docs/live-suite.md)"
+        )
+    return "container", ""
+
+
+def _is_live(item: pytest.Item) -> bool:
+    try:
+        Path(str(item.path)).resolve().relative_to(LIVE_DIR)
+    except ValueError:
+        return False
+    return True
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "live_last: live test that must run after all others (uninstall)")
+    config.addinivalue_line("markers", "needs_shell: live test that runs commands on the database host (container mode only)")
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    live = [item for item in items if _is_live(item)]
+    if not live:
+        return
+    mode, reason = live_mode()
+    if mode is None:
+        skip = pytest.mark.skip(reason=reason)
+        for item in live:
+            item.add_marker(skip)
+    # uninstall tests last, keeping every other relative order
+    last = [item for item in items if _is_live(item) and item.get_closest_marker("live_last")]
+    if last:
+        others = [item for item in items if item not in last]
+        items[:] = others + last
+
+
+# --------------------------------------------------------------------------------------------
+# the database
+
+
+def _password() -> str:
+    # letters and digits only, starts with a letter: valid in any quoting context and profile
+    return "Lm" + secrets.token_hex(10) + "Q7"
+
+
+@dataclass(frozen=True)
+class LogStat:
+    size: int
+    newlines: int
+    ends_with_newline: bool
+
+    @property
+    def lines(self) -> int:
+        """Physical lines: a last line without its newline (being written) counts too."""
+        return self.newlines + (1 if self.size and not self.ends_with_newline else 0)
+
+
+@dataclass
+class LiveDb:
+    mode: str
+    host: str
+    port: int
+    service: str
+    system_user: str
+    system_password: str
+    log_dir: str  # server path of the directory holding the listener log
+    log_file: str = LOG_FILE
+    scratch_dir: Optional[str] = None  # server path the suite may write to (benchmark)
+    host_log_dir: Optional[Path] = None  # DSN mode: the same directory as seen from here
+    container: Any = None
+
+    @property
+    def dsn(self) -> str:
+        return f"{self.host}:{self.port}/{self.service}"
+
+    @property
+    def log_path(self) -> str:
+        return f"{self.log_dir}/{self.log_file}"
+
+    def connect(self, user: str, password: str, **kwargs: Any):
+        import oracledb
+
+        return oracledb.connect(user=user, password=password, host=self.host, port=self.port,
+                                service_name=self.service, **kwargs)
+
+    def connect_system(self):
+        return self.connect(self.system_user, self.system_password)
+
+    # -- commands on the database host (container mode only) --------------------------------
+
+    @property
+    def has_shell(self) -> bool:
+        return self.container is not None
+
+    def require_shell(self) -> None:
+        if not self.has_shell:
+            pytest.skip(f"needs a shell on the database host; {ENV_DSN} mode has none")
+
+    def exec(self, argv: Sequence[str], *, check: bool = True) -> tuple[int, bytes]:
+        """Run argv inside the container as its default user (oracle in gvenzl images)."""
+        self.require_shell()
+        result = self.container.exec(list(argv))
+        code = result.exit_code if result.exit_code is not None else -1
+        if check and code != 0:
+            raise AssertionError(f"{' '.join(argv)} exited {code}: {result.output[-2000:]!r}")
+        return code, result.output
+
+    def sh(self, script: str, *, check: bool = True) -> str:
+        return self.exec(["sh", "-c", script], check=check)[1].decode("utf-8", "replace")
+
+    # -- the log file -------------------------------------------------------------------------
+
+    def log_stat(self) -> LogStat:
+        if self.has_shell:
+            out = self.sh(
+                f"f='{self.log_path}'; stat -c %s \"$f\"; wc -l < \"$f\"; tail -c 1 \"$f\" | od -An -tx1"
+            ).split("\n")
+            size, newlines = int(out[0].strip()), int(out[1].strip())
+            last = out[2].strip() if len(out) > 2 else ""
+            return LogStat(size, newlines, last == "0a")
+        data = self.read_log()
+        return LogStat(len(data), data.count(b"\n"), data.endswith(b"\n"))
+
+    def read_log(self) -> bytes:
+        if self.has_shell:
+            code, data = self.exec(["cat", self.log_path], check=False)
+            if code != 0:
+                raise AssertionError(f"cat {self.log_path} exited {code}: {data[-500:]!r}")
+            return data
+        if self.host_log_dir is None:
+            pytest.skip("needs the log file's bytes: set LSNRMINE_TEST_LOG_HOST_DIR (docs/live-suite.md)")
+        return (self.host_log_dir / self.log_file).read_bytes()
+
+    def stable_snapshot(self, action: Callable[[], Any], *, attempts: int = 8,
+                        with_bytes: bool = False) -> tuple[LogStat, Any, Optional[bytes]]:
+        """Run ``action`` while the log does not change: the listener appends a line for every new
+        connection and service update, so a result is compared only when the file's size and line
+        count are the same before and after it (and the bytes read match that size)."""
+        for _ in range(attempts):
+            before = self.log_stat()
+            result = action()
+            data = self.read_log() if with_bytes else None
+            after = self.log_stat()
+            if before == after and (data is None or len(data) == before.size):
+                return before, result, data
+            time.sleep(2)
+        pytest.fail(f"{self.log_path} kept growing during {attempts} attempts; no stable snapshot")
+
+
+class _ContainerStartError(RuntimeError):
+    pass
+
+
+def _start_container(system_password: str):
+    try:  # testcontainers >= 4.15 (community modules)
+        from testcontainers.community.oracle import OracleDbContainer
+    except ImportError:  # older releases
+        from testcontainers.oracle import OracleDbContainer
+    from testcontainers.core.waiting_utils import wait_for_logs
+
+    class LsnrmineOracle(OracleDbContainer):
+        def _connect(self) -> None:
+            # the gvenzl entrypoint prints this line once the database is open
+            # (container-entrypoint.sh); the library's own wait uses the import-time default
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                wait_for_logs(self, "DATABASE IS READY TO USE!", timeout=READY_TIMEOUT_S)
+
+    # hostname goes through DockerContainer(**kwargs) to docker-py containers.create(hostname=...)
+    container = LsnrmineOracle(image=IMAGE, oracle_password=system_password, hostname=CONTAINER_HOSTNAME)
+    container.start()
+    return container
+
+
+def _wait_for_service(db: LiveDb) -> None:
+    """FREEPDB1 registers with the listener shortly after the READY line; connect until it answers."""
+    deadline = time.monotonic() + SERVICE_WAIT_S
+    last: Optional[BaseException] = None
+    while time.monotonic() < deadline:
+        try:
+            with db.connect_system(program="lsnrmine_it_wait") as con:
+                with con.cursor() as cur:
+                    cur.execute("select 1 from dual")
+            return
+        except Exception as exc:  # oracledb.Error while the service is not registered yet
+            last = exc
+            time.sleep(3)
+    raise _ContainerStartError(f"{db.dsn} did not accept SYSTEM within {SERVICE_WAIT_S}s: {last}")
+
+
+@pytest.fixture(scope="session")
+def live_db() -> Iterator[LiveDb]:
+    mode, reason = live_mode()
+    if mode is None:
+        pytest.skip(reason)
+    if mode == "dsn":
+        dsn = os.environ[ENV_DSN]
+        match = re.fullmatch(r"(?:tcp://)?\[?([^\]/:]+)\]?(?::(\d+))?/([^?\s]+)", dsn)
+        if not match:
+            pytest.fail(f"{ENV_DSN}={dsn!r}: give an EZConnect string host[:port]/service_name")
+        host_dir = os.environ.get("LSNRMINE_TEST_LOG_HOST_DIR")
+        db = LiveDb(
+            mode="dsn", host=match.group(1), port=int(match.group(2) or 1521), service=match.group(3),
+            system_user=os.environ.get("LSNRMINE_TEST_SYSTEM_USER", "SYSTEM"),
+            system_password=os.environ["LSNRMINE_TEST_SYSTEM_PASSWORD"],
+            log_dir=os.environ["LSNRMINE_TEST_LOG_DIR"].rstrip("/"),
+            log_file=os.environ.get("LSNRMINE_TEST_LOG_FILE", LOG_FILE),
+            scratch_dir=os.environ.get("LSNRMINE_TEST_SCRATCH_DIR"),
+            host_log_dir=Path(host_dir) if host_dir else None,
+        )
+        _wait_for_service(db)
+        yield db
+        return
+    system_password = _password()
+    container = _start_container(system_password)
+    try:
+        db = LiveDb(
+            mode="container", host=container.get_container_host_ip(),
+            port=int(container.get_exposed_port(1521)), service=PDB_SERVICE,
+            system_user="SYSTEM", system_password=system_password,
+            log_dir=CONTAINER_TRACE_DIR, scratch_dir=CONTAINER_SCRATCH_DIR, container=container,
+        )
+        _wait_for_service(db)
+        code, out = db.exec(["test", "-f", db.log_path], check=False)
+        if code != 0:
+            listing = db.sh(f"ls -R {ORACLE_BASE}/diag/tnslsnr 2>&1 | head -40", check=False)
+            raise _ContainerStartError(f"{db.log_path} does not exist; {ORACLE_BASE}/diag/tnslsnr holds:\n{listing}")
+        db.sh(f"mkdir -p {CONTAINER_SCRATCH_DIR}")
+        yield db
+    finally:
+        if os.environ.get("LSNRMINE_TEST_KEEP_CONTAINER") == "1":
+            print(f"\nlive suite: container {container.get_container_id()} kept (LSNRMINE_TEST_KEEP_CONTAINER=1)")
+        else:
+            container.stop()
+
+
+@pytest.fixture(scope="session")
+def system_conn(live_db: LiveDb):
+    con = live_db.connect_system(program="lsnrmine_it_system")
+    yield con
+    con.close()
+
+
+# --------------------------------------------------------------------------------------------
+# the CLI, run as a user would
+
+
+@dataclass
+class CliRun:
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def describe(self) -> str:
+        return (f"lsnrmine {' '.join(self.args)} -> exit {self.returncode}\n"
+                f"--- stdout\n{self.stdout[-4000:]}\n--- stderr\n{self.stderr[-4000:]}")
+
+
+@dataclass
+class Cli:
+    workdir: Path
+    runs: list[CliRun] = field(default_factory=list)
+
+    def run(self, *args: str, env: Optional[dict[str, str]] = None, timeout: float = 1200,
+            cwd: Optional[Path] = None) -> CliRun:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+        environ.update(env or {})
+        environ["PYTHONIOENCODING"] = "utf-8"
+        proc = subprocess.run(
+            [sys.executable, "-m", "lsnrmine", *args], cwd=str(cwd or self.workdir), env=environ,
+            capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # no controlling terminal: a password prompt fails instead of hanging
+        )
+        run = CliRun(tuple(args), proc.returncode, proc.stdout, proc.stderr)
+        self.runs.append(run)
+        return run
+
+
+def write_config(directory: Path, **values: Any) -> Path:
+    """A lsnrmine.toml: the settings every command of the suite shares."""
+    lines = ["[lsnrmine]"]
+    for key, value in values.items():
+        lines.append(f"{key} = {json.dumps(value)}")  # JSON strings/bools/lists are valid TOML here
+    path = directory / "lsnrmine.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class Install:
+    db: LiveDb
+    cli: Cli
+    owner: str
+    owner_password: str
+    directory: str
+    admin_run: CliRun
+    owner_run: CliRun
+
+    def admin_env(self) -> dict[str, str]:
+        return {"LSNRMINE_PASSWORD": self.db.system_password, "LSNRMINE_OWNER_PASSWORD": self.owner_password}
+
+    def owner_env(self) -> dict[str, str]:
+        return {"LSNRMINE_PASSWORD": self.owner_password, "LSNRMINE_OWNER_PASSWORD": self.owner_password}
+
+    def as_admin(self, command: str, *args: str, env: Optional[dict[str, str]] = None) -> CliRun:
+        return self.cli.run(command, "--dsn", self.db.dsn, "--user", self.db.system_user, *args,
+                            env={**self.admin_env(), **(env or {})})
+
+    def as_owner(self, command: str, *args: str, env: Optional[dict[str, str]] = None) -> CliRun:
+        return self.cli.run(command, "--dsn", self.db.dsn, "--user", self.owner, *args,
+                            env={**self.owner_env(), **(env or {})})
+
+    def settings(self):
+        from lsnrmine.settings import load_settings
+
+        return load_settings(config_path=str(self.cli.workdir / "lsnrmine.toml"), environ={})
+
+    def connect_owner(self, **kwargs: Any):
+        return self.db.connect(self.owner, self.owner_password, **kwargs)
+
+    @property
+    def secrets(self) -> list[str]:
+        return [self.db.system_password, self.owner_password]
+
+
+@pytest.fixture(scope="session")
+def cli(tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    return Cli(tmp_path_factory.mktemp("lsnrmine_cli"))
+
+
+def _user_exists(con, name: str) -> bool:
+    with con.cursor() as cur:
+        cur.execute("select count(*) from all_users where username = :name", name=name)
+        return cur.fetchone()[0] > 0
+
+
+@pytest.fixture(scope="session")
+def installed(live_db: LiveDb, cli: Cli, system_conn) -> Iterator[Install]:
+    """lsnrmine installed through the CLI: phase admin as SYSTEM (creating the owner), then phase
+    owner as the owner, reading the database's own listener log."""
+    if _user_exists(system_conn, OWNER):
+        pytest.fail(f"user {OWNER} already exists in {live_db.dsn}; drop it or set LSNRMINE_TEST_OWNER")
+    write_config(cli.workdir, schema=OWNER, directory=DIRECTORY, log_dir=live_db.log_dir,
+                 log_file=[live_db.log_file], create_schema=True)
+    owner_password = _password()
+    install = Install(live_db, cli, OWNER, owner_password, DIRECTORY, admin_run=None, owner_run=None)  # type: ignore[arg-type]
+    install.admin_run = install.as_admin("install", "--phase", "admin")
+    if install.admin_run.returncode != 0:
+        pytest.fail("phase admin failed:\n" + install.admin_run.describe())
+    install.owner_run = install.as_owner("install", "--phase", "owner")
+    if install.owner_run.returncode != 0:
+        pytest.fail("phase owner failed:\n" + install.owner_run.describe())
+    yield install
+    if live_db.mode == "dsn":  # a shared database: leave nothing behind
+        _drop_test_objects(system_conn, OWNER, DIRECTORY)
+
+
+def _drop_test_objects(con, owner: str, directory: str) -> None:
+    import oracledb
+
+    with con.cursor() as cur:
+        for statement in (f'drop user "{owner}" cascade', f'drop directory "{directory}"'):
+            try:
+                cur.execute(statement)
+            except oracledb.DatabaseError:
+                pass  # already gone (uninstall ran) or never created
+
+
+@pytest.fixture(scope="session")
+def owner_conn(installed: Install):
+    con = installed.connect_owner(program="lsnrmine_it_owner")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def traffic(live_db: LiveDb):
+    """The listener traffic of tests/live/traffic.py, generated once per session."""
+    from .traffic import generate
+
+    return generate(live_db)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers shared by the test modules
+
+
+def query(con, sql: str, **binds: Any) -> tuple[list[str], list[tuple]]:
+    with con.cursor() as cur:
+        cur.execute(sql, binds)
+        columns = [d[0] for d in cur.description]
+        return columns, [tuple(_plain(v) for v in row) for row in cur.fetchall()]
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "read"):  # LOB
+        return value.read()
+    return value
