@@ -149,10 +149,10 @@ def kinds_and_texts(text: str) -> list[tuple[str, str]]:
 
 
 def test_tokenizer_strings_comments_identifiers() -> None:
-    text = ("select 'it''s', q'[a ']' b]', Q'{x}', q'(y)', q'<z>', q'!w'!', n'n', nq'[m]', \"Col;\" -- c ' \n"
+    text = ("select 'it''s', q'[a 'b' c]', Q'{x}', q'(y)', q'<z>', q'!w'!', n'n', nq'[m]', \"Col;\" -- c ' \n"
             "/* a/b ' */ x/2 from t")
     assert kinds_and_texts(text) == [
-        ("word", "select"), ("string", "'it''s'"), ("op", ","), ("string", "q'[a ']' b]'"), ("op", ","),
+        ("word", "select"), ("string", "'it''s'"), ("op", ","), ("string", "q'[a 'b' c]'"), ("op", ","),
         ("string", "Q'{x}'"), ("op", ","), ("string", "q'(y)'"), ("op", ","), ("string", "q'<z>'"), ("op", ","),
         ("string", "q'!w'!'"), ("op", ","), ("string", "n'n'"), ("op", ","), ("string", "nq'[m]'"), ("op", ","),
         ("qident", '"Col;"'), ("comment", "-- c ' "), ("comment", "/* a/b ' */"), ("word", "x"), ("op", "/"),

@@ -31,6 +31,8 @@ __all__ = [
     "date_parts_sql",
     "date_from_parts_sql",
     "slow_to_date_sql",
+    "date_ints_sql",
+    "date_from_ints_sql",
     "fast_to_date_sql",
     "date_regex",
 ]
@@ -138,6 +140,35 @@ def date_from_parts_sql(parts: str, language: str) -> str:
         f"(CASE WHEN {parts}.d <> '' THEN (CASE WHEN {y} >= 1 AND {mo} IS NOT NULL AND {h} < 24 "
         f"AND {mi} < 60 AND {s} < 60 AND {d} BETWEEN 1 AND {dim} "
         f"THEN make_timestamp({y}, {mo}, {d}, {h}, {mi}, {s}) END) END)"
+    )
+
+
+def date_ints_sql(parts: str, language: str) -> dict[str, str]:
+    """DuckDB SQL expressions (INTEGER) for y, mo, d, h, mi, s of a ``date_parts_sql`` struct
+    column ``parts``; select them as columns, then ``date_from_ints_sql`` (the staged form is the
+    fastest: each cast runs once)."""
+    months = month_names(language)
+    whens = " ".join(f"WHEN {_sql_str(k)} THEN {v}" for k, v in months.items())
+    return {
+        "y": f"nullif({parts}.y, '')::INTEGER",
+        "mo": f"(CASE upper({parts}.mon) {whens} END)",
+        "d": f"nullif({parts}.d, '')::INTEGER",
+        "h": f"coalesce(nullif({parts}.h, '')::INTEGER, 0)",
+        "mi": f"coalesce(nullif({parts}.mi, '')::INTEGER, 0)",
+        "s": f"coalesce(nullif({parts}.s, '')::INTEGER, 0)",
+    }
+
+
+def date_from_ints_sql(prefix: str = "") -> str:
+    """DuckDB SQL: TIMESTAMP from integer columns ``{prefix}y, mo, d, h, mi, s``; NULL when they do
+    not form a valid Oracle date. Never raises."""
+    y, mo, d, h, mi, s = (f"{prefix}{n}" for n in ("y", "mo", "d", "h", "mi", "s"))
+    dim = (f"(CASE {mo} WHEN 2 THEN (CASE WHEN ({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0 "
+           f"THEN 29 ELSE 28 END) WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 "
+           f"ELSE 31 END)")
+    return (
+        f"(CASE WHEN {y} >= 1 AND {mo} IS NOT NULL AND {h} < 24 AND {mi} < 60 AND {s} < 60 "
+        f"AND {d} BETWEEN 1 AND {dim} THEN make_timestamp({y}, {mo}, {d}, {h}, {mi}, {s}) END)"
     )
 
 

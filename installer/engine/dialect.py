@@ -144,6 +144,20 @@ SUPPORT_MACROS: tuple[str, ...] = (
 )
 
 
+def _to_date_language_macros() -> list[str]:
+    """``ora_to_date_<lang>(x)``: TO_DATE(x, 'DD-MON-YYYY HH24:MI:SS', 'NLS_DATE_LANGUAGE=<lang>')
+    with Oracle's lenient string-to-date rules and the month names of ``engine/dates.py``; NULL
+    when x does not convert (the caller raises, or not for DEFAULT NULL ON CONVERSION ERROR).
+    (dates.to_date_sql: strptime fast path, then one regexp per row.)"""
+    from . import dates  # local: dates imports nothing from here, but keep module load light
+
+    out = []
+    for language in sorted(set(dates.normalize_language(x) for x in dates.DATE_LANGUAGES)):
+        out.append(f"CREATE OR REPLACE MACRO ora_to_date_{language.lower()}(x) AS "
+                   f"CASE WHEN x IS NULL THEN NULL ELSE {dates.to_date_sql('x', language)} END")
+    return out
+
+
 def install_support(con, now: Optional[object] = None) -> None:
     """Create the ``ora_*`` macros on a DuckDB connection.
 
@@ -151,6 +165,8 @@ def install_support(con, now: Optional[object] = None) -> None:
     local clock, SYSDATE truncated to whole seconds (Oracle DATE has no fractional seconds).
     """
     for ddl in SUPPORT_MACROS:
+        con.execute(ddl)
+    for ddl in _to_date_language_macros():
         con.execute(ddl)
     if now is None:
         con.execute("CREATE OR REPLACE MACRO ora_sysdate() AS "
@@ -184,11 +200,33 @@ def _raw_builder(name: str) -> Callable[[list], exp.Expression]:
     return lambda args: exp.Anonymous(this=name, expressions=list(args))
 
 
+#: Internal name of TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, ...) (not typeable in SQL).
+_TO_DATE_OR_NULL = "TO_DATE#DEFAULT_NULL"
+
+
+def _parse_to_date(self) -> exp.Expression:
+    """TO_DATE(char [DEFAULT return_value ON CONVERSION ERROR] [, fmt [, 'nlsparam']]) (12.2+;
+    https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html).
+    Only DEFAULT NULL is translated (NULL for a string that does not convert)."""
+    args = [self._parse_assignment()]
+    name = "TO_DATE"
+    if self._match(sqlglot.tokens.TokenType.DEFAULT):
+        default = self._parse_bitwise()
+        if not self._match_text_seq("ON", "CONVERSION", "ERROR"):
+            self.raise_error("Expecting ON CONVERSION ERROR")
+        if not isinstance(default, exp.Null):
+            raise UnsupportedConstruct("TO_DATE ... DEFAULT <value other than NULL> ON CONVERSION ERROR")
+        name = _TO_DATE_OR_NULL
+    while self._match(sqlglot.tokens.TokenType.COMMA):
+        args.append(self._parse_assignment())
+    return exp.Anonymous(this=name, expressions=args)
+
+
 class _BridgeOracle(Oracle):
     class Parser(Oracle.Parser):
         FUNCTIONS = {**Oracle.Parser.FUNCTIONS, **{n: _raw_builder(n) for n in _RAW_FUNCTIONS}}
-        FUNCTION_PARSERS = {k: v for k, v in Oracle.Parser.FUNCTION_PARSERS.items()
-                            if k not in _RAW_FUNCTIONS}
+        FUNCTION_PARSERS = {**{k: v for k, v in Oracle.Parser.FUNCTION_PARSERS.items()
+                               if k not in _RAW_FUNCTIONS}, "TO_DATE": _parse_to_date}
 
 
 _TRAILING_SLASH = re.compile(r"(?:\n|^)[ \t]*/[ \t]*\s*\Z")
@@ -1175,10 +1213,54 @@ def _h_to_char(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     return _with_kind(exp.Cast(this=value, to=exp.DataType.build("VARCHAR")), STRING)
 
 
+_LANGUAGE_TO_DATE_MASKS = {"DD-MON-YYYY HH24:MI:SS", "DD-MON-YYYY"}
+
+
+def _nls_date_language(node: exp.Expression, fname: str) -> str:
+    """Canonical engine language (engine/dates.py) of a 'NLS_DATE_LANGUAGE=x' nlsparam."""
+    from . import dates
+
+    text = _const_str(node, f"{fname} nlsparam").strip()
+    m = re.fullmatch(r"NLS_DATE_LANGUAGE\s*=\s*'?\"?(\w+)\"?'?", text, re.IGNORECASE)
+    try:
+        return dates.normalize_language(m.group(1) if m else "")
+    except ValueError:
+        raise UnsupportedConstruct(f"{fname} nlsparam {text!r} (NLS_DATE_LANGUAGE of "
+                                   f"{', '.join(dates.DATE_LANGUAGES)} only)") from None
+
+
 def _h_to_date(t: _Translator, node: exp.Anonymous) -> exp.Expression:
-    """TO_DATE(char[, fmt[, 'NLS_DATE_LANGUAGE=...']]).
-    https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html"""
+    """TO_DATE(char[, fmt[, 'NLS_DATE_LANGUAGE=...']]), also with DEFAULT NULL ON CONVERSION ERROR.
+    https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html
+    A date language other than AMERICAN, or DEFAULT NULL, with the listener log's mask
+    'DD-MON-YYYY HH24:MI:SS' uses the ora_to_date_<lang> macro (engine/dates.py rules); DEFAULT
+    NULL with another mask uses try_strptime."""
+    or_null = str(node.this) == _TO_DATE_OR_NULL
     args = _args(node, 1, 3)
+    language = _nls_date_language(args[2], "TO_DATE") if len(args) == 3 else "AMERICAN"
+    if (language != "AMERICAN" or or_null) and len(args) >= 2 and not isinstance(args[1], exp.Null):
+        mask = " ".join(_const_str(args[1], "TO_DATE format").upper().split())
+        if t.kind(args[0]) in (DATE,):
+            raise UnsupportedConstruct("TO_DATE(date) (implicit conversion through NLS_DATE_FORMAT)")
+        if mask in _LANGUAGE_TO_DATE_MASKS:
+            value = _fn(f"ora_to_date_{language.lower()}", args[0])
+            if or_null:
+                return _with_kind(value, DATE)
+            check = exp.Case(ifs=[exp.If(
+                this=exp.and_(exp.Not(this=exp.Is(this=args[0].copy(), expression=exp.Null())),
+                              exp.Is(this=value.copy(), expression=exp.Null())),
+                true=_fn("error", _str("ORA-01858: a non-numeric character was found where a "
+                                       "numeric was expected (TO_DATE)")))], default=value)
+            return _with_kind(check, DATE)
+        if language != "AMERICAN":
+            raise UnsupportedConstruct(f"TO_DATE mask {mask!r} with NLS_DATE_LANGUAGE={language}")
+        converted = _str_to_date(args[0], mask)
+        for call in converted.find_all(exp.Anonymous):
+            if str(call.this).lower() == "strptime":
+                call.set("this", "try_strptime")
+        return _with_kind(converted, DATE)
+    if or_null:
+        node = exp.Anonymous(this="TO_DATE", expressions=args)
     if len(args) == 3:
         _check_nls_param(args[2], "TO_DATE")
     if len(args) >= 2 and isinstance(args[1], exp.Null):
@@ -1511,6 +1593,7 @@ def _unsupported_fn(t: _Translator, node: exp.Anonymous) -> exp.Expression:
 _FUNCTION_HANDLERS: dict[str, Callable[[_Translator, exp.Anonymous], exp.Expression]] = {
     "TO_CHAR": _h_to_char,
     "TO_DATE": _h_to_date,
+    _TO_DATE_OR_NULL: _h_to_date,
     "TO_TIMESTAMP": _h_to_timestamp,
     "TO_NUMBER": _h_to_number,
     "TRUNC": _h_trunc,

@@ -340,14 +340,19 @@ def _fields_sql(src: str, language: str) -> str:
     )
     too_long = " OR ".join(f"strlen(c{i}) > {MAX_FIELD_BYTES}" for i in range(1, 7))
     fast = dates.fast_to_date_sql("c1", language)
-    slow = dates.slow_to_date_sql("c1", language)
+    ints = dates.date_ints_sql("dp", language)
+    int_cols = ", ".join(f"{v} AS dt_{k}" for k, v in ints.items())
+    slow = dates.date_from_ints_sql("dt_")
     if fast is None:
-        date_sql = f"SELECT *, CASE WHEN c1 IS NOT NULL THEN {slow} END AS log_date FROM t"
+        p_sql = f"SELECT *, {dates.date_parts_sql('c1', language)} AS dp FROM t"
+        date_expr = slow
     else:
         # strptime takes the usual exact form; the regexp path runs only for the other rows
-        date_sql = (f"SELECT *, CASE WHEN c1 IS NULL THEN NULL WHEN fast_date IS NOT NULL "
-                    f"THEN fast_date ELSE {slow} END AS log_date "
-                    f"FROM (SELECT *, {fast} AS fast_date FROM t)")
+        p_sql = (f"SELECT *, CASE WHEN c1 IS NOT NULL AND fast_date IS NULL "
+                 f"THEN {dates.date_parts_sql('c1', language)} END AS dp "
+                 f"FROM (SELECT *, {fast} AS fast_date FROM t)")
+        date_expr = f"coalesce(fast_date, {slow})"
+    # Staged CTEs: every expression runs once per row (a macro/CTE reference would repeat it).
     return f"""
 WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f,
   (contains(line, chr(9)) OR contains(line, chr(13)) OR contains(line, chr(11)) OR contains(line, chr(12))) AS has_ctl
@@ -355,7 +360,9 @@ WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f,
 t AS (SELECT source, line_no, line,
 {trims}
   FROM s),
-d AS ({date_sql})
+p AS ({p_sql}),
+i AS (SELECT *, {int_cols} FROM p),
+d AS (SELECT *, {date_expr} AS log_date FROM i)
 SELECT source, line_no, log_date,
   c2 AS connect_string, c3 AS protocol_info, c4 AS action, c5 AS service_name, c6 AS return_code,
   CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN 'date'
