@@ -91,10 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--stdout", action="store_true", help="print every script to standard output")
     render.set_defaults(handler=_cmd_render)
 
-    from . import cli_db, cli_offline
+    from . import cli_alerts, cli_db, cli_offline
 
     cli_db.register(commands, settings_parent)
     cli_offline.register(commands, settings_parent)
+    cli_alerts.register(commands, settings_parent)
     return parser
 
 

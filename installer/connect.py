@@ -56,7 +56,7 @@ class Credentials:
     password: str
     sysdba: bool = False
 
-    def __repr__(self) -> str:  # pragma: no cover - defensive
+    def __repr__(self) -> str:
         return f"Credentials(user={self.user!r}, password=***, sysdba={self.sysdba})"
 
 

@@ -102,7 +102,7 @@ class PreflightFailed(Exception):
     """Nothing was created; ``problems`` lists every problem found (one line each, with the fix)."""
 
     def __init__(self, phase: str, problems: Sequence[str]) -> None:
-        super().__init__(f"{phase} phase preflight failed: {len(problems)} problem(s)")
+        super().__init__(f"{phase} phase preflight failed: " + "; ".join(problems))
         self.phase = phase
         self.problems = list(problems)
 

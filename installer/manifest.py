@@ -63,6 +63,12 @@ MANIFEST: tuple[DbObject, ...] = (
              verify=VERIFY_DIRECTORY, name_from="loader_log_directory", when="loader_log_directory"),
     DbObject("OWNER_GRANTS", "GRANT", "admin/owner_grants.sql", phase="admin",
              revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
+    # alert delivery (issue 6): EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;
+    # EXECUTE on the undocumented SYS.DBMS_SYSTEM (alert-log line), only when opted in
+    DbObject("MAIL_ACL", "GRANT", "admin/mail_acl.sql", phase="admin",
+             revert="admin/revoke_mail_acl.sql", verify=VERIFY_GRANTS, name_from="schema", when="mail_host"),
+    DbObject("ALERT_LOG_GRANT", "GRANT", "admin/alert_log_grant.sql", phase="admin",
+             revert="admin/revoke_alert_log_grant.sql", verify=VERIFY_GRANTS, name_from="schema", when="alert_log"),
     # -- phase owner ------------------------------------------------------------------------
     DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
     # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
@@ -73,12 +79,39 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
              offline=False),  # the engine's loader builds it as a table
+    # -- events and incremental ingestion (issue 5) -----------------------------------------
+    DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
+    DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.events)
+    DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
+    DbObject("EVENT_PARSE", "VIEW", "views/events.sql"),
+    DbObject("INGEST_PKG", "PACKAGE", "plsql/ingest_pkg.sql"),
+    DbObject("INGEST_JOB", "JOB", "scheduler_jobs/ingest_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
+    DbObject("PURGE_JOB", "JOB", "scheduler_jobs/purge_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
     # the article's queries as views (reports/article_*.sql are the SQL*Plus scripts)
     DbObject("JDBC_SERVICE_HOSTS", "VIEW", "views/jdbc_service_hosts.sql"),
     DbObject("SID_SERVICE_BREAKUP", "VIEW", "views/sid_service_breakup.sql"),
     DbObject("LISTENER_COMMANDS", "VIEW", "views/listener_commands.sql"),
     DbObject("ADMIN_RESTRICTED", "VIEW", "views/admin_restricted.sql"),
     DbObject("FAILED_COMMANDS", "VIEW", "views/failed_commands.sql"),
+    # -- alerts (issue 6); they read EVENTS, which must come before them ----------------------
+    DbObject("ALERT_RULE_DEFAULTS", "VIEW", "views/alert_rule_defaults.sql"),
+    DbObject("ALERT_RULES", "TABLE", "tables/alert_rules.sql", holds_data=True),
+    DbObject("ALERTS", "TABLE", "tables/alerts.sql", holds_data=True),
+    DbObject("ALERT_CANDIDATES", "TABLE", "tables/alert_candidates.sql"),
+    # one view per rule, and the episode (dedup) view: the embedded engine creates them itself
+    # after its alert tables exist (lsnrmine.alerts), hence offline=False
+    DbObject("ALERT_R1_PASSWORD", "VIEW", "views/alert_r1_password.sql", offline=False),
+    DbObject("ALERT_R2_REDIRECT", "VIEW", "views/alert_r2_redirect.sql", offline=False),
+    DbObject("ALERT_R3_RESTRICTED", "VIEW", "views/alert_r3_restricted.sql", offline=False),
+    DbObject("ALERT_R4_STOP", "VIEW", "views/alert_r4_stop.sql", offline=False),
+    DbObject("ALERT_R5_POISON", "VIEW", "views/alert_r5_poison.sql", offline=False),
+    DbObject("ALERT_R6_ENUMERATION", "VIEW", "views/alert_r6_enumeration.sql", offline=False),
+    DbObject("ALERT_R7_STORM", "VIEW", "views/alert_r7_storm.sql", offline=False),
+    DbObject("ALERT_R8_NEW_IP", "VIEW", "views/alert_r8_new_ip.sql", offline=False),
+    DbObject("ALERT_R9_HYGIENE", "VIEW", "views/alert_r9_hygiene.sql", offline=False),
+    DbObject("ALERT_EPISODES", "VIEW", "views/alert_episodes.sql", offline=False),
+    DbObject("ALERT_PKG", "PACKAGE", "plsql/alert_pkg.sql"),
+    DbObject("ALERT_JOB", "JOB", "scheduler_jobs/alert_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
 )
 
 

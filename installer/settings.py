@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from . import identifiers as ids
+from .identifiers import SettingError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,6 +52,16 @@ class Settings:
     retention_days: int = 90
     jobs_enabled: bool = True
     create_schema: bool = False
+    # Alert delivery (issue 6). Mail is on when mail_host is set: the installer then renders the
+    # network ACE for the owner (admin phase). The values are seeded into the settings table,
+    # where the alert job reads them (change host/port there AND re-run install for the ACE).
+    mail_host: Optional[str] = None
+    mail_port: int = 25
+    mail_sender: Optional[str] = None
+    mail_recipients: tuple[str, ...] = ()
+    # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only,
+    # it needs a direct EXECUTE grant on SYS.DBMS_SYSTEM (admin phase).
+    alert_log: bool = False
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -86,6 +98,27 @@ class Settings:
         set_(self, "retention_days", ids.check_positive_int("retention_days", self.retention_days, maximum=36500))
         set_(self, "jobs_enabled", _as_bool("jobs_enabled", self.jobs_enabled))
         set_(self, "create_schema", _as_bool("create_schema", self.create_schema))
+        self._check_mail()
+
+    def _check_mail(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "alert_log", _as_bool("alert_log", self.alert_log))
+        set_(self, "mail_port", ids.check_positive_int("mail_port", self.mail_port, maximum=65535))
+        recipients = self.mail_recipients
+        if isinstance(recipients, str):
+            recipients = tuple(part.strip() for part in recipients.split(",") if part.strip())
+        set_(self, "mail_recipients", tuple(_check_mail_address("mail_recipients", r) for r in recipients))
+        if self.mail_host in (None, ""):
+            set_(self, "mail_host", None)
+            if self.mail_sender or self.mail_recipients:
+                raise SettingError("mail_host", "is not set but mail_sender/mail_recipients are; set mail_host "
+                                   "(the SMTP server) to turn mail on, or remove the mail settings")
+            return
+        if not isinstance(self.mail_host, str) or not _MAIL_HOST.fullmatch(self.mail_host):
+            raise SettingError("mail_host", f"{self.mail_host!r} is not a host name or IP address")
+        if not self.mail_sender or not self.mail_recipients:
+            raise SettingError("mail_host", "needs mail_sender and mail_recipients too (mail is on when mail_host is set)")
+        set_(self, "mail_sender", _check_mail_address("mail_sender", self.mail_sender))
 
     def object_name(self, logical: str) -> str:
         """The validated upper-case name of a project object, e.g. ``EVENTS`` -> ``LSNR_EVENTS``."""
@@ -98,6 +131,19 @@ class Settings:
         if unknown:
             raise ids.SettingError(unknown[0], f"is not a known setting; known settings: {', '.join(sorted(known))}")
         return cls(**dict(values))
+
+
+# RFC 1123 host name or IPv4/IPv6 literal; no spaces, quotes or line breaks (it goes into SQL
+# literals and the ACE's host).
+_MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45}")
+# a deliberately plain address: local@domain, no display name, no quotes, no CR/LF (header injection)
+_MAIL_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+def _check_mail_address(setting: str, value: object) -> str:
+    if not isinstance(value, str) or not _MAIL_ADDRESS.fullmatch(value):
+        raise SettingError(setting, f"{value!r} is not a plain mail address like dba@example.com")
+    return value
 
 
 def _as_bool(setting: str, value: object) -> bool:
@@ -130,6 +176,8 @@ def _read_config(path: Path, *, required: bool) -> dict[str, Any]:
         values["log_files"] = values.pop("log_file")
     if isinstance(values.get("log_files"), list):
         values["log_files"] = tuple(values["log_files"])
+    if isinstance(values.get("mail_recipients"), list):
+        values["mail_recipients"] = tuple(values["mail_recipients"])
     return values
 
 

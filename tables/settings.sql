@@ -35,10 +35,29 @@ using (
   union all
   select 'LISTENER_NAME', {{ s.listener_name | sqlstr }},
          'Listener whose log is read' from dual
+  union all
+  select 'MAIL_HOST', {% if s.mail_host %}{{ s.mail_host | sqlstr }}{% else %}null{% endif %},
+         'SMTP server for alert mail (empty: no mail); the network ACE is created by install' from dual
+  union all
+  select 'MAIL_PORT', {{ s.mail_port | sqlstr }},
+         'SMTP port for alert mail' from dual
+  union all
+  select 'MAIL_SENDER', {% if s.mail_sender %}{{ s.mail_sender | sqlstr }}{% else %}null{% endif %},
+         'From address of alert mail (a plain address)' from dual
+  union all
+  select 'MAIL_RECIPIENTS', {% if s.mail_recipients %}{{ s.mail_recipients | join(',') | sqlstr }}{% else %}null{% endif %},
+         'Comma-separated plain addresses that receive alert mail' from dual
+  union all
+  select 'ALERT_LOG_ENABLED', {{ ('Y' if s.alert_log else 'N') | sqlstr }},
+         'Y: also write each alert as a line in the alert log (undocumented DBMS_SYSTEM.KSDWRT)' from dual
+  union all
+  select 'ALERT_MIN_SEVERITY', 'medium',
+         'Lowest severity delivered by mail / alert log (info, low, medium, high, critical)' from dual
 ) src
 on (t.name = src.name)
 when matched then
-  update set t.description = src.description
+  -- a value still empty is filled (e.g. MAIL_HOST given at a later install); a set one is kept
+  update set t.description = src.description, t.value = nvl(t.value, src.value)
 when not matched then
   insert (name, value, description) values (src.name, src.value, src.description)
 /

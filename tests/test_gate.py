@@ -207,6 +207,7 @@ BAD = {
     "create or replace package body p is\n  procedure q is\n    null;\n  end q;\nend p;": "has no BEGIN",
     "create or replace function f return number is\nbegin\n  return 1;\nend f;\n/\n": "only '/'",
     "select 1 from dual\n  /  \nselect 2 from dual": "only '/'",
+    "create or replace package p is\n  procedure q is\n  begin\n    null;\n  end q;\nend p;": "in a package specification",
     "begin\n  null;\nend q;": None,  # a label on the block end is allowed: not an error
 }
 

@@ -65,8 +65,17 @@ class OfflineEngine:
                                           date_language=self.settings.date_language, progress=progress)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
+        self.build_events()
         self.create_views()
         return self.stats
+
+    def build_events(self) -> int:
+        """Parse the loaded lines into the events table (lsnr_events) through the parse view
+        views/events.sql, the same SQL Oracle's ingestion runs (lsnrmine.events)."""
+        from .. import events
+
+        sources = self.stats.sources if self.stats else []
+        return events.build_offline(self, sources)
 
     def _create_audit_trail(self) -> None:
         columns = ", ".join(f"{name} {kind}" for name, kind in AUDIT_TRAIL_COLUMNS)

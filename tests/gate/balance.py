@@ -270,6 +270,7 @@ def _check_plsql(sig: list[Token], kind: str) -> list[str]:
     # a subprogram header: from FUNCTION/PROCEDURE to its IS/AS (body) or ';' (declaration)
     header: Optional[tuple[str, int]] = None  # (name, paren depth at the keyword)
     depth = 0
+    unit_keyword = ""
 
     if kind == "plsql_unit":
         unit_keyword, unit_name = _unit_header(sig)
@@ -305,6 +306,8 @@ def _check_plsql(sig: list[Token], kind: str) -> list[str]:
             if name == "\0unit":
                 stack.append(_Frame("unit", unit_name, token.line))
             else:
+                if kind == "plsql_unit" and unit_keyword == "package" and len(stack) == 1:
+                    problems.append(f"line {token.line}: subprogram body {name or '?'} in a package specification")
                 stack.append(_Frame("sub", name or None, token.line))
             header = None
         elif text in ("function", "procedure") and prev not in ("end", "drop", "alter") and header is None \

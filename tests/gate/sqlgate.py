@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional, Union
@@ -161,7 +162,17 @@ def _linter():
 
 @functools.lru_cache(maxsize=4096)
 def _sqlfluff_problems_cached(text: str) -> tuple[str, ...]:
-    parsed = _linter().parse_string(text)
+    limit = getattr(sys, "tracebacklimit", None)
+    try:
+        parsed = _linter().parse_string(text)
+    except Exception as exc:  # sqlfluff grammar bugs, e.g. "Grammar refers to the 'RETENTION' keyword"
+        return (f"sqlfluff: internal error, the statement cannot be verified: {str(exc).splitlines()[0]}",)
+    finally:  # sqlfluff sets sys.tracebacklimit = 0 before raising some of its errors
+        if limit is None:
+            if hasattr(sys, "tracebacklimit"):
+                del sys.tracebacklimit
+        else:
+            sys.tracebacklimit = limit
     problems = [f"sqlfluff: {v.desc()}" for v in parsed.violations]
     try:
         tree = parsed.tree
@@ -195,7 +206,8 @@ def _tree_problems(tree) -> list[str]:
     * two expressions side by side without a comma (``f('a' 'b')``), two operands side by
       side without an operator (``substr(x, 1) 'text'``);
     * a keyword read as a data type (``return deterministic`` after deleting the type);
-    * ``count()`` and other aggregates without an argument;
+    * ``count()`` and other aggregates without an argument; ``varchar2()``;
+    * a subprogram inside a package or declare section without its ``;``;
     * a '...' string used as an alias (Oracle quotes aliases with "...");
     * a parameter named by a reserved word (``p(in varchar2)`` after deleting the name).
     """
@@ -237,6 +249,14 @@ def _tree_problems(tree) -> list[str]:
             if (segment.is_type("expression") and child.is_type(*_OPERANDS) and following is not None
                     and following.is_type(*_OPERANDS) and not child.is_type("data_type")):
                 problems.append(f"sqlfluff: {where(following)}: two operands without an operator between them")
+            if child.is_type("create_procedure_statement", "create_function_statement") and nested:
+                parts = _code_children(child)
+                if not parts or not parts[-1].is_type("statement_terminator"):
+                    problems.append(f"sqlfluff: {where(child)}: subprogram not terminated by ';'")
+            if child.is_type("data_type"):
+                for bracket in child.recursive_crawl("bracketed"):
+                    if len(_code_children(bracket)) == 2:
+                        problems.append(f"sqlfluff: {where(child)}: empty () in data type {child.raw.strip()!r}")
             if child.is_type("data_type") and child.raw.strip().lower() in _NOT_TYPES:
                 problems.append(f"sqlfluff: {where(child)}: {child.raw.strip()!r} is not a data type")
             if child.is_type("function"):

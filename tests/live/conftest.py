@@ -16,6 +16,7 @@ without them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 
@@ -197,8 +198,8 @@ class LiveDb:
         return oracledb.connect(user=user, password=password, host=self.host, port=self.port,
                                 service_name=self.service, **kwargs)
 
-    def connect_system(self):
-        return self.connect(self.system_user, self.system_password)
+    def connect_system(self, **kwargs: Any):
+        return self.connect(self.system_user, self.system_password, **kwargs)
 
     # -- commands on the database host (container mode only) --------------------------------
 
@@ -226,12 +227,15 @@ class LiveDb:
 
     def log_stat(self) -> LogStat:
         if self.has_shell:
-            out = self.sh(
-                f"f='{self.log_path}'; stat -c %s \"$f\"; wc -l < \"$f\"; tail -c 1 \"$f\" | od -An -tx1"
-            ).split("\n")
-            size, newlines = int(out[0].strip()), int(out[1].strip())
-            last = out[2].strip() if len(out) > 2 else ""
-            return LogStat(size, newlines, last == "0a")
+            # counted inside the container (coreutils of the image's Oracle Linux base [I]); if a tool
+            # is missing, the bytes are counted here instead
+            code, raw = self.exec(
+                ["sh", "-c", f"f='{self.log_path}'; stat -c %s \"$f\" && wc -l < \"$f\" && tail -c 1 \"$f\" | od -An -tx1"],
+                check=False)
+            out = raw.decode("ascii", "replace").split("\n")
+            if code == 0 and len(out) >= 2 and out[0].strip().isdigit() and out[1].strip().isdigit():
+                last = out[2].strip() if len(out) > 2 else ""
+                return LogStat(int(out[0]), int(out[1]), last == "0a")
         data = self.read_log()
         return LogStat(len(data), data.count(b"\n"), data.endswith(b"\n"))
 
@@ -302,16 +306,18 @@ def _wait_for_service(db: LiveDb) -> None:
     raise _ContainerStartError(f"{db.dsn} did not accept SYSTEM within {SERVICE_WAIT_S}s: {last}")
 
 
-@pytest.fixture(scope="session")
-def live_db() -> Iterator[LiveDb]:
+@contextlib.contextmanager
+def open_live_db() -> Iterator[LiveDb]:
+    """The database under test (also used by benchmarks/live_ingest.py). Raises _ContainerStartError
+    or ValueError with one line when it cannot be set up."""
     mode, reason = live_mode()
     if mode is None:
-        pytest.skip(reason)
+        raise ValueError(reason)
     if mode == "dsn":
         dsn = os.environ[ENV_DSN]
         match = re.fullmatch(r"(?:tcp://)?\[?([^\]/:]+)\]?(?::(\d+))?/([^?\s]+)", dsn)
         if not match:
-            pytest.fail(f"{ENV_DSN}={dsn!r}: give an EZConnect string host[:port]/service_name")
+            raise ValueError(f"{ENV_DSN}={dsn!r}: give an EZConnect string host[:port]/service_name")
         host_dir = os.environ.get("LSNRMINE_TEST_LOG_HOST_DIR")
         db = LiveDb(
             mode="dsn", host=match.group(1), port=int(match.group(2) or 1521), service=match.group(3),
@@ -346,6 +352,22 @@ def live_db() -> Iterator[LiveDb]:
             print(f"\nlive suite: container {container.get_container_id()} kept (LSNRMINE_TEST_KEEP_CONTAINER=1)")
         else:
             container.stop()
+
+
+@pytest.fixture(scope="session")
+def live_db() -> Iterator[LiveDb]:
+    mode, reason = live_mode()
+    if mode is None:
+        pytest.skip(reason)
+    try:
+        manager = open_live_db()
+        db = manager.__enter__()
+    except (ValueError, _ContainerStartError) as exc:
+        pytest.fail(f"live database not available: {exc}")
+    try:
+        yield db
+    finally:
+        manager.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")
@@ -396,12 +418,12 @@ class Cli:
         return run
 
 
-def write_config(directory: Path, **values: Any) -> Path:
+def write_config(folder: Path, /, **values: Any) -> Path:
     """A lsnrmine.toml: the settings every command of the suite shares."""
     lines = ["[lsnrmine]"]
     for key, value in values.items():
         lines.append(f"{key} = {json.dumps(value)}")  # JSON strings/bools/lists are valid TOML here
-    path = directory / "lsnrmine.toml"
+    path = folder / "lsnrmine.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -507,7 +529,10 @@ def traffic(live_db: LiveDb):
 
 def query(con, sql: str, **binds: Any) -> tuple[list[str], list[tuple]]:
     with con.cursor() as cur:
-        cur.execute(sql, binds)
+        if binds:
+            cur.execute(sql, binds)
+        else:
+            cur.execute(sql)
         columns = [d[0] for d in cur.description]
         return columns, [tuple(_plain(v) for v in row) for row in cur.fetchall()]
 

@@ -1,0 +1,154 @@
+"""Benchmark: the article's first query through ``lsnrmine sql`` versus an awk one-liner.
+
+Usage: python benchmarks/bench_sql_vs_awk.py [--lines 2000000] [--runs 3] [--rss-lines 1000000,4000000]
+
+End to end, process start included, median of ``--runs`` runs, output to /dev/null:
+- ``lsnrmine sql --log FILE --format csv --quiet "<query>"`` (the CLI; falls back to
+  ``python -m lsnrmine`` when the console script is not installed);
+- ``engine``: the same load + query in a bare ``python -c`` (loader + macro, no CLI, no views, no
+  output formatting), to separate the engine from the CLI;
+- awk (mawk/gawk/awk, whichever is first on PATH): JDBC lines, SERVICE_NAME from field 2 and HOST
+  from field 3, counted per pair (same result rows as the query).
+Prints the times, the ratio lsnrmine/awk (goal <= 0.75) and the peak RSS of the lsnrmine process at
+the ``--rss-lines`` sizes. Prints figures only; nothing asserts a time.
+Generated logs are cached in ``--cache-dir`` (default: $TMPDIR/lsnrmine-bench).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate_log  # noqa: E402
+
+QUERY = """select
+   parse_listener_log_line(connect_string,'SERVICE_NAME') SN,
+   parse_listener_log_line(protocol_info,'HOST') host,
+   count(1) cnt
+from listener_log
+where
+   parse_listener_log_line(connect_string,'HOST') = '__jdbc__'
+group by
+   parse_listener_log_line(connect_string,'SERVICE_NAME'),
+   parse_listener_log_line(protocol_info,'HOST')"""
+
+# Same semantics for the generated logs: first (HOST= in field 2 is __jdbc__, then SERVICE_NAME
+# of field 2 and HOST of field 3 (case-insensitive keys, value up to the next ')').
+AWK = r"""BEGIN { FS = "*" }
+{
+  cs = $2
+  if (!match(cs, /\([Hh][Oo][Ss][Tt]=[^)]*/)) next
+  if (substr(cs, RSTART + 6, RLENGTH - 6) != "__jdbc__") next
+  sn = ""
+  if (match(cs, /\([Ss][Ee][Rr][Vv][Ii][Cc][Ee]_[Nn][Aa][Mm][Ee]=[^)]*/)) sn = substr(cs, RSTART + 14, RLENGTH - 14)
+  ip = ""
+  if (match($3, /\([Hh][Oo][Ss][Tt]=[^)]*/)) ip = substr($3, RSTART + 6, RLENGTH - 6)
+  cnt[sn "\t" ip]++
+}
+END { for (k in cnt) print k "\t" cnt[k] }
+"""
+
+ENGINE = r"""
+import sys, duckdb
+from lsnrmine.engine.loader import load_logs
+from lsnrmine.engine.functions import register_functions
+con = duckdb.connect()
+register_functions(con)
+load_logs(con, [sys.argv[1]], progress=False)
+rows = con.execute(sys.argv[2]).fetchall()
+print(len(rows))
+"""
+
+
+def lsnrmine_cmd() -> list[str]:
+    exe = Path(sys.executable).with_name("lsnrmine")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("lsnrmine")
+    return [found] if found else [sys.executable, "-m", "lsnrmine"]
+
+
+def cached_log(cache: Path, n: int, seed: int = 42) -> Path:
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"listener_{n}_{seed}.log"
+    if not path.exists():
+        t0 = time.perf_counter()
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            generate_log.write_log(n, fh, seed)
+        tmp.replace(path)
+        print(f"generated {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
+    return path
+
+
+def run(cmd: list[str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS KiB of the child, exit status)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss, proc.returncode
+
+
+def median_time(cmd: list[str], runs: int) -> tuple[float, int]:
+    times, rss = [], 0
+    for _ in range(runs):
+        elapsed, peak, rc = run(cmd)
+        if rc != 0:
+            raise SystemExit(f"command failed (exit {rc}): {' '.join(cmd[:4])} ...")
+        times.append(elapsed)
+        rss = max(rss, peak)
+    return statistics.median(times), rss
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--lines", type=int, default=2_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rss-lines", default="1000000,4000000",
+                    help="comma-separated sizes for the peak-RSS figures ('' to skip)")
+    ap.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()) / "lsnrmine-bench")
+    args = ap.parse_args(argv)
+
+    awk = next((a for a in ("mawk", "gawk", "awk") if shutil.which(a)), None)
+    if awk is None:
+        raise SystemExit("no awk on PATH")
+    awk_file = args.cache_dir / "jdbc.awk"
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    awk_file.write_text(AWK, encoding="utf-8")
+    log = cached_log(args.cache_dir, args.lines)
+    cli = lsnrmine_cmd()
+    print(f"input: {log} ({log.stat().st_size / 1e6:.0f} MB, {args.lines:,} lines); "
+          f"median of {args.runs} runs; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
+
+    t_awk, rss_awk = median_time([awk, "-f", str(awk_file), str(log)], args.runs)
+    t_cli, rss_cli = median_time(cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY],
+                                 args.runs)
+    t_eng, rss_eng = median_time([sys.executable, "-c", ENGINE, str(log), QUERY], args.runs)
+    print(f"{awk:<14} {t_awk:7.2f} s   peak RSS {rss_awk / 1024:7.0f} MB")
+    print(f"{'lsnrmine sql':<14} {t_cli:7.2f} s   peak RSS {rss_cli / 1024:7.0f} MB   "
+          f"ratio {t_cli / t_awk:.2f} (goal <= 0.75)")
+    print(f"{'engine only':<14} {t_eng:7.2f} s   peak RSS {rss_eng / 1024:7.0f} MB   "
+          f"ratio {t_eng / t_awk:.2f}")
+
+    for size in [int(s) for s in args.rss_lines.split(",") if s.strip()]:
+        path = cached_log(args.cache_dir, size)
+        elapsed, peak, rc = run(cli + ["sql", "--log", str(path), "--format", "csv", "--quiet", QUERY])
+        print(f"lsnrmine sql at {size:>9,} lines: {elapsed:6.2f} s, peak RSS {peak / 1024:6.0f} MB"
+              + ("" if rc == 0 else f" (exit {rc})"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

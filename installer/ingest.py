@@ -1,0 +1,181 @@
+"""Python twin of the incremental reader of INGEST_PKG (plsql/ingest_pkg.sql).
+
+Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
+
+* ``byte_offset`` is 1-based (DBMS_LOB convention): the first byte not read yet. A poll reads from
+  there up to the file size seen at the start of the poll, and only COMPLETE lines (ending with LF;
+  one CR before the LF is dropped): a trailing partial line waits for the next poll, so a reader
+  that resumes at the new offset never sees half a line.
+* ``signature``: hex of the first ``SIGNATURE_BYTES`` (256) bytes seen (fewer while the file is
+  smaller; it grows with the file). Restart from byte 1 (a new ``generation``, line numbers from 1)
+  when the file is shorter than the bytes already read (truncation, rotation to a smaller file), or
+  its first bytes no longer match the signature (rotation to a file that grew past the offset).
+* A file that does not exist: ``FINISHED`` when it was read before (a rotated segment that
+  disappeared), ``MISSING`` when never seen (a health problem). A file that cannot be opened:
+  ``UNREADABLE``. Neither raises: the state records it and the next poll tries again.
+* ``max_lines`` bounds one poll (Oracle commits per batch); the offset then stops after the last
+  returned line.
+
+Limit by design: a rotation that replaces the file by one whose first 256 bytes are identical and
+that has already grown past the stored offset before the next poll is not detected.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+__all__ = ["SIGNATURE_BYTES", "FileState", "Line", "poll", "Follower"]
+
+SIGNATURE_BYTES = 256
+_CHUNK = 1 << 20
+
+OK, NEW, MISSING, UNREADABLE, FINISHED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED"
+
+
+@dataclass
+class FileState:
+    """One row of LSNR_LOAD_STATE."""
+
+    file_name: str
+    byte_offset: int = 1
+    line_no: int = 0  # number of the last line read in this generation
+    file_size: int = 0
+    signature: Optional[str] = None
+    generation: int = 0
+    lines: int = 0  # lines read over all generations
+    restarts: int = 0
+    status: str = NEW
+    health: Optional[str] = None
+    # where the previous generation stopped (a renamed segment continues from there)
+    prev_signature: Optional[str] = None
+    prev_offset: Optional[int] = None
+    prev_line_no: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Line:
+    source: str
+    line_no: int
+    byte_offset: int  # 1-based offset of the line's first byte
+    next_offset: int  # 1-based offset right after its LF
+    text: str
+    generation: int = 1
+
+
+def _signature_matches(stored: Optional[str], head_hex: str) -> bool:
+    if not stored:
+        return True
+    common = min(len(stored), len(head_hex))
+    return stored[:common] == head_hex[:common]
+
+
+def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Optional[int] = None,
+         source: Optional[str] = None, others: Iterable[FileState] = ()) -> list[Line]:
+    """Read the complete lines appended to ``path`` since ``state``; update ``state`` in place.
+    ``others``: the states of the other files of the same listener; a file starting a new
+    generation whose first bytes match where another file's previous generation stopped (a
+    rotation by rename: listener.log -> listener_1.log) continues from that offset."""
+    name = source or state.file_name
+    try:
+        fh = open(path, "rb")
+    except FileNotFoundError:
+        if state.generation > 0:
+            state.status, state.health = FINISHED, None
+        else:
+            state.status, state.health = MISSING, f"{path}: no such file"
+        return []
+    except OSError as exc:
+        state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
+        return []
+    with fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(min(size, SIGNATURE_BYTES))
+        except OSError as exc:
+            state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
+            return []
+        head_hex = head.hex().upper()
+        if state.generation == 0 or size < state.byte_offset - 1 or not _signature_matches(state.signature, head_hex):
+            if state.generation > 0:
+                state.restarts += 1
+                state.prev_signature, state.prev_offset, state.prev_line_no = (
+                    state.signature, state.byte_offset, state.line_no)
+            state.generation += 1
+            state.byte_offset, state.line_no, state.signature = 1, 0, None
+            _adopt_renamed(state, head_hex, size, others)
+        if not state.signature or len(head_hex) > len(state.signature):
+            state.signature = head_hex or None
+        state.file_size = size
+        state.status, state.health = OK, None
+        lines = list(_complete_lines(fh, name, state, size, encoding, max_lines))
+    return lines
+
+
+def _adopt_renamed(state: FileState, head_hex: str, size: int, others: Iterable[FileState]) -> None:
+    for other in others:
+        if other is state:
+            continue
+        for sig, offset, line_no in ((other.prev_signature, other.prev_offset, other.prev_line_no),
+                                     (other.signature, other.byte_offset, other.line_no)):
+            if sig and offset and offset - 1 <= size and len(head_hex) >= min(len(sig), 2 * (offset - 1)) \
+                    and _signature_matches(sig, head_hex):
+                state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
+                if other.prev_signature == sig:
+                    other.prev_signature = None  # adopted once
+                return
+
+
+def _complete_lines(fh, name: str, state: FileState, size: int, encoding: str,
+                    max_lines: Optional[int]) -> Iterator[Line]:
+    fh.seek(state.byte_offset - 1)
+    remaining = size - (state.byte_offset - 1)
+    pending = b""
+    pending_start = state.byte_offset
+    count = 0
+    while remaining > 0:
+        chunk = fh.read(min(_CHUNK, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+        data = pending + chunk
+        start = 0
+        while True:
+            nl = data.find(b"\n", start)
+            if nl < 0:
+                break
+            raw = data[start:nl]
+            if raw.endswith(b"\r"):
+                raw = raw[:-1]
+            begin = pending_start + start
+            state.line_no += 1
+            state.lines += 1
+            state.byte_offset = pending_start + nl + 1
+            yield Line(name, state.line_no, begin, state.byte_offset,
+                       raw.decode(encoding, errors="replace"), state.generation)
+            count += 1
+            start = nl + 1
+            if max_lines is not None and count >= max_lines:
+                return
+        pending = data[start:]
+        pending_start += start
+
+
+@dataclass
+class Follower:
+    """Polls several files (rotated segments, several listeners), one state per file."""
+
+    paths: list[str]
+    encoding: str = "utf-8"
+    states: dict[str, FileState] = field(default_factory=dict)
+
+    def poll(self, max_lines: Optional[int] = None) -> list[Line]:
+        out: list[Line] = []
+        for path in self.paths:
+            self.states.setdefault(path, FileState(path))
+        for path in self.paths:
+            state = self.states[path]
+            out.extend(poll(path, state, encoding=self.encoding, max_lines=max_lines,
+                            others=list(self.states.values())))
+        return out

@@ -1,0 +1,23 @@
+-- PURGE_JOB: daily at 03:00, deletes events older than RETENTION_DAYS (settings table, default
+-- 90; read at every run by INGEST_PKG.purge). Created when missing.
+declare
+  l_count pls_integer;
+begin
+  select count(*)
+    into l_count
+    from user_scheduler_jobs
+   where job_name = {{ name_literal }};
+  if l_count = 0 then
+    sys.dbms_scheduler.create_job(
+      job_name        => {{ name_literal }},
+      job_type        => 'PLSQL_BLOCK', -- purge has a defaulted parameter: call it in a block
+      job_action      => {{ ('begin ' ~ s.schema ~ '.' ~ s.object_name('INGEST_PKG') ~ '.purge; end;') | sqlstr }},
+      start_date      => systimestamp,
+      repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=0;BYSECOND=0',
+      enabled         => true,
+      auto_drop       => false,
+      comments        => 'lsnrmine: delete events older than RETENTION_DAYS'
+    );
+  end if;
+end;
+/

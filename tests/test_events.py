@@ -1,0 +1,193 @@
+"""The event parse (views/events.sql) on the embedded engine: every line kind of the fixtures,
+row by row; the text log and its log.xml twin give the same events; real samples; the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lsnrmine.engine.session import OfflineEngine
+from lsnrmine.events import EVENT_COLUMNS, EVENT_KINDS
+from lsnrmine.settings import Settings
+
+from conftest import FIXTURES, REPO_ROOT, shared_file
+
+TEXT = FIXTURES / "events_text.log"
+XML = FIXTURES / "events_log.xml"
+
+COLUMNS = ("line_no, event_kind, command, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), service_name, "
+           "sid, program, client_host, client_user, client_ip, client_port, protocol, return_code, "
+           "error_text")
+
+# line_no, kind, command, event_time, service_name, sid, program, client_host, client_user,
+# client_ip, client_port, protocol, return_code, error_text
+EXPECTED = [
+    (2, 'error_only', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, 12541, 'TNS-12541: TNS:no listener | TNS-12560: TNS:protocol adapter error | TNS-00511: No listener | Linux Error: 111: Connection refused'),
+    (6, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (8, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (9, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (10, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (12, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (13, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (15, 'other', None, '2024-07-31 01:59:58', None, None, None, None, None, None, None, None, None, None),
+    (17, 'service_register', None, '2024-07-31 02:00:00', None, 'ORCL', None, None, None, None, None, None, 0, None),
+    (18, 'establish', None, '2024-07-31 02:00:00', 'ORCL', None, 'JDBC Thin Client', '__jdbc__', 'oracle', '10.0.0.21', 40001, 'tcp', 0, None),
+    (19, 'establish', None, '2024-07-31 02:00:01', None, 'ORCL', 'sqlplus@app1 (TNS V1-V3', 'app1', 'scott', '10.0.0.22', 51000, 'tcp', 0, None),
+    (20, 'establish', None, '2024-07-31 02:00:02', 'NOSUCH', None, 'python3', 'app2', 'etl', '10.0.0.23', 51001, 'tcp', 12514, 'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor'),
+    (22, 'service_update', None, '2024-07-31 02:00:03', None, 'ORCL', None, None, None, None, None, None, 0, None),
+    (23, 'ping', None, '2024-07-31 02:00:04', None, None, None, None, None, None, None, None, 0, None),
+    (24, 'command', 'stop', '2024-07-31 02:00:05', None, None, None, 'db1', 'ananda', None, None, None, 1190, 'TNS-01190: The user is not authorized to execute the requested listener command'),
+    (26, 'command', 'status', '2024-07-31 02:00:06', None, None, None, 'db1', 'oracle', None, None, None, 0, None),
+    (27, 'command', 'trc_level', '2024-07-31 02:00:07', None, None, None, None, None, None, None, None, 12508, 'TNS-12508: TNS:listener could not resolve the COMMAND given'),
+    (29, 'error_only', None, '2024-07-31 02:00:08', None, None, None, None, None, None, None, None, 12502, 'TNS-12502: TNS:listener received no CONNECT_DATA from client'),
+    (31, 'establish', None, '2024-07-31 02:00:09', None, None, None, None, None, None, None, None, 12537, 'TNS-12537: TNS:connection closed'),
+    (33, 'establish', None, '2024-07-31 02:00:10', None, None, None, None, None, '10.0.0.24', 48784, 'tcps', 29024, 'ORA-29024: Certificate validation failure | TNS-00542: SSL Handshake failed'),
+    (36, 'establish', None, '2024-07-31 02:00:11', 'ORCL', None, 'java', 'app3', 'app', '10.0.0.25', 51002, 'tcp', 12518, 'TNS-12518: TNS:listener could not hand off client connection | TNS-12547: TNS:lost contact | TNS-12560: TNS:protocol adapter error | TNS-00517: Lost contact | Linux Error: 32: Broken pipe'),
+    (42, 'service_died', None, '2024-07-31 02:00:12', None, 'ORCL', None, None, None, None, None, None, 12537, 'TNS-12537: TNS:connection closed'),
+    (45, 'other', None, '2024-07-31 02:00:13', None, None, None, None, None, None, None, None, None, 'ns main err code: 12535 | nt secondary err code: 110'),
+    (48, 'other', None, '2024-07-31 02:00:13', None, None, None, None, None, None, None, None, None, None),
+    (49, 'establish', None, '2024-07-31 02:00:14', 'ORCL', None, 'a&b <x> "q" \'y\'', 'app4', "o'brien", '10.0.0.26', 51003, 'tcp', 0, None),
+    (50, 'command', 'log_file', '2024-07-31 02:00:15', None, None, None, None, None, None, None, None, 0, None),
+    (51, 'command', 'reload', '2024-07-31 02:00:16', None, None, None, 'db1', 'oracle', None, None, None, 0, None),
+    (52, 'ping', None, '2024-07-31 02:00:16', None, None, None, None, None, None, None, None, 0, None),
+    (53, 'other', None, '2024-07-31 02:00:16', None, None, None, None, None, None, None, None, None, None),
+    (54, 'error_only', None, '2008-02-29 15:36:46', None, None, None, None, None, None, None, None, 12502, 'TNS-12502: TNS:listener received no CONNECT_DATA from client'),
+]
+
+# columns that differ between a text log and its log.xml twin by nature
+TWIN_SKIP = {"EVENT_ID", "HOST", "SOURCE", "LINE_NO", "RAW_LINE"}
+
+
+def _engine(*paths: Path, settings: Settings | None = None, encoding: str = "utf-8") -> OfflineEngine:
+    engine = OfflineEngine(settings or Settings())
+    engine.load([str(p) for p in paths], encoding=encoding, progress=False)
+    return engine
+
+
+def test_text_fixture_row_by_row() -> None:
+    rows = _engine(TEXT).query(f"select {COLUMNS} from lsnr_events order by event_id").rows
+    assert [tuple(r) for r in rows] == EXPECTED
+
+
+def test_xml_twin_gives_the_same_events() -> None:
+    text = _engine(TEXT).query("select * from lsnr_events order by event_id")
+    xml = _engine(XML).query("select * from lsnr_events order by event_id")
+    keep = [i for i, c in enumerate(text.columns) if c not in TWIN_SKIP]
+    assert len(text.rows) == len(xml.rows) == len(EXPECTED)
+    for a, b in zip(text.rows, xml.rows):
+        assert [a[i] for i in keep] == [b[i] for i in keep], a[-1]
+    hosts = {r[xml.columns.index("HOST")] for r in xml.rows}
+    assert hosts == {"db1"}  # host_id of the <msg> element
+
+
+def test_columns_and_types_are_the_contract() -> None:
+    engine = _engine(TEXT)
+    described = engine.con.execute("describe lsnr_events").fetchall()
+    assert [(c[0], c[1]) for c in described] == [(n, d) for n, _, d in EVENT_COLUMNS]
+    ids = [r[0] for r in engine.query("select event_id from lsnr_events order by line_no").rows]
+    assert ids == list(range(1, len(EXPECTED) + 1))
+    kinds = {r[0] for r in engine.query("select distinct event_kind from lsnr_events").rows}
+    assert kinds == set(EVENT_KINDS)  # the fixture covers every kind
+
+
+def test_connect_data_protocol_info_and_raw_line() -> None:
+    engine = _engine(TEXT, XML)
+    by_line = {(r[0], r[1]): r[2:] for r in engine.query(
+        "select source, line_no, connect_data, protocol_info, raw_line, listener from lsnr_events").rows}
+    cd, pi, raw, listener = by_line[(str(TEXT), 49)]
+    assert cd == "(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=a&b <x> \"q\" 'y')(HOST=app4)(USER=o'brien)))"
+    assert pi == "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.26)(PORT=51003))"
+    assert raw.startswith("31-JUL-2024 02:00:14 * (CONNECT_DATA=") and listener == "LISTENER"
+    program = engine.query(f"select program from lsnr_events where source = '{XML}' and client_host = 'app4'").rows
+    assert program == [("a&b <x> \"q\" 'y'",)]  # XML entities decoded
+    xml_raw = engine.query(f"select raw_line from lsnr_events where source = '{XML}' and event_kind = 'ping' "
+                           "order by line_no").rows[0][0]
+    assert xml_raw.startswith(" <txt>31-JUL-2024 02:00:04")
+    cd33 = by_line[(str(TEXT), 33)]
+    assert cd33[0] == "<unknown connect data>" and cd33[1].startswith("(ADDRESS=(PROTOCOL=tcps)")
+
+
+def test_nothing_dropped_every_content_line_is_an_event_or_part_of_one() -> None:
+    engine = _engine(TEXT)
+    lines = engine.query("select line_no, line from listener_log_lines order by line_no").rows
+    events = {r[0] for r in engine.query("select line_no from lsnr_events").rows}
+    import re
+    header = re.compile(r"^(\d{4}-\d\d-\d\dT|\w{3} \w{3} +\d+ \d\d:\d\d:\d\d \d{4}$)")
+    cont = re.compile(r"^(\s+\S|TNS-|ORA-)")
+    for line_no, line in lines:
+        if line is None or header.match(line) or cont.match(line):
+            continue
+        assert line_no in events, line
+
+
+def test_japanese_sample_with_localised_month_names() -> None:
+    path = shared_file("samples/clogs/listener.log")
+    engine = _engine(path, settings=Settings(date_language="JAPANESE"))
+    rows = engine.query("select line_no, event_kind, sid, return_code, to_char(event_time, "
+                        "'YYYY-MM-DD HH24:MI:SS') from lsnr_events where event_kind like 'service%' "
+                        "order by line_no").rows
+    assert rows[0] == (15, "service_register", "xe", 0, "2012-01-14 02:39:08")
+    assert [r[1] for r in rows[1:]] == ["service_update"] * 5
+    assert rows[-1] == (24, "service_update", "xe", 0, "2012-01-14 02:40:22")
+    # undated lines take the ctime header before them
+    other = engine.query("select to_char(event_time, 'HH24:MI:SS') from lsnr_events where line_no = 14").rows
+    assert other == [("02:39:08",)]
+    assert engine.query("select count(*) from lsnr_events where event_time is null").rows == [(0,)]
+    sjis = _engine(shared_file("samples/clogs/listener.sjis.log"), settings=Settings(date_language="JAPANESE"),
+                   encoding="shift_jis")
+    a = engine.query("select line_no, event_kind, event_time, sid from lsnr_events order by 1").rows
+    assert sjis.query("select line_no, event_kind, event_time, sid from lsnr_events order by 1").rows == a
+
+
+def test_wrong_date_language_falls_back_and_is_noted() -> None:
+    path = shared_file("samples/clogs/listener.log")
+    engine = _engine(path)  # AMERICAN: '14-1月 -2012' does not convert
+    notes = engine.query("select count(*) from lsnr_event_parse where parse_note = 'date'").rows
+    assert notes == [(6,)]
+    # the ctime headers still date them
+    assert engine.query("select count(*) from lsnr_events where event_time is null").rows == [(0,)]
+
+
+def test_article_log_commands_and_errors() -> None:
+    engine = _engine(FIXTURES / "article.log")
+    rows = engine.query("select command, return_code, client_user, error_text from lsnr_events "
+                        "where event_kind = 'command' and return_code = 1190 order by line_no").rows
+    assert rows == [
+        ("stop", 1190, "ananda", "TNS-01190: The user is not authorized to execute the requested listener command"),
+        ("log_file", 1190, "ananda", "TNS-01190: The user is not authorized to execute the requested listener command"),
+        ("log_directory", 1190, "ananda", "TNS-01190: The user is not authorized to execute the requested listener command"),
+    ]
+    restricted = engine.query("select command from lsnr_events where return_code = 12508 order by line_no").rows
+    assert [r[0] for r in restricted] == ["log_file", "trc_level", "save_config_on_stop", "log_directory", "log_directory"]
+    jdbc = engine.query("select client_ip, count(*) from lsnr_events where client_host = '__jdbc__' "
+                        "group by client_ip order by 1").rows
+    assert jdbc == [("10.20.191.60", 3), ("10.20.214.170", 5)]
+
+
+def test_error_text_is_bounded() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "listener.log"
+        log.write_text("31-JUL-2024 02:00:00 * ping * 0\n" + "".join(f"  TNS-{i:05d}: " + "e" * 300 + "\n" for i in range(40)))
+        text = _engine(log).query("select error_text from lsnr_events").rows[0][0]
+    assert len(text.encode()) <= 4000 and text.count(" | ") == 9
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    return subprocess.run([sys.executable, "-m", "lsnrmine", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_sql_exposes_lsnr_events(clean_env: Path) -> None:
+    result = _run("sql", "select event_kind, count(*) n from lsnr_events group by event_kind order by 1",
+                  "--log", str(TEXT), "--format", "csv", "--quiet", cwd=clean_env)
+    assert result.returncode == 0, result.stderr
+    assert "establish,7" in result.stdout.replace(" ", "")

@@ -1,0 +1,673 @@
+"""Installer orchestration: ordering, idempotency decisions, error translation; CLI contract offline.
+
+STAND-IN, stated plainly: the orchestration tests below run against ``FakeConnection``, a small
+recording stand-in for a python-oracledb connection. It records every executed statement, answers
+the installer's fixed preflight/bookkeeping queries from a dict keyed by their exact text, and
+raises a configured ``oracledb.DatabaseError`` for statements containing a given substring. It
+knows nothing about Oracle: it only lets us check WHICH statements run, in WHAT order, what is
+decided (skip, keep, alter, drop), and how errors are translated. Everything that needs Oracle's
+own answer (install, reinstall no-op, upgrade, a bad directory path, uninstall to zero objects,
+least privilege) is in the live suite (tests/live/).
+
+The CLI tests run the real ``lsnrmine`` command without a database: settings errors, dry runs,
+passwords and a refused connection to 127.0.0.1:9.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional, Union
+
+import oracledb
+import pytest
+
+from lsnrmine import __version__, render
+from lsnrmine import install as inst
+from lsnrmine.cli import main
+from lsnrmine.manifest import DbObject, UpgradeStep
+from lsnrmine.render import render_objects
+from lsnrmine.runner import split_script
+from lsnrmine.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+OWNER_PRIVS = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE JOB"]
+ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "CREATE SESSION"]
+
+Answer = Union[list, Callable[[dict], list]]
+
+
+# -- the recording stand-in -------------------------------------------------------------------
+class FakeVar:
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def getvalue(self) -> Any:
+        return self.value
+
+
+class FakeCursor:
+    def __init__(self, conn: "FakeConnection") -> None:
+        self.conn = conn
+        self._rows: list = []
+        self.warning = None
+
+    def __enter__(self) -> "FakeCursor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def var(self, _type: Any) -> FakeVar:
+        return FakeVar()
+
+    def execute(self, sql: str, binds: Optional[dict] = None, **kwargs: Any) -> None:
+        merged = dict(binds or {}, **kwargs)
+        self.conn.log.append((sql, merged))
+        for fragment, error in self.conn.errors.items():
+            if fragment in sql and (not isinstance(error, tuple) or error[0](merged)):
+                raise error[1] if isinstance(error, tuple) else error
+        if sql == inst.S_PROBE_FILE:
+            merged["file_len"].value = 1234
+        if "returning id into :run_id" in sql:
+            merged["run_id"].value = [7]  # DML RETURNING: one value per row
+        answer = self.conn.answers.get(sql, [])
+        self._rows = list(answer(merged) if callable(answer) else answer)
+
+    def fetchall(self) -> list:
+        return self._rows
+
+
+class FakeConnection:
+    def __init__(self, answers: Optional[dict] = None, errors: Optional[dict] = None, version: str = "19.22.0.0.0"):
+        self.answers = answers or {}
+        self.errors = errors or {}
+        self.version = version
+        self.log: list[tuple[str, dict]] = []
+        self.commits = 0
+
+    def cursor(self) -> FakeCursor:
+        return FakeCursor(self)
+
+    def commit(self) -> None:
+        self.commits += 1
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "FakeConnection":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    @property
+    def statements(self) -> list[str]:
+        return [sql for sql, _ in self.log]
+
+
+def owner_answers(settings: Settings, **over: Any) -> dict:
+    answers = {
+        inst.Q_CURRENT_SCHEMA: [(settings.schema,)],
+        inst.Q_SESSION_PRIVS: [(p,) for p in OWNER_PRIVS],
+        inst.Q_DIRECTORY_READ: [(1,)],
+        inst.Q_DIRECTORY_PATH: [(settings.log_dir,)],
+        inst.Q_JOB_QUEUE_PROCESSES: [("20",)],
+        inst.Q_USER_OBJECTS: [],
+        inst.Q_INVALID_OBJECTS: [],
+    }
+    answers.update(over)
+    return answers
+
+
+def admin_answers(settings: Settings, *, user_exists: bool = True, **over: Any) -> dict:
+    answers = {
+        inst.Q_SESSION_PRIVS: [(p,) for p in ADMIN_PRIVS],
+        inst.Q_ADMIN_OPTION_PRIVS: [],
+        inst.Q_USER_EXISTS: [(1 if user_exists else 0,)],
+        inst.Q_DIRECTORY_PATH: [(settings.log_dir,)],
+        inst.Q_JOB_QUEUE_PROCESSES: [("20",)],
+    }
+    answers.update(over)
+    return answers
+
+
+def deploy_statements(settings: Settings, phase: str) -> list[str]:
+    return [st for item in render_objects(settings, phase) for st in split_script(item.deploy)]
+
+
+def quiet(settings: Settings, **kw: Any) -> inst.Installer:
+    return inst.Installer(settings, out=lambda _line: None, **kw)
+
+
+@pytest.fixture
+def settings(clean_env: Path) -> Settings:
+    return Settings()
+
+
+# -- ordering ------------------------------------------------------------------------------------
+def test_admin_phase_runs_preflight_then_rendered_statements_in_order(settings: Settings) -> None:
+    conn = FakeConnection(admin_answers(settings))
+    quiet(settings).install_admin(conn)
+    expected = deploy_statements(settings, "admin")
+    ddl = [sql for sql in conn.statements if sql in expected]
+    assert ddl == expected
+    first_ddl = conn.statements.index(expected[0])
+    for query in (inst.Q_SESSION_PRIVS, inst.Q_USER_EXISTS):
+        assert conn.statements.index(query) < first_ddl
+    # the files are probed through the new directory right after it exists
+    assert conn.statements.index(inst.S_PROBE_FILE) > first_ddl
+
+
+def test_owner_phase_order_history_probes_and_invalid_check(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings))
+    report = quiet(settings).install_owner(conn)
+    stmts = conn.statements
+    expected = deploy_statements(settings, "owner")
+    assert [s for s in stmts if s in expected] == expected
+    # preflight (privileges, directory, file probe) before the first DDL
+    first_ddl = stmts.index(expected[0])
+    for query in (inst.Q_CURRENT_SCHEMA, inst.Q_SESSION_PRIVS, inst.Q_DIRECTORY_READ, inst.S_PROBE_FILE):
+        assert stmts.index(query) < first_ddl
+    # the history row is written right after INSTALL_HISTORY's statements, before the next object
+    items = render_objects(settings, "owner")
+    hist = next(i for i in items if i.obj.logical == "INSTALL_HISTORY")
+    nxt = items[items.index(hist) + 1]
+    start = stmts.index(inst.s_history_start(hist.name))
+    assert stmts.index(split_script(hist.deploy)[-1]) < start < stmts.index(split_script(nxt.deploy)[0])
+    # probes follow their object; recompile + invalid check come after the last object; history last
+    for logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):
+        item = next(i for i in items if i.obj.logical == logical)
+        assert stmts.index(inst.q_probe(item.name)) > stmts.index(split_script(item.deploy)[-1])
+    assert stmts.index(inst.S_RECOMPILE) > stmts.index(expected[-1])
+    end_sql, end_binds = conn.log[-1]
+    assert end_sql == inst.s_history_end(hist.name)
+    assert end_binds["status"] == "complete" and end_binds["run_id"] == 7
+    assert "created TABLE LSNR_SETTINGS" in end_binds["objects"]
+    assert len(report.lines) == len(items)
+
+
+def test_dry_run_is_exactly_the_rendered_statements(settings: Settings) -> None:
+    for phase, phases in (("all", ("admin", "owner")), ("admin", ("admin",)), ("owner", ("owner",))):
+        text = inst.dry_run_install(settings, phase)
+        assert split_script(text) == [st for p in phases for st in deploy_statements(settings, p)]
+
+
+def test_dry_run_keeps_owner_password_placeholder() -> None:
+    s = Settings(create_schema=True)
+    text = inst.dry_run_install(s, "admin")
+    assert '"&lsnrmine_owner_password"' in text
+    assert split_script(text)[0].startswith('create user "LSNRMINE"')
+
+
+# -- preflight: everything listed at once, nothing created -----------------------------------
+def test_owner_preflight_lists_all_problems_and_creates_nothing(settings: Settings) -> None:
+    conn = FakeConnection(
+        owner_answers(settings,
+                      **{inst.Q_SESSION_PRIVS: [("CREATE SESSION",), ("CREATE TABLE",)],
+                         inst.Q_DIRECTORY_READ: [(0,)],
+                         inst.Q_JOB_QUEUE_PROCESSES: [("0",)]}),
+        version="18.3.0.0.0",
+    )
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(settings).install_owner(conn)
+    problems = info.value.problems
+    text = "\n".join(problems)
+    assert "18.3.0.0.0 is not supported" in text and "19c" in text
+    assert "missing privileges: CREATE VIEW, CREATE PROCEDURE, CREATE JOB, READ on directory LISTENER_LOG_DIR" in text
+    assert "job_queue_processes is 0" in text
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
+
+
+def test_owner_preflight_refuses_wrong_schema(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
+    with pytest.raises(inst.PreflightFailed, match="connected to schema SYSTEM, not the owner LSNRMINE"):
+        quiet(settings).install_owner(conn)
+    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+
+
+def test_owner_preflight_directory_pointing_elsewhere(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_DIRECTORY_PATH: [("/elsewhere",)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert any("points at /elsewhere, the settings say" in p for p in info.value.problems)
+    assert inst.S_PROBE_FILE not in conn.statements  # no probe through a wrong directory
+
+
+@pytest.mark.parametrize("code", ["ORA-22288: file or LOB operation FILEOPEN failed\nPermission denied",
+                                  "ORA-22285: non-existent directory or file for FILEOPEN operation"])
+def test_preflight_file_probe_translated(settings: Settings, code: str) -> None:
+    conn = FakeConnection(owner_answers(settings), errors={inst.S_PROBE_FILE: oracledb.DatabaseError(code)})
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert info.value.problems == [
+        f"the database cannot read {settings.log_dir}/listener.log: check the path and the OS permissions of the oracle user"
+    ]
+
+
+def test_admin_preflight_lists_missing_admin_privileges(settings: Settings) -> None:
+    s = Settings(create_schema=True)
+    conn = FakeConnection(admin_answers(s, user_exists=False, **{inst.Q_SESSION_PRIVS: [("CREATE SESSION",)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn, owner_password="x")
+    text = "\n".join(info.value.problems)
+    assert "CREATE ANY DIRECTORY" in text and "CREATE USER" in text and "CREATE JOB WITH ADMIN OPTION" in text
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+
+
+def test_admin_preflight_owner_missing_without_create_schema(settings: Settings) -> None:
+    conn = FakeConnection(admin_answers(settings, user_exists=False))
+    with pytest.raises(inst.PreflightFailed, match="user LSNRMINE does not exist"):
+        quiet(settings).install_admin(conn)
+
+
+# -- idempotency decisions ---------------------------------------------------------------------
+def test_create_user_skipped_when_owner_exists_and_substituted_otherwise() -> None:
+    s = Settings(create_schema=True)
+    create = split_script(render_objects(s, "admin")[0].deploy)[0]
+    conn = FakeConnection(admin_answers(s, user_exists=True))
+    quiet(s).install_admin(conn, owner_password="Pw_1")
+    assert create not in conn.statements and not any("create user" in x for x in conn.statements)
+    conn = FakeConnection(admin_answers(s, user_exists=False))
+    quiet(s).install_admin(conn, owner_password="Pw_1")
+    created = [x for x in conn.statements if x.startswith("create user")]
+    assert created == [create.replace("&lsnrmine_owner_password", "Pw_1")]
+
+
+def test_password_masked_when_create_user_fails() -> None:
+    s = Settings(create_schema=True)
+    error = oracledb.DatabaseError('ORA-00988: missing or invalid password(s) near "Secret_99x"')
+    conn = FakeConnection(admin_answers(s, user_exists=False), errors={"create user": error})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(s).install_admin(conn, owner_password="Secret_99x")
+    assert "Secret_99x" not in info.value.reason and "***" in info.value.reason
+    assert info.value.done == []
+
+
+def test_reinstall_reports_kept_tables_and_replaced_code(settings: Settings) -> None:
+    existing = [(i.name, i.obj.object_type, "VALID") for i in render_objects(settings, "owner")]
+    hist = settings.object_name("INSTALL_HISTORY")
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_USER_OBJECTS: existing,
+                                                     inst.q_installed_version(hist): [(__version__,)]}))
+    lines = []
+    inst.Installer(settings, out=lines.append).install_owner(conn)
+    assert "kept TABLE LSNR_SETTINGS" in lines and "replaced PACKAGE LSNR_ERROR_PKG" in lines
+    assert f"reinstalling lsnrmine {__version__} over {__version__}" in lines
+
+
+@pytest.mark.parametrize(
+    "installed, existing, current, expected",
+    [
+        (None, {"EVENTS"}, "0.3.0", []),  # nothing recorded: tables are fresh from this version
+        ("0.1.0", {"EVENTS"}, "0.3.0", ["0.2.0 EVENTS", "0.3.0 EVENTS"]),
+        ("0.2.0", {"EVENTS"}, "0.3.0", ["0.3.0 EVENTS"]),
+        ("0.3.0", {"EVENTS"}, "0.3.0", []),  # reinstall: nothing to alter
+        ("0.1.0", set(), "0.3.0", []),  # table created in this run: already the latest shape
+        ("0.1.0", {"EVENTS"}, "0.2.0", ["0.2.0 EVENTS"]),  # never a step newer than this lsnrmine
+        ("0.1.0", {"ALERTS"}, "0.3.0", ["0.2.1 ALERTS"]),
+        ("0.1.10", {"EVENTS"}, "0.3.0", ["0.2.0 EVENTS", "0.3.0 EVENTS"]),  # numeric, not text, compare
+    ],
+)
+def test_plan_upgrade_steps(installed: Optional[str], existing: set, current: str, expected: list) -> None:
+    steps = [UpgradeStep("0.2.0", "EVENTS", "a"), UpgradeStep("0.2.1", "ALERTS", "b"), UpgradeStep("0.3.0", "EVENTS", "c")]
+    planned = inst.plan_upgrade_steps(steps, installed, existing, current)
+    assert [f"{s.version} {s.table}" for s in planned] == expected
+
+
+def test_upgrade_step_runs_after_its_table_only_on_upgrade(settings: Settings) -> None:
+    step = UpgradeStep("0.2.0", "SETTINGS", "alter table {{ obj('SETTINGS') }} add (note varchar2(100))")
+    rendered = 'alter table "LSNR_SETTINGS" add (note varchar2(100))'
+    hist = settings.object_name("INSTALL_HISTORY")
+    existing = [("LSNR_SETTINGS", "TABLE", "VALID"), (hist, "TABLE", "VALID")]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_USER_OBJECTS: existing,
+                                                     inst.q_installed_version(hist): [("0.1.0",)]}))
+    quiet(settings, steps=[step], version="0.2.0").install_owner(conn)
+    settings_item = render_objects(settings, "owner")[0]
+    assert conn.statements.index(rendered) > conn.statements.index(split_script(settings_item.deploy)[-1])
+    assert conn.statements.index(rendered) < conn.statements.index(inst.s_history_start(hist))
+    # fresh schema: same step, not applied
+    conn = FakeConnection(owner_answers(settings))
+    quiet(settings, steps=[step], version="0.2.0").install_owner(conn)
+    assert rendered not in conn.statements
+    assert rendered in inst.dry_run_install(settings, "owner", steps=[step])
+
+
+# -- failure half-way ----------------------------------------------------------------------------
+def test_failure_midway_stops_reports_and_records_incomplete(settings: Settings) -> None:
+    error = oracledb.DatabaseError("ORA-29913: error in executing ODCIEXTTABLEOPEN callout\n"
+                                   "KUP-04040: file listener.log in LISTENER_LOG_DIR not found")
+    conn = FakeConnection(owner_answers(settings), errors={'select 1 from "LISTENER_LOG" where': error})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    failed = info.value
+    assert failed.reason == (f"reading LISTENER_LOG: the database cannot read {settings.log_dir}/listener.log: "
+                             "check the path and the OS permissions of the oracle user")
+    assert failed.done[:2] == ["created TABLE LSNR_SETTINGS", "created TABLE LSNR_INSTALL_HISTORY"]
+    assert failed.done[-1] == "created TABLE LISTENER_LOG"
+    # stopped: nothing after the external table was deployed
+    after = render_objects(settings, "owner")[[i.obj.logical for i in render_objects(settings, "owner")].index("LISTENER_LOG") + 1]
+    assert split_script(after.deploy)[0] not in conn.statements
+    end_sql, end_binds = conn.log[-1]
+    assert end_sql == inst.s_history_end(settings.object_name("INSTALL_HISTORY"))
+    assert end_binds["status"] == "incomplete" and "created TABLE LISTENER_LOG" in end_binds["objects"]
+    assert "cannot read" in end_binds["message"]
+
+
+def test_failure_before_history_table_says_so(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings), errors={"merge into": oracledb.DatabaseError("ORA-01031: insufficient privileges")})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert "ORA-01031" in info.value.reason and "LSNR_SETTINGS" in info.value.reason
+    assert any("no install-history row" in n for n in info.value.notes)
+    assert not any(s.startswith("update") for s in conn.statements)
+
+
+def test_invalid_object_fails_install_naming_it(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings, **{
+        inst.Q_INVALID_OBJECTS: [("VIEW", "LSNR_FAILED_COMMANDS")],
+        inst.Q_FIRST_ERROR: [(3, "ORA-00904: invalid identifier")],
+    }))
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert "invalid objects after install: VIEW LSNR_FAILED_COMMANDS (line 3: ORA-00904: invalid identifier)" in info.value.reason
+    assert conn.log[-1][1]["status"] == "incomplete"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ORA-29913: error in executing ODCIEXTTABLEOPEN callout\nKUP-04040: file a.log in D not found", "cannot read"),
+    ("ORA-22288: file or LOB operation FILEOPEN failed", "cannot read"),
+    ("ORA-22285: non-existent directory or file for FILEOPEN operation", "cannot read"),
+    ("ORA-22286: insufficient privileges on file or directory to perform FILEOPEN operation", "has no READ"),
+    ("ORA-00942: table or view does not exist", None),
+])
+def test_translate_read_error(settings: Settings, text: str, expected: Optional[str]) -> None:
+    result = inst.translate_read_error(text, settings)
+    if expected is None:
+        assert result is None
+    else:
+        assert expected in result
+
+
+def test_translate_names_the_file_from_the_message() -> None:
+    s = Settings(log_files=("listener.log", "listener_1.log"))
+    text = "ORA-29913: ...\nKUP-04040: file listener_1.log in LISTENER_LOG_DIR not found"
+    assert inst.translate_read_error(text, s) == (
+        f"the database cannot read {s.log_dir}/listener_1.log: check the path and the OS permissions of the oracle user")
+
+
+# -- uninstall -----------------------------------------------------------------------------------
+def _with_extra_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = (
+        DbObject("EVENTS", "TABLE", "tables/settings.sql", holds_data=True),
+        DbObject("INGEST_JOB", "JOB", "tables/settings.sql"),
+        DbObject("EVENTS_V", "VIEW", "tables/settings.sql"),
+    )
+    monkeypatch.setattr(render, "MANIFEST", render.MANIFEST + extra)
+
+
+def test_uninstall_order_jobs_first_then_reverse(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_extra_objects(monkeypatch)
+    plan = quiet(settings).uninstall_order("owner", keep_data=False)
+    names = [item.name for item, _ in plan]
+    assert names[0] == "LSNR_INGEST_JOB"
+    installed = [i.name for i in render_objects(settings, "owner") if i.obj.object_type != "JOB"]
+    assert names[1:] == list(reversed(installed))
+    assert all(kept is None for _, kept in plan)
+
+
+def test_uninstall_keep_data_and_only_manifest_objects(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _with_extra_objects(monkeypatch)
+    conn = FakeConnection(owner_answers(settings))
+    report = quiet(settings).uninstall(conn, "owner", keep_data=True)
+    kept = [line for line in report.lines if line.startswith("kept")]
+    assert kept == ["kept TABLE LSNR_EVENTS (--keep-data)", "kept TABLE LSNR_INSTALL_HISTORY (--keep-data)",
+                    "kept TABLE LSNR_SETTINGS (--keep-data)"]
+    plan = quiet(settings).uninstall_order("owner", keep_data=True)
+    expected = [st for item, why in plan if why is None for st in split_script(item.revert)]
+    executed = [s for s in conn.statements if s in expected]
+    assert executed == expected
+    # besides the drops, only the schema check and existence queries ran (no other DDL)
+    others = [s for s in conn.statements if s not in expected]
+    assert set(others) <= {inst.Q_CURRENT_SCHEMA, *(i.obj.verify for i in render_objects(settings)), "select line, position, text from user_errors where name = :name and type = :type and attribute = 'ERROR' order by sequence"}
+
+
+def test_uninstall_refuses_other_schema(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
+    with pytest.raises(inst.PreflightFailed):
+        quiet(settings).uninstall(conn, "owner", keep_data=False)
+    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+
+
+def test_uninstall_admin_never_drops_the_user() -> None:
+    s = Settings(create_schema=True)
+    text = inst.dry_run_uninstall(s, "all", keep_data=False)
+    assert "drop user" not in text.lower()
+    assert "-- kept user LSNRMINE (lsnrmine never drops it)" in text
+    assert text.index("===== phase owner") < text.index("===== phase admin")
+    assert "revoke create table" in text and "drop directory \"LISTENER_LOG_DIR\"" in text
+
+
+# -- CLI: settings rejected before any connection ------------------------------------------------
+INJECTIONS = [
+    ["--schema", "LSNR'MINE"],
+    ["--schema", "LSNRMINE--"],
+    ["--schema", "LSNRMINE;DROP"],
+    ["--schema", "LSNR\nMINE"],
+    ["--schema", "LSNRМINE"],  # Cyrillic EM
+    ["--prefix", "LSNR_;"],
+    ["--directory", "LOG DIR"],
+    ["--log-dir", "/opt/x'; drop table t; --"],
+    ["--log-dir", "/opt/x\n/y"],
+    ["--log-dir", "/opt/ｘ"],  # full-width x
+    ["--log-file", "listener.log;rm"],
+    ["--log-file", "../listener.log"],
+    ["--date-language", "AMERICAN'"],
+]
+
+
+@pytest.mark.parametrize("command", ["install", "uninstall", "verify", "status"])
+@pytest.mark.parametrize("flags", INJECTIONS, ids=lambda f: repr(f[1]))
+def test_bad_settings_rejected_before_connecting(clean_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture, command: str, flags: list) -> None:
+    calls = []
+    monkeypatch.setattr(oracledb, "connect", lambda **kw: calls.append(kw))
+    monkeypatch.setenv("LSNRMINE_PASSWORD", "pw")
+    monkeypatch.setenv("LSNRMINE_OWNER_PASSWORD", "pw")
+    rc = main([command, "--dsn", "127.0.0.1:9/X", "--user", "system", *flags])
+    assert rc == 2
+    assert calls == []
+    err = capsys.readouterr().err
+    assert err.startswith("lsnrmine: setting ") and err.count("\n") == 1
+
+
+def run_cli(*args: str, cwd: Path, env: Optional[dict] = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "lsnrmine", *args], cwd=cwd, env=base, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_setting_error_wins_over_unreachable_database(clean_env: Path) -> None:
+    result = run_cli("install", "--dsn", "127.0.0.1:9/FREEPDB1", "--user", "system", "--schema", "A';--",
+                     cwd=clean_env, env={"LSNRMINE_PASSWORD": "pw", "LSNRMINE_OWNER_PASSWORD": "pw"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("lsnrmine: setting schema:") and "cannot connect" not in result.stderr
+
+
+MARK = "Pw-MARKER-7f3a"
+OWNER_MARK = "Ow-MARKER-91c2"
+
+
+def test_password_never_printed_dry_run_and_failed_connection(clean_env: Path) -> None:
+    env = {"LSNRMINE_PASSWORD": MARK, "LSNRMINE_OWNER_PASSWORD": OWNER_MARK, "LSNRMINE_CREATE_SCHEMA": "true"}
+    runs = [
+        run_cli("install", "--dry-run", "--dsn", "127.0.0.1:9/FREEPDB1", "--user", "system", cwd=clean_env, env=env),
+        run_cli("uninstall", "--dry-run", cwd=clean_env, env=env),
+        run_cli("install", "--dsn", "127.0.0.1:9/FREEPDB1", "--user", "system", cwd=clean_env, env=env),
+        run_cli("install", "--phase", "owner", "--dsn", "127.0.0.1:9/FREEPDB1", cwd=clean_env, env=env),
+        run_cli("verify", "--dsn", "127.0.0.1:9/FREEPDB1", cwd=clean_env, env=env),
+        run_cli("status", "--dsn", "127.0.0.1:9/FREEPDB1", cwd=clean_env, env=env),
+        run_cli("uninstall", "--dsn", "127.0.0.1:9/FREEPDB1", "--user", "system", cwd=clean_env, env=env),
+    ]
+    assert runs[0].returncode == 0 and "&lsnrmine_owner_password" in runs[0].stdout
+    for result in runs:
+        assert MARK not in result.stdout + result.stderr
+        assert OWNER_MARK not in result.stdout + result.stderr
+    for result in runs[2:]:
+        assert result.returncode == 1, result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.strip()]
+        assert errors == [errors[0]] and errors[0].startswith("lsnrmine: cannot connect to 127.0.0.1:9/FREEPDB1: ")
+
+
+def test_no_tty_and_no_password_is_one_line_exit_2(clean_env: Path) -> None:
+    result = run_cli("install", "--dsn", "127.0.0.1:9/FREEPDB1", "--user", "system", cwd=clean_env)
+    assert result.returncode == 2
+    assert result.stderr == "lsnrmine: no password: set LSNRMINE_PASSWORD, or run from a terminal to be asked for it\n"
+    result = run_cli("verify", "--dsn", "127.0.0.1:9/FREEPDB1", cwd=clean_env)
+    assert result.returncode == 2 and "LSNRMINE_OWNER_PASSWORD" in result.stderr
+
+
+def test_cli_usage_errors(clean_env: Path) -> None:
+    env = {"LSNRMINE_PASSWORD": "x", "LSNRMINE_OWNER_PASSWORD": "y"}
+    result = run_cli("install", cwd=clean_env, env=env)
+    assert result.returncode == 2 and "--dsn" in result.stderr
+    result = run_cli("install", "--phase", "admin", "--dsn", "127.0.0.1:9/X", cwd=clean_env, env=env)
+    assert result.returncode == 2 and "--user" in result.stderr
+    result = run_cli("install", "--phase", "owner", "--user", "system", "--dsn", "127.0.0.1:9/X", cwd=clean_env, env=env)
+    assert result.returncode == 2 and "connects as the owner LSNRMINE" in result.stderr
+    result = run_cli("install", "--dsn", "scott/tiger@db:1521/x", "--user", "system", cwd=clean_env, env=env)
+    assert result.returncode == 2 and "tiger" not in result.stderr
+
+
+def test_dry_run_cli_output_matches_render(clean_env: Path) -> None:
+    result = run_cli("install", "--dry-run", cwd=clean_env)
+    assert result.returncode == 0, result.stderr
+    s = Settings()
+    assert split_script(result.stdout) == deploy_statements(s, "admin") + deploy_statements(s, "owner")
+    help_text = run_cli("install", "--help", cwd=clean_env).stdout
+    for word in ("--phase", "LSNRMINE_OWNER_PASSWORD", "preflight queries", "--wallet-dir", "SYSTEM"):
+        assert word in help_text
+
+
+# -- no statement built from an unvalidated value ------------------------------------------------
+ALLOWED_CALLS = {"_q", "quote_identifier"}
+
+
+def _sql_texts(tree: ast.Module) -> list[ast.AST]:
+    """Every string that reaches cursor.execute / _rows / _scalar: the first argument nodes."""
+    nodes = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in {"execute", "_rows", "_scalar"} and node.args:
+                index = 1 if name in {"_rows", "_scalar"} else 0
+                if len(node.args) > index:
+                    nodes.append(node.args[index])
+    return nodes
+
+
+@pytest.mark.parametrize("module", ["install.py", "verify.py"])
+def test_statements_are_constants_or_validated_names(module: str) -> None:
+    tree = ast.parse((REPO / "installer" / module).read_text())
+    functions = {f.name: f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)}
+    constants = {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    imported = {a.asname or a.name for n in tree.body if isinstance(n, ast.ImportFrom) for a in n.names}
+
+    def check_fstring(node: ast.AST, where: str) -> None:
+        if isinstance(node, ast.JoinedStr):
+            for value in node.values:
+                if isinstance(value, ast.FormattedValue):
+                    call = value.value
+                    ok = isinstance(call, ast.Call) and getattr(call.func, "id", getattr(call.func, "attr", "")) in ALLOWED_CALLS
+                    assert ok, f"{module}:{where}: f-string interpolates {ast.unparse(value.value)} without _q()"
+        elif isinstance(node, ast.BinOp):
+            raise AssertionError(f"{module}:{where}: SQL built with an operator: {ast.unparse(node)}")
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "format":
+            raise AssertionError(f"{module}:{where}: SQL built with str.format")
+
+    checked = 0
+    for node in _sql_texts(tree):
+        where = f"line {node.lineno}"
+        if isinstance(node, ast.Name):
+            if node.id in constants or node.id in imported:
+                checked += 1
+                continue
+            # a parameter (sql) or a local: accepted only inside the tiny helpers that receive SQL
+            assert node.id in {"sql", "statement"}, f"{module}:{where}: executes variable {node.id}"
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in ("substitute",):
+                continue
+            target = functions.get(name)
+            if target is None and name in imported:
+                checked += 1  # builder defined in install.py, checked there
+                continue
+            assert target is not None, f"{module}:{where}: SQL from unknown call {name}"
+            returns = [r.value for r in ast.walk(target) if isinstance(r, ast.Return)]
+            for ret in returns:
+                check_fstring(ret, f"{name}()")
+            checked += 1
+        elif isinstance(node, ast.Attribute):
+            assert ast.unparse(node) in {"item.obj.verify"}, f"{module}:{where}: executes {ast.unparse(node)}"
+            checked += 1
+        else:
+            check_fstring(node, where)
+            checked += 1
+    assert checked >= 5
+    # and the builders themselves only interpolate validated names
+    for name, func in functions.items():
+        if name.startswith(("q_", "s_")):
+            for ret in (r.value for r in ast.walk(func) if isinstance(r, ast.Return)):
+                check_fstring(ret, f"{name}()")
+
+
+def test_statement_builders_quote_and_validate_names() -> None:
+    assert inst.q_probe("LISTENER_LOG") == 'select 1 from "LISTENER_LOG" where rownum = 1'
+    with pytest.raises(ValueError):
+        inst.q_probe('X" where 1=1 --')
+    with pytest.raises(ValueError):
+        inst.s_history_start("A;B")
+
+
+# -- verify / status: which lines are printed for which answers ----------------------------------
+def _verify_answers(settings: Settings, statuses: dict, history_rows: list, complete_rows: list) -> dict:
+    from lsnrmine import verify as ver
+    from lsnrmine.manifest import VERIFY_USER_OBJECT
+
+    hist = settings.object_name("INSTALL_HISTORY")
+    answers = owner_answers(settings)
+    answers[VERIFY_USER_OBJECT] = lambda b: [(statuses[b["name"]],)] if statuses.get(b["name"]) else []
+    answers[ver.Q_PACKAGE_BODY_STATUS] = lambda b: [(statuses.get(b["object_name"] + " BODY", "VALID"),)]
+    answers[ver.Q_HISTORY_TABLE] = [(1,)]
+    answers[ver.q_last_run(hist)] = history_rows
+    answers[ver.q_last_complete(hist)] = complete_rows
+    return answers
+
+
+def test_verify_ok_and_problems(settings: Settings) -> None:
+    from lsnrmine.verify import run_status, run_verify
+
+    names = {i.name: "VALID" for i in render_objects(settings, "owner")}
+    good = _verify_answers(settings, names, [(3, __version__, "complete", "t0", "t1", None)], [(__version__, "t1")])
+    out: list[str] = []
+    assert run_verify(FakeConnection(good), settings, out.append) == 0
+    assert out[0].startswith(f"ok: {len(names)}/{len(names)} objects valid")
+
+    broken = dict(names, LSNR_FAILED_COMMANDS=None, LSNR_LINE_READER="VALID", **{"LSNR_LINE_READER BODY": "INVALID"})
+    answers = _verify_answers(settings, broken, [(4, __version__, "incomplete", "t0", None, "boom")], [("0.0.9", "t")])
+    answers[inst.Q_FIRST_ERROR] = [(12, "PLS-00201: identifier must be declared")]
+    out = []
+    assert run_verify(FakeConnection(answers), settings, out.append) == 1
+    text = "\n".join(out)
+    assert "missing VIEW LSNR_FAILED_COMMANDS; fix: run `lsnrmine install`" in text
+    assert "invalid PACKAGE LSNR_LINE_READER (line 12: PLS-00201" in text
+    assert "installed version is 0.0.9" in text and "the last install (run 4" in text
+    assert all("fix:" in line for line in out)
+
+    out = []
+    assert run_status(FakeConnection(answers), settings, "db/pdb", out.append) == 0
+    assert len(out) <= 24 and out[0].startswith(f"lsnrmine {__version__} on db/pdb as LSNRMINE")

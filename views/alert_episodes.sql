@@ -1,0 +1,75 @@
+-- Episodes of the current evaluation run (issue 6), the one dedup step both engines share.
+-- Input: the rule views' candidate rows in ALERT_CANDIDATES. Steps:
+-- 1. drop candidates already counted: not newer than the (rule, key)'s latest alert
+--    (event_time, then event_id for events of the same second), so an overlapping re-scan adds
+--    nothing; one candidate per (rule, key, event) (the highest severity);
+-- 2. split each (rule, key) into episodes: a gap longer than the rule's window starts a new one;
+-- 3. one row per episode: highest severity, first/last event time, count, last event id, and
+--    the first event's evidence with control characters replaced by '?' and & < > " '
+--    HTML-escaped, truncated to 400 characters (it goes into mail and terminals).
+-- ALERT_PKG (and the embedded engine) then extend the latest alert of the (rule, key) when the
+-- episode's first_time <= that alert's last_time + window, else insert a new alert.
+create or replace view {{ name }} (rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id,
+                                   evidence, window_minutes) as
+with hw as (
+  select l.rule_id, l.alert_key, l.last_time, l.last_event_id
+    from (select a.rule_id, a.alert_key, a.last_time, a.last_event_id,
+                 row_number() over (partition by a.rule_id, a.alert_key
+                                    order by a.last_time desc, a.alert_id desc) rn
+            from {{ obj('ALERTS') }} a) l
+   where l.rn = 1
+),
+fresh as (
+  select c.rule_id, c.alert_key, c.event_id, c.event_time, c.evidence, r.window_minutes,
+         case c.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end sev_rank,
+         row_number() over (partition by c.rule_id, c.alert_key, c.event_id, c.event_time
+                            order by case c.severity when 'critical' then 5 when 'high' then 4
+                                                     when 'medium' then 3 when 'low' then 2 else 1 end desc) dup_rank
+    from {{ obj('ALERT_CANDIDATES') }} c
+    join {{ obj('ALERT_RULES') }} r
+      on r.rule_id = c.rule_id
+    left join hw
+      on hw.rule_id = c.rule_id
+     and hw.alert_key = c.alert_key
+   where hw.last_time is null
+      or c.event_time > hw.last_time
+      or (c.event_time = hw.last_time and c.event_id > nvl(hw.last_event_id, -1))
+),
+gaps as (
+  select f.rule_id, f.alert_key, f.event_id, f.event_time, f.evidence, f.window_minutes, f.sev_rank,
+         case
+           when f.event_time - lag(f.event_time) over (partition by f.rule_id, f.alert_key
+                                                       order by f.event_time, f.event_id)
+                <= f.window_minutes / 1440
+           then 0
+           else 1
+         end new_episode
+    from fresh f
+   where f.dup_rank = 1
+),
+numbered as (
+  select g.rule_id, g.alert_key, g.event_id, g.event_time, g.evidence, g.window_minutes, g.sev_rank,
+         sum(g.new_episode) over (partition by g.rule_id, g.alert_key order by g.event_time, g.event_id
+                                  rows between unbounded preceding and current row) episode_no
+    from gaps g
+),
+firsts as (
+  select n.rule_id, n.alert_key, n.event_id, n.event_time, n.window_minutes, n.sev_rank, n.episode_no,
+         first_value(n.evidence) over (partition by n.rule_id, n.alert_key, n.episode_no
+                                       order by n.event_time, n.event_id) first_evidence
+    from numbered n
+)
+select x.rule_id,
+       x.alert_key,
+       case max(x.sev_rank) when 5 then 'critical' when 4 then 'high' when 3 then 'medium' when 2 then 'low' else 'info' end,
+       min(x.event_time),
+       max(x.event_time),
+       count(*),
+       max(x.event_id),
+       substr(replace(replace(replace(replace(replace(
+                regexp_replace(substr(max(x.first_evidence), 1, 400), '[[:cntrl:]]', '?'),
+                '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;'), 1, 400),
+       max(x.window_minutes)
+  from firsts x
+ group by x.rule_id, x.alert_key, x.episode_no
+/

@@ -1,0 +1,47 @@
+-- Alert rule 6 (SID_ENUMERATION): one client IP asking for many SIDs / service names the
+-- listener does not know (TNS-12505 / TNS-12514): at least `threshold` distinct names within
+-- `window_minutes` before or after the event. COUNT(DISTINCT) is not allowed with an ORDER BY
+-- window (SQL Language Reference, Analytic Functions: "you cannot specify DISTINCT" with an
+-- order_by_clause for COUNT), hence the self-join.
+create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
+with r as (
+  select rule_id, threshold, window_minutes, severity, scan_from
+    from {{ obj('ALERT_RULES') }}
+   where rule_id = 'SID_ENUMERATION'
+),
+f as (
+  select e.event_id, e.event_time, e.client_ip, e.return_code, e.raw_line,
+         case when e.sid is not null then 'SID=' || e.sid else 'SERVICE_NAME=' || e.service_name end target
+    from {{ obj('EVENTS') }} e
+   cross join r
+   where e.return_code in (12505, 12514)
+     and e.client_ip is not null
+     and (e.sid is not null or e.service_name is not null)
+     and (r.scan_from is null or e.event_time >= r.scan_from)
+),
+c as (
+  select f.event_id, f.event_time, f.client_ip, f.return_code, f.raw_line, f.target,
+         (select count(distinct f2.target)
+            from f f2
+           where f2.client_ip = f.client_ip
+             and f2.event_time between f.event_time - r.window_minutes / 1440 and f.event_time) trail_cnt,
+         (select count(distinct f2.target)
+            from f f2
+           where f2.client_ip = f.client_ip
+             and f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_cnt
+    from f
+   cross join r
+)
+select r.rule_id,
+       r.severity,
+       c.client_ip,
+       c.event_id,
+       c.event_time,
+       'unknown ' || c.target || ' (' || to_char(c.return_code) || ') from ' || c.client_ip
+         || ', ' || to_char(greatest(c.trail_cnt, c.lead_cnt)) || ' distinct names in the window: '
+         || substr(c.raw_line, 1, 1000)
+  from c
+ cross join r
+ where c.trail_cnt >= r.threshold
+    or c.lead_cnt >= r.threshold
+/

@@ -1,0 +1,66 @@
+-- Alert rule 7 (CONNECTION_STORM), per listener@host:
+-- a) the listener refused connections for lack of handlers/processes: TNS-12516, 12518, 12519,
+--    12520, 01158;
+-- b) establishes in one minute >= threshold, or (>= 10 and) more than `params` times the
+--    average per minute of the trailing hour (needs some traffic in that hour). Every establish
+--    of such a minute is a candidate, so the alert's count is the number of connections.
+-- The trailing hour is read before scan_from (event_time + 1/24 >= scan_from).
+create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
+with r as (
+  select rule_id, threshold, window_minutes, severity, scan_from, to_number(nvl(params, '10')) factor
+    from {{ obj('ALERT_RULES') }}
+   where rule_id = 'CONNECTION_STORM'
+),
+m as (
+  select nvl(e.listener, '-') || '@' || nvl(e.host, '-') alert_key,
+         trunc(e.event_time, 'MI') minute_start,
+         count(*) cnt
+    from {{ obj('EVENTS') }} e
+   cross join r
+   where e.event_kind = 'establish'
+     and (r.scan_from is null or e.event_time + 1 / 24 >= r.scan_from)
+   group by nvl(e.listener, '-') || '@' || nvl(e.host, '-'), trunc(e.event_time, 'MI')
+),
+b as (
+  select m.alert_key, m.minute_start, m.cnt,
+         sum(m.cnt) over (partition by m.alert_key order by m.minute_start
+                          range between interval '60' minute preceding and interval '1' minute preceding) hour_cnt
+    from m
+),
+hot as (
+  select b.alert_key, b.minute_start, b.cnt, b.hour_cnt
+    from b
+   cross join r
+   where b.cnt >= r.threshold
+      or (b.cnt >= 10 and b.hour_cnt > 0 and b.cnt > r.factor * b.hour_cnt / 60)
+)
+select r.rule_id,
+       r.severity,
+       nvl(e.listener, '-') || '@' || nvl(e.host, '-'),
+       e.event_id,
+       e.event_time,
+       'refused: ' || nvl(to_char(e.return_code), '?') || ' ' || substr(e.error_text, 1, 200)
+         || ': ' || substr(e.raw_line, 1, 800)
+  from {{ obj('EVENTS') }} e
+ cross join r
+ where (e.return_code in (12516, 12518, 12519, 12520, 1158)
+        or e.error_text like '%TNS-12516%' or e.error_text like '%TNS-12518%'
+        or e.error_text like '%TNS-12519%' or e.error_text like '%TNS-12520%'
+        or e.error_text like '%TNS-01158%')
+   and (r.scan_from is null or e.event_time >= r.scan_from)
+union all
+select r.rule_id,
+       r.severity,
+       h.alert_key,
+       e.event_id,
+       e.event_time,
+       to_char(h.cnt) || ' establishes in the minute from ' || to_char(h.minute_start, 'YYYY-MM-DD HH24:MI')
+         || ' (trailing hour: ' || to_char(nvl(h.hour_cnt, 0)) || '): ' || substr(e.raw_line, 1, 800)
+  from {{ obj('EVENTS') }} e
+  join hot h
+    on h.alert_key = nvl(e.listener, '-') || '@' || nvl(e.host, '-')
+   and h.minute_start = trunc(e.event_time, 'MI')
+ cross join r
+ where e.event_kind = 'establish'
+   and (r.scan_from is null or e.event_time >= r.scan_from)
+/

@@ -1,0 +1,313 @@
+-- EVENT_PARSE: one row per listener log record, parsed from raw lines (source, line_no, line).
+-- The ONE parse of the project: Oracle runs it over the staging table STAGE_LINES (filled by
+-- INGEST_PKG with the new lines of one file), the embedded engine over a view of the same name
+-- on listener_log_lines (installer/engine/session.py: build_events). Columns = LSNR_EVENTS without
+-- event_id, then parse_note (internal: 'date' when a record's date did not convert).
+--
+-- Line kinds (each physical line is exactly one of):
+-- * XML markup of the ADR log.xml form: <msg time='...' host_id='...' ...>, </txt>, </msg>, <attr>.
+--   A <msg> line is a context line (time, host); the text after <txt> is the record, XML
+--   entities decoded (&lt; &gt; &quot; &apos; &amp;). A text log line is its own content.
+-- * header lines: ISO-8601 (2024-07-31T02:00:00.006290+08:00) and ctime (Sat Jan 14 02:39:08 2012):
+--   context only (no event); their time is the event_time of the undated records that follow.
+-- * continuation lines: TNS-/ORA-/NL-/NS-/NT- error lines, indented lines (nested error stacks,
+--   "  nt secondary err code: 0"), OS error lines ("Linux Error: 111: Connection refused"). They
+--   belong to the record before them: error_text (first co 10 lines, 96 characters each, ' | '
+--   separated: at most 3,870 bytes, so LISTAGG never exceeds VARCHAR2(4000)). Continuation lines
+--   with no record before them in their source start an error_only event.
+-- * record lines: 'DD-MON-YYYY HH24:MI:SS * field * ...' (month names per date language; a
+--   fractional second ':778' is ignored), split on '*': 6 fields (connect data, protocol info,
+--   event, sid, rc), 4 fields (connect data, command, rc | service_update/register/died, instance,
+--   rc | address, <unknown connect data>, rc), 3 fields (ping/command/<unknown connect data>, rc),
+--   2 fields (a bare return code: error_only).
+-- * anything else non-blank (banners, WARNING:, "Listening on: ...") is an 'other' event. Blank
+--   lines carry nothing.
+-- event_time: the record's own date, else the context time: the last header / <msg> time / record
+-- date before it in the same source (the log is chronological).
+--
+-- Oracle facts relied on (SQL Language Reference 19c):
+-- * TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, fmt, 'NLS_DATE_LANGUAGE=..') (12.2+): a bad date
+--   gives NULL instead of ORA-01858/ORA-01839, so one odd line never stops ingestion
+--   (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html).
+-- * REGEXP_SUBSTR(src, pat, pos, occ, match_param, subexpr) (11g+), POSIX bracket classes
+--   [[:space:]] (Oracle Regular Expression Support, Appendix D); no backslash inside brackets.
+-- * LAST_VALUE(expr IGNORE NULLS) OVER (... ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+--   (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LAST_VALUE.html).
+-- * LISTAGG(expr, delim) WITHIN GROUP (ORDER BY ..) ignores NULLs; result VARCHAR2(4000) with
+--   MAX_STRING_SIZE=STANDARD (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LISTAGG.html).
+create or replace view {{ name }} (
+  listener, host, source, line_no, event_time, event_kind, command, connect_data, protocol_info,
+  service_name, sid, program, client_host, client_user, client_ip, client_port, protocol,
+  return_code, error_text, raw_line, parse_note
+) as
+with
+-- 1. XML markup or content; the content of a line, XML entities decoded
+tagged as (
+  select s.source,
+         s.line_no,
+         s.line,
+         case
+           when regexp_like(s.line, '^[[:space:]]*<txt>') then 'T'
+           when regexp_like(s.line, '^[[:space:]]*</?(msg|txt|attr)([[:space:]]|>|/|$)') then 'M'
+           else 'L'
+         end line_type
+    from {{ obj('STAGE_LINES') }} s
+),
+texts as (
+  select t.source,
+         t.line_no,
+         t.line,
+         t.line_type,
+         case
+           when t.line_type = 'T' then regexp_substr(t.line, '<txt>(.*)$', 1, 1, null, 1)
+           when t.line_type = 'L' then t.line
+         end txt
+    from tagged t
+),
+contents as (
+  select x.source,
+         x.line_no,
+         x.line,
+         x.line_type,
+         case
+           when x.txt like '%&%' then
+             replace(replace(replace(replace(replace(
+               case when x.txt like '%</txt>%' then regexp_replace(x.txt, '</txt>[[:space:]]*$', '') else x.txt end,
+               '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&apos;', ''''), '&amp;', '&')
+           when x.txt like '%</txt>%' then regexp_replace(x.txt, '</txt>[[:space:]]*$', '')
+           else x.txt
+         end content,
+         case
+           when x.line_type = 'M' and regexp_like(x.line, '^[[:space:]]*<msg[[:space:]]') then
+             regexp_substr(x.line, '[[:space:]]time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 1)
+             || ' ' ||
+             regexp_substr(x.line, '[[:space:]]time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 2)
+         end msg_time_txt,
+         case
+           when x.line_type = 'M' and regexp_like(x.line, '^[[:space:]]*<msg[[:space:]]') then
+             regexp_substr(x.line, '[[:space:]]host_id=[''"]([^''"]*)[''"]', 1, 1, null, 1)
+         end msg_host
+    from texts x
+),
+-- 2. what each content line is
+classified as (
+  select c.source,
+         c.line_no,
+         c.line,
+         c.content,
+         c.msg_host,
+         case
+           when c.msg_time_txt is not null then
+             to_date(c.msg_time_txt default null on conversion error, 'YYYY-MM-DD HH24:MI:SS')
+           when regexp_like(c.content, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?[[:space:]]*$') then
+             to_date(substr(c.content, 1, 10) || ' ' || substr(c.content, 12, 8) default null on conversion error,
+                      'YYYY-MM-DD HH24:MI:SS')
+           when regexp_like(c.content, '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}[[:space:]]*$') then
+             to_date(regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 2)
+                     || '-' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 1)
+                     || '-' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 4)
+                     || ' ' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 3)
+                     default null on conversion error,
+                     'DD-MON-YYYY HH24:MI:SS', 'NLS_DATE_LANGUAGE=AMERICAN')
+         end hdr_time,
+         case
+           when c.msg_time_txt is not null then 1
+           when regexp_like(c.content, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?[[:space:]]*$') then 1
+           when regexp_like(c.content, '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}[[:space:]]*$') then 1
+           else 0
+         end is_hdr,
+         case
+           when c.content is null or trim(c.content) is null then 0
+           when regexp_like(c.content, '^[[:space:]]+[^[:space:]]') then 1
+           when regexp_like(c.content, '^(TNS|ORA|NL|NS|NT|NNC|NNO|NPL|NZE|NNL)-[0-9]+') then 1
+           when regexp_like(c.content, '^[A-Za-z][A-Za-z0-9_/ -]* Error: [0-9]+') then 1
+           when regexp_like(c.content, '^n[a-z] (main|secondary|OS) err code:') then 1
+           else 0
+         end is_cont,
+         regexp_substr(c.content,
+                       '^([0-9]{1,2}-[^*]{1,30}-[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2})([:.][0-9]{1,9})?[[:space:]]*[*]',
+                       1, 1, null, 1) date_txt
+    from contents c
+),
+dated as (
+  select k.source,
+         k.line_no,
+         k.line,
+         k.content,
+         k.msg_host,
+         k.hdr_time,
+         k.is_hdr,
+         k.is_cont,
+         k.date_txt,
+         case
+           when k.date_txt is not null then
+             to_date(k.date_txt default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
+                     {{ ('NLS_DATE_LANGUAGE=' ~ s.date_language) | sqlstr }})
+         end rec_time,
+         case
+           when k.is_hdr = 0 and k.is_cont = 0 and k.content is not null and trim(k.content) is not null then 1
+           else 0
+         end is_head
+    from classified k
+),
+-- 3. context (time, host) and the record each line belongs to
+context as (
+  select d.source,
+         d.line_no,
+         d.line,
+         d.content,
+         d.is_cont,
+         d.is_head,
+         d.date_txt,
+         d.rec_time,
+         last_value(coalesce(d.hdr_time, d.rec_time) ignore nulls) over (
+           partition by d.source order by d.line_no rows between unbounded preceding and current row
+         ) ctx_time,
+         last_value(d.msg_host ignore nulls) over (
+           partition by d.source order by d.line_no rows between unbounded preceding and current row
+         ) ctx_host,
+         max(case when d.is_head = 1 then d.line_no end) over (
+           partition by d.source order by d.line_no rows between unbounded preceding and current row
+         ) head_no
+    from dated d
+),
+owned as (
+  select o.source,
+         o.line_no,
+         o.line,
+         o.content,
+         o.is_cont,
+         o.is_head,
+         o.date_txt,
+         o.rec_time,
+         o.ctx_time,
+         o.ctx_host,
+         coalesce(o.head_no,
+                  min(case when o.head_no is null and o.is_cont = 1 then o.line_no end) over (partition by o.source)
+         ) grp
+    from context o
+),
+errors as (
+  select e.source,
+         e.grp,
+         listagg(case when e.rn <= 10 then substr(trim(e.content), 1, 96) end, ' | ')
+           within group (order by e.line_no) error_text
+    from (select w.source,
+                 w.grp,
+                 w.line_no,
+                 w.content,
+                 row_number() over (partition by w.source, w.grp order by w.line_no) rn
+            from owned w
+           where w.is_cont = 1
+             and w.grp is not null) e
+   group by e.source, e.grp
+),
+-- 4. the fields of each record line
+heads as (
+  select h.source,
+         h.line_no,
+         h.line,
+         h.content,
+         h.is_cont,
+         h.date_txt,
+         h.rec_time,
+         h.ctx_time,
+         h.ctx_host,
+         case
+           when h.date_txt is not null then
+             nvl(length(h.content), 0) - nvl(length(replace(h.content, '*', '')), 0) + 1
+         end nf,
+         trim(regexp_substr(h.content, '^[^*]*[*]([^*]*)', 1, 1, null, 1)) f2,
+         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f3,
+         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f4,
+         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*][^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f5,
+         case
+           when h.date_txt is not null then
+             regexp_substr(h.content, '[*][[:space:]]*([0-9]{1,9})[[:space:]]*$', 1, 1, null, 1)
+           else
+             regexp_substr(h.content, '^[[:space:]]*[A-Z]{2,4}-0*([0-9]{1,9})', 1, 1, null, 1)
+         end rc_txt
+    from owned h
+   where h.is_head = 1
+      or (h.is_cont = 1 and h.line_no = h.grp)
+),
+events as (
+  select v.source,
+         v.line_no,
+         v.line,
+         v.is_cont,
+         v.date_txt,
+         v.rec_time,
+         v.ctx_time,
+         v.ctx_host,
+         v.nf,
+         v.f2,
+         v.f3,
+         v.rc_txt,
+         case
+           when v.nf = 3 then lower(v.f2)
+           when v.nf = 4 and v.f2 like '(%' then lower(v.f3)
+           when v.nf = 4 then lower(v.f2)
+           when v.nf >= 5 then lower(v.f4)
+         end ev,
+         case
+           when v.nf >= 3 and v.f2 like '(%' and upper(v.f2) not like '(ADDRESS%' then v.f2
+           when v.nf >= 3 and lower(v.f2) = '<unknown connect data>' then v.f2
+           when v.nf = 4 and lower(v.f3) = '<unknown connect data>' then v.f3
+         end connect_data,
+         case
+           when v.nf >= 5 then v.f3
+           when v.nf = 4 and upper(v.f2) like '(ADDRESS%' then v.f2
+         end protocol_info,
+         case
+           when v.nf = 4 then v.f3
+           when v.nf >= 6 then v.f5
+         end sid_field
+    from heads v
+),
+kinds as (
+  select e.*,
+         case
+           when e.is_cont = 1 then 'error_only'
+           when e.date_txt is null then 'other'
+           when e.nf = 2 and e.rc_txt is not null then 'error_only'
+           when e.ev in ('establish', '<unknown connect data>') then 'establish'
+           when e.ev in ('service_update', 'service_register', 'service_died', 'ping') then e.ev
+           when regexp_like(e.ev, '^[a-z_]+$')
+                and (e.nf <= 4 or upper(e.connect_data) like '%(COMMAND=%') then 'command'
+           else 'other'
+         end event_kind,
+         case
+           when instr(upper(e.connect_data), '(CID=') > 0 then
+             substr(e.connect_data, instr(upper(e.connect_data), '(CID='))
+         end cid
+    from events e
+)
+select {{ s.listener_name | sqlstr }} listener,
+       substr(k.ctx_host, 1, 255) host,
+       k.source,
+       k.line_no,
+       coalesce(k.rec_time, k.ctx_time) event_time,
+       k.event_kind,
+       case when k.event_kind = 'command' then substr(k.ev, 1, 64) end command,
+       k.connect_data,
+       k.protocol_info,
+       substr(regexp_substr(k.connect_data, '\(SERVICE_NAME=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) service_name,
+       substr(coalesce(regexp_substr(k.connect_data, '\(SID=([^)]*)\)', 1, 1, 'i', 1),
+                       case when k.event_kind in ('service_update', 'service_register', 'service_died')
+                            then k.sid_field end), 1, 1000) sid,
+       substr(regexp_substr(k.connect_data, '\(PROGRAM=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) program,
+       substr(regexp_substr(k.cid, '\(HOST=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) client_host,
+       substr(regexp_substr(k.cid, '\(USER=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) client_user,
+       substr(regexp_substr(k.protocol_info, '\(HOST=([^)]*)\)', 1, 1, 'i', 1), 1, 64) client_ip,
+       to_number(regexp_substr(k.protocol_info, '\(PORT=([0-9]{1,9})\)', 1, 1, 'i', 1)) client_port,
+       substr(lower(regexp_substr(k.protocol_info, '\(PROTOCOL=([^)]*)\)', 1, 1, 'i', 1)), 1, 30) protocol,
+       to_number(k.rc_txt) return_code,
+       r.error_text,
+       k.line raw_line,
+       case when k.date_txt is not null and k.rec_time is null then 'date' end parse_note
+  from kinds k
+  left join errors r
+    on r.source = k.source
+   and r.grp = k.line_no
+/
