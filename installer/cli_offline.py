@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from .cli import EXIT_OK, UserError, settings_from
+from .cli import EXIT_FAILURE, EXIT_OK, UserError, settings_from
 from .output import FORMATS, format_rows
 
 
@@ -84,7 +84,30 @@ def _cmd_sql(args: argparse.Namespace) -> int:
     if not statements or not statements[0].strip():
         raise UserError("no SQL statement given")
     engine = _engine(args, statements)
+    if getattr(args, "follow", False):
+        return _follow(args, engine, statements)
     _run_statements(engine, statements, args.format)
+    return EXIT_OK
+
+
+def _follow(args: argparse.Namespace, engine: Any, statements: list[str]) -> int:
+    """--follow: re-run the query whenever lines are appended (lsnrmine.events.follow)."""
+    import time
+
+    from . import events
+
+    def refresh() -> None:
+        if sys.stdout.isatty():
+            sys.stdout.write("\x1b[H\x1b[2J")  # clear the terminal: a live view
+        sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S')} (Ctrl-C stops)\n")
+        _run_statements(engine, statements, args.format)
+        sys.stdout.flush()
+
+    try:
+        events.follow(engine, interval=args.interval, polls=args.polls, encoding=args.encoding,
+                      on_refresh=refresh)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     return EXIT_OK
 
 
@@ -95,17 +118,62 @@ def _cmd_report(args: argparse.Namespace) -> int:
         for report in reports.catalogue():
             print(f"{report.name:36} {report.description}")
         return EXIT_OK
+    try:
+        time_from = reports.parse_time("--from", args.time_from)
+        time_to = reports.parse_time("--to", args.time_to)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if args.html:
+        return _cmd_dashboard(args, time_from, time_to)
     if not args.name:
         raise UserError("give a report name, or --list to see them")
     if not args.logs:
         raise UserError("give --log FILE (the report runs offline on the embedded engine)")
     try:
         report = reports.find(args.name)
-    except KeyError as exc:
+        statements = reports.statements(report, settings_from(args), time_from=time_from, time_to=time_to)
+    except (KeyError, ValueError) as exc:
         raise UserError(str(exc.args[0])) from None
-    statements = reports.statements(report, settings_from(args))
     engine = _engine(args, statements)
     _run_statements(engine, statements, args.format)
+    return EXIT_OK
+
+
+def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> int:
+    from . import dashboard, reports
+
+    if args.dsn:
+        print("lsnrmine: report --html --dsn is not available yet; give --log FILE (the dashboard runs offline)",
+              file=sys.stderr)
+        return EXIT_FAILURE
+    if args.name:
+        raise UserError("--html writes the dashboard; give no report name with it")
+    if not args.logs:
+        raise UserError("give --log FILE (the dashboard runs offline on the embedded engine)")
+    settings = settings_from(args)
+    names = ["connections_per_hour", "tns_errors"] + [name for name, _ in dashboard.TOP_TABLES]
+    scripts = {name: reports.statements(reports.find(name), settings, time_from=time_from, time_to=time_to)[0]
+               for name in names}
+    engine = _engine(args, list(scripts.values()))
+    from .engine.session import EngineError
+
+    def run_report(name: str) -> "dashboard.Table":
+        result = engine.query(scripts[name])
+        return dashboard.Table(result.columns, result.rows)
+
+    try:
+        data = dashboard.collect(run_report, lambda sql: engine.query(sql).rows[0],
+                                 sources=engine.stats.sources if engine.stats else [],
+                                 lines=engine.stats.lines if engine.stats else 0,
+                                 events_table=settings.object_name("EVENTS"), time_from=time_from, time_to=time_to)
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
+    out = Path(args.html)
+    try:
+        out.write_text(dashboard.render(data), encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{out}: cannot write the dashboard ({exc.strerror})") from None
+    print(f"lsnrmine: dashboard written to {out}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -118,6 +186,13 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
     )
     sql.add_argument("query", metavar="QUERY", help="SQL text, or @FILE for a SQL*Plus script")
     _input_options(sql, required=True)
+    live = sql.add_argument_group("live view")
+    live.add_argument("--follow", action="store_true",
+                      help="keep reading lines appended to the log files and re-run the query (Ctrl-C stops)")
+    live.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                      help="seconds between two reads with --follow (default 2)")
+    live.add_argument("--polls", type=int, default=0, metavar="N",
+                      help="stop after N reads with --follow (default 0: until Ctrl-C)")
     sql.set_defaults(handler=_cmd_sql)
 
     report = commands.add_parser(
@@ -126,5 +201,12 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
     )
     report.add_argument("name", nargs="?", metavar="NAME", help="report name (see --list)")
     report.add_argument("--list", action="store_true", help="list the reports and exit")
+    report.add_argument("--from", dest="time_from", metavar="'YYYY-MM-DD[ HH:MI:SS]'",
+                        help="only rows at or after this time (on the report's time column)")
+    report.add_argument("--to", dest="time_to", metavar="'YYYY-MM-DD[ HH:MI:SS]'",
+                        help="only rows before this time (exclusive)")
+    report.add_argument("--html", metavar="OUT.html",
+                        help="write the HTML dashboard (one self-contained file) instead of a report")
+    report.add_argument("--dsn", help="dashboard from a database (not available yet; use --log)")
     _input_options(report, required=False)
     report.set_defaults(handler=_cmd_report)

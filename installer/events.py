@@ -9,7 +9,7 @@ load order (file order as given, then line number).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from . import identifiers as ids
 from .render import render_template
@@ -80,3 +80,68 @@ def build_offline(engine: "OfflineEngine", sources: Sequence[str]) -> int:
         f"source, line_no) AS event_id, {cols} FROM {parse.lower()}"
     )
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def follow(engine: "OfflineEngine", *, interval: float = 2.0, polls: int = 0, encoding: str = "utf-8",
+           on_refresh: Callable[[], None], sleep: Optional[Callable[[float], None]] = None) -> int:
+    """``lsnrmine sql --follow``: keep reading the lines appended to the loaded files (the Python
+    twin of the ingest reader, lsnrmine.ingest) and call ``on_refresh`` after every change.
+    listener_log_lines gets the new complete lines (a partial last line is replaced when complete;
+    a truncated or rotated file replaces its lines); listener_log and the events table are rebuilt
+    from them (a full rebuild per change: fine for a terminal view, not meant for huge logs).
+    ``polls``: number of polls (0 = until Ctrl-C). Returns the number of refreshes."""
+    import time
+
+    from .ingest import Follower
+
+    sleep = sleep or time.sleep
+    sources = [s for s in (engine.stats.sources if engine.stats else []) if s != "<stdin>"]
+    if not sources:
+        raise ValueError("--follow needs log files (not stdin)")
+    follower = Follower(sources, encoding=encoding)
+    follower.poll()  # position every file at the end of its complete lines
+    con = engine.con
+    kind = con.execute("SELECT table_type FROM information_schema.tables "
+                       "WHERE table_name = 'listener_log_lines'").fetchone()
+    if kind and kind[0] == "VIEW":  # a lazy load reads the files at every query: materialise
+        con.execute("CREATE TABLE lsnr_follow_lines AS SELECT source, line_no, line FROM listener_log_lines")
+        con.execute("DROP VIEW listener_log_lines")
+        con.execute("ALTER TABLE lsnr_follow_lines RENAME TO listener_log_lines")
+    for path, state in follower.states.items():
+        con.execute("DELETE FROM listener_log_lines WHERE source = ? AND line_no > ?", [path, state.line_no])
+    generations = {path: state.generation for path, state in follower.states.items()}
+    _rebuild(engine, sources)
+    on_refresh()
+    refreshes = 1
+    done = 0
+    try:
+        while polls == 0 or done < polls:
+            sleep(interval)
+            done += 1
+            lines = follower.poll()
+            for path, state in follower.states.items():
+                if state.generation != generations.get(path):
+                    con.execute("DELETE FROM listener_log_lines WHERE source = ?", [path])
+                    generations[path] = state.generation
+            if not lines:
+                continue
+            con.executemany("INSERT INTO listener_log_lines VALUES (?, ?, ?)",
+                            [(line.source, line.line_no, line.text or None) for line in lines])
+            _rebuild(engine, sources)
+            on_refresh()
+            refreshes += 1
+    except KeyboardInterrupt:
+        pass
+    return refreshes
+
+
+def _rebuild(engine: "OfflineEngine", sources: Sequence[str]) -> None:
+    con = engine.con
+    kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                             "WHERE table_name IN ('listener_log', 'listener_log_lines')").fetchall())
+    if kinds.get("listener_log") == "BASE TABLE":
+        con.execute("DELETE FROM listener_log")
+        con.execute("INSERT INTO listener_log SELECT log_date, connect_string, protocol_info, action, "
+                    "service_name, return_code FROM listener_log_src WHERE reject_reason IS NULL "
+                    "ORDER BY source, line_no")
+    build_offline(engine, sources)

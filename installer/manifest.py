@@ -112,6 +112,13 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("ALERT_EPISODES", "VIEW", "views/alert_episodes.sql", offline=False),
     DbObject("ALERT_PKG", "PACKAGE", "plsql/alert_pkg.sql"),
     DbObject("ALERT_JOB", "JOB", "scheduler_jobs/alert_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
+    # -- reports (issue 7): views over EVENTS; reports/<name>.sql are the SQL*Plus scripts -----
+    DbObject("TNS_ERROR_TEXT", "VIEW", "views/tns_error_text.sql"),
+    DbObject("REPORT_CONNECTIONS", "VIEW", "views/report_connections.sql"),
+    DbObject("REPORT_COMMANDS", "VIEW", "views/report_commands.sql"),
+    DbObject("REPORT_TNS_ERRORS", "VIEW", "views/report_tns_errors.sql"),
+    DbObject("REPORT_SERVICE_EVENTS", "VIEW", "views/report_service_events.sql"),
+    DbObject("REPORT_NEW_CLIENTS", "VIEW", "views/report_new_clients.sql"),
 )
 
 

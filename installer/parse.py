@@ -15,15 +15,14 @@ Contract (identical to ``plsql/parse_listener_log_line.sql``; the table of cases
 3. Find the FIRST occurrence of ``(KEY=`` in ``p_in``, KEY matched case-insensitively on ASCII
    letters only (bracket classes such as ``\\([Ss][Ii][Dd]=``, so Unicode case folds such as
    U+017F LATIN SMALL LETTER LONG S or U+212A KELVIN SIGN never match). Absent -> None.
-4. The value starts right after ``=``.
-   - If it begins with ``(``, the value is the balanced parenthesised group from that ``(``
-     through its matching ``)`` (parentheses counted):
-     ``(SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)))`` with key SERVICE gives
-     ``(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))``. Only that first group: with
-     ``(CID=(PROGRAM=p)(HOST=h))`` key CID gives ``(PROGRAM=p)``.
-   - Otherwise the value runs up to (not including) the next ``)``.
-   - If the closing parenthesis is missing (unbalanced or truncated line) the value runs to the
-     end of the input.
+4. The value runs from right after ``=`` to the ``)`` that closes ``(KEY=``; parentheses inside
+   the value are counted, so a parenthesised list is returned whole and balanced:
+   ``(SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)))`` with key SERVICE gives
+   ``(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))``; ``(CID=(PROGRAM=p)(HOST=h))`` with key CID
+   gives ``(PROGRAM=p)(HOST=h)``; ``(PROGRAM=oracle@db1 (TNS V1-V3))`` gives
+   ``oracle@db1 (TNS V1-V3)``. A value without parentheses therefore runs up to the next ``)``,
+   as in the article. If the closing parenthesis is missing (unbalanced or truncated line) the
+   value runs to the end of the input.
 5. An empty value (``(PROGRAM=)``, or ``(SID=`` at the very end) -> None. Values are not trimmed and
    may contain ``=``.
 6. Key PASSWORD: a non-empty value is replaced by ``PASSWORD_MASK`` (``********``).
@@ -140,18 +139,17 @@ def parse_listener_log_line(p_in: Optional[str], p_param: Optional[str]) -> Opti
     start = match.end()
     if start >= len(p_in):
         return None
-    if p_in[start] == "(":
-        depth = 0
-        end = len(p_in)  # unbalanced or truncated: to the end of the input
-        for paren in _PARENS.finditer(p_in, start):
-            depth += 1 if paren.group() == "(" else -1
-            if depth == 0:
-                end = paren.end()  # through the matching ")"
-                break
-        value = p_in[start:end]
-    else:
-        close = p_in.find(")", start)
-        value = p_in[start:] if close < 0 else p_in[start:close]
+    depth = 0
+    end = len(p_in)  # no closing parenthesis (unbalanced or truncated): to the end of the input
+    for paren in _PARENS.finditer(p_in, start):
+        if paren.group() == "(":
+            depth += 1
+        elif depth == 0:
+            end = paren.start()  # the ")" that closes "(KEY="
+            break
+        else:
+            depth -= 1
+    value = p_in[start:end]
     if not value:
         return None
     if key == "PASSWORD":

@@ -1,13 +1,28 @@
-"""The report catalogue: every SQL*Plus script under ``reports/`` (a Jinja2 template)."""
+"""The report catalogue: every SQL*Plus script under ``reports/`` (a Jinja2 template).
+
+A report's metadata is its leading comment block: the first comment line is the one-line
+description; ``-- time_column: <column>`` declares the column the time range (``--from``/``--to``)
+restricts. A report with a time column places ``{{ period }}`` in its WHERE clause (before any
+grouping); it renders as ``<column> >= to_date(..) and <column> < to_date(..)`` for the range given,
+``1 = 1`` without one (SQL*Plus users get every row). The article's scripts (``article_*``) run on
+LISTENER_LOG and declare no time column.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Optional
 
 from .render import render_template
 from .runner import split_script
 from .settings import Settings
 from .templates import template_root
+
+_TIME_COLUMN = re.compile(r"--\s*time_column:\s*([a-z_][a-z0-9_]*)\s*$", re.IGNORECASE)
+_DATE_MASK = "YYYY-MM-DD HH24:MI:SS"
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -15,17 +30,23 @@ class Report:
     name: str
     description: str
     template: str
+    time_column: Optional[str] = None
 
 
 def catalogue() -> list[Report]:
     reports = []
     for path in sorted((template_root() / "reports").glob("*.sql")):
         first = ""
+        time_column = None
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("--"):
+            if not line.startswith("--"):
+                break  # the header is the leading comment block
+            if not first:
                 first = line.lstrip("- ").strip()
-                break
-        reports.append(Report(path.stem, first, f"reports/{path.name}"))
+            match = _TIME_COLUMN.match(line)
+            if match:
+                time_column = match.group(1).lower()
+        reports.append(Report(path.stem, first, f"reports/{path.name}", time_column))
     return reports
 
 
@@ -37,5 +58,36 @@ def find(name: str) -> Report:
     raise KeyError(f"report {name!r} does not exist; `lsnrmine report --list` shows them ({known})")
 
 
-def statements(report: Report, settings: Settings) -> list[str]:
-    return split_script(render_template(report.template, settings))
+def parse_time(option: str, value: Optional[str]) -> Optional[dt.datetime]:
+    """A ``--from``/``--to`` value: 'YYYY-MM-DD[ HH:MI[:SS]]' (or with T); ValueError otherwise."""
+    if value is None:
+        return None
+    for fmt in _TIME_FORMATS:
+        try:
+            return dt.datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"{option} {value!r}: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MI:SS'")
+
+
+def period_condition(report: Report, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> str:
+    """The WHERE condition of the time range on the report's time column (from inclusive, to exclusive)."""
+    if time_from is None and time_to is None:
+        return "1 = 1"
+    if report.time_column is None:
+        raise ValueError(f"report {report.name!r} has no time column; --from/--to do not apply to it")
+    if time_from and time_to and time_from >= time_to:
+        raise ValueError("--from must be before --to")
+    parts = []
+    # the values are datetimes formatted here, never user text: no quoting problem
+    if time_from is not None:
+        parts.append(f"{report.time_column} >= to_date('{time_from:%Y-%m-%d %H:%M:%S}', '{_DATE_MASK}')")
+    if time_to is not None:
+        parts.append(f"{report.time_column} < to_date('{time_to:%Y-%m-%d %H:%M:%S}', '{_DATE_MASK}')")
+    return " and ".join(parts)
+
+
+def statements(report: Report, settings: Settings, *, time_from: Optional[dt.datetime] = None,
+               time_to: Optional[dt.datetime] = None) -> list[str]:
+    period = period_condition(report, time_from, time_to)
+    return split_script(render_template(report.template, settings, period=period))

@@ -62,6 +62,10 @@ class Settings:
     # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only,
     # it needs a direct EXECUTE grant on SYS.DBMS_SYSTEM (admin phase).
     alert_log: bool = False
+    # Reports (issue 7): OS users whose connections the privileged_os_users report lists (CID USER,
+    # compared case-insensitively), and the window of the new_clients report (days before the newest event).
+    privileged_os_users: tuple[str, ...] = ("root", "oracle", "administrator")
+    report_new_client_days: int = 7
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -99,6 +103,23 @@ class Settings:
         set_(self, "jobs_enabled", _as_bool("jobs_enabled", self.jobs_enabled))
         set_(self, "create_schema", _as_bool("create_schema", self.create_schema))
         self._check_mail()
+        self._check_reports()
+
+    def _check_reports(self) -> None:
+        users = self.privileged_os_users
+        if isinstance(users, str):
+            users = tuple(part.strip() for part in users.split(",") if part.strip())
+        checked = []
+        for user in users:
+            if not isinstance(user, str) or not _OS_USER.fullmatch(user):
+                raise SettingError("privileged_os_users", f"{user!r} is not a simple OS user name "
+                                   "(letters, digits, _ . $ -; at most 64 characters)")
+            checked.append(user.lower())
+        if not checked:
+            raise SettingError("privileged_os_users", "is empty; give at least one OS user name such as root")
+        object.__setattr__(self, "privileged_os_users", tuple(dict.fromkeys(checked)))
+        object.__setattr__(self, "report_new_client_days",
+                           ids.check_positive_int("report_new_client_days", self.report_new_client_days, maximum=36500))
 
     def _check_mail(self) -> None:
         set_ = object.__setattr__
@@ -133,6 +154,8 @@ class Settings:
         return cls(**dict(values))
 
 
+# an OS user name as CID USER shows it; rendered into SQL literals (the sqlstr filter doubles quotes anyway)
+_OS_USER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.$-]{0,63}")
 # RFC 1123 host name or IPv4/IPv6 literal; no spaces, quotes or line breaks (it goes into SQL
 # literals and the ACE's host).
 _MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45}")
@@ -178,6 +201,8 @@ def _read_config(path: Path, *, required: bool) -> dict[str, Any]:
         values["log_files"] = tuple(values["log_files"])
     if isinstance(values.get("mail_recipients"), list):
         values["mail_recipients"] = tuple(values["mail_recipients"])
+    if isinstance(values.get("privileged_os_users"), list):
+        values["privileged_os_users"] = tuple(values["privileged_os_users"])
     return values
 
 

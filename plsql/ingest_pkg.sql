@@ -110,6 +110,32 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       commit;
    end record_health;
 
+   procedure save_state(in_state in {{ obj('LOAD_STATE') }}%rowtype) is
+   begin
+      update {{ obj('LOAD_STATE') }} t
+         set t.generation = in_state.generation,
+             t.byte_offset = in_state.byte_offset,
+             t.line_no = in_state.line_no,
+             t.file_size = in_state.file_size,
+             t.signature = in_state.signature,
+             t.prev_signature = in_state.prev_signature,
+             t.prev_offset = in_state.prev_offset,
+             t.prev_line_no = in_state.prev_line_no,
+             t.last_event_id = in_state.last_event_id,
+             t.last_event_line_no = in_state.last_event_line_no,
+             t.last_event_offset = in_state.last_event_offset,
+             t.last_event_time = in_state.last_event_time,
+             t.last_event_host = in_state.last_event_host,
+             t.lines = in_state.lines,
+             t.rejects = in_state.rejects,
+             t.restarts = in_state.restarts,
+             t.last_run = in_state.last_run,
+             t.last_success = in_state.last_success,
+             t.status = in_state.status,
+             t.health = in_state.health
+       where t.file_name = in_state.file_name;
+   end save_state;
+
    function signature_matches(in_stored in varchar2, in_head in varchar2) return boolean is
       l_common pls_integer;
    begin
@@ -251,9 +277,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       io_state.rejects := io_state.rejects + l_rejects;
       io_state.byte_offset := l_end_offset;
       io_state.line_no := l_end_line;
-      update {{ obj('LOAD_STATE') }} t
-         set row = io_state
-       where t.file_name = io_state.file_name;
+      save_state(in_state => io_state);
       commit; -- events, offset and state together; the stage is emptied
       return l_staged >= co_batch_lines;
    end ingest_batch;
@@ -299,9 +323,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       l_state.health := null;
       l_state.last_run := sysdate;
       l_state.last_success := sysdate;
-      update {{ obj('LOAD_STATE') }} t
-         set row = l_state
-       where t.file_name = in_file;
+      save_state(in_state => l_state);
       commit; -- the file's state (restart, size, health) even when no line is new
       while l_more
       loop

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -72,9 +71,11 @@ def test_key_from_a_column(con):
     ("(SID=abc", "SID", "abc"),
     ("(sid=a)(SID=b)", "SID", "a"),
     ("(SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)))", "SERVICE", "(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))"),
-    ("(CID=(PROGRAM=a)(HOST=b)", "CID", "(PROGRAM=a)"),
+    ("(CID=(PROGRAM=a)(HOST=b)", "CID", "(PROGRAM=a)(HOST=b)"),  # no closing ")": to the end
+    ("(CID=(PROGRAM=a)(HOST=b))(X=1)", "CID", "(PROGRAM=a)(HOST=b)"),  # the whole list
+    ("(PROGRAM=oracle@db1 (TNS V1-V3))(HOST=db1)", "PROGRAM", "oracle@db1 (TNS V1-V3)"),
     ("(CID=(PROGRAM=(a)", "CID", "(PROGRAM=(a)"),           # unbalanced: to the end
-    ("(HOST=a(b)c)", "HOST", "a(b"),
+    ("(HOST=a(b)c)", "HOST", "a(b)c"),
     ("(VALUE=a=b)", "VALUE", "a=b"),
     ("(\u017fid=x)", "SID", None),            # long s is not an ASCII S
     ("(PASSWORD=x)", "password", PASSWORD_MASK),

@@ -191,3 +191,39 @@ def test_cli_sql_exposes_lsnr_events(clean_env: Path) -> None:
                   "--log", str(TEXT), "--format", "csv", "--quiet", cwd=clean_env)
     assert result.returncode == 0, result.stderr
     assert "establish,7" in result.stdout.replace(" ", "")
+
+
+def test_cli_sql_follow_reads_appended_lines_until_interrupted(clean_env: Path) -> None:
+    """A live view: lines appended (one in two pieces) show up; SIGINT ends it cleanly."""
+    import signal
+
+    log = clean_env / "listener.log"
+    log.write_bytes(TEXT.read_bytes())
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lsnrmine", "sql",
+         "select count(*) n, max(line_no) last_line from lsnr_events where event_kind = 'ping'",
+         "--log", str(log), "--follow", "--interval", "0.2", "--format", "csv", "--quiet"],
+        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        def wait_for(text: str, out: list[str]) -> None:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                line = proc.stdout.readline()
+                out.append(line)
+                if text in line:
+                    return
+            raise AssertionError(f"{text!r} not shown: {''.join(out)}")
+        seen: list[str] = []
+        wait_for("2,52", seen)  # the fixture's two ping events
+        with open(log, "ab") as fh:
+            fh.write(b"01-AUG-2024 00:00:00 * ping * 0\n01-AUG-2024 00:00:01 * pi")
+        wait_for("3,56", seen)
+        with open(log, "ab") as fh:
+            fh.write(b"ng * 0\n")
+        wait_for("4,57", seen)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0, proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

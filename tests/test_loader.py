@@ -54,21 +54,24 @@ def load_one(con, tmp_path, text, **kw):
     return load_logs(con, [write(tmp_path, text)], **kw)
 
 
-@pytest.fixture(params=[False, True], ids=["table", "lazy"])
-def lazy(request) -> bool:
-    return request.param
+MODES = {"tables": {}, "lines-view": {"materialize_lines": False}, "lazy": {"lazy": True}}
+
+
+@pytest.fixture(params=list(MODES))
+def mode(request) -> dict:
+    return MODES[request.param]
 
 
 # ---------------------------------------------------------------- field semantics
 
 
-def test_six_fields(con, tmp_path, lazy):
+def test_six_fields(con, tmp_path, mode):
     st = load_one(con, tmp_path,
                   "06-NOV-2005 09:00:01 * (CONNECT_DATA=(SID=x)) * (ADDRESS=(PROTOCOL=tcp)) * establish * SLC * 0\n",
-                  lazy=lazy)
+                  **mode)
     assert rows(con) == [(D(2005, 11, 6, 9, 0, 1), "(CONNECT_DATA=(SID=x))", "(ADDRESS=(PROTOCOL=tcp))",
                           "establish", "SLC", "0")]
-    if not lazy:
+    if not mode.get("lazy"):
         assert (st.lines, st.loaded, st.rejected) == (1, 1, 0)
     assert [d[0] for d in con.execute("SELECT * FROM listener_log").description] == SIX.split(", ")
 
@@ -206,9 +209,9 @@ def test_lone_cr_and_0x01_stay_in_the_line(con, tmp_path):
     assert rows(con)[0][1:3] == ("a\rb", "c\x01d")
 
 
-def test_quotes_and_backslashes_untouched(con, tmp_path, lazy):
+def test_quotes_and_backslashes_untouched(con, tmp_path, mode):
     text = 'x "quoted, with comma" \'single\' back\\slash ""\n'
-    load_one(con, tmp_path, text, lazy=lazy)
+    load_one(con, tmp_path, text, **mode)
     assert lines(con) == [(1, text[:-1])]
 
 
@@ -217,11 +220,11 @@ def test_last_line_without_terminator(con, tmp_path):
     assert st.lines == 2 and len(rows(con)) == 2
 
 
-def test_empty_file(con, tmp_path, lazy):
-    st = load_one(con, tmp_path, b"", lazy=lazy)
+def test_empty_file(con, tmp_path, mode):
+    st = load_one(con, tmp_path, b"", **mode)
     assert rows(con) == [] and lines(con) == []
     assert st.lines == 0
-    if not lazy:
+    if not mode.get("lazy"):
         assert (st.loaded, st.rejected) == (0, 0)
 
 
@@ -278,6 +281,25 @@ def test_glob_sorted_multiple_sources(con, tmp_path):
     got = con.execute("SELECT source, line_no FROM listener_log_lines ORDER BY source, line_no").fetchall()
     assert got == [(a, 1), (a, 2), (b, 1), (b, 2)]
     assert [r[0].second for r in rows(con)] == [1, 2, 3]
+
+
+def test_mixed_direct_and_transcoded_sources_every_mode(con, tmp_path, mode):
+    a = write(tmp_path, "06-NOV-2005 09:00:01 * ping * 0\nbanner\n", "a.log")
+    b = write(tmp_path, b"06-NOV-2005 09:00:02 * \tping\t * 0\r\nbanner\r\n", "b.log")
+    st = load_logs(con, [a, b], **mode)
+    assert [f.transcoded for f in st.files] == [False, True]
+    assert [r[1] for r in rows(con)] == ["ping", "ping"]
+    assert con.execute("SELECT source, line_no, line FROM listener_log_lines ORDER BY source, line_no").fetchall() == [
+        (a, 1, "06-NOV-2005 09:00:01 * ping * 0"), (a, 2, "banner"),
+        (b, 1, "06-NOV-2005 09:00:02 * \tping\t * 0"), (b, 2, "banner")]
+    if not mode.get("lazy"):
+        assert [(f.lines, f.loaded, f.rejected) for f in st.files] == [(2, 1, 1), (2, 1, 1)]
+
+
+def test_same_file_twice_loaded_once(con, tmp_path):
+    a = write(tmp_path, "06-NOV-2005 09:00:01 * ping * 0\n", "a.log")
+    st = load_logs(con, [a, str(tmp_path / "*.log"), str(tmp_path / "." / "a.log")])
+    assert st.sources == [a] and len(rows(con)) == 1
 
 
 def test_reload_replaces_tables(con, tmp_path):

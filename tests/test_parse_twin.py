@@ -175,20 +175,15 @@ def reference(p_in: Optional[str], p_param: Optional[str]) -> Optional[str]:
     else:
         return None
     end = start
-    if start < len(p_in) and p_in[start] == "(":
-        depth = 0
-        while end < len(p_in):
-            if p_in[end] == "(":
-                depth += 1
-            elif p_in[end] == ")":
-                depth -= 1
-                if depth == 0:
-                    end += 1  # through the matching ")"
-                    break
-            end += 1
-    else:
-        while end < len(p_in) and p_in[end] != ")":
-            end += 1
+    depth = 0
+    while end < len(p_in):  # to the ")" at depth 0, or the end of the input
+        if p_in[end] == "(":
+            depth += 1
+        elif p_in[end] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        end += 1
     value = p_in[start:end]
     if not value:
         return None

@@ -1,9 +1,10 @@
 -- Alert rule 7 (CONNECTION_STORM), per listener@host:
 -- a) the listener refused connections for lack of handlers/processes: TNS-12516, 12518, 12519,
 --    12520, 01158;
--- b) establishes in one minute >= threshold, or (>= 10 and) more than `params` times the
---    average per minute of the trailing hour (needs some traffic in that hour). Every establish
---    of such a minute is a candidate, so the alert's count is the number of connections.
+-- b) establishes in one minute >= threshold, or more than `params` times the average per
+--    minute of the trailing hour, when that hour had at least 60 establishes (a baseline) and
+--    the minute at least max(10, threshold / 10). Every establish of such a minute is a
+--    candidate, so the alert's count is the number of connections.
 -- The trailing hour is read before scan_from (event_time + 1/24 >= scan_from).
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
@@ -32,7 +33,9 @@ hot as (
     from b
    cross join r
    where b.cnt >= r.threshold
-      or (b.cnt >= 10 and b.hour_cnt > 0 and b.cnt > r.factor * b.hour_cnt / 60)
+      or (b.cnt >= greatest(10, r.threshold / 10)
+          and b.hour_cnt >= 60
+          and b.cnt > r.factor * b.hour_cnt / 60)
 )
 select r.rule_id,
        r.severity,

@@ -8,12 +8,15 @@ vectorised: one ``regexp_extract`` (RE2) per call, no Python UDF.
   message is the twin's ``unknown_key_message`` (contains ``unknown key``).
   When ``p_param`` is a constant (the usual case) the pattern folds to a constant and RE2 compiles it
   once per query.
-- A cheap regex takes the text up to the next ``)``; when it starts with ``(`` the value regex
-  (``value_regex``) runs instead: ``(KEY=`` followed by, in order of preference: a balanced parenthesised list
-  (``BALANCED_DEPTH`` levels of nesting at most: RE2 has no recursion), or ``(`` and everything to
-  the end of the input (unbalanced list), or everything up to the next ``)`` (or the end). A list
-  nested deeper than ``BALANCED_DEPTH`` therefore runs to the end of the input, where the twin
-  (unbounded) stops at the matching ``)``; real connect strings nest 4-5 levels.
+- The value runs to the ``)`` that closes ``(KEY=``, inner parentheses balanced (the twin's rule 4).
+  A cheap regex takes the text up to the first parenthesis after ``=``: when that is ``)`` the
+  value is the text before it (the common case); when there is none, the rest of the input. Only
+  when it is ``(`` does the full regex run: ``(KEY=`` followed by, in order of preference, a run of
+  non-parentheses and balanced groups closed by ``)`` (``BALANCED_DEPTH`` levels of nesting at
+  most: RE2 has no recursion), or everything to the end of the input (unbalanced). Top-level
+  alternation keeps the match at the first occurrence of ``(KEY=`` (RE2 is leftmost-first). A
+  value nested deeper than ``BALANCED_DEPTH`` therefore runs to the end of the input, where the
+  twin (unbounded) stops at the closing ``)``; real connect strings nest 4-5 levels.
 - Empty value -> NULL; PASSWORD -> ``********`` when non-empty.
 """
 
@@ -40,8 +43,13 @@ def balanced_regex(depth: int = BALANCED_DEPTH) -> str:
 
 
 def value_regex(key: str, depth: int = BALANCED_DEPTH) -> str:
-    """Full RE2 pattern for ``key``; group 1 is the value (possibly empty)."""
-    return "(?s)" + key_pattern(key) + "(" + balanced_regex(depth) + r"|\(.*|[^)]*)"
+    """Full RE2 pattern for ``key``: group 1 is the value when its closing ``)`` exists,
+    group 2 the rest of the input otherwise."""
+    return "(?s)" + key_pattern(key) + _value_tail(depth)
+
+
+def _value_tail(depth: int = BALANCED_DEPTH) -> str:
+    return r"(?:((?:[^()]|" + balanced_regex(depth) + r")*)\)|(.*))"
 
 
 def _sql_str(value: str) -> str:
@@ -53,14 +61,18 @@ def macro_sql() -> str:
     key_map = ", ".join(f"{_sql_str(k)}: {_sql_str(key_pattern(k))}" for k in ALLOWED_KEYS)
     up = f"translate(p_param, '{_LOWER}', '{_UPPER}')"
     kp = f"(MAP {{{key_map}}})[{up}]"
-    tail = "(" + balanced_regex() + r"|\(.*|[^)]*)"
-    # Cheap regex first (text up to the next ')'); the balanced-list regex only when the value
-    # starts with '(' (CASE evaluates it for those rows only).
-    simple = f"regexp_extract(p_in, '(?s)' || {kp} || '([^)]*)', 1)"
-    full = f"regexp_extract(p_in, '(?s)' || {kp} || {_sql_str(tail)}, 1)"
-    # list_transform binds the cheap result once (a macro repeats its argument expression).
-    value = (f"nullif(list_transform([{simple}], lambda __v: CASE WHEN starts_with(__v, '(') "
-             f"THEN {full} ELSE __v END)[1], '')")
+    # Cheap regex first: the text up to and including the first parenthesis after "=".
+    simple = f"regexp_extract(p_in, '(?s)' || {kp} || '([^()]*[()]?)', 1)"
+    full_pattern = f"'(?s)' || {kp} || {_sql_str(_value_tail())}"
+    # group 1: the value closed by its ")"; group 2: the rest of the input (no closing ")")
+    full_value = f"regexp_extract(p_in, {full_pattern}, 1)"
+    full_rest = f"regexp_extract(p_in, {full_pattern}, 2)"
+    # list_transform binds an expression once (a macro repeats its argument expression).
+    value = (f"nullif(list_transform([{simple}], lambda __v: CASE "
+             f"WHEN ends_with(__v, ')') THEN left(__v, length(__v) - 1) "
+             f"WHEN ends_with(__v, '(') THEN list_transform([{full_value}], "
+             f"lambda __f: CASE WHEN __f <> '' THEN __f ELSE {full_rest} END)[1] "
+             f"ELSE __v END)[1], '')")
     allowed = ", ".join(ALLOWED_KEYS)
     message = (f"'parse_listener_log_line: unknown key \"' || coalesce(left(p_param, "
                f"{MESSAGE_KEY_MAX_CHARS}), '') || {_sql_str(chr(34) + '; allowed keys: ' + allowed)}")

@@ -41,9 +41,9 @@ for the line numbers (order proven by tests/test_loader.py on a large file). Eve
 in Python in 4 MiB chunks (memory flat) into a temporary fully-quoted one-column CSV file that
 DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
 
-``lazy=True`` creates views over the files instead of tables (fast one-shot queries: each query
-re-reads the files; counts in the stats are then None). Temporary files of lazy loads live until
-the process exits.
+``load_logs(materialize_lines=False)`` keeps listener_log_lines as a view over the files (re-read at
+each use) and ``lazy=True`` makes all three views (counts in the stats are then None). Temporary
+files behind views live until the process exits.
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ class LoadStats:
 
 
 def resolve_paths(paths: Sequence[str]) -> list[str]:
-    """Expand globs (sorted), keep ``-`` (stdin) and check every file; LoadError otherwise."""
+    """Expand globs (sorted), keep ``-`` (stdin), check every file (LoadError otherwise) and drop
+    repeated files (same real path; first occurrence kept)."""
     if not paths:
         raise LoadError("no log file given: pass at least one path (a file, a glob or - for stdin)")
     out: list[str] = []
@@ -146,10 +147,16 @@ def resolve_paths(paths: Sequence[str]) -> list[str]:
             out.extend(matches)
             continue
         out.append(path)
+    seen: set[str] = set()
+    unique: list[str] = []
     for path in out:
         if path != "-":
             _check_file(path)
-    return out
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:  # a file named twice (two globs, --log twice) is loaded once
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def _check_file(path: str) -> None:
@@ -396,11 +403,18 @@ def load_logs(
     date_language: str = "AMERICAN",
     progress: Optional[bool] = None,
     lazy: bool = False,
-    materialize_lines: bool = False,
+    materialize_lines: bool = True,
 ) -> LoadStats:
     """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
-    (files, ``.gz``, globs expanded sorted, ``-`` = stdin). ``progress``: None = automatic (stderr
-    is a TTY and an input is larger than 50 MB), False = never (quiet), True = always."""
+    (files, ``.gz``, globs expanded sorted, ``-`` = stdin).
+
+    ``progress``: None = automatic (stderr is a TTY and an input is larger than 50 MB), False =
+    never (quiet), True = always.
+    Modes: default: both tables materialised (a consistent snapshot, even if the listener keeps
+    appending). ``materialize_lines=False``: listener_log is a table, listener_log_lines a view
+    that re-reads the files at each use (about 30 % faster loads, half the memory).
+    ``lazy=True``: all three are views (nothing read until queried; ``loaded``/``rejected`` None).
+    Raises LoadError (one line: the path and the fix) for unusable input."""
     try:
         codecs.lookup(encoding)
     except LookupError:

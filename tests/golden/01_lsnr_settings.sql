@@ -38,10 +38,29 @@ using (
   union all
   select 'LISTENER_NAME', 'LISTENER',
          'Listener whose log is read' from dual
+  union all
+  select 'MAIL_HOST', null,
+         'SMTP server for alert mail (empty: no mail); the network ACE is created by install' from dual
+  union all
+  select 'MAIL_PORT', '25',
+         'SMTP port for alert mail' from dual
+  union all
+  select 'MAIL_SENDER', null,
+         'From address of alert mail (a plain address)' from dual
+  union all
+  select 'MAIL_RECIPIENTS', null,
+         'Comma-separated plain addresses that receive alert mail' from dual
+  union all
+  select 'ALERT_LOG_ENABLED', 'N',
+         'Y: also write each alert as a line in the alert log (undocumented DBMS_SYSTEM.KSDWRT)' from dual
+  union all
+  select 'ALERT_MIN_SEVERITY', 'medium',
+         'Lowest severity delivered by mail / alert log (info, low, medium, high, critical)' from dual
 ) src
 on (t.name = src.name)
 when matched then
-  update set t.description = src.description
+  -- a value still empty is filled (e.g. MAIL_HOST given at a later install); a set one is kept
+  update set t.description = src.description, t.value = nvl(t.value, src.value)
 when not matched then
   insert (name, value, description) values (src.name, src.value, src.description)
 /

@@ -9,6 +9,248 @@ whenever oserror exit failure
 whenever sqlerror exit failure rollback
 
 spool lsnrmine_uninstall.log
+prompt drop view LSNR_REPORT_NEW_CLIENTS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_REPORT_NEW_CLIENTS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_REPORT_SERVICE_EVENTS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_REPORT_SERVICE_EVENTS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_REPORT_TNS_ERRORS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_REPORT_TNS_ERRORS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_REPORT_COMMANDS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_REPORT_COMMANDS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_REPORT_CONNECTIONS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_REPORT_CONNECTIONS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_TNS_ERROR_TEXT
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_TNS_ERROR_TEXT"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop job LSNR_ALERT_JOB
+declare
+  e_no_job exception;
+  pragma exception_init(e_no_job, -27475); -- unknown job
+begin
+  sys.dbms_scheduler.drop_job(job_name => 'LSNR_ALERT_JOB', force => true);
+exception
+  when e_no_job then
+    null;
+end;
+/
+prompt drop package LSNR_ALERT_PKG
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -4043); -- object does not exist
+begin
+  execute immediate 'drop package "LSNR_ALERT_PKG"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_EPISODES
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_EPISODES"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R9_HYGIENE
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R9_HYGIENE"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R8_NEW_IP
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R8_NEW_IP"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R7_STORM
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R7_STORM"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R6_ENUMERATION
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R6_ENUMERATION"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R5_POISON
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R5_POISON"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R4_STOP
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R4_STOP"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R3_RESTRICTED
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R3_RESTRICTED"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R2_REDIRECT
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R2_REDIRECT"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_R1_PASSWORD
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_R1_PASSWORD"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_ALERT_CANDIDATES
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_ALERT_CANDIDATES" purge';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_ALERTS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_ALERTS" purge';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_ALERT_RULES
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_ALERT_RULES" purge';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_ALERT_RULE_DEFAULTS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_ALERT_RULE_DEFAULTS"';
+exception
+  when e_missing then
+    null;
+end;
+/
 prompt drop view LSNR_FAILED_COMMANDS
 declare
   e_missing exception;
@@ -59,6 +301,83 @@ declare
   pragma exception_init(e_missing, -942); -- table or view does not exist
 begin
   execute immediate 'drop view "LSNR_JDBC_SERVICE_HOSTS"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop job LSNR_PURGE_JOB
+declare
+  e_no_job exception;
+  pragma exception_init(e_no_job, -27475); -- unknown job
+begin
+  sys.dbms_scheduler.drop_job(job_name => 'LSNR_PURGE_JOB', force => true);
+exception
+  when e_no_job then
+    null;
+end;
+/
+prompt drop job LSNR_INGEST_JOB
+declare
+  e_no_job exception;
+  pragma exception_init(e_no_job, -27475); -- unknown job
+begin
+  sys.dbms_scheduler.drop_job(job_name => 'LSNR_INGEST_JOB', force => true);
+exception
+  when e_no_job then
+    null;
+end;
+/
+prompt drop package LSNR_INGEST_PKG
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -4043); -- object does not exist
+begin
+  execute immediate 'drop package "LSNR_INGEST_PKG"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop view LSNR_EVENT_PARSE
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop view "LSNR_EVENT_PARSE"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_LOAD_STATE
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_LOAD_STATE" purge';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_EVENTS
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_EVENTS" purge';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_STAGE_LINES
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_STAGE_LINES" purge';
 exception
   when e_missing then
     null;

@@ -1,0 +1,12 @@
+-- Report base (issue 7): service registration events (service_register, service_update,
+-- service_died); on these 4-field lines the service/instance name is in SID.
+create or replace view {{ name }} (event_id, event_time, hour_start, service, event_kind, return_code) as
+select e.event_id,
+       e.event_time,
+       trunc(e.event_time, 'HH24') hour_start,
+       nvl(e.service_name, e.sid) service,
+       e.event_kind,
+       e.return_code
+  from {{ obj('EVENTS') }} e
+ where e.event_kind in ('service_register', 'service_update', 'service_died')
+/
