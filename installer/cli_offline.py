@@ -21,6 +21,8 @@ def _input_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
                        "invalid bytes replaced), e.g. shift_jis")
     group.add_argument("--audit-csv", metavar="FILE",
                        help="CSV export of DBA_AUDIT_TRAIL for the article's audit joins")
+    group.add_argument("--unified-audit-csv", metavar="FILE",
+                       help="CSV export of UNIFIED_AUDIT_TRAIL logons for the audit views (docs/audit.md)")
     group.add_argument("--now", metavar="'YYYY-MM-DD HH:MI:SS'",
                        help="value of SYSDATE (default: the clock), to replay a log as of a time")
     group.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
@@ -46,6 +48,8 @@ def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
         stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None)
         if args.audit_csv:
             engine.load_audit_csv(args.audit_csv)
+        if args.unified_audit_csv:
+            engine.load_unified_audit_csv(args.unified_audit_csv)
     except EngineError as exc:
         raise UserError(str(exc)) from None
     if stats.rejected:

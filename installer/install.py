@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from . import __version__
+from . import __version__, audit
 from . import identifiers as ids
 from .manifest import UPGRADE_STEPS, DbObject, UpgradeStep
 from .render import RenderedObject, render_objects, template_context
@@ -307,6 +307,7 @@ class Installer:
             if current is not None and current != path:
                 notes.append(f"directory {directory} points at {current}; install repoints it to {path}")
         _check_job_queue(conn, s, problems, notes)
+        notes += audit.admin_notes(conn, s)
         if problems:
             raise PreflightFailed("admin", problems)
         return notes, owner_exists
@@ -387,6 +388,7 @@ class Installer:
                 problems.append(f"directory {directory} points at {current}, the settings say {path}: "
                                 "run `lsnrmine install --phase admin` again, or fix log_dir")
                 directory_ok = False
+        missing += audit.missing_owner_grants(conn, s)
         if missing:
             problems.insert(0, f"missing privileges: {', '.join(missing)}; "
                                "run `lsnrmine install --phase admin` (or install_admin.sql) as a DBA first")

@@ -69,6 +69,9 @@ MANIFEST: tuple[DbObject, ...] = (
              revert="admin/revoke_mail_acl.sql", verify=VERIFY_GRANTS, name_from="schema", when="mail_host"),
     DbObject("ALERT_LOG_GRANT", "GRANT", "admin/alert_log_grant.sql", phase="admin",
              revert="admin/revoke_alert_log_grant.sql", verify=VERIFY_GRANTS, name_from="schema", when="alert_log"),
+    # audit (issue 10): direct SELECT on the logon audit trail(s) audit_mode names
+    DbObject("AUDIT_GRANTS", "GRANT", "admin/audit_grants.sql", phase="admin",
+             revert="admin/revoke_audit_grants.sql", verify=VERIFY_GRANTS, name_from="schema", when="audit_enabled"),
     # -- phase owner ------------------------------------------------------------------------
     DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
     # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
@@ -119,6 +122,11 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("REPORT_TNS_ERRORS", "VIEW", "views/report_tns_errors.sql"),
     DbObject("REPORT_SERVICE_EVENTS", "VIEW", "views/report_service_events.sql"),
     DbObject("REPORT_NEW_CLIENTS", "VIEW", "views/report_new_clients.sql"),
+    # -- audit (issue 10): listener connects matched to logon audit records (docs/audit.md); the
+    # embedded engine always creates all three (its audit tables exist, empty unless a CSV is loaded)
+    DbObject("AUDIT_UNIFIED_MATCH", "VIEW", "views/audit_unified_match.sql", when="audit_unified"),
+    DbObject("AUDIT_TRADITIONAL_MATCH", "VIEW", "views/audit_traditional_match.sql", when="audit_traditional"),
+    DbObject("AUDIT_MATCH", "VIEW", "views/audit_match.sql", when="audit_enabled"),
 )
 
 

@@ -30,6 +30,9 @@ DATE_LANGUAGES = frozenset(
 
 DEFAULT_CONFIG_FILE = "lsnrmine.toml"
 
+# Logon audit trails the audit match views can read (docs/audit.md).
+AUDIT_MODES = ("none", "unified", "traditional", "both")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -66,6 +69,12 @@ class Settings:
     # compared case-insensitively), and the window of the new_clients report (days before the newest event).
     privileged_os_users: tuple[str, ...] = ("root", "oracle", "administrator")
     report_new_client_days: int = 7
+    # Audit (issue 10): which logon audit trail the match views read. none | unified (UNIFIED_AUDIT_TRAIL)
+    # | traditional (DBA_AUDIT_TRAIL) | both. The admin phase grants SELECT on the trail(s) chosen;
+    # its preflight says which trail holds logon rows (docs/audit.md). audit_window_seconds: how long
+    # after the listener's connect line a logon may be recorded and still match (the article: 2 s).
+    audit_mode: str = "none"
+    audit_window_seconds: int = 2
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -104,6 +113,29 @@ class Settings:
         set_(self, "create_schema", _as_bool("create_schema", self.create_schema))
         self._check_mail()
         self._check_reports()
+        self._check_audit()
+
+    def _check_audit(self) -> None:
+        mode = str(self.audit_mode).strip().lower() if isinstance(self.audit_mode, str) else self.audit_mode
+        if mode not in AUDIT_MODES:
+            raise SettingError("audit_mode", f"{self.audit_mode!r} is not one of {', '.join(AUDIT_MODES)}")
+        object.__setattr__(self, "audit_mode", mode)
+        object.__setattr__(self, "audit_window_seconds",
+                           ids.check_positive_int("audit_window_seconds", self.audit_window_seconds, maximum=3600))
+
+    @property
+    def audit_unified(self) -> bool:
+        """The UNIFIED_AUDIT_TRAIL match view and its grant are deployed."""
+        return self.audit_mode in ("unified", "both")
+
+    @property
+    def audit_traditional(self) -> bool:
+        """The DBA_AUDIT_TRAIL match view and its grant are deployed."""
+        return self.audit_mode in ("traditional", "both")
+
+    @property
+    def audit_enabled(self) -> bool:
+        return self.audit_mode != "none"
 
     def _check_reports(self) -> None:
         users = self.privileged_os_users

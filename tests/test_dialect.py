@@ -161,7 +161,7 @@ def test_to_date(con):
     with pytest.raises(UnsupportedConstruct):
         to_duckdb("select to_date('2005','YYYY') from dual")  # month defaults to current month
     with pytest.raises(UnsupportedConstruct):
-        to_duckdb("select to_date('06-NOV-2005','DD-MON-YYYY','NLS_DATE_LANGUAGE=GERMAN') from dual")
+        to_duckdb("select to_date('06-NOV-2005','DD-MON-YYYY','NLS_DATE_LANGUAGE=KLINGON') from dual")
 
 
 # --- TRUNC / ROUND ---------------------------------------------------------------------

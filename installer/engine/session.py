@@ -6,6 +6,7 @@ translated by the dialect bridge; queries typed by the user are Oracle dialect t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,14 @@ AUDIT_TRAIL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("ses_actions", "VARCHAR"), ("sql_text", "VARCHAR"),
 )
 
+# UNIFIED_AUDIT_TRAIL columns the audit match view reads (Database Reference, UNIFIED_AUDIT_TRAIL);
+# EVENT_TIMESTAMP (TIMESTAMP WITH LOCAL TIME ZONE in Oracle) is loaded as the export's wall-clock
+# time. Loaded from a CSV export (--unified-audit-csv), empty otherwise so the audit views exist.
+UNIFIED_AUDIT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("event_timestamp", "TIMESTAMP"), ("dbusername", "VARCHAR"), ("os_username", "VARCHAR"),
+    ("userhost", "VARCHAR"), ("terminal", "VARCHAR"), ("client_program_name", "VARCHAR"),
+    ("authentication_type", "VARCHAR"), ("action_name", "VARCHAR"), ("return_code", "BIGINT"),
+)
 
 # Columns that hold Oracle DATE values in lsnrmine's tables and views: the dialect bridge
 # needs to know them for date arithmetic (it refuses to guess).
@@ -36,6 +45,7 @@ ENGINE_DATE_COLUMNS: frozenset[str] = frozenset({
     "log_date", "event_time", "first_time", "last_time", "first_event_time", "last_event_time",
     "timestamp", "logoff_time", "updated_at", "created_at", "started_at", "finished_at",
     "last_run", "first_seen", "last_seen", "hour_start", "day_start",
+    "event_timestamp", "logon_time",  # UNIFIED_AUDIT_TRAIL (cast to DATE by the audit views), audit views
 })
 
 
@@ -52,6 +62,10 @@ class QueryResult:
 class OfflineEngine:
     def __init__(self, settings: Optional[Settings] = None, *, now: Optional[dt.datetime] = None) -> None:
         self.settings = settings or Settings()
+        if self.settings.audit_mode != "both":
+            # offline, both audit tables always exist (empty unless a CSV is loaded): create every
+            # audit view whatever audit_mode says (it decides what the database install deploys)
+            self.settings = dataclasses.replace(self.settings, audit_mode="both")
         self.con = duckdb.connect(":memory:")
         dialect.install_support(self.con, now)
         functions.register_functions(self.con)
@@ -78,36 +92,48 @@ class OfflineEngine:
         return events.build_offline(self, sources)
 
     def _create_audit_trail(self) -> None:
-        columns = ", ".join(f"{name} {kind}" for name, kind in AUDIT_TRAIL_COLUMNS)
-        self.con.execute(f"CREATE OR REPLACE TABLE dba_audit_trail ({columns})")
+        for table, columns in _AUDIT_TABLES.items():
+            spec = ", ".join(f"{name} {kind}" for name, kind in columns)
+            self.con.execute(f"CREATE OR REPLACE TABLE {table} ({spec})")
 
     def load_audit_csv(self, path: str) -> int:
         """Load a CSV export of DBA_AUDIT_TRAIL (header row with column names)."""
+        return self._load_audit_table("dba_audit_trail", path)
+
+    def load_unified_audit_csv(self, path: str) -> int:
+        """Load a CSV export of UNIFIED_AUDIT_TRAIL (header row with column names; EVENT_TIMESTAMP
+        as 'YYYY-MM-DD HH24:MI:SS[.FF]' in the listener host's time zone)."""
+        return self._load_audit_table("unified_audit_trail", path)
+
+    def _load_audit_table(self, table: str, path: str) -> int:
+        view = table.upper()
+        columns = _AUDIT_TABLES[table]
         file = Path(path)
         if not file.is_file():
-            raise EngineError(f"audit CSV {path}: not a readable file; give a CSV export of DBA_AUDIT_TRAIL")
-        known = {name for name, _ in AUDIT_TRAIL_COLUMNS}
+            raise EngineError(f"audit CSV {path}: not a readable file; give a CSV export of {view}")
+        known = {name for name, _ in columns}
         try:
-            header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true) LIMIT 0",
+            header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"') LIMIT 0",
                                       [str(file)]).description
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
-        present = [column[0].lower() for column in header]
+        present = {column[0].lower(): column[0] for column in header}
         unknown = sorted(set(present) - known)
         if unknown:
-            raise EngineError(f"audit CSV {path}: unknown column {unknown[0]!r}; use DBA_AUDIT_TRAIL column names")
+            raise EngineError(f"audit CSV {path}: unknown column {unknown[0]!r}; use {view} column names")
         casts = ", ".join(
-            f"TRY_CAST(NULLIF(\"{name}\", '') AS {kind}) AS {name}" if name in present else f"NULL::{kind} AS {name}"
-            for name, kind in AUDIT_TRAIL_COLUMNS
+            f"TRY_CAST(NULLIF(\"{present[name]}\", '') AS {kind}) AS {name}" if name in present
+            else f"NULL::{kind} AS {name}"
+            for name, kind in columns
         )
         try:
             self.con.execute(
-                f"INSERT INTO dba_audit_trail SELECT {casts} FROM read_csv(?, header = true, all_varchar = true)",
+                f"INSERT INTO {table} SELECT {casts} FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"')",
                 [str(file)],
             )
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
-        return int(self.con.execute("SELECT count(*) FROM dba_audit_trail").fetchone()[0])
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- the project's views -------------------------------------------------------------
     def create_views(self) -> None:
@@ -144,6 +170,12 @@ class OfflineEngine:
         # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
         columns = [d[0].upper() for d in cursor.description or []]
         return QueryResult(columns, rows)
+
+
+_AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "dba_audit_trail": AUDIT_TRAIL_COLUMNS,
+    "unified_audit_trail": UNIFIED_AUDIT_COLUMNS,
+}
 
 
 def _first_line(exc: BaseException) -> str:

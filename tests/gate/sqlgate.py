@@ -88,6 +88,14 @@ ALLOW_LIST: tuple[AllowEntry, ...] = (
         replacement="",
     ),
     AllowEntry(
+        construct="named argument FORCE",
+        reason="the oracle dialect lexes FORCE as a keyword, so the named argument 'force => true' of "
+        "DBMS_SCHEDULER.DROP_JOB/STOP_JOB (PL/SQL Packages Reference) does not parse; the parameter name "
+        "becomes 'force_' for the parse only, the call keeps its shape",
+        pattern=re.compile(r"\bforce(\s*=>)", re.IGNORECASE),
+        replacement=r"force_\1",
+    ),
+    AllowEntry(
         construct="DROP DIRECTORY",
         reason="the oracle dialect has no DROP DIRECTORY (nor CREATE DIRECTORY); 'drop directory X' "
         "(revert of the directory objects) is parsed as the same-shaped 'drop table X'",
@@ -447,6 +455,7 @@ def settings_sets():
             directory="LSNR_DIR2",
             log_dir="/u01/app/oracle/diag/tnslsnr/db1/listener/trace",
             log_files=("listener.log", "listener_1.log", "listener_2.log"),
+            audit_mode="both",  # audit views, grants and revokes (issue 10)
         ),
         "japanese_loader_log_schema_nojobs": Settings(
             date_language="JAPANESE",
@@ -454,6 +463,8 @@ def settings_sets():
             loader_log_dir="/var/tmp/lsnrmine",
             create_schema=True,
             jobs_enabled=False,
+            audit_mode="unified",
+            audit_window_seconds=5,
         ),
     }
 

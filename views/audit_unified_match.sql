@@ -1,0 +1,71 @@
+-- Audit (issue 10), Unified Auditing: each listener connect (EVENTS, event_kind establish) paired
+-- with the logon it led to in UNIFIED_AUDIT_TRAIL (ACTION_NAME 'LOGON', failed logons included:
+-- LOGON_RC is their ORA- number). Deployed when audit_mode is unified or both.
+-- Match: the client address and port the listener logged (PROTOCOL_INFO) equal the CLIENT ADDRESS
+-- in AUTHENTICATION_TYPE, e.g. (TYPE=(DATABASE));(CLIENT ADDRESS=((ADDRESS=(PROTOCOL=tcp)(HOST=h)(PORT=p))));
+-- (18c nests ADDRESS=; other releases write ((PROTOCOL=tcp)(HOST=h)(PORT=p))): the patterns look for
+-- HOST=/PORT= inside the CLIENT ADDRESS field (up to the next ';') so both forms parse
+-- (Database Reference, UNIFIED_AUDIT_TRAIL: AUTHENTICATION_TYPE VARCHAR2(1024); REGEXP_SUBSTR's 6th
+-- argument returns the subexpression, SQL Language Reference 19c, REGEXP_SUBSTR).
+-- Window: the logon is recorded at or up to audit_window_seconds after the listener line (the
+-- article's 2 s); whole-second DATE comparison on both sides. EVENT_TIMESTAMP is TIMESTAMP(6) WITH
+-- LOCAL TIME ZONE (Database Reference, UNIFIED_AUDIT_TRAIL): CAST(.. AS DATE) gives it in the
+-- SESSION time zone, while the listener log is written in the listener host's OS time; query in a
+-- session whose TIME_ZONE is the listener host's zone (docs/audit.md).
+-- One row per matched connect: the earliest logon in the window (a port reused later falls outside
+-- it). UNIFIED_AUDIT_TRAIL is read through its public synonym; the owner needs SELECT on the view
+-- itself granted directly (a definer's-rights view ignores roles such as AUDIT_VIEWER):
+-- admin/audit_grants.sql.
+create or replace view {{ name }} (event_id, event_time, logon_time, delay_seconds, db_user, os_user,
+                                   userhost, terminal, client_program, audit_ip, audit_port, logon_rc,
+                                   match_method) as
+with logons as (
+  select cast(u.event_timestamp as date) logon_time,
+         u.dbusername,
+         u.os_username,
+         u.userhost,
+         u.terminal,
+         u.client_program_name,
+         u.return_code,
+         regexp_substr(u.authentication_type, 'CLIENT ADDRESS=[^;]*\(HOST=([^)]+)\)', 1, 1, null, 1) audit_ip,
+         to_number(regexp_substr(u.authentication_type, 'CLIENT ADDRESS=[^;]*\(PORT=([0-9]+)\)', 1, 1, null, 1)) audit_port
+    from unified_audit_trail u
+   where u.action_name = 'LOGON'
+),
+pairs as (
+  select e.event_id,
+         e.event_time,
+         a.logon_time,
+         a.dbusername,
+         a.os_username,
+         a.userhost,
+         a.terminal,
+         a.client_program_name,
+         a.audit_ip,
+         a.audit_port,
+         a.return_code,
+         row_number() over (partition by e.event_id order by a.logon_time, a.dbusername, a.return_code) rn
+    from {{ obj('EVENTS') }} e
+    join logons a
+      on lower(a.audit_ip) = lower(e.client_ip)
+     and a.audit_port = e.client_port
+     and a.logon_time >= e.event_time
+     and a.logon_time <= e.event_time + {{ s.audit_window_seconds }}/86400
+   where e.event_kind = 'establish'
+)
+select p.event_id,
+       p.event_time,
+       p.logon_time,
+       round((p.logon_time - p.event_time) * 86400) delay_seconds,
+       p.dbusername,
+       p.os_username,
+       p.userhost,
+       p.terminal,
+       p.client_program_name,
+       p.audit_ip,
+       p.audit_port,
+       p.return_code,
+       'address' match_method
+  from pairs p
+ where p.rn = 1
+/
