@@ -192,12 +192,6 @@ def _quoted(engine: "OfflineEngine", logical: str) -> str:
     return ids.quote_identifier(engine.settings.object_name(logical))
 
 
-def _table_exists(engine: "OfflineEngine", name: str) -> bool:
-    row = engine.con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE upper(table_name) = upper(?)", [name]).fetchone()
-    return bool(row and row[0])
-
-
 def parse_rule_overrides(items: Iterable[str]) -> list[tuple[str, str, str]]:
     """``RULE.column=value`` -> (rule_id, column, value), validated."""
     out = []
@@ -227,12 +221,7 @@ def prepare(engine: "OfflineEngine", store: AlertStore,
             overrides: Iterable[tuple[str, str, str]] = ()) -> None:
     """Create the engine's alert tables: rules (from the defaults view + overrides), the alert
     store's rows, an empty candidate table."""
-    from .engine.session import EngineError
-
-    events = engine.settings.object_name("EVENTS")
-    if not _table_exists(engine, events):
-        raise EngineError(f"{events} is missing: this version of the engine does not build events, "
-                          "so the alert rules cannot run offline")
+    engine.ensure_events()
     rules, alerts, candidates = (_quoted(engine, n) for n in ("ALERT_RULES", "ALERTS", "ALERT_CANDIDATES"))
     defaults = _quoted(engine, "ALERT_RULE_DEFAULTS")
     con = engine.con

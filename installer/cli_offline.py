@@ -57,7 +57,7 @@ def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
               "(not a dated log record: banners, headers, error lines, bad dates); "
               "all lines are in listener_log_lines", file=sys.stderr)
     if stats.nul_bytes:
-        print(f"lsnrmine: {stats.nul_bytes} NUL bytes in the input were replaced", file=sys.stderr)
+        print(f"lsnrmine: {stats.nul_bytes} NUL bytes in the input (kept in the text)", file=sys.stderr)
     return engine
 
 

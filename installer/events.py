@@ -144,4 +144,5 @@ def _rebuild(engine: "OfflineEngine", sources: Sequence[str]) -> None:
         con.execute("INSERT INTO listener_log SELECT log_date, connect_string, protocol_info, action, "
                     "service_name, return_code FROM listener_log_src WHERE reject_reason IS NULL "
                     "ORDER BY source, line_no")
-    build_offline(engine, sources)
+    if engine.events_built:  # otherwise the next query that needs events builds them
+        build_offline(engine, sources)

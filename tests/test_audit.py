@@ -247,3 +247,18 @@ def test_owner_preflight_needs_direct_select_grants() -> None:
     assert "DBA_AUDIT_TRAIL" not in info.value.problems[0]
     everything = {audit.Q_DIRECT_SELECT: [(1,)]}
     inst.Installer(s, out=lambda _l: None).preflight_owner(FakeConnection(owner_answers(s, **everything)))
+
+
+def test_audit_reports_declare_their_metadata() -> None:
+    import re
+
+    from lsnrmine import reports
+
+    audit_reports = [r for r in reports.catalogue() if r.name.startswith("audit_")]
+    assert {r.name for r in audit_reports} == {"audit_service_user_client", "audit_unmatched_connects",
+                                                "audit_unexpected_services"}
+    for report in audit_reports:
+        assert report.description and len(report.description) < 140, report
+        assert report.time_column == "event_time", report
+        text = (reports.template_root() / report.template).read_text(encoding="utf-8")
+        assert "{{ period }}" in text and re.search(r"^col \w+ format ", text, re.MULTILINE), report

@@ -88,6 +88,7 @@ def test_xml_twin_gives_the_same_events() -> None:
 
 def test_columns_and_types_are_the_contract() -> None:
     engine = _engine(TEXT)
+    engine.ensure_events()  # built lazily: a query naming lsnr_events would build them too
     described = engine.con.execute("describe lsnr_events").fetchall()
     assert [(c[0], c[1]) for c in described] == [(n, d) for n, _, d in EVENT_COLUMNS]
     ids = [r[0] for r in engine.query("select event_id from lsnr_events order by line_no").rows]

@@ -302,6 +302,12 @@ def test_same_file_twice_loaded_once(con, tmp_path):
     assert st.sources == [a] and len(rows(con)) == 1
 
 
+def test_duckdb_progress_bar_disabled(con, tmp_path):
+    """DuckDB prints its bar to stdout for long statements: it must not mix into query output."""
+    load_one(con, tmp_path, "x\n")
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+
+
 def test_reload_replaces_tables(con, tmp_path):
     load_one(con, tmp_path, "06-NOV-2005 09:00:01 * ping * 0\n")
     load_logs(con, [write(tmp_path, "banner\n", "other.log")], lazy=True)

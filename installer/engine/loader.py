@@ -414,7 +414,8 @@ def load_logs(
     appending). ``materialize_lines=False``: listener_log is a table, listener_log_lines a view
     that re-reads the files at each use (about 30 % faster loads, half the memory).
     ``lazy=True``: all three are views (nothing read until queried; ``loaded``/``rejected`` None).
-    Raises LoadError (one line: the path and the fix) for unusable input."""
+    Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
+    own progress bar (printed to stdout) is disabled on ``con``."""
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -424,6 +425,10 @@ def load_logs(
     except ValueError as exc:
         raise LoadError(str(exc)) from None
     files = resolve_paths(paths)
+    # DuckDB's own progress bar prints to stdout (even when it is not a TTY) for statements over
+    # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
+    # (stderr, TTY only) replaces it.
+    con.execute("SET enable_progress_bar = false")
     stats = LoadStats(lazy=lazy)
     tmpdir: Optional[str] = None
     selects: list[str] = []

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+import re
+
 import duckdb
+import sqlglot
 
 from ..manifest import MANIFEST
 from ..render import render_template
@@ -71,6 +74,8 @@ class OfflineEngine:
         functions.register_functions(self.con)
         self._create_audit_trail()
         self.stats: Optional[loader.LoadStats] = None
+        self.events_built = False
+        self._event_names = self._event_dependent_names()
 
     # -- input -------------------------------------------------------------------------
     def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None) -> loader.LoadStats:
@@ -79,9 +84,17 @@ class OfflineEngine:
                                           date_language=self.settings.date_language, progress=progress)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
-        self.build_events()
-        self.create_views()
+        self.events_built = False
+        self.create_views(on_events=False)
         return self.stats
+
+    def ensure_events(self) -> None:
+        """Build the events table and the views over it, once per load. Parsing events costs far
+        more than loading lines, so it happens only when a query needs them (lazily)."""
+        if not self.events_built:
+            self.build_events()
+            self.create_views(on_events=True)
+            self.events_built = True
 
     def build_events(self) -> int:
         """Parse the loaded lines into the events table (lsnr_events) through the parse view
@@ -136,15 +149,40 @@ class OfflineEngine:
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- the project's views -------------------------------------------------------------
-    def create_views(self) -> None:
+    def _offline_views(self) -> list[tuple[str, str]]:
+        """(name, rendered text) of every manifest VIEW the engine creates, in manifest order."""
+        views = []
         for obj in MANIFEST:
             if obj.object_type != "VIEW" or not obj.offline or not obj.applies(self.settings):
                 continue
             name = obj.name(self.settings)
             text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
                                    name_literal=ids.sql_string(name), kind=obj.object_type)
+            views.append((name, text))
+        return views
+
+    def _event_dependent_names(self) -> frozenset[str]:
+        """Lower-case names of the events objects and of every view reading them (transitively)."""
+        names = {self.settings.object_name(n).lower() for n in ("EVENTS", "EVENT_PARSE", "STAGE_LINES")}
+        for name, text in self._offline_views():  # manifest order: dependencies come first
+            words = set(re.findall(r"[a-z_$#][a-z0-9_$#]*", text.lower()))
+            if words & names:
+                names.add(name.lower())
+        return frozenset(names)
+
+    def create_views(self, *, on_events: bool) -> None:
+        for name, text in self._offline_views():
+            if (name.lower() in self._event_names) != on_events:
+                continue
             for statement in split_script(text):
                 self.execute_oracle(statement, what=f"view {name}")
+
+    def _needs_events(self, duckdb_sql: str) -> bool:
+        try:
+            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+        except sqlglot.errors.SqlglotError:
+            return True  # cannot tell: build them
+        return any(table.name.lower() in self._event_names for table in tree.find_all(sqlglot.exp.Table))
 
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:
@@ -162,6 +200,8 @@ class OfflineEngine:
 
     def query(self, oracle_sql: str) -> QueryResult:
         sql = self.translate(oracle_sql)
+        if not self.events_built and self._needs_events(sql):
+            self.ensure_events()
         try:
             cursor = self.con.execute(sql)
             rows = cursor.fetchall()

@@ -1,0 +1,129 @@
+"""Audit (issue 10) against the database: a unified LOGON audit policy, real connects (one good, one
+with a wrong password), the ingest, and their matches in LSNR_AUDIT_UNIFIED_MATCH / LSNR_AUDIT_MATCH.
+
+gvenzl images disable every audit policy and purge the trail at build time (../shared/oracle-notes.md
+section 8), so the test creates and enables its own policy (CREATE AUDIT POLICY .. ACTIONS LOGON;
+AUDIT POLICY ..: SQL Language Reference, AUDIT (Unified Auditing): "take effect in subsequent user
+sessions"). lsnrmine is re-installed with audit_mode = unified from a second work folder (install =
+upgrade: the existing objects are replaced, the audit grant and views added); the teardown removes
+exactly the audit objects, the policy, so test_z_uninstall still finds only the base install.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+import pytest
+
+from lsnrmine.render import render_objects
+from lsnrmine.runner import execute_statements, split_script
+
+from .conftest import Cli, Install, LiveDb, query, write_config
+from .traffic import MACHINE, OSUSER
+
+POLICY = "LSNRMINE_IT_LOGON"
+PROGRAM_AUDIT_OK = "lsnrmine_it_audit_ok"
+PROGRAM_AUDIT_BAD = "lsnrmine_it_audit_badpw"
+POLL_S = 60
+
+
+def _execute_ignoring(con, statement: str, *codes: int) -> None:
+    import oracledb
+
+    with con.cursor() as cur:
+        try:
+            cur.execute(statement)
+        except oracledb.DatabaseError as exc:
+            if exc.args[0].code not in codes:
+                raise
+
+
+def _audit_settings(installed: Install, folder):
+    from lsnrmine.settings import load_settings
+
+    return load_settings(config_path=str(folder / "lsnrmine.toml"), environ={})
+
+
+@pytest.fixture(scope="module")
+def audit_install(installed: Install, live_db: LiveDb, system_conn, tmp_path_factory) -> Iterator[Cli]:
+    # ORA-46358: audit policy already exists (a kept container)
+    _execute_ignoring(system_conn, f"create audit policy {POLICY} actions logon", 46358)
+    _execute_ignoring(system_conn, f"audit policy {POLICY}")
+    cli = Cli(tmp_path_factory.mktemp("lsnrmine_audit"))
+    write_config(cli.workdir, schema=installed.owner, directory=installed.directory, log_dir=live_db.log_dir,
+                 log_file=[live_db.log_file], create_schema=True, audit_mode="unified")
+    dsn = ["--dsn", live_db.dsn]
+    admin = cli.run("install", "--phase", "admin", *dsn, "--user", live_db.system_user, env=installed.admin_env())
+    if admin.returncode != 0 and "ORA-01031" in admin.output and live_db.mode == "container":
+        # docs/audit.md: granting on AUDSYS/SYS objects may need SYS; gvenzl sets one password for
+        # SYS and SYSTEM (ORACLE_PASSWORD) [I]
+        admin = cli.run("install", "--phase", "admin", *dsn, "--user", "SYS", "--sysdba", env=installed.admin_env())
+    assert admin.returncode == 0, admin.describe()
+    owner = cli.run("install", "--phase", "owner", *dsn, "--user", installed.owner, env=installed.owner_env())
+    assert owner.returncode == 0, owner.describe()
+    yield cli
+    settings = _audit_settings(installed, cli.workdir)
+    with installed.connect_owner(program="lsnrmine_it_audit_teardown") as con:
+        for item in reversed(render_objects(settings, "owner")):
+            if item.obj.logical.startswith("AUDIT_"):
+                execute_statements(con, split_script(item.revert or ""), label=f"drop {item.name}")
+    for item in render_objects(settings, "admin"):
+        if item.obj.logical == "AUDIT_GRANTS":
+            execute_statements(system_conn, split_script(item.revert or ""), label="revoke audit grants")
+    _execute_ignoring(system_conn, f"noaudit policy {POLICY}", 46357)  # not enabled
+    _execute_ignoring(system_conn, f"drop audit policy {POLICY}", 46357)
+
+
+def _listener_time_zone(con) -> None:
+    """The listener writes its log in the server's OS time; CAST(EVENT_TIMESTAMP AS DATE) gives the
+    session time zone: align the session with the server's offset (docs/audit.md)."""
+    _, rows = query(con, "select to_char(systimestamp, 'TZH:TZM') from dual")
+    with con.cursor() as cur:
+        cur.execute(f"alter session set time_zone = '{rows[0][0]}'")
+
+
+def _ingest_until(installed: Install, con, sql: str, **binds) -> list[tuple]:
+    package = installed.settings().object_name("INGEST_PKG")
+    deadline = time.monotonic() + POLL_S
+    rows: list[tuple] = []
+    while time.monotonic() < deadline:
+        with con.cursor() as cur:
+            cur.execute(f'begin "{package}".run; end;')
+        con.commit()
+        _, rows = query(con, sql, **binds)
+        if rows:
+            return rows
+        time.sleep(3)
+    return rows
+
+
+def test_unified_logon_matches_the_listener_connect(audit_install: Cli, installed: Install, live_db: LiveDb) -> None:
+    import oracledb
+
+    with live_db.connect(installed.owner, installed.owner_password, program=PROGRAM_AUDIT_OK,
+                         machine=MACHINE, osuser=OSUSER) as con:
+        with con.cursor() as cur:
+            cur.execute("select 1 from dual")
+    with pytest.raises(oracledb.DatabaseError, match="ORA-01017"):
+        live_db.connect(installed.owner, "Wrong" + installed.owner_password, program=PROGRAM_AUDIT_BAD,
+                        machine=MACHINE, osuser=OSUSER).close()
+    events = installed.settings().object_name("EVENTS")
+    match = installed.settings().prefix + "AUDIT_UNIFIED_MATCH"
+    with installed.connect_owner(program="lsnrmine_it_audit_check") as con:
+        _listener_time_zone(con)
+        sql = (f'select e.program, m.db_user, m.delay_seconds, m.logon_rc, m.audit_ip, e.client_ip '
+               f'from "{match}" m join "{events}" e on e.event_id = m.event_id '
+               f'where e.program in (:ok, :bad) order by e.event_time')
+        rows = _ingest_until(installed, con, sql, ok=PROGRAM_AUDIT_OK, bad=PROGRAM_AUDIT_BAD)
+        by_program = {r[0]: r for r in rows}
+        assert PROGRAM_AUDIT_OK in by_program, f"no match for the good connect; rows: {rows}"
+        _, user, delay, rc, audit_ip, client_ip = by_program[PROGRAM_AUDIT_OK]
+        assert user == installed.owner and rc == 0 and 0 <= delay <= 2 and audit_ip == client_ip
+        if PROGRAM_AUDIT_BAD in by_program:  # failed logons are audited by a LOGON policy [I]
+            assert by_program[PROGRAM_AUDIT_BAD][3] == 1017
+        # the combined view lists the connect once, matched, from the unified trail
+        combined = installed.settings().prefix + "AUDIT_MATCH"
+        _, rows = query(con, f'select audit_source, db_user, matched from "{combined}" where program = :p',
+                        p=PROGRAM_AUDIT_OK)
+        assert rows and all(r == ("unified", installed.owner, 1) for r in rows), rows
