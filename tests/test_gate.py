@@ -105,7 +105,8 @@ def test_every_allow_list_entry_is_used_and_still_needed(statements_by_set) -> N
             sqlgate.ALLOW_LIST = original
         assert still_needed, f"sqlfluff now parses {entry.construct!r} itself; remove the allow-list entry"
     assert {e.construct for e in sqlgate.ALLOW_LIST} == {
-        "q'[...]' alternative quoting", "PIPELINED", "PIPE ROW", "identity column", "DROP DIRECTORY"
+        "q'[...]' alternative quoting", "PIPELINED", "PIPE ROW", "identity column", "DROP DIRECTORY",
+        "named argument FORCE", "DEFAULT ... ON CONVERSION ERROR",
     }
 
 

@@ -399,32 +399,24 @@ def test_translate_names_the_file_from_the_message() -> None:
 
 
 # -- uninstall -----------------------------------------------------------------------------------
-def _with_extra_objects(monkeypatch: pytest.MonkeyPatch) -> None:
-    extra = (
-        DbObject("EVENTS", "TABLE", "tables/settings.sql", holds_data=True),
-        DbObject("INGEST_JOB", "JOB", "tables/settings.sql"),
-        DbObject("EVENTS_V", "VIEW", "tables/settings.sql"),
-    )
-    monkeypatch.setattr(render, "MANIFEST", render.MANIFEST + extra)
-
-
-def test_uninstall_order_jobs_first_then_reverse(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    _with_extra_objects(monkeypatch)
+def test_uninstall_order_jobs_first_then_reverse(settings: Settings) -> None:
     plan = quiet(settings).uninstall_order("owner", keep_data=False)
     names = [item.name for item, _ in plan]
-    assert names[0] == "LSNR_INGEST_JOB"
-    installed = [i.name for i in render_objects(settings, "owner") if i.obj.object_type != "JOB"]
-    assert names[1:] == list(reversed(installed))
+    owner = render_objects(settings, "owner")
+    jobs = [i.name for i in reversed(owner) if i.obj.object_type == "JOB"]
+    assert jobs and names[:len(jobs)] == jobs  # jobs stopped and dropped before what they call
+    installed = [i.name for i in owner if i.obj.object_type != "JOB"]
+    assert names[len(jobs):] == list(reversed(installed))
     assert all(kept is None for _, kept in plan)
 
 
-def test_uninstall_keep_data_and_only_manifest_objects(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    _with_extra_objects(monkeypatch)
+def test_uninstall_keep_data_and_only_manifest_objects(settings: Settings) -> None:
     conn = FakeConnection(owner_answers(settings))
     report = quiet(settings).uninstall(conn, "owner", keep_data=True)
     kept = [line for line in report.lines if line.startswith("kept")]
-    assert kept == ["kept TABLE LSNR_EVENTS (--keep-data)", "kept TABLE LSNR_INSTALL_HISTORY (--keep-data)",
-                    "kept TABLE LSNR_SETTINGS (--keep-data)"]
+    data_tables = [i.name for i in reversed(render_objects(settings, "owner")) if i.obj.holds_data]
+    assert {"LSNR_EVENTS", "LSNR_INSTALL_HISTORY", "LSNR_SETTINGS", "LSNR_ALERTS"} <= set(data_tables)
+    assert kept == [f"kept TABLE {name} (--keep-data)" for name in data_tables]
     plan = quiet(settings).uninstall_order("owner", keep_data=True)
     expected = [st for item, why in plan if why is None for st in split_script(item.revert)]
     executed = [s for s in conn.statements if s in expected]
@@ -636,11 +628,12 @@ def test_statement_builders_quote_and_validate_names() -> None:
 # -- verify / status: which lines are printed for which answers ----------------------------------
 def _verify_answers(settings: Settings, statuses: dict, history_rows: list, complete_rows: list) -> dict:
     from lsnrmine import verify as ver
-    from lsnrmine.manifest import VERIFY_USER_OBJECT
+    from lsnrmine.manifest import VERIFY_JOB, VERIFY_USER_OBJECT
 
     hist = settings.object_name("INSTALL_HISTORY")
     answers = owner_answers(settings)
     answers[VERIFY_USER_OBJECT] = lambda b: [(statuses[b["name"]],)] if statuses.get(b["name"]) else []
+    answers[VERIFY_JOB] = lambda b: [(statuses[b["name"]],)] if statuses.get(b["name"]) else []
     answers[ver.Q_PACKAGE_BODY_STATUS] = lambda b: [(statuses.get(b["object_name"] + " BODY", "VALID"),)]
     answers[ver.Q_HISTORY_TABLE] = [(1,)]
     answers[ver.q_last_run(hist)] = history_rows

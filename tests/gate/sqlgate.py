@@ -96,6 +96,13 @@ ALLOW_LIST: tuple[AllowEntry, ...] = (
         replacement=r"force_\1",
     ),
     AllowEntry(
+        construct="DEFAULT ... ON CONVERSION ERROR",
+        reason="the oracle dialect cannot parse TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, fmt, nls) "
+        "(12.2+, SQL Language Reference, TO_DATE); the clause is removed, the call keeps its arguments",
+        pattern=re.compile(r"\s+default\s+null\s+on\s+conversion\s+error\b", re.IGNORECASE),
+        replacement="",
+    ),
+    AllowEntry(
         construct="DROP DIRECTORY",
         reason="the oracle dialect has no DROP DIRECTORY (nor CREATE DIRECTORY); 'drop directory X' "
         "(revert of the directory objects) is parsed as the same-shaped 'drop table X'",

@@ -24,12 +24,13 @@ is
    -- 3. The FIRST occurrence of "(KEY=" in p_in is used; KEY is matched case-insensitively on
    --    ASCII letters only (bracket classes like \([Ss][Ii][Dd]=, so Unicode case folds such as
    --    U+017F or the Kelvin sign never match). Absent -> NULL.
-   -- 4. The value starts right after "=". If it begins with "(", the value is the balanced
-   --    parenthesised group from that "(" through its matching ")" (parentheses counted), e.g.
+   -- 4. The value runs from right after "=" to the ")" that closes "(KEY="; parentheses inside
+   --    the value are counted, so a parenthesised list is returned whole and balanced:
    --    (SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))) with key SERVICE gives
-   --    (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)); only that first group: (CID=(PROGRAM=p)(HOST=h))
-   --    with key CID gives (PROGRAM=p). Otherwise the value runs up to (not including) the next
-   --    ")". A missing closing parenthesis (truncated line) means: to the end of p_in.
+   --    (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)); (CID=(PROGRAM=p)(HOST=h)) with key CID gives
+   --    (PROGRAM=p)(HOST=h); (PROGRAM=oracle@db1 (TNS V1-V3)) gives oracle@db1 (TNS V1-V3).
+   --    A value without parentheses runs up to the next ")", as in the article. A missing
+   --    closing parenthesis (truncated line) means: to the end of p_in.
    -- 5. Empty value -> NULL. Values are not trimmed and may contain "=".
    -- 6. Key PASSWORD: a non-empty value is returned as the mask ******** instead.
    -- 7. Any other result is a substring of p_in: all positions are characters (LENGTH, SUBSTR,
@@ -134,34 +135,28 @@ begin
       return null;
    end if;
 
-   if ascii(substr(p_in, l_start, 1)) = co_code_open then
-      -- nested group: walk the parentheses until the depth is back to 0
-      l_end   := l_len;  -- unbalanced or truncated: to the end of the input
-      l_depth := 0;
-      l_pos   := l_start;
-      while l_pos <= l_len
-      loop
-         l_pos := regexp_instr(p_in, '[()]', l_pos, 1, 0, co_match_exact);
-         exit when l_pos = 0;
-         if ascii(substr(p_in, l_pos, 1)) = co_code_open then
-            l_depth := l_depth + 1;
-         else
-            l_depth := l_depth - 1;
-         end if;
-         if l_depth = 0 then
-            l_end := l_pos;  -- through the matching ")"
-            exit;
-         end if;
-         l_pos := l_pos + 1;
-      end loop;
-      l_value := substr(p_in, l_start, l_end - l_start + 1);
-   else
-      l_end := regexp_instr(p_in, '\)', l_start, 1, 0, co_match_exact);
-      if l_end = 0 then
-         l_value := substr(p_in, l_start);
+   -- walk the parentheses from the value's start; the ")" at depth 0 closes "(KEY="
+   l_end   := 0;  -- 0: no closing parenthesis (unbalanced or truncated): to the end of the input
+   l_depth := 0;
+   l_pos   := l_start;
+   while l_pos <= l_len
+   loop
+      l_pos := regexp_instr(p_in, '[()]', l_pos, 1, 0, co_match_exact);
+      exit when l_pos = 0;
+      if ascii(substr(p_in, l_pos, 1)) = co_code_open then
+         l_depth := l_depth + 1;
+      elsif l_depth = 0 then
+         l_end := l_pos;
+         exit;
       else
-         l_value := substr(p_in, l_start, l_end - l_start);  -- length 0 gives NULL
+         l_depth := l_depth - 1;
       end if;
+      l_pos := l_pos + 1;
+   end loop;
+   if l_end = 0 then
+      l_value := substr(p_in, l_start);
+   else
+      l_value := substr(p_in, l_start, l_end - l_start);  -- length 0 gives NULL
    end if;
 
    if l_value is not null and l_key = co_password then

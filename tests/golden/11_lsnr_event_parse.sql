@@ -10,7 +10,7 @@
 -- Line kinds (each physical line is exactly one of):
 -- * XML markup of the ADR log.xml form: <msg time='...' host_id='...' ...>, </txt>, </msg>, <attr>.
 --   A <msg> line is a context line (time, host); the text after <txt> is the record, XML
---   entities decoded (&lt; &gt; &quot; &apos; &amp;). A text log line is its own content.
+--   entities decoded (lt, gt, quot, apos, amp). A text log line is its own content.
 -- * header lines: ISO-8601 (2024-07-31T02:00:00.006290+08:00) and ctime (Sat Jan 14 02:39:08 2012):
 --   context only (no event); their time is the event_time of the undated records that follow.
 -- * continuation lines: TNS-/ORA-/NL-/NS-/NT- error lines, indented lines (nested error stacks,
@@ -73,10 +73,12 @@ contents as (
          x.line,
          x.line_type,
          case
-           when x.txt like '%&%' then
+           -- chr(38) is the ampersand: no an ampersand name in the text, so SQL*Plus never substitutes
+           when instr(x.txt, chr(38)) > 0 then
              replace(replace(replace(replace(replace(
                case when x.txt like '%</txt>%' then regexp_replace(x.txt, '</txt>[[:space:]]*$', '') else x.txt end,
-               '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&apos;', ''''), '&amp;', '&')
+               chr(38) || 'lt;', '<'), chr(38) || 'gt;', '>'), chr(38) || 'quot;', '"'), chr(38) || 'apos;', ''''),
+               chr(38) || 'amp;', chr(38))
            when x.txt like '%</txt>%' then regexp_replace(x.txt, '</txt>[[:space:]]*$', '')
            else x.txt
          end content,
