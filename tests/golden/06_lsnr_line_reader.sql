@@ -3,8 +3,9 @@
 
 -- LINE_READER: reads the listener log as raw lines through a BFILE, so line numbers and byte
 -- offsets are exact (ORACLE_LOADER has no RECNUM transform: oracle-notes section 1).
--- Used by the view LISTENER_LOG_LINES (all_lines) and by incremental ingestion (complete_lines:
--- resume at the next_offset of the last row returned, with in_first_line_no = its line_no + 1).
+-- Used by the view LISTENER_LOG_LINES (all_lines) and by incremental ingestion (lines with
+-- in_complete_only => 1: resume at the next_offset of the last row returned, with
+-- in_first_line_no = its line_no + 1).
 --
 -- Facts used (docs/oracle-facts.md has the citations):
 -- * DBMS_LOB.FILEOPEN/INSTR/READ/GETLENGTH/FILECLOSE/FILEISOPEN on a BFILE, 1-based byte offsets
@@ -33,21 +34,16 @@ create or replace package "LSNR_LINE_READER" authid definer is
    type t_line_tab is table of t_line;
 
    -- Every physical line from in_start_offset (a byte offset at the start of a line) to the end of
-   -- the file, including a last line without a final newline (a line being written).
+   -- the file, including a last line without a final newline (a line being written). With
+   -- in_complete_only = 1 it stops at the last newline: a partial last line is not returned, so a
+   -- reader that resumes at the next_offset of the last row never sees half a line. (A number, not
+   -- a BOOLEAN: the function is called from SQL.)
    function lines(
       in_directory     in varchar2 default 'LISTENER_LOG_DIR',
       in_file          in varchar2,
       in_start_offset  in number   default 1,
-      in_first_line_no in number   default 1
-   ) return t_line_tab pipelined;
-
-   -- Like lines, but stops at the last newline: a partial last line is not returned, so a reader
-   -- that resumes at the next_offset of the last row never sees half a line.
-   function complete_lines(
-      in_directory     in varchar2 default 'LISTENER_LOG_DIR',
-      in_file          in varchar2,
-      in_start_offset  in number   default 1,
-      in_first_line_no in number   default 1
+      in_first_line_no in number   default 1,
+      in_complete_only in number   default 0
    ) return t_line_tab pipelined;
 
    -- Byte offset right after the last newline at or after in_start_offset (in_start_offset itself
@@ -301,7 +297,8 @@ create or replace package body "LSNR_LINE_READER" is
       in_directory     in varchar2 default 'LISTENER_LOG_DIR',
       in_file          in varchar2,
       in_start_offset  in number   default 1,
-      in_first_line_no in number   default 1
+      in_first_line_no in number   default 1,
+      in_complete_only in number   default 0
    ) return t_line_tab pipelined is
       l_reader t_reader;
       l_line   t_line;
@@ -311,7 +308,7 @@ create or replace package body "LSNR_LINE_READER" is
                   in_source        => in_file,
                   in_start_offset  => in_start_offset,
                   in_first_line_no => in_first_line_no,
-                  in_complete_only => false);
+                  in_complete_only => nvl(in_complete_only, 0) = 1);
       while next_line(io_reader => l_reader, out_line => l_line)
       loop
          pipe row (l_line);
@@ -328,36 +325,6 @@ create or replace package body "LSNR_LINE_READER" is
          close_reader(io_reader => l_reader);
          raise;
    end lines;
-
-   function complete_lines(
-      in_directory     in varchar2 default 'LISTENER_LOG_DIR',
-      in_file          in varchar2,
-      in_start_offset  in number   default 1,
-      in_first_line_no in number   default 1
-   ) return t_line_tab pipelined is
-      l_reader t_reader;
-      l_line   t_line;
-   begin
-      open_reader(io_reader        => l_reader,
-                  in_bfile         => locator(in_directory => in_directory, in_file => in_file),
-                  in_source        => in_file,
-                  in_start_offset  => in_start_offset,
-                  in_first_line_no => in_first_line_no,
-                  in_complete_only => true);
-      while next_line(io_reader => l_reader, out_line => l_line)
-      loop
-         pipe row (l_line);
-      end loop;
-      close_reader(io_reader => l_reader);
-      return;
-   exception
-      when no_data_needed then
-         close_reader(io_reader => l_reader);
-         return;
-      when others then
-         close_reader(io_reader => l_reader);
-         raise;
-   end complete_lines;
 
    function complete_end_offset(
       in_directory    in varchar2 default 'LISTENER_LOG_DIR',

@@ -10,7 +10,7 @@
 --    a file shorter than what was read, or whose first bytes changed, is read from byte 1 (a new
 --    generation), unless its first bytes are where another file's previous generation stopped
 --    (a segment renamed by rotation: it continues at that offset);
--- 3. batches of at most co_batch_lines complete lines from LINE_READER.complete_lines (a trailing
+-- 3. batches of at most co_batch_lines complete lines from LINE_READER.lines (in_complete_only => 1) (a trailing
 --    partial line waits for the next poll) go to STAGE_LINES, re-staging the last event of the
 --    previous batch (its error lines may have arrived since) after a context line carrying its
 --    time and host; the parse view EVENT_PARSE turns them into events: the re-parsed last event
@@ -217,11 +217,12 @@ create or replace package body "LSNR_INGEST_PKG" is
       end if;
       insert into "LSNR_STAGE_LINES" (source, line_no, line, byte_offset, next_offset)
       select l.source, l.line_no, l.line, l.byte_offset, l.next_offset
-        from table("LSNR_LINE_READER".complete_lines(
+        from table("LSNR_LINE_READER".lines(
                 in_directory     => co_directory,
                 in_file          => io_state.file_name,
                 in_start_offset  => l_from,
-                in_first_line_no => l_first_line)) l
+                in_first_line_no => l_first_line,
+                in_complete_only => 1)) l
        where rownum <= co_batch_lines;
       l_staged := sql%rowcount;
       select max(s.next_offset), max(s.line_no)
