@@ -45,7 +45,10 @@ def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
         engine = OfflineEngine(settings, now=now)
         for statement in statements:
             engine.translate(statement)
-        stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None)
+        # one statement, no --follow: the engine may stream listener_log (OfflineEngine.load)
+        single = statements[0] if len(statements) == 1 and not getattr(args, "follow", False) else None
+        stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None,
+                            query=single)
         if args.audit_csv:
             engine.load_audit_csv(args.audit_csv)
         if args.unified_audit_csv:

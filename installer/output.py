@@ -45,8 +45,12 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_text(v) for v in row])
+        if any(isinstance(v, dt.date) for row in rows for v in row):
+            for row in rows:
+                writer.writerow([_text(v) for v in row])
+        else:
+            # csv writes None as "" and every other value with str(): the same text as _text
+            writer.writerows(rows)
         return buffer.getvalue()
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")

@@ -54,7 +54,8 @@ def load_one(con, tmp_path, text, **kw):
     return load_logs(con, [write(tmp_path, text)], **kw)
 
 
-MODES = {"tables": {}, "lines-view": {"materialize_lines": False}, "lazy": {"lazy": True}}
+MODES = {"tables": {}, "lines-view": {"materialize_lines": False}, "lazy": {"lazy": True},
+         "stream": {"stream": True}}
 
 
 @pytest.fixture(params=list(MODES))

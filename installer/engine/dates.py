@@ -35,6 +35,7 @@ __all__ = [
     "date_from_ints_sql",
     "fast_to_date_sql",
     "date_regex",
+    "exact_date_prefix_regex",
 ]
 
 _EN = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -188,6 +189,22 @@ def fast_to_date_sql(expr: str, language: str) -> str | None:
     # year 0 parses as 1 BC in DuckDB; Oracle rejects it (ORA-01841). list_transform binds once.
     return (f"list_transform([try_strptime({expr}, '%d-%b-%Y %H:%M:%S')], lambda __t: "
             f"CASE WHEN __t >= TIMESTAMP '0001-01-01' THEN __t END)[1]")
+
+
+def exact_date_prefix_regex(language: str) -> str | None:
+    """RE2 pattern matching a line that starts with a date Oracle certainly converts, in the exact
+    form ``DD-MON-YYYY HH24:MI:SS`` (2-digit day valid for the month, upper-case English month
+    abbreviation, year 0001-9999, 29-FEB excluded), followed by blanks and ``*`` or the end of the
+    line; None when ``language`` has no such form. Lines it does not match need the full check."""
+    if normalize_language(language) != "AMERICAN":
+        return None
+    all_months = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+    day_month = (f"(?:(?:0[1-9]|1[0-9]|2[0-8])-(?:{all_months})"
+                 "|(?:29|30)-(?:JAN|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
+                 "|31-(?:JAN|MAR|MAY|JUL|AUG|OCT|DEC))")
+    year = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+    time = "(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    return f"^{day_month}-{year} {time} *(?:\\*|$)"
 
 
 def to_date_sql(expr: str, language: str) -> str:

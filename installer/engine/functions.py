@@ -63,16 +63,20 @@ def macro_sql() -> str:
     kp = f"(MAP {{{key_map}}})[{up}]"
     # Cheap regex first: the text up to and including the first parenthesis after "=".
     simple = f"regexp_extract(p_in, '(?s)' || {kp} || '([^()]*[()]?)', 1)"
-    full_pattern = f"'(?s)' || {kp} || {_sql_str(_value_tail())}"
-    # group 1: the value closed by its ")"; group 2: the rest of the input (no closing ")")
-    full_value = f"regexp_extract(p_in, {full_pattern}, 1)"
-    full_rest = f"regexp_extract(p_in, {full_pattern}, 2)"
-    # list_transform binds an expression once (a macro repeats its argument expression).
-    value = (f"nullif(list_transform([{simple}], lambda __v: CASE "
+    # Full regex (rare rows): the whole input replaced by group 1 (the value closed by its ")")
+    # and group 2 (the rest of the input when there is no closing ")"); exactly one of them takes
+    # part in the match, and ``^.*?`` keeps it at the first ``(KEY=`` (only reached when the cheap
+    # regex found that ``(KEY=`` followed by ``(``, so the full pattern matches).
+    full_pattern = f"'(?s)^.*?' || {kp} || {_sql_str(_value_tail() + '.*$')}"
+    full = f"regexp_replace(p_in, {full_pattern}, '\\1\\2')"
+    # list_transform binds an expression once (a macro repeats its argument expression). No
+    # nullif() around an expression: DuckDB expands nullif(x, '') to a CASE that evaluates x twice
+    # (the regex ran twice per row); empty values are mapped to NULL inside the lambda instead.
+    value = (f"list_transform([{simple}], lambda __v: CASE "
+             f"WHEN __v = '' OR __v = ')' THEN NULL "
              f"WHEN ends_with(__v, ')') THEN left(__v, length(__v) - 1) "
-             f"WHEN ends_with(__v, '(') THEN list_transform([{full_value}], "
-             f"lambda __f: CASE WHEN __f <> '' THEN __f ELSE {full_rest} END)[1] "
-             f"ELSE __v END)[1], '')")
+             f"WHEN ends_with(__v, '(') THEN {full} "
+             f"ELSE __v END)[1]")
     allowed = ", ".join(ALLOWED_KEYS)
     message = (f"'parse_listener_log_line: unknown key \"' || coalesce(left(p_param, "
                f"{MESSAGE_KEY_MAX_CHARS}), '') || {_sql_str(chr(34) + '; allowed keys: ' + allowed)}")

@@ -75,23 +75,65 @@ class OfflineEngine:
         self._create_audit_trail()
         self.stats: Optional[loader.LoadStats] = None
         self.events_built = False
-        self._event_names = self._event_dependent_names()
+        self.views_created = False
+        views = self._offline_views()
+        self._event_names = self._event_dependent_names(views)
+        #: lower-case names of every object a load creates besides the log relations: the
+        #: manifest's offline views and the events objects
+        self._view_names = frozenset({name.lower() for name, _ in views} | self._event_names)
 
     # -- input -------------------------------------------------------------------------
-    def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None) -> loader.LoadStats:
+    def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None,
+             query: Optional[str] = None) -> loader.LoadStats:
+        """Load ``paths``. ``query``: the only (Oracle-dialect) statement that will run; when it
+        reads no log relation but listener_log (no listener_log_lines/_src, no view, no events)
+        listener_log becomes a view straight over the files (loader ``stream=True``: one parallel
+        pass for the query, memory flat whatever the file size) and the views are created only
+        if a later query needs them. Otherwise both tables are materialised and the views made."""
+        stream = query is not None and self._only_listener_log(self.translate(query))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
-                                          date_language=self.settings.date_language, progress=progress)
+                                          date_language=self.settings.date_language, progress=progress,
+                                          stream=stream)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
         self.events_built = False
-        self.create_views(on_events=False)
+        self.views_created = False
+        if not stream:
+            self.ensure_views()
         return self.stats
+
+    def ensure_views(self) -> None:
+        """Create the views that do not read the events table, once per load."""
+        if not self.views_created:
+            self.create_views(on_events=False)
+            self.views_created = True
+
+    def _table_names(self, duckdb_sql: str) -> Optional[set[str]]:
+        """Lower-case names of the relations ``duckdb_sql`` reads (CTE names excluded); None when
+        it does not parse."""
+        try:
+            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+        except sqlglot.errors.SqlglotError:
+            return None
+        ctes = {cte.alias_or_name.lower() for cte in tree.find_all(sqlglot.exp.CTE)}
+        return {t.name.lower() for t in tree.find_all(sqlglot.exp.Table)} - ctes
+
+    def _only_listener_log(self, duckdb_sql: str) -> bool:
+        names = self._table_names(duckdb_sql)
+        if names is None or "listener_log" not in names:
+            return False
+        return not (names & ({"listener_log_lines", "listener_log_src"} | self._view_names))
+
+    def _needs_views(self, duckdb_sql: str) -> bool:
+        names = self._table_names(duckdb_sql)
+        return names is None or bool(names & self._view_names)
 
     def ensure_events(self) -> None:
         """Build the events table and the views over it, once per load. Parsing events costs far
         more than loading lines, so it happens only when a query needs them (lazily)."""
         if not self.events_built:
+            self.ensure_views()
             self.build_events()
             self.create_views(on_events=True)
             self.events_built = True
@@ -161,10 +203,10 @@ class OfflineEngine:
             views.append((name, text))
         return views
 
-    def _event_dependent_names(self) -> frozenset[str]:
+    def _event_dependent_names(self, views: Optional[list[tuple[str, str]]] = None) -> frozenset[str]:
         """Lower-case names of the events objects and of every view reading them (transitively)."""
         names = {self.settings.object_name(n).lower() for n in ("EVENTS", "EVENT_PARSE", "STAGE_LINES")}
-        for name, text in self._offline_views():  # manifest order: dependencies come first
+        for name, text in (self._offline_views() if views is None else views):  # manifest order: dependencies first
             words = set(re.findall(r"[a-z_$#][a-z0-9_$#]*", text.lower()))
             if words & names:
                 names.add(name.lower())
@@ -178,11 +220,8 @@ class OfflineEngine:
                 self.execute_oracle(statement, what=f"view {name}")
 
     def _needs_events(self, duckdb_sql: str) -> bool:
-        try:
-            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-        except sqlglot.errors.SqlglotError:
-            return True  # cannot tell: build them
-        return any(table.name.lower() in self._event_names for table in tree.find_all(sqlglot.exp.Table))
+        names = self._table_names(duckdb_sql)
+        return names is None or bool(names & self._event_names)  # cannot tell: build them
 
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:
@@ -200,6 +239,8 @@ class OfflineEngine:
 
     def query(self, oracle_sql: str) -> QueryResult:
         sql = self.translate(oracle_sql)
+        if not self.views_created and self._needs_views(sql):
+            self.ensure_views()  # after a streamed load (see load)
         if not self.events_built and self._needs_events(sql):
             self.ensure_events()
         try:
