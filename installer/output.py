@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import itertools
 import json
 from typing import Any, Sequence
 
@@ -45,7 +46,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        if any(isinstance(v, dt.date) for row in rows for v in row):
+        if any(issubclass(t, dt.date) for t in set(map(type, itertools.chain.from_iterable(rows)))):
             for row in rows:
                 writer.writerow([_text(v) for v in row])
         else:

@@ -71,6 +71,11 @@ __all__ = ["FileStats", "LoadError", "LoadStats", "load_logs", "resolve_paths", 
 MAX_FIELD_BYTES = 4000
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 _CHUNK = 4 * 1024 * 1024
+#: every _WINDOW bytes (characters when transcoding) of a file hold a line feed => no line is longer
+#: than 2 * _WINDOW characters (<= 4 bytes each in UTF-8, quotes doubled when transcoded: 16 x
+#: _WINDOW bytes < _MAX_LINE), and DuckDB can read with a bounded max_line_size, in parallel
+_WINDOW = 256 * 1024
+_MAX_LINE = 8 * 1024 * 1024
 _DELIM = "\x01"
 _TRIM_CHARS = " \t\n\r\x0b\x0c"
 _COLUMNS = ("connect_string", "protocol_info", "action", "service_name", "return_code")
@@ -92,6 +97,9 @@ class FileStats:
     transcoded: bool = False
     #: False when the source holds no TAB/CR/VT/FF at all: plain (space) trim() is then exact LRTRIM
     control_chars: bool = True
+    #: True when a line may be longer than _WINDOW: DuckDB must then read with an unbounded
+    #: max_line_size, which makes its CSV scan single-threaded
+    long_lines: bool = True
 
 
 @dataclass
@@ -225,16 +233,27 @@ def _is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name == "utf-8"
 
 
-def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool]:
-    """(DuckDB can read the file directly, NUL byte count, line count, has TAB/VT/FF). One pass over
-    16 MiB slices of an mmap: memchr-speed counts and a UTF-8 check of the non-ASCII slices only."""
+def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
+    """True when a _WINDOW-long stretch of ``text`` (bytes or str) from ``start`` holds no LF."""
+    end = len(text) if end is None else end
+    newline = b"\n" if isinstance(text, (bytes, mmap.mmap)) else "\n"
+    for pos in range(start, end, _WINDOW):
+        if text.find(newline, pos, min(pos + _WINDOW, end)) < 0 and end - pos >= _WINDOW:
+            return True
+    return False
+
+
+def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
+    """(DuckDB can read the file directly, NUL byte count, line count, has TAB/VT/FF, may have long
+    lines). One pass over 16 MiB slices of an mmap: memchr-speed counts and a UTF-8 check of the
+    non-ASCII slices only."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size == 0:
-            return True, 0, 0, False
+            return True, 0, 0, False, False
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
             if mm.find(b"\r") >= 0 or mm.find(_DELIM.encode()) >= 0 or mm[:3] == codecs.BOM_UTF8:
-                return False, 0, 0, True
+                return False, 0, 0, True, True
             ctl = any(mm.find(c) >= 0 for c in (b"\t", b"\x0b", b"\x0c"))
             dec = codecs.getincrementaldecoder("utf-8")()
             step = 1 << 24
@@ -249,10 +268,11 @@ def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool]:
                         dec.decode(piece)
                 dec.decode(b"", final=True)
             except UnicodeDecodeError:
-                return False, 0, 0, True
+                return False, 0, 0, True, True
             if mm[size - 1:size] != b"\n":
                 lines += 1
-    return True, nuls, lines, ctl
+            long_lines = _has_long_lines(mm, 0, size)
+    return True, nuls, lines, ctl, long_lines
 
 
 def _open_binary(path: str) -> BinaryIO:
@@ -283,13 +303,14 @@ def _write_quoted(out, body: str) -> tuple[int, bool]:
     return body.count("\n") + 1, ctl
 
 
-def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tuple[int, int, bool]:
+def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tuple[int, int, bool, bool]:
     """Decode ``path`` (gz/stdin aware) with ``encoding`` (invalid bytes -> U+FFFD) into a fully
-    quoted one-column UTF-8 CSV at ``dest``; return (NUL count, line count, has TAB/CR/VT/FF)."""
+    quoted one-column UTF-8 CSV at ``dest``; return (NUL count, line count, has TAB/CR/VT/FF, may
+    have long lines)."""
     dec = codecs.getincrementaldecoder(encoding)(errors="replace")
     carry = ""
     nuls = lines = 0
-    ctl = False
+    ctl = long_lines = False
     fh = _open_binary(path)
     try:
         with open(dest, "w", encoding="utf-8", newline="") as out:
@@ -297,6 +318,7 @@ def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tupl
                 for chunk in _chunks(fh, progress):
                     text = carry + dec.decode(chunk)
                     cut = text.rfind("\n")
+                    long_lines = long_lines or _has_long_lines(text)
                     if cut < 0:
                         carry = text
                         continue
@@ -310,21 +332,25 @@ def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tupl
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 raise LoadError(f"{path}: cannot read ({exc}); check that the file is a complete text or .gz file") from None
             if text:  # last line without terminator
+                long_lines = long_lines or _has_long_lines(text)
                 nuls += text.count("\x00")
                 n, c = _write_quoted(out, text)
                 lines, ctl = lines + n, ctl or c
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
-    return nuls, lines, ctl
+    return nuls, lines, ctl, long_lines
 
 
-def _read_csv_sql(path: str, quoted: bool) -> str:
+def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
     quote = "'\"'" if quoted else "''"
+    # DuckDB scans a CSV file in parallel only when max_line_size is bounded (its buffers must
+    # hold a whole line): unbounded only for files that may have very long lines
+    max_line = 2147483647 if long_lines else _MAX_LINE
     return (
         f"read_csv({_sql_str(path)}, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote={quote}, "
         f"escape={quote}, header=false, auto_detect=false, strict_mode=false, "
-        f"new_line='\\n', max_line_size=2147483647, encoding='utf-8')"
+        f"new_line='\\n', max_line_size={max_line}, encoding='utf-8')"
     )
 
 
@@ -485,18 +511,18 @@ def load_logs(
             prog = _Progress(fs.source, size, progress)
             direct = False
             if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
-                direct, fs.nul_bytes, fs.lines, fs.control_chars = _scan_clean_utf8(path)
+                direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(path)
             if direct:
-                reader = _read_csv_sql(os.path.abspath(path), quoted=False)
+                reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
                 prog.message(f"loading {prog.name} ...")
             else:
                 if tmpdir is None:
                     tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
                     _TEMP_DIRS.append(tmpdir)
                 dest = os.path.join(tmpdir, f"{len(selects)}.csv")
-                fs.nul_bytes, fs.lines, fs.control_chars = _transcode(path, encoding, dest, prog)
+                fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _transcode(path, encoding, dest, prog)
                 fs.transcoded = True
-                reader = _read_csv_sql(dest, quoted=True)
+                reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
             prog.close()
             readers.append(reader)
             selects.append(
