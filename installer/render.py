@@ -119,6 +119,11 @@ def render_scripts(settings: Settings) -> dict[str, str]:
         for item in objects:
             title = f"{item.obj.object_type.lower()} {item.name}"
             scripts[item.file_name] = _header(title) + "\n" + item.deploy
+    from . import reports  # reports renders through this module
+
+    for report in reports.catalogue():
+        text = render_template(report.template, settings, period=reports.period_condition(report, None, None))
+        scripts[f"report_{report.name}.sql"] = _header(f"report {report.name}, run as {settings.schema} in SQL*Plus") + "\n" + text
     return scripts
 
 

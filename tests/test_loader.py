@@ -374,3 +374,91 @@ def test_shift_jis_sample_equals_utf8_sample(con):
     dated = [r for r in rows_u if r[0] is not None]
     assert dated[0] == (D(2012, 1, 14, 2, 39, 8), "service_register", "xe", "0", None, None)
     assert len(dated) == 6  # plus 2 all-NULL rows for the 2 blank lines
+
+
+def test_stream_mode_equals_tables_mode(tmp_path):
+    """stream=True (listener_log a view straight over the reader, counts from the field-1 pass)
+    loads the same rows and counts the same rejects as the materialised tables, case by case."""
+    text = ("06-NOV-2005 09:00:01 * (CONNECT_DATA=(SID=x)) * (ADDRESS=(PROTOCOL=tcp)) * establish * SLC * 0\n"
+            "6-NOV-2005 09:00:02 * ping * 0\n"             # lenient forms: regexp path
+            "06-nov-2005 09:00:03 * ping * 0\n"
+            "06-NOVEMBER-2005 09:00:04 * ping * 0\n"
+            "06-NOV-2005 * ping * 0\n"
+            "29-FEB-2004 00:00:00 * ping * 0\n"            # leap day: not in the exact prefix regexp
+            "29-FEB-2005 00:00:00 * ping * 0\n"            # rejected
+            "31-APR-2005 00:00:00 * ping * 0\n"            # rejected
+            "06-NOV-0000 13:45:06 * ping * 0\n"            # rejected
+            "06-NOV-2005 24:00:00 * ping * 0\n"            # rejected
+            "06-NOV-2005 13:45:06 x * ping * 0\n"          # rejected
+            "06-NOV-2005 13:45:06\n"                       # one field, no *
+            "06-NOV-2005 13:45:06*a*b*c*d*e*f*g\n"
+            "\t06-NOV-2005 09:00:05\t*\t a b \t*   * ping\t\n"
+            f"06-NOV-2005 09:00:06 * {'x' * 4001} * 0\n"    # field too long: rejected
+            f"06-NOV-2005 09:00:07 * {'x' * 3000} * {'y' * 3000} * 0\n"
+            "\n   \n*\n* *\n"
+            "TNS-12514: TNS:listener does not currently know of service\n"
+            "Sat Jan 14 02:37:23 2012\n")
+    path = write(tmp_path, text)
+    a, b = duckdb.connect(), duckdb.connect()
+    st_a = load_logs(a, [path])
+    st_b = load_logs(b, [path], stream=True)
+    assert (st_b.lines, st_b.loaded, st_b.rejected) == (st_a.lines, st_a.loaded, st_a.rejected) == (22, 14, 8)
+    assert rows(b) == rows(a)
+    assert lines(b) == lines(a)
+    assert b.execute("SELECT count(*) FROM listener_log_src WHERE reject_reason IS NULL").fetchone() == (14,)
+
+
+def test_stream_mode_rows_in_file_order_large_file(con, tmp_path):
+    """~50 MB of dated lines: the stream view is scanned in parallel and still yields file order."""
+    n = 600_000
+    path = tmp_path / "big.log"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        for start in range(0, n, 50_000):
+            fh.write("".join(f"06-NOV-2005 09:00:01 * (CONNECT_DATA=(SID=x)) * ping * {i}\n"
+                             for i in range(start, start + 50_000)))
+    st = load_logs(con, [str(path)], stream=True)
+    assert (st.lines, st.loaded, st.rejected) == (n, n, 0)
+    assert [int(r[0]) for r in con.execute("SELECT action FROM listener_log").fetchall()] == list(range(n))
+
+
+def test_long_line_over_the_parallel_bound(con, tmp_path, mode):
+    """A line longer than the bounded max_line_size: the reader falls back to unbounded."""
+    big = "06-NOV-2005 09:00:01 * (X=" + "a" * (9 * 1024 * 1024) + ") * 0"
+    st = load_one(con, tmp_path, "06-NOV-2005 09:00:00 * ping * 0\n" + big + "\n", **mode)
+    assert st.lines == 2 and st.files[0].long_lines
+    assert con.execute("SELECT max(strlen(line)) FROM listener_log_lines").fetchone() == (len(big),)
+    if not mode.get("lazy"):
+        assert (st.loaded, st.rejected) == (1, 1)
+
+
+def test_engine_streams_only_a_query_on_listener_log_alone(tmp_path):
+    """OfflineEngine.load(query=...): listener_log is a view over the file for a query that reads
+    listener_log alone; tables for anything else; views and events still come when asked for."""
+    from lsnrmine.engine.session import OfflineEngine
+
+    text = ("06-NOV-2005 09:00:01 * (CONNECT_DATA=(SID=x)(CID=(PROGRAM=p)(HOST=h)(USER=u))) * "
+            "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.1)(PORT=1)) * establish * x * 0\nbanner\n")
+    path = write(tmp_path, text)
+
+    def kind(engine):
+        return engine.con.execute("SELECT table_type FROM information_schema.tables "
+                                  "WHERE table_name = 'listener_log'").fetchone()[0]
+
+    query = "select parse_listener_log_line(connect_string, 'HOST') h, count(*) n from listener_log group by 1"
+    with_cte = f"with x as (select * from listener_log) select count(*) from x"
+    for q, streamed in ((query, True), (with_cte, True),
+                        ("select count(*) from listener_log_lines", False),
+                        ("select count(*) from listener_log l join listener_log_lines x on 1 = 1", False),
+                        (None, False)):
+        engine = OfflineEngine()
+        st = engine.load([path], progress=False, query=q)
+        assert (st.lines, st.loaded, st.rejected) == (2, 1, 1)
+        assert kind(engine) == ("VIEW" if streamed else "BASE TABLE"), q
+        assert engine.views_created is not streamed
+    engine = OfflineEngine()
+    engine.load([path], progress=False, query=query)
+    assert engine.query(query).rows == [("h", 1)]
+    assert engine.query(with_cte).rows == [(1,)]
+    events = engine.settings.object_name("EVENTS")
+    assert engine.query(f"select count(*) from {events}").rows[0][0] >= 1  # views + events built on demand
+    assert engine.views_created and engine.events_built

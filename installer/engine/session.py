@@ -52,6 +52,9 @@ ENGINE_DATE_COLUMNS: frozenset[str] = frozenset({
 })
 
 
+_EVENT_OBJECTS = ("EVENTS", "EVENT_PARSE", "STAGE_LINES")
+
+
 class EngineError(Exception):
     """A one-line error for the user (bad query, untranslatable construct, bad input)."""
 
@@ -76,11 +79,20 @@ class OfflineEngine:
         self.stats: Optional[loader.LoadStats] = None
         self.events_built = False
         self.views_created = False
-        views = self._offline_views()
-        self._event_names = self._event_dependent_names(views)
+        self._event_names_cache: Optional[frozenset[str]] = None
         #: lower-case names of every object a load creates besides the log relations: the
-        #: manifest's offline views and the events objects
-        self._view_names = frozenset({name.lower() for name, _ in views} | self._event_names)
+        #: manifest's offline views and the events objects (no template rendered for this)
+        self._view_names = frozenset(
+            {obj.name(self.settings).lower() for obj in self._offline_view_objects()}
+            | {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS})
+
+    @property
+    def _event_names(self) -> frozenset[str]:
+        """Lower-case names of the events objects and of the views over them (rendered once, on
+        first use: a query on listener_log alone never needs them)."""
+        if self._event_names_cache is None:
+            self._event_names_cache = self._event_dependent_names()
+        return self._event_names_cache
 
     # -- input -------------------------------------------------------------------------
     def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None,
@@ -191,12 +203,14 @@ class OfflineEngine:
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- the project's views -------------------------------------------------------------
+    def _offline_view_objects(self) -> list[Any]:
+        return [obj for obj in MANIFEST
+                if obj.object_type == "VIEW" and obj.offline and obj.applies(self.settings)]
+
     def _offline_views(self) -> list[tuple[str, str]]:
         """(name, rendered text) of every manifest VIEW the engine creates, in manifest order."""
         views = []
-        for obj in MANIFEST:
-            if obj.object_type != "VIEW" or not obj.offline or not obj.applies(self.settings):
-                continue
+        for obj in self._offline_view_objects():
             name = obj.name(self.settings)
             text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
                                    name_literal=ids.sql_string(name), kind=obj.object_type)
@@ -205,7 +219,7 @@ class OfflineEngine:
 
     def _event_dependent_names(self, views: Optional[list[tuple[str, str]]] = None) -> frozenset[str]:
         """Lower-case names of the events objects and of every view reading them (transitively)."""
-        names = {self.settings.object_name(n).lower() for n in ("EVENTS", "EVENT_PARSE", "STAGE_LINES")}
+        names = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}
         for name, text in (self._offline_views() if views is None else views):  # manifest order: dependencies first
             words = set(re.findall(r"[a-z_$#][a-z0-9_$#]*", text.lower()))
             if words & names:
@@ -221,7 +235,9 @@ class OfflineEngine:
 
     def _needs_events(self, duckdb_sql: str) -> bool:
         names = self._table_names(duckdb_sql)
-        return names is None or bool(names & self._event_names)  # cannot tell: build them
+        if names is None:
+            return True  # cannot tell: build them
+        return bool(names & self._view_names) and bool(names & self._event_names)
 
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import os
+import tarfile
 
 # testcontainers reads its readiness timeout (TC_MAX_TRIES x TC_POOLING_INTERVAL seconds) from the
 # environment when testcontainers.core.config is imported, and wait_for_logs() binds it as a default
@@ -180,8 +182,9 @@ class LiveDb:
     system_password: str
     log_dir: str  # server path of the directory holding the listener log
     log_file: str = LOG_FILE
-    scratch_dir: Optional[str] = None  # server path the suite may write to (benchmark)
+    scratch_dir: Optional[str] = None  # server path the suite may write to (benchmark, scratch install)
     host_log_dir: Optional[Path] = None  # DSN mode: the same directory as seen from here
+    scratch_host_dir: Optional[Path] = None  # DSN mode: scratch_dir as seen from here
     container: Any = None
 
     @property
@@ -265,6 +268,50 @@ class LiveDb:
         pytest.fail(f"{self.log_path} kept growing during {attempts} attempts; no stable snapshot")
 
 
+    # -- files the suite controls (the scratch directory) ---------------------------------------
+
+    def require_scratch(self) -> None:
+        if self.scratch_dir is None or (not self.has_shell and self.scratch_host_dir is None):
+            pytest.skip("needs a scratch directory the database reads and the suite writes: set "
+                        "LSNRMINE_TEST_SCRATCH_DIR and LSNRMINE_TEST_SCRATCH_HOST_DIR (docs/live-suite.md)")
+
+    def write_scratch(self, name: str, data: bytes, *, append: bool = False) -> None:
+        """Write (or append to) ``name`` in the scratch directory. Container: the bytes go in by
+        docker put_archive as a temporary file, then ``cat`` (as the image's user, oracle) writes or
+        appends them in one command, so the file stays owned by oracle and the listener-log reader
+        sees whole appends."""
+        self.require_scratch()
+        if not self.has_shell:
+            with open(self.scratch_host_dir / name, "ab" if append else "wb") as fh:  # type: ignore[operator]
+                fh.write(data)
+            return
+        tmp = f".lsnrmine_upload_{secrets.token_hex(6)}"
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo(tmp)
+            info.size = len(data)
+            info.mode = 0o666  # readable and removable whoever the daemon makes the owner
+            tar.addfile(info, io.BytesIO(data))
+        if not self.container.get_wrapped_container().put_archive(self.scratch_dir, buffer.getvalue()):
+            raise AssertionError(f"docker put_archive into {self.scratch_dir} failed")
+        folder = self.scratch_dir
+        self.sh(f"cat '{folder}/{tmp}' {'>>' if append else '>'} '{folder}/{name}' && rm -f '{folder}/{tmp}' "
+                f"&& chmod 644 '{folder}/{name}'")
+
+    def truncate_scratch(self, name: str) -> None:
+        self.require_scratch()
+        if not self.has_shell:
+            (self.scratch_host_dir / name).write_bytes(b"")  # type: ignore[operator]
+            return
+        self.sh(f": > '{self.scratch_dir}/{name}'")  # truncates in place (same inode), as a log rotation by copy does
+
+    def remove_scratch(self, name: str) -> None:
+        if self.has_shell:
+            self.sh(f"rm -f '{self.scratch_dir}/{name}'", check=False)
+        elif self.scratch_host_dir is not None:
+            (self.scratch_host_dir / name).unlink(missing_ok=True)
+
+
 class _ContainerStartError(RuntimeError):
     pass
 
@@ -327,6 +374,8 @@ def open_live_db() -> Iterator[LiveDb]:
             log_file=os.environ.get("LSNRMINE_TEST_LOG_FILE", LOG_FILE),
             scratch_dir=os.environ.get("LSNRMINE_TEST_SCRATCH_DIR"),
             host_log_dir=Path(host_dir) if host_dir else None,
+            scratch_host_dir=(Path(os.environ["LSNRMINE_TEST_SCRATCH_HOST_DIR"])
+                              if os.environ.get("LSNRMINE_TEST_SCRATCH_HOST_DIR") else None),
         )
         _wait_for_service(db)
         yield db
@@ -541,3 +590,120 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "read"):  # LOB
         return value.read()
     return value
+
+
+def complete_part(data: bytes) -> bytes:
+    """The bytes up to and including the last LF: what the ingest reads (a last partial line waits)."""
+    return data[:data.rfind(b"\n") + 1]
+
+
+def run_job(con, job_name: str, *, attempts: int = 30) -> None:
+    """DBMS_SCHEDULER.RUN_JOB in this session (use_current_session => TRUE: the job's action runs
+    synchronously here and its error, if any, is raised here). ORA-27478 (job is running: the
+    background run of the same job) is waited out."""
+    import oracledb
+
+    for _ in range(attempts):
+        try:
+            with con.cursor() as cur:
+                cur.execute("begin sys.dbms_scheduler.run_job(job_name => :job_name, use_current_session => true); end;",
+                            job_name=job_name)
+            return
+        except oracledb.DatabaseError as exc:
+            if exc.args[0].code != 27478:
+                raise
+            time.sleep(2)
+    pytest.fail(f"job {job_name} stayed running (ORA-27478) for {attempts * 2}s")
+
+
+# --------------------------------------------------------------------------------------------
+# the scratch install: a second owner whose directory object points at the scratch directory,
+# reading files the suite writes (exact online/offline comparisons, truncation, crafted lines)
+
+SCRATCH_OWNER = os.environ.get("LSNRMINE_TEST_SCRATCH_OWNER", f"{OWNER}_S").upper()
+SCRATCH_DIRECTORY = f"{SCRATCH_OWNER}_DIR"
+SCRATCH_LOG = "scratch.log"
+
+
+@pytest.fixture(scope="session")
+def scratch(live_db: LiveDb, system_conn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Install]:
+    """lsnrmine installed (both phases, through the CLI) as SCRATCH_OWNER over the scratch
+    directory, configured log file ``scratch.log`` (created empty first: written later by
+    ``scratch_log``). Dropped at the end of the session (user and directory), in both modes."""
+    live_db.require_scratch()
+    if _user_exists(system_conn, SCRATCH_OWNER):
+        pytest.fail(f"user {SCRATCH_OWNER} already exists in {live_db.dsn}; drop it or set LSNRMINE_TEST_SCRATCH_OWNER")
+    live_db.write_scratch(SCRATCH_LOG, b"")
+    cli = Cli(tmp_path_factory.mktemp("lsnrmine_scratch"))
+    write_config(cli.workdir, schema=SCRATCH_OWNER, directory=SCRATCH_DIRECTORY, log_dir=live_db.scratch_dir,
+                 log_file=[SCRATCH_LOG], create_schema=True)
+    install = Install(live_db, cli, SCRATCH_OWNER, _password(), SCRATCH_DIRECTORY, admin_run=None, owner_run=None)  # type: ignore[arg-type]
+    try:
+        install.admin_run = install.as_admin("install", "--phase", "admin")
+        if install.admin_run.returncode != 0:
+            pytest.fail("scratch install, phase admin failed:\n" + install.admin_run.describe())
+        install.owner_run = install.as_owner("install", "--phase", "owner")
+        if install.owner_run.returncode != 0:
+            pytest.fail("scratch install, phase owner failed:\n" + install.owner_run.describe())
+        yield install
+    finally:
+        _drop_test_objects(system_conn, SCRATCH_OWNER, SCRATCH_DIRECTORY)
+        live_db.remove_scratch(SCRATCH_LOG)
+
+
+@pytest.fixture(scope="session")
+def alert_traffic(live_db: LiveDb, traffic):
+    """Traffic built for the alert rules (tests/live/traffic.py generate_alert_traffic), once."""
+    from .traffic import generate_alert_traffic
+
+    return generate_alert_traffic(live_db)
+
+
+def set_storm_threshold(con, settings) -> None:
+    """ALERT_RULES is edited with an UPDATE, no reinstall (tables/alert_rules.sql). The shipped
+    threshold (300 establishes in a minute) is more than the suite should send; the alert traffic
+    sends STORM_ALERT_CONNECTS > STORM_THRESHOLD connects within one minute."""
+    from .traffic import STORM_THRESHOLD
+
+    with con.cursor() as cur:
+        cur.execute(f'update "{settings.object_name("ALERT_RULES")}" set threshold = :t '
+                    "where rule_id = 'CONNECTION_STORM'", t=STORM_THRESHOLD)
+    con.commit()
+
+
+@pytest.fixture(scope="session")
+def scratch_log(live_db: LiveDb, scratch: Install, alert_traffic) -> bytes:
+    """scratch.log = the complete lines of the database's own listener log (all the session's
+    traffic, the alert traffic included) + crafted lines in the article's format for the rules
+    real traffic cannot trigger here (see traffic.crafted_alert_lines). Returns the bytes."""
+    from .traffic import crafted_alert_lines
+
+    with live_db.connect_system(program="lsnrmine_it_clock") as con:
+        _, rows = query(con, "select sysdate from dual")
+    data = complete_part(live_db.read_log()) + crafted_alert_lines(rows[0][0])
+    live_db.write_scratch(SCRATCH_LOG, data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def scratch_evaluated(scratch: Install, scratch_log: bytes) -> bytes:
+    """The scratch install has ingested scratch.log (ingest job) and evaluated the alert rules
+    (alert job), both run in this session. Returns the bytes of scratch.log."""
+    settings = scratch.settings()
+    with scratch.connect_owner(program="lsnrmine_it_scratch_jobs") as con:
+        set_storm_threshold(con, settings)
+        run_job(con, settings.object_name("INGEST_JOB"))
+        run_job(con, settings.object_name("ALERT_JOB"))
+    return scratch_log
+
+
+@pytest.fixture(scope="session")
+def main_evaluated(installed: Install, alert_traffic) -> Any:
+    """The main install has ingested its listener log (after the alert traffic) and evaluated the
+    alert rules, both jobs run in this session. Returns the alert traffic report."""
+    settings = installed.settings()
+    with installed.connect_owner(program="lsnrmine_it_main_jobs") as con:
+        set_storm_threshold(con, settings)
+        run_job(con, settings.object_name("INGEST_JOB"))
+        run_job(con, settings.object_name("ALERT_JOB"))
+    return alert_traffic

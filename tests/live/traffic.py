@@ -136,3 +136,87 @@ def generate(db: "LiveDb") -> TrafficReport:
     else:
         report.commands_skipped = "no shell on the database host (LSNRMINE_TEST_DSN mode)"
     return report
+
+
+# --------------------------------------------------------------------------------------------
+# traffic built for the alert rules (tests/live/test_08_alerts.py)
+
+PROGRAM_ENUM = "lsnrmine_it_enum"
+PROGRAM_ALERT_STORM = "lsnrmine_it_alertstorm"
+ENUM_SIDS = tuple(f"LSNRMINEENUM{i:02d}" for i in range(20))  # 20 distinct unknown SIDs (rule 6: >= 5 in 5 min)
+# rule 7 threshold for the suite (set with an UPDATE of ALERT_RULES, see conftest.set_storm_threshold)
+# and the connects sent inside one clock minute to pass it
+STORM_THRESHOLD = 100
+STORM_ALERT_CONNECTS = 150
+STORM_THREADS = 10
+
+# crafted lines (rules 1, 2, 3): who "sent" them
+INTRUDER_USER = "lsnrmine_it_intruder"
+INTRUDER_HOST = "lsnrmine_it_host"
+PASSWORD_FAILURES = 4  # rule 1: >= 3 within 5 minutes is the rule's severity (high)
+
+
+@dataclass
+class AlertTraffic:
+    enum: list[Attempt] = field(default_factory=list)
+    storm: list[Attempt] = field(default_factory=list)
+    storm_minute: Optional[str] = None  # 'YYYY-MM-DD HH24:MI' on the database clock
+
+
+def _db_seconds(db: "LiveDb") -> int:
+    with db.connect_system(program=PROGRAM_WAIT) as con:
+        with con.cursor() as cur:
+            cur.execute("select to_number(to_char(sysdate, 'SS')) from dual")
+            return int(cur.fetchone()[0])
+
+
+def generate_alert_traffic(db: "LiveDb") -> AlertTraffic:
+    """Rule 6: one client (this machine) asks for 20 unknown SIDs (real connects, ORA-12505).
+    Rule 7: STORM_ALERT_CONNECTS good connects from STORM_THREADS threads, started just after a
+    minute began on the database clock (the listener writes the database host's clock [I]) so all
+    land in one minute (trunc(event_time, 'MI')). Rule 4 (reload) comes from generate()'s lsnrctl
+    commands."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    report = AlertTraffic()
+    for sid in ENUM_SIDS:
+        report.enum.append(connect_once(db, "enum", program=PROGRAM_ENUM, sid=sid))
+    seconds = _db_seconds(db)
+    if seconds > 5:
+        time.sleep(60 - seconds + 1)
+    with db.connect_system(program=PROGRAM_WAIT) as con:
+        with con.cursor() as cur:
+            cur.execute("select to_char(sysdate, 'YYYY-MM-DD HH24:MI') from dual")
+            report.storm_minute = cur.fetchone()[0]
+    with ThreadPoolExecutor(max_workers=STORM_THREADS) as pool:
+        report.storm = list(pool.map(
+            lambda _: connect_once(db, "alert_storm", program=PROGRAM_ALERT_STORM, service_name=db.service),
+            range(STORM_ALERT_CONNECTS)))
+    return report
+
+
+def crafted_alert_lines(now) -> bytes:
+    """Lines in the article's format (Part 3: "Listener Password", "Log File Redirection", "Admin
+    Restrictions"; the same shapes as tests/fixtures/alerts/*.log) for the rules real traffic cannot
+    trigger in the container: on 23ai the local OS user oracle runs lsnrctl without a listener
+    password (local OS authentication), so TNS-01190 never happens; a real `set log_file` would move
+    the log the suite reads; ADMIN_RESTRICTIONS is not set in gvenzl's listener.ora. ``now``: the
+    database's SYSDATE (a datetime), so the lines follow the real ones in time."""
+    import datetime as dt
+
+    def stamp(offset_s: int) -> str:
+        t = now + dt.timedelta(seconds=offset_s)
+        return t.strftime("%d-") + t.strftime("%b").upper() + t.strftime("-%Y %H:%M:%S")
+
+    cid = f"(CID=(PROGRAM=)(HOST={INTRUDER_HOST})(USER={INTRUDER_USER}))"
+    lines = []
+    for i in range(PASSWORD_FAILURES):
+        lines.append(f"{stamp(10 + i)} * (CONNECT_DATA={cid}(COMMAND=stop)(ARGUMENTS=64)(SERVICE=LISTENER)"
+                     f"(VERSION=385875968)) * stop * 1190")
+        lines.append("TNS-01190: The user is not authorized to execute the requested listener command")
+    lines.append(f"{stamp(20)} * (CONNECT_DATA={cid}(COMMAND=log_file)(ARGUMENTS=4)(SERVICE=LISTENER)"
+                 f"(VERSION=385875968)(VALUE=/tmp/lsnrmine_it.log)) * log_file * 1190")
+    lines.append("TNS-01190: The user is not authorized to execute the requested listener command")
+    lines.append(f"{stamp(21)} * trc_level * 12508")
+    lines.append("TNS-12508: TNS:listener could not resolve the COMMAND given")
+    return ("\n".join(lines) + "\n").encode("ascii")

@@ -1,0 +1,110 @@
+"""Alerts issue against the database: each alert rule fires on traffic built for it, evaluated by
+the alert job (DBMS_SCHEDULER.RUN_JOB, use_current_session => TRUE) after the ingest job; `lsnrmine
+alerts --dsn` lists them; and `lsnrmine alerts --log` offline raises the same (rule, key, count)
+set for the same bytes.
+
+Real traffic (the main install, over the database's own listener log): SID enumeration (20 unknown
+SIDs from one client), a connection storm (one clock minute), `lsnrctl reload` (stop/reload rule).
+Crafted lines in the article's format (the scratch install, scratch.log = the real log + those
+lines): listener password failures, log redirection, admin restrictions; see
+traffic.crafted_alert_lines for why real traffic cannot produce them in the container.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from .conftest import Cli, Install, LiveDb, query
+from .traffic import (ENUM_SIDS, INTRUDER_HOST, INTRUDER_USER, PASSWORD_FAILURES, PROGRAM_ALERT_STORM,
+                      PROGRAM_ENUM, STORM_ALERT_CONNECTS, STORM_THRESHOLD)
+
+
+def _alerts(con, settings, rule: str) -> list[dict]:
+    columns, rows = query(con, f'select rule_id, severity, alert_key, cnt, first_time, last_time, evidence '
+                               f'from "{settings.object_name("ALERTS")}" where rule_id = :r order by alert_id', r=rule)
+    return [dict(zip((c.lower() for c in columns), row)) for row in rows]
+
+
+def _cli_json(run) -> list[dict]:
+    assert run.returncode == 0, run.describe()
+    return json.loads(run.stdout) if run.stdout.strip() else []
+
+
+def test_sid_enumeration_from_one_client_fires(installed: Install, main_evaluated, owner_conn) -> None:
+    assert all(not a.ok and "DPY-6003" in (a.error or "") for a in main_evaluated.enum), main_evaluated.enum
+    settings = installed.settings()
+    _, ips = query(owner_conn, f'select distinct client_ip from "{settings.object_name("EVENTS")}" '
+                               "where program = :p and return_code = 12505", p=PROGRAM_ENUM)
+    assert len(ips) == 1 and ips[0][0], f"the enumeration connects should come from one client IP: {ips}"
+    client_ip = ips[0][0]
+    found = [a for a in _alerts(owner_conn, settings, "SID_ENUMERATION") if a["alert_key"] == client_ip]
+    assert found, f"no SID_ENUMERATION alert for {client_ip}"
+    assert sum(a["cnt"] for a in found) >= len(ENUM_SIDS), found
+    assert all(a["severity"] == "high" for a in found), found
+
+
+def test_connection_storm_in_one_minute_fires(installed: Install, main_evaluated, owner_conn) -> None:
+    assert all(a.ok for a in main_evaluated.storm), [a.error for a in main_evaluated.storm if not a.ok][:3]
+    settings = installed.settings()
+    _, rows = query(owner_conn, f"select to_char(trunc(event_time, 'MI'), 'YYYY-MM-DD HH24:MI'), count(*) "
+                                f'from "{settings.object_name("EVENTS")}" where program = :p and event_kind = :k '
+                                "group by trunc(event_time, 'MI')", p=PROGRAM_ALERT_STORM, k="establish")
+    per_minute = dict(rows)
+    assert sum(per_minute.values()) == STORM_ALERT_CONNECTS, per_minute
+    assert max(per_minute.values()) >= STORM_THRESHOLD, (
+        f"the storm spread over minutes {per_minute}: the traffic did not fit in one minute")
+    found = _alerts(owner_conn, settings, "CONNECTION_STORM")
+    assert found and max(a["cnt"] for a in found) >= STORM_THRESHOLD, found
+
+
+def test_listener_reload_fires_stop_rule(installed: Install, main_evaluated, traffic, owner_conn, live_db: LiveDb) -> None:
+    live_db.require_shell()
+    assert any(c.argv == ("lsnrctl", "reload") and c.exit_code == 0 for c in traffic.commands), traffic.commands
+    found = _alerts(owner_conn, installed.settings(), "LISTENER_STOP")
+    assert found, "no LISTENER_STOP alert after lsnrctl reload"
+    # lsnrctl runs as the image's OS user oracle, allow-listed by default (params 'oracle,grid'): info
+    assert any(a["alert_key"].startswith("oracle@") and a["severity"] == "info" for a in found), found
+
+
+def test_alerts_dsn_lists_the_raised_alerts(installed: Install, main_evaluated, owner_conn) -> None:
+    rows = _cli_json(installed.as_owner("alerts", "--format", "json", "--limit", "100000"))
+    listed = Counter((r["RULE"], r["KEY"], r["COUNT"]) for r in rows)
+    _, table = query(owner_conn, f'select rule_id, alert_key, cnt from "{installed.settings().object_name("ALERTS")}"')
+    assert listed == Counter((rule, key, int(cnt)) for rule, key, cnt in table)
+    assert {"SID_ENUMERATION", "CONNECTION_STORM"} <= {r["RULE"] for r in rows}
+
+
+def test_crafted_password_redirection_restricted_lines_fire(scratch: Install, scratch_evaluated: bytes) -> None:
+    settings = scratch.settings()
+    key = f"{INTRUDER_USER}@{INTRUDER_HOST}"
+    with scratch.connect_owner(program="lsnrmine_it_scratch_alerts") as con:
+        password = _alerts(con, settings, "PASSWORD_FAILURES")
+        redirect = _alerts(con, settings, "LOG_REDIRECTION")
+        restricted = _alerts(con, settings, "ADMIN_RESTRICTED")
+    assert [(a["alert_key"], a["severity"], a["cnt"]) for a in password] == [(key, "high", PASSWORD_FAILURES)], password
+    assert [(a["alert_key"], a["severity"], a["cnt"]) for a in redirect] == [(key, "high", 1)], redirect
+    assert [(a["severity"], a["cnt"]) for a in restricted] == [("medium", 1)], restricted
+
+
+def test_alerts_online_equal_offline(scratch: Install, scratch_evaluated: bytes, tmp_path: Path) -> None:
+    """The alert job over scratch.log's events and `alerts --log` over a copy of scratch.log raise
+    the same (rule, key, count) set. HEALTH alerts are the job's own (a failed rule or delivery)
+    and have no offline twin: they are listed in the message."""
+    from .traffic import STORM_THRESHOLD as threshold
+
+    log = tmp_path / "scratch.log"
+    log.write_bytes(scratch_evaluated)
+    online = _cli_json(scratch.as_owner("alerts", "--format", "json", "--limit", "100000"))
+    offline = _cli_json(scratch.cli.run("alerts", "--log", str(log), "--format", "json", "--quiet",
+                                        "--rule-set", f"CONNECTION_STORM.threshold={threshold}"))
+    health = [r for r in online if r["RULE"] == "HEALTH"]
+    on = Counter((r["RULE"], r["KEY"], r["COUNT"]) for r in online if r["RULE"] != "HEALTH")
+    off = Counter((r["RULE"], r["KEY"], r["COUNT"]) for r in offline if r["RULE"] != "HEALTH")
+    assert on == off, (f"only online: {sorted((on - off).elements())[:5]}; only offline: "
+                       f"{sorted((off - on).elements())[:5]}; online HEALTH alerts: {health[:3]}")
+    assert {"PASSWORD_FAILURES", "LOG_REDIRECTION", "ADMIN_RESTRICTED", "SID_ENUMERATION",
+            "CONNECTION_STORM"} <= {rule for rule, _, _ in on}
