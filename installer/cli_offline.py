@@ -69,6 +69,15 @@ def _run_statements(engine: Any, statements: list[str], fmt: str) -> None:
 
     for statement in statements:
         try:
+            if fmt == "csv":  # streamed: memory bounded by one batch whatever the result size
+                columns, batches = engine.query_batches(statement)
+                header = True
+                for rows in batches:
+                    sys.stdout.write(format_rows(columns, rows, fmt, header=header))
+                    header = False
+                if header:  # no row at all
+                    sys.stdout.write(format_rows(columns, [], fmt))
+                continue
             result = engine.query(statement)
         except EngineError as exc:
             raise UserError(str(exc)) from None
@@ -130,49 +139,61 @@ def _cmd_report(args: argparse.Namespace) -> int:
         time_to = reports.parse_time("--to", args.time_to)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if args.logs and args.dsn:
+        raise UserError("give either --log FILE (offline, embedded engine) or --dsn (the database), not both")
     if args.html:
         return _cmd_dashboard(args, time_from, time_to)
     if not args.name:
         raise UserError("give a report name, or --list to see them")
-    if not args.logs:
-        raise UserError("give --log FILE (the report runs offline on the embedded engine)")
+    if not args.logs and not args.dsn:
+        raise UserError("give --log FILE (offline, embedded engine) or --dsn (the database)")
     try:
         report = reports.find(args.name)
         statements = reports.statements(report, settings_from(args), time_from=time_from, time_to=time_to)
     except (KeyError, ValueError) as exc:
         raise UserError(str(exc.args[0])) from None
+    if args.dsn:
+        from .report_online import run_report
+
+        return run_report(args, statements)
     engine = _engine(args, statements)
-    _run_statements(engine, statements, args.format)
+    from .report_source import engine_batches, write_report
+    from .engine.session import EngineError
+
+    try:
+        # canonical values (report_source): the same text as the --dsn path for the same data
+        write_report(engine_batches(engine), statements, args.format, sys.stdout.write)
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
     return EXIT_OK
 
 
 def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> int:
     from . import dashboard, reports
 
-    if args.dsn:
-        print("lsnrmine: report --html --dsn is not available yet; give --log FILE (the dashboard runs offline)",
-              file=sys.stderr)
-        return EXIT_FAILURE
     if args.name:
         raise UserError("--html writes the dashboard; give no report name with it")
-    if not args.logs:
-        raise UserError("give --log FILE (the dashboard runs offline on the embedded engine)")
+    if not args.logs and not args.dsn:
+        raise UserError("give --log FILE (offline, embedded engine) or --dsn (the database) for the dashboard")
     settings = settings_from(args)
-    names = ["connections_per_hour", "tns_errors"] + [name for name, _ in dashboard.TOP_TABLES]
-    scripts = {name: reports.statements(reports.find(name), settings, time_from=time_from, time_to=time_to)[0]
-               for name in names}
+    try:
+        scripts = dashboard.report_scripts(settings, time_from, time_to)
+    except (KeyError, ValueError) as exc:
+        raise UserError(str(exc.args[0])) from None
+    if args.dsn:
+        from .report_online import run_dashboard
+
+        return run_dashboard(args, time_from, time_to)
     engine = _engine(args, list(scripts.values()))
     from .engine.session import EngineError
-
-    def run_report(name: str) -> "dashboard.Table":
-        result = engine.query(scripts[name])
-        return dashboard.Table(result.columns, result.rows)
+    from .report_source import as_query, engine_batches
 
     try:
-        data = dashboard.collect(run_report, lambda sql: engine.query(sql).rows[0],
-                                 sources=engine.stats.sources if engine.stats else [],
-                                 lines=engine.stats.lines if engine.stats else 0,
-                                 events_table=settings.object_name("EVENTS"), time_from=time_from, time_to=time_to)
+        data = dashboard.gather(as_query(engine_batches(engine)), settings,
+                                sources=engine.stats.sources if engine.stats else [],
+                                lines=engine.stats.lines if engine.stats else 0,
+                                alerts=_offline_alerts(engine, time_from, time_to),
+                                time_from=time_from, time_to=time_to)
     except EngineError as exc:
         raise UserError(str(exc)) from None
     out = Path(args.html)
@@ -182,6 +203,24 @@ def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], t
         raise UserError(f"{out}: cannot write the dashboard ({exc.strerror})") from None
     print(f"lsnrmine: dashboard written to {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> list:
+    """What the alert job would raise over the loaded log (lsnrmine.alerts.evaluate, a fresh
+    store), overlapping the period, latest first: the dashboard's alert list offline."""
+    from . import alerts, dashboard
+    from .engine.session import EngineError
+
+    try:
+        result = alerts.evaluate(engine, alerts.AlertStore())
+    except (alerts.AlertError, EngineError) as exc:
+        print(f"lsnrmine: alert rules not evaluated, the page has no alert list: {exc}", file=sys.stderr)
+        return []
+    shown = [a for a in result.touched
+             if (time_from is None or a.last_time >= time_from) and (time_to is None or a.first_time < time_to)]
+    shown.sort(key=lambda a: (a.last_time, a.alert_id), reverse=True)
+    return [dashboard.alert_entry(a.rule_id, a.severity, a.first_time, a.last_time, a.alert_key, a.cnt, a.status,
+                                  a.evidence) for a in shown[:dashboard.MAX_ALERTS]]
 
 
 def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
@@ -202,9 +241,15 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
                       help="stop after N reads with --follow (default 0: until Ctrl-C)")
     sql.set_defaults(handler=_cmd_sql)
 
+    from .cli_db import CONNECTION_HELP, _connection_parent
+
     report = commands.add_parser(
-        "report", parents=[settings_parent], help="run a shipped report on log files, offline",
-        description="Run one of lsnrmine's reports (see --list) on listener logs with the embedded engine.",
+        "report", parents=[settings_parent, _connection_parent()], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="run a shipped report on log files (offline) or on the database",
+        description="Run one of lsnrmine's reports (see --list) on listener logs with the embedded engine "
+        "(--log), or on the installed objects in the database as the owner schema (--dsn): the same "
+        "statements as the SQL*Plus scripts, the same output for the same events.",
+        epilog=CONNECTION_HELP,
     )
     report.add_argument("name", nargs="?", metavar="NAME", help="report name (see --list)")
     report.add_argument("--list", action="store_true", help="list the reports and exit")
@@ -214,6 +259,5 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
                         help="only rows before this time (exclusive)")
     report.add_argument("--html", metavar="OUT.html",
                         help="write the HTML dashboard (one self-contained file) instead of a report")
-    report.add_argument("--dsn", help="dashboard from a database (not available yet; use --log)")
     _input_options(report, required=False)
     report.set_defaults(handler=_cmd_report)

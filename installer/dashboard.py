@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from . import __version__
+from . import identifiers as ids
 from .output import _text
 
 TOP_N = 10
+MAX_ALERTS = 200  # most alerts listed on the page (latest first)
 
 #: report name -> title of the top-N tables, in page order
 TOP_TABLES: tuple[tuple[str, str], ...] = (
@@ -91,6 +93,48 @@ def collect(run_report: Callable[[str], Table], scalar: Callable[[str], Any], *,
         tops={name: run_report(name) for name, _ in TOP_TABLES}, tns_errors=run_report("tns_errors"),
         alerts=list(alerts or []), time_from=time_from, time_to=time_to,
     )
+
+
+def report_names() -> list[str]:
+    """The catalogue reports the page shows."""
+    return ["connections_per_hour", "tns_errors"] + [name for name, _ in TOP_TABLES]
+
+
+def report_scripts(settings: Any, time_from: Optional[dt.datetime] = None,
+                   time_to: Optional[dt.datetime] = None) -> dict[str, str]:
+    """name -> the rendered report statement (the text `lsnrmine report NAME` runs, period applied)."""
+    from . import reports
+
+    return {name: reports.statements(reports.find(name), settings, time_from=time_from, time_to=time_to)[0]
+            for name in report_names()}
+
+
+def gather(query: Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]], settings: Any, *,
+           sources: Sequence[str], lines: int, alerts: Optional[Sequence[Mapping[str, Any]]] = None,
+           time_from: Optional[dt.datetime] = None, time_to: Optional[dt.datetime] = None) -> DashboardData:
+    """Everything the page shows through one ``query(sql) -> (columns, rows)`` callable: the
+    embedded engine or a database connection (lsnrmine.report_source), the same statements."""
+    scripts = report_scripts(settings, time_from, time_to)
+
+    def run_report(name: str) -> Table:
+        columns, rows = query(scripts[name])
+        return Table(list(columns), [tuple(r) for r in rows])
+
+    def scalar(sql: str) -> Any:
+        return query(sql)[1][0]
+
+    return collect(run_report, scalar, sources=sources, lines=lines,
+                   events_table=ids.quote_identifier(settings.object_name("EVENTS")),
+                   alerts=alerts, time_from=time_from, time_to=time_to)
+
+
+def alert_entry(rule: Any, severity: Any, first_time: Any, last_time: Any, key: Any, count: Any, status: Any,
+                evidence: Any) -> dict[str, Any]:
+    """One alert for the page. The stored evidence is HTML-escaped already (ALERT_EPISODES);
+    it is unescaped here because the page escapes every value once (:func:`esc`)."""
+    return {"rule": rule, "severity": severity, "first_event_time": first_time, "last_event_time": last_time,
+            "key": key, "count": count, "status": status,
+            "evidence": html.unescape(evidence) if isinstance(evidence, str) else evidence}
 
 
 def _table(table: Table, limit: Optional[int] = TOP_N) -> str:

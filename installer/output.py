@@ -38,14 +38,17 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
-def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, *, header: bool = True) -> str:
+    """``rows`` as text in ``fmt``; ``header=False`` (csv only) leaves out the column names line,
+    for a result written in batches."""
     if fmt == "json":
         return json.dumps([{c: _json_value(v) for c, v in zip(columns, row)} for row in rows],
                           ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
+        if header:
+            writer.writerow(columns)
         if any(issubclass(t, dt.date) for t in set(map(type, itertools.chain.from_iterable(rows)))):
             for row in rows:
                 writer.writerow([_text(v) for v in row])

@@ -36,9 +36,21 @@ from .settings import Settings
 Q_PACKAGE_BODY_STATUS = (
     "select status from user_objects where object_name = :object_name and object_type = 'PACKAGE BODY'"
 )
+# USER_SCHEDULER_JOBS: ENABLED ('TRUE'/'FALSE'), STATE (DISABLED, RETRY SCHEDULED, SCHEDULED,
+# RUNNING, COMPLETED, BROKEN, FAILED, SUCCEEDED, ...), LAST_START_DATE, NEXT_RUN_DATE, FAILURE_COUNT
+# (Database Reference, ALL_SCHEDULER_JOBS; the same STATE values are listed for
+# ALL_SCHEDULER_REMOTE_JOBSTATE, docs.oracle.com/cd/E24693_01/server.11203/e24448/statviews_2051.htm).
+# BROKEN: the job reached its maximum number of failures (ALL_SCHEDULER_JOB_LOG, 10.2 Reference).
 Q_JOB = (
-    "select enabled, state, last_start_date, next_run_date from user_scheduler_jobs where job_name = :job_name"
+    "select enabled, state, last_start_date, next_run_date, failure_count from user_scheduler_jobs "
+    "where job_name = :job_name"
 )
+JOB_PROBLEM_STATES = ("BROKEN", "FAILED")
+#: LOAD_STATE.status values that are a problem (tables/load_state.sql); FINISHED (read before,
+#: rotated away) and NEW are not
+LOAD_PROBLEM_STATUS = ("MISSING", "UNREADABLE", "ERROR")
+#: a file not read, or an alert evaluation not run, for this many job intervals is a problem
+STALE_INTERVALS = 3
 # Columns of USER_SCHEDULER_JOB_RUN_DETAILS: LOG_DATE, STATUS, ERROR#, ADDITIONAL_INFO
 # (Database Reference, ALL_SCHEDULER_JOB_RUN_DETAILS; oracle-notes section 5).
 Q_JOB_LAST_RUN = (
@@ -48,6 +60,37 @@ Q_JOB_LAST_RUN = (
 Q_HISTORY_TABLE = "select count(*) from user_tables where table_name = :table_name"
 
 FIX_INSTALL = "run `lsnrmine install`"
+
+
+def q_load_state(table: str) -> str:
+    """One configured file's ingest state; the age is computed by the database (its clock wrote
+    last_run)."""
+    return (
+        "select status, health, last_run, round((sysdate - last_run) * 1440, 1) minutes_ago, byte_offset, "
+        f"file_size, lines from {_q(table)} where file_name = :file_name"
+    )
+
+
+def q_setting(table: str) -> str:
+    return f"select value from {_q(table)} where name = :name"
+
+
+def q_setting_age(table: str) -> str:
+    """A setting holding 'YYYY-MM-DD HH24:MI:SS' (ALERT_LAST_RUN, written by ALERT_PKG.run) and its
+    age in minutes by the database clock; DEFAULT NULL ON CONVERSION ERROR (12.2+, SQL Language
+    Reference, TO_DATE) keeps a hand-edited value from failing verify."""
+    return (
+        "select value, round((sysdate - to_date(value default null on conversion error, "
+        f"'YYYY-MM-DD HH24:MI:SS')) * 1440, 1) minutes_ago from {_q(table)} where name = :name"
+    )
+
+
+def q_failed_rules(table: str) -> str:
+    """Enabled rules whose last evaluation failed (ALERT_PKG writes last_status/last_error)."""
+    return (
+        f"select rule_id, last_run, last_error from {_q(table)} "
+        "where enabled = :enabled and last_status = :status order by rule_id"
+    )
 
 
 def q_last_run(history: str) -> str:
@@ -76,6 +119,8 @@ class Findings:
     directory_path: Optional[str] = None
     files: list[tuple[str, Optional[int], Optional[str]]] = field(default_factory=list)
     jobs: list[str] = field(default_factory=list)
+    load: list[str] = field(default_factory=list)
+    alert_evaluation: Optional[str] = None
     installed: Optional[str] = None
     last_run: Optional[str] = None
     notes: list[str] = field(default_factory=list)
@@ -159,15 +204,108 @@ def collect(conn: Any, settings: Settings) -> Findings:
         except Exception:  # no SELECT on V$PARAMETER: not the owner's business
             f.notes.append("job_queue_processes not checked (no SELECT on V$PARAMETER)")
 
+    names = {i.obj.logical: i.name for i in render_objects(s, "owner")}
+    _load_state(conn, s, f, names, present)
+    _alert_evaluation(conn, s, f, names, present)
     _history(conn, s, f)
     return f
+
+
+def _interval(conn: Any, names: dict[str, str], present: set[str], setting: str, default: int) -> float:
+    """A job interval in minutes: the SETTINGS row (users change it with an UPDATE; the job
+    templates read it there), else the installed settings' value."""
+    if "SETTINGS" in present:
+        value = _scalar(conn, q_setting(names["SETTINGS"]), name=setting)
+        if value is not None and str(value).strip().isdigit() and int(str(value).strip()) > 0:
+            return float(str(value).strip())
+    return float(default)
+
+
+def _minutes(value: Any) -> Optional[float]:
+    return None if value is None else float(value)
+
+
+def _load_state(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
+    """Per configured file: LOAD_STATE status/health, last run, bytes read vs size."""
+    if "LOAD_STATE" not in present:
+        return  # missing: reported with the objects
+    scheduled = "INGEST_JOB" in names  # jobs_enabled: the job reads every interval
+    interval = _interval(conn, names, present, "INGEST_INTERVAL_MINUTES", s.ingest_interval_minutes)
+    for file_name in s.log_files:
+        rows = _rows(conn, q_load_state(names["LOAD_STATE"]), file_name=file_name)
+        if not rows or rows[0][2] is None:
+            f.load.append(f"{file_name}: not read yet")
+            f.notes.append(f"log file {file_name} not read yet by " + (
+                f"the ingest job {names['INGEST_JOB']}" if scheduled else
+                f"{names.get('INGEST_PKG', 'INGEST_PKG')}.run (jobs_enabled = false: run it yourself)"))
+            continue
+        status, health, last_run, minutes_ago, byte_offset, file_size, lines = rows[0]
+        minutes_ago = _minutes(minutes_ago)
+        read = None if byte_offset is None else int(byte_offset) - 1
+        f.load.append(f"{file_name}: {status}, last run {last_run}"
+                      + (f" ({minutes_ago:g} min ago)" if minutes_ago is not None else "")
+                      + f", {read} of {file_size if file_size is not None else '?'} bytes read, {lines} lines"
+                      + (f" ({_first_line(str(health))})" if health else ""))
+        if status in LOAD_PROBLEM_STATUS:
+            detail = f": {_first_line(str(health))}" if health else ""
+            if status == "MISSING":
+                fix = (f"check that {s.log_dir}/{file_name} exists and is the listener's log (lsnrctl status, "
+                       "Listener Log File), or correct log_file")
+            elif status == "UNREADABLE":
+                fix = (f"let the oracle OS user read {s.log_dir}/{file_name} (file and folder permissions) "
+                       f"and check READ on directory {s.directory}")
+            else:
+                fix = "correct the cause named in the message; the next ingest run retries"
+            f.problems.append(f"log file {file_name} is {status}{detail}; fix: {fix}")
+        if scheduled and minutes_ago is not None and minutes_ago > STALE_INTERVALS * interval:
+            f.problems.append(
+                f"log file {file_name} last read {minutes_ago:g} minutes ago, more than {STALE_INTERVALS} x the "
+                f"ingest interval ({interval:g} min); fix: check the job {names['INGEST_JOB']} "
+                "(user_scheduler_jobs, user_scheduler_job_run_details) and job_queue_processes")
+
+
+def _alert_evaluation(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
+    """The last run of ALERT_PKG.run (SETTINGS ALERT_LAST_RUN / ALERT_LAST_STATUS) and the enabled
+    rules whose last evaluation failed (ALERT_RULES.last_status)."""
+    if "ALERT_PKG" not in names or "SETTINGS" not in present:
+        return
+    scheduled = "ALERT_JOB" in names
+    rows = _rows(conn, q_setting_age(names["SETTINGS"]), name="ALERT_LAST_RUN")
+    last_run, minutes_ago = (rows[0][0], _minutes(rows[0][1])) if rows else (None, None)
+    status = _scalar(conn, q_setting(names["SETTINGS"]), name="ALERT_LAST_STATUS")
+    if last_run is None:
+        f.alert_evaluation = "never run"
+        f.notes.append("alert rules not evaluated yet by " + (
+            f"the alert job {names['ALERT_JOB']}" if scheduled else
+            f"{names['ALERT_PKG']}.run (jobs_enabled = false: run it yourself)"))
+    else:
+        f.alert_evaluation = (f"last run {last_run}" + (f" ({minutes_ago:g} min ago)" if minutes_ago is not None else "")
+                              + f": {_first_line(str(status)) if status else 'no status'}")
+        if status != "ok":
+            f.problems.append(f"the last alert evaluation ({last_run}) reported: "
+                              f"{_first_line(str(status)) if status else 'no status'}; fix: see last_error in "
+                              f"{names['ALERT_RULES']} and the HEALTH alerts (`lsnrmine alerts --dsn --rule HEALTH`)")
+        interval = _interval(conn, names, present, "ALERT_INTERVAL_MINUTES", s.alert_interval_minutes)
+        if scheduled and minutes_ago is not None and minutes_ago > STALE_INTERVALS * interval:
+            f.problems.append(
+                f"the alert rules were last evaluated {minutes_ago:g} minutes ago, more than {STALE_INTERVALS} x the "
+                f"alert interval ({interval:g} min); fix: check the job {names['ALERT_JOB']} "
+                "(user_scheduler_jobs, user_scheduler_job_run_details) and job_queue_processes")
+    if "ALERT_RULES" in present:
+        for rule_id, rule_run, error in _rows(conn, q_failed_rules(names["ALERT_RULES"]), enabled="Y", status="failed"):
+            f.problems.append(f"alert rule {rule_id} failed at {rule_run}: {_first_line(str(error or ''))}; "
+                              f"fix: correct the rule's row in {names['ALERT_RULES']} (threshold, params) "
+                              f"or disable it (enabled = 'N')")
 
 
 def _job_line(conn: Any, name: str, problems: list[str]) -> str:
     rows = _rows(conn, Q_JOB, job_name=name)
     if not rows:
         return f"{name}: missing"
-    enabled, state, last_start, next_run = rows[0]
+    enabled, state, last_start, next_run, failures = rows[0]
+    if str(state).upper() in JOB_PROBLEM_STATES:
+        problems.append(f"job {name} is {state} after {failures} failure(s); fix: see user_scheduler_job_run_details "
+                        f"for {name}, correct the cause, then exec sys.dbms_scheduler.enable('{name}')")
     last = _rows(conn, Q_JOB_LAST_RUN, job_name=name)
     if last:
         status, log_date, error_no, info = last[0]
@@ -177,7 +315,8 @@ def _job_line(conn: Any, name: str, problems: list[str]) -> str:
         last_text = f"last run {status} at {log_date}"
     else:
         last_text = "never run"
-    return f"{name}: {'enabled' if str(enabled).upper() == 'TRUE' else 'DISABLED'}, {state}, {last_text}, next {next_run}"
+    return (f"{name}: {'enabled' if str(enabled).upper() == 'TRUE' else 'DISABLED'}, {state}, {last_text}, "
+            f"{failures or 0} failure(s), next {next_run}")
 
 
 def _history(conn: Any, s: Settings, f: Findings) -> None:
@@ -210,6 +349,12 @@ def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print
         return 1
     out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
         f"{len(f.files)} log file(s) readable, installed {f.installed}")
+    for job in f.jobs:
+        out(f"job: {job}")
+    for line in f.load:
+        out(f"ingest: {line}")
+    if f.alert_evaluation is not None:
+        out(f"alert evaluation: {f.alert_evaluation}")
     for note in f.notes:
         out(f"note: {note}")
     return 0
@@ -228,5 +373,9 @@ def run_status(conn: Any, settings: Settings, dsn: str, out: Callable[[str], Non
         out(f"log file:   {name}: " + (f"{size} bytes" if problem is None else f"UNREADABLE ({problem})"))
     for job in f.jobs:
         out(f"job:        {job}")
+    for line in f.load:
+        out(f"ingest:     {line}")
+    if f.alert_evaluation is not None:
+        out(f"alerts:     {f.alert_evaluation}")
     out(f"problems:   {len(f.problems)}" + (" (run `lsnrmine verify` for the fixes)" if f.problems else ""))
     return 0

@@ -664,3 +664,117 @@ def test_verify_ok_and_problems(settings: Settings) -> None:
     out = []
     assert run_status(FakeConnection(answers), settings, "db/pdb", out.append) == 0
     assert len(out) <= 24 and out[0].startswith(f"lsnrmine {__version__} on db/pdb as LSNRMINE")
+
+
+# -- verify / status: load state, jobs, last alert evaluation (stand-in answers, decisions only) ----
+def _health_answers(settings: Settings, *, load: Optional[list] = None, alert_run: Optional[list] = None,
+                    alert_status: Optional[str] = "ok", failed_rules: Optional[list] = None,
+                    job_state: str = "SCHEDULED", intervals: Optional[dict] = None) -> dict:
+    from lsnrmine import verify as ver
+
+    names = {i.name: "VALID" for i in render_objects(settings, "owner")}
+    answers = _verify_answers(settings, names, [(3, __version__, "complete", "t0", "t1", None)], [(__version__, "t1")])
+    table = settings.object_name
+    settings_rows = dict(intervals or {}, ALERT_LAST_STATUS=alert_status)
+    answers[ver.q_setting(table("SETTINGS"))] = lambda b: [(settings_rows[b["name"]],)] if settings_rows.get(b["name"]) else []
+    answers[ver.q_setting_age(table("SETTINGS"))] = lambda b: (alert_run or []) if b["name"] == "ALERT_LAST_RUN" else []
+    answers[ver.q_load_state(table("LOAD_STATE"))] = lambda b: (load or {}).get(b["file_name"], [])
+    answers[ver.q_failed_rules(table("ALERT_RULES"))] = lambda b: (failed_rules or []) if b == {"enabled": "Y", "status": "failed"} else []
+    answers[ver.Q_JOB] = [("TRUE", job_state, "2024-07-31 10:00:00", "2024-07-31 10:05:00", 0)]
+    answers[ver.Q_JOB_LAST_RUN] = [("SUCCEEDED", "2024-07-31 10:00:01", 0, None)]
+    return answers
+
+
+def _ok_row(minutes: float = 2.0, status: str = "OK", health: Optional[str] = None) -> list:
+    return [(status, health, "2024-07-31 10:00:00", minutes, 5001, 5000, 42)]
+
+
+def _verify(settings: Settings, answers: dict) -> tuple[int, list[str], FakeConnection]:
+    from lsnrmine.verify import run_verify
+
+    out: list[str] = []
+    conn = FakeConnection(answers)
+    return run_verify(conn, settings, out.append), out, conn
+
+
+def test_verify_load_state_jobs_and_alert_evaluation_ok(settings: Settings) -> None:
+    from lsnrmine import verify as ver
+    from lsnrmine.verify import run_status
+
+    answers = _health_answers(settings, load={"listener.log": _ok_row()}, alert_run=[("2024-07-31 10:01:00", 3.5)])
+    rc, out, conn = _verify(settings, answers)
+    assert rc == 0, out
+    assert out[0].startswith("ok:")
+    assert "ingest: listener.log: OK, last run 2024-07-31 10:00:00 (2 min ago), 5000 of 5000 bytes read, 42 lines" in out
+    assert "alert evaluation: last run 2024-07-31 10:01:00 (3.5 min ago): ok" in out
+    assert any(line.startswith("job: LSNR_INGEST_JOB: enabled, SCHEDULED, last run SUCCEEDED") for line in out)
+    # every new query carries its values as bind variables
+    log = dict(conn.log)
+    assert log[ver.q_load_state(settings.object_name("LOAD_STATE"))] == {"file_name": "listener.log"}
+    assert log[ver.q_setting_age(settings.object_name("SETTINGS"))] == {"name": "ALERT_LAST_RUN"}
+    assert log[ver.q_failed_rules(settings.object_name("ALERT_RULES"))] == {"enabled": "Y", "status": "failed"}
+    status: list[str] = []
+    assert run_status(FakeConnection(answers), settings, "db/pdb", status.append) == 0
+    assert any(line.startswith("ingest:     listener.log: OK") for line in status)
+    assert "alerts:     last run 2024-07-31 10:01:00 (3.5 min ago): ok" in status
+
+
+@pytest.mark.parametrize("status, words", [
+    ("MISSING", "log file listener.log is MISSING: listener.log: no such file in directory X; fix: check that"),
+    ("UNREADABLE", "log file listener.log is UNREADABLE: listener.log: no such file in directory X; fix: let the oracle OS user read"),
+    ("ERROR", "log file listener.log is ERROR"),
+])
+def test_verify_load_state_problem_status(settings: Settings, status: str, words: str) -> None:
+    answers = _health_answers(settings, load={"listener.log": _ok_row(status=status, health="listener.log: no such file in directory X")},
+                              alert_run=[("2024-07-31 10:01:00", 1)])
+    rc, out, _ = _verify(settings, answers)
+    assert rc == 1 and len(out) == 1 and out[0].startswith(words), out
+    assert "fix:" in out[0]
+
+
+def test_verify_stale_load_and_alert_evaluation_use_the_settings_interval(settings: Settings) -> None:
+    # default interval 5 min: 14.9 min is fine, 15.1 is more than 3 x 5
+    answers = _health_answers(settings, load={"listener.log": _ok_row(14.9)}, alert_run=[("2024-07-31 09:00:00", 14.9)])
+    assert _verify(settings, answers)[0] == 0
+    answers = _health_answers(settings, load={"listener.log": _ok_row(15.1)}, alert_run=[("2024-07-31 09:00:00", 15.1)])
+    rc, out, _ = _verify(settings, answers)
+    assert rc == 1 and len(out) == 2, out
+    assert out[0].startswith("log file listener.log last read 15.1 minutes ago, more than 3 x the ingest interval (5 min); "
+                             "fix: check the job LSNR_INGEST_JOB")
+    assert out[1].startswith("the alert rules were last evaluated 15.1 minutes ago") and "LSNR_ALERT_JOB" in out[1]
+    # a user raised the intervals in the SETTINGS table: no longer stale
+    answers = _health_answers(settings, load={"listener.log": _ok_row(15.1)}, alert_run=[("2024-07-31 09:00:00", 15.1)],
+                              intervals={"INGEST_INTERVAL_MINUTES": "10", "ALERT_INTERVAL_MINUTES": "10"})
+    assert _verify(settings, answers)[0] == 0
+
+
+def test_verify_no_jobs_no_staleness(clean_env: Path) -> None:
+    settings = Settings(jobs_enabled=False)
+    answers = _health_answers(settings, load={"listener.log": _ok_row(9999)}, alert_run=[("2024-01-01 00:00:00", 9999)])
+    rc, out, _ = _verify(settings, answers)
+    assert rc == 0, out
+    answers = _health_answers(settings, load={"listener.log": _ok_row(1, status="MISSING")})
+    rc, out, _ = _verify(settings, answers)
+    assert rc == 1 and out[0].startswith("log file listener.log is MISSING")
+
+
+def test_verify_not_read_yet_is_a_note_not_a_problem(settings: Settings) -> None:
+    rc, out, _ = _verify(settings, _health_answers(settings))
+    assert rc == 0, out
+    assert "ingest: listener.log: not read yet" in out and "alert evaluation: never run" in out
+    assert "note: log file listener.log not read yet by the ingest job LSNR_INGEST_JOB" in out
+    assert "note: alert rules not evaluated yet by the alert job LSNR_ALERT_JOB" in out
+
+
+def test_verify_failed_alert_evaluation_rules_and_broken_job(settings: Settings) -> None:
+    answers = _health_answers(settings, load={"listener.log": _ok_row()}, alert_run=[("2024-07-31 10:01:00", 1)],
+                              alert_status="1 rule(s) failed",
+                              failed_rules=[("SID_ENUMERATION", "2024-07-31 10:01:00", "ORA-01476: divisor is equal to zero")],
+                              job_state="BROKEN")
+    rc, out, _ = _verify(settings, answers)
+    assert rc == 1
+    text = "\n".join(out)
+    assert "the last alert evaluation (2024-07-31 10:01:00) reported: 1 rule(s) failed; fix: see last_error in LSNR_ALERT_RULES" in text
+    assert "alert rule SID_ENUMERATION failed at 2024-07-31 10:01:00: ORA-01476: divisor is equal to zero; fix:" in text
+    assert "job LSNR_INGEST_JOB is BROKEN after 0 failure(s); fix:" in text
+    assert all("fix:" in line for line in out)

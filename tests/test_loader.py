@@ -462,3 +462,19 @@ def test_engine_streams_only_a_query_on_listener_log_alone(tmp_path):
     events = engine.settings.object_name("EVENTS")
     assert engine.query(f"select count(*) from {events}").rows[0][0] >= 1  # views + events built on demand
     assert engine.views_created and engine.events_built
+
+
+def test_engine_query_batches_same_rows_as_query(tmp_path):
+    from lsnrmine.engine.session import EngineError, OfflineEngine
+
+    text = "".join(f"06-NOV-2005 09:00:{i:02d} * ping * {i}\n" for i in range(7)) + "banner\n"
+    engine = OfflineEngine()
+    engine.load([write(tmp_path, text)], progress=False)
+    q = "select action, return_code from listener_log order by log_date"
+    columns, batches = engine.query_batches(q, size=3)
+    got = [list(b) for b in batches]
+    assert [len(b) for b in got] == [3, 3, 1]
+    assert columns == engine.query(q).columns == ["ACTION", "RETURN_CODE"]
+    assert [r for b in got for r in b] == engine.query(q).rows
+    with pytest.raises(EngineError, match="unknown key"):
+        list(engine.query_batches("select parse_listener_log_line(action, 'NOPE') from listener_log")[1])

@@ -209,9 +209,10 @@ def test_dashboard_escapes_everything_from_the_log(capsys: pytest.CaptureFixture
     assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page
     assert "<svg" in page and 'id="top_client_ips"' in page and "TNS:listener could not hand off client connection" in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in page
-    assert 'id="alerts"' not in page  # no alert list given
+    # offline the alert list is what the alert rules raise over the log (lsnrmine.alerts.evaluate)
+    assert 'id="alerts"' in page
     code, _, err = _cli(capsys, "--html", str(out), "--dsn", "db:1521/orcl")
-    assert code == 1 and "not available yet" in err
+    assert code == 2 and "not both" in err  # --log and --dsn (tests/test_report_online.py: the --dsn wiring)
 
 
 def test_dashboard_alert_list_is_escaped() -> None:

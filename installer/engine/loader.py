@@ -52,7 +52,6 @@ import atexit
 import codecs
 import glob
 import gzip
-import mmap
 import os
 import shutil
 import stat
@@ -236,7 +235,7 @@ def _is_utf8(encoding: str) -> bool:
 def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
     """True when a _WINDOW-long stretch of ``text`` (bytes or str) from ``start`` holds no LF."""
     end = len(text) if end is None else end
-    newline = b"\n" if isinstance(text, (bytes, mmap.mmap)) else "\n"
+    newline = b"\n" if isinstance(text, bytes) else "\n"
     for pos in range(start, end, _WINDOW):
         if text.find(newline, pos, min(pos + _WINDOW, end)) < 0 and end - pos >= _WINDOW:
             return True
@@ -245,33 +244,52 @@ def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
 
 def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
     """(DuckDB can read the file directly, NUL byte count, line count, has TAB/VT/FF, may have long
-    lines). One pass over 16 MiB slices of an mmap: memchr-speed counts and a UTF-8 check of the
-    non-ASCII slices only."""
+    lines). One pass over 16 MiB reads (plain reads, not an mmap: the pages of a mapping count in
+    the process's resident memory, which would grow with the file): memchr-speed counts and a
+    UTF-8 check of the non-ASCII pieces only."""
+    step = 1 << 24
+    bound = 2 * _WINDOW
+    nuls = lines = 0
+    ctl = long_lines = False
+    last_nl = -1  # offset of the last LF seen
+    offset = 0
+    piece = b""
+    dec = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size == 0:
-            return True, 0, 0, False, False
-        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            if mm.find(b"\r") >= 0 or mm.find(_DELIM.encode()) >= 0 or mm[:3] == codecs.BOM_UTF8:
+        while True:
+            piece = fh.read(step)
+            if not piece:
+                break
+            if (offset == 0 and piece.startswith(codecs.BOM_UTF8)) or b"\r" in piece or _DELIM.encode() in piece:
                 return False, 0, 0, True, True
-            ctl = any(mm.find(c) >= 0 for c in (b"\t", b"\x0b", b"\x0c"))
-            dec = codecs.getincrementaldecoder("utf-8")()
-            step = 1 << 24
-            nuls = lines = 0
-            try:
-                for pos in range(0, size, step):
-                    piece = mm[pos:pos + step]
-                    lines += piece.count(b"\n")
-                    if b"\x00" in piece:
-                        nuls += piece.count(b"\x00")
-                    if not piece.isascii() or dec.getstate()[0]:
-                        dec.decode(piece)
-                dec.decode(b"", final=True)
-            except UnicodeDecodeError:
-                return False, 0, 0, True, True
-            if mm[size - 1:size] != b"\n":
-                lines += 1
-            long_lines = _has_long_lines(mm, 0, size)
+            ctl = ctl or any(c in piece for c in (b"\t", b"\x0b", b"\x0c"))
+            n = piece.count(b"\n")
+            lines += n
+            if b"\x00" in piece:
+                nuls += piece.count(b"\x00")
+            if not piece.isascii() or dec.getstate()[0]:
+                try:
+                    dec.decode(piece)
+                except UnicodeDecodeError:
+                    return False, 0, 0, True, True
+            if not long_lines:
+                if n == 0:
+                    long_lines = offset + len(piece) - last_nl > bound
+                else:
+                    first, last = piece.find(b"\n"), piece.rfind(b"\n")
+                    long_lines = offset + first - last_nl > bound or _has_long_lines(piece, first, last)
+                    last_nl = offset + last
+            offset += len(piece)
+            last_piece = piece
+        try:
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False, 0, 0, True, True
+    if offset == 0:
+        return True, 0, 0, False, False
+    if not last_piece.endswith(b"\n"):
+        lines += 1
+        long_lines = long_lines or offset - last_nl > bound
     return True, nuls, lines, ctl, long_lines
 
 
@@ -345,12 +363,14 @@ def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tupl
 def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
     quote = "'\"'" if quoted else "''"
     # DuckDB scans a CSV file in parallel only when max_line_size is bounded (its buffers must
-    # hold a whole line): unbounded only for files that may have very long lines
-    max_line = 2147483647 if long_lines else _MAX_LINE
+    # hold a whole line), and its buffers grow with max_line_size: bounded (and 16 MiB buffers,
+    # memory flat) unless the file may have very long lines
+    limits = ("max_line_size=2147483647" if long_lines
+              else f"max_line_size={_MAX_LINE}, buffer_size={2 * _MAX_LINE}")
     return (
         f"read_csv({_sql_str(path)}, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote={quote}, "
         f"escape={quote}, header=false, auto_detect=false, strict_mode=false, "
-        f"new_line='\\n', max_line_size={max_line}, encoding='utf-8')"
+        f"new_line='\\n', {limits}, encoding='utf-8')"
     )
 
 

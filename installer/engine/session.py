@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import re
 
@@ -254,6 +254,14 @@ class OfflineEngine:
             raise EngineError(f"{what}: {_first_line(exc)}") from None
 
     def query(self, oracle_sql: str) -> QueryResult:
+        columns, batches = self.query_batches(oracle_sql, size=None)
+        return QueryResult(columns, [row for batch in batches for row in batch])
+
+    def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+        """Run ``oracle_sql``; (column names, the rows in lists of at most ``size``; one list when
+        None). The rows are fetched as the iterator advances: a caller that writes each batch out
+        keeps its memory bounded whatever the result size. EngineError when it fails (also while
+        iterating)."""
         sql = self.translate(oracle_sql)
         if not self.views_created and self._needs_views(sql):
             self.ensure_views()  # after a streamed load (see load)
@@ -261,12 +269,28 @@ class OfflineEngine:
             self.ensure_events()
         try:
             cursor = self.con.execute(sql)
-            rows = cursor.fetchall()
         except duckdb.Error as exc:
             raise EngineError(f"query failed: {_first_line(exc)}") from None
         # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
         columns = [d[0].upper() for d in cursor.description or []]
-        return QueryResult(columns, rows)
+
+        def batches() -> Iterator[list[tuple[Any, ...]]]:
+            try:
+                if size is None:
+                    yield cursor.fetchall()
+                    return
+                while True:
+                    rows = cursor.fetchmany(size)
+                    if not rows:
+                        return
+                    yield rows
+            except duckdb.Error as exc:
+                raise EngineError(f"query failed: {_first_line(exc)}") from None
+
+        if size is None:  # fetch now: errors surface here, as before
+            rows = next(batches())
+            return columns, iter([rows])
+        return columns, batches()
 
 
 _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {

@@ -1,0 +1,136 @@
+"""Where report statements run: the embedded engine (``--log``) or the database (``--dsn``).
+
+One small interface for both, so ``lsnrmine report`` and the HTML dashboard print the same text
+for the same data whichever side answered:
+
+* ``batches(sql) -> (columns, iterator of row lists)`` (csv is written batch by batch), and
+* ``query(sql) -> (columns, rows)`` built on it.
+
+Values are made canonical on both sides (:func:`canonical_value`). Oracle's cursor returns DATE as
+``datetime`` and NUMBER as ``int`` or ``float`` (``Decimal`` with ``defaults.fetch_decimals``),
+a zero-length string as NULL (python-oracledb manual, "Fetching Numbers" / data type mapping:
+NUMBER -> int when the value is integral, else float [I]); DuckDB returns ``float`` for a DOUBLE
+even when the value is integral, ``Decimal`` for DECIMAL, ``date`` for DATE and ``''`` for an
+empty string. Canonical: integral numbers are ``int``, others ``float`` rounded to 15 significant
+digits (a double's noise such as 0.30000000000000004 is 0.3 in Oracle's decimal NUMBER), ``date``
+is a ``datetime`` at midnight (Oracle's DATE has a time), ``''`` is ``None`` (Oracle: a
+zero-length VARCHAR2 is NULL), LOBs are read into text. Column names are upper case on both sides
+(the engine upper-cases them, Oracle reports unquoted aliases so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import math
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .output import format_rows
+
+Batches = Callable[[str], "tuple[list[str], Iterator[list[tuple[Any, ...]]]]"]
+Query = Callable[[str], "tuple[list[str], list[tuple[Any, ...]]]"]
+
+FETCH_ROWS = 10_000
+
+
+def canonical_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value if value != "" else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return value
+        return int(value) if value.is_integer() else float(f"{value:.15g}")
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            return float(value)
+        return int(value) if value == value.to_integral_value() else float(f"{float(value):.15g}")
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def canonical_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    return [tuple(canonical_value(v) for v in row) for row in rows]
+
+
+def engine_batches(engine: Any) -> Batches:
+    """The embedded engine (:class:`lsnrmine.engine.session.OfflineEngine`); EngineError on failure."""
+
+    def batches(sql: str) -> "tuple[list[str], Iterator[list[tuple[Any, ...]]]]":
+        if hasattr(engine, "query_batches"):
+            columns, parts = engine.query_batches(sql)
+            return list(columns), (canonical_rows(rows) for rows in parts)
+        result = engine.query(sql)
+        return list(result.columns), iter([canonical_rows(result.rows)])
+
+    return batches
+
+
+def _lob_text(value: Any) -> Any:
+    # python-oracledb returns CLOB/BLOB columns as LOB objects unless fetch_lobs is False
+    if hasattr(value, "read") and hasattr(value, "size") and not isinstance(value, (str, bytes)):
+        return value.read()
+    return value
+
+
+def connection_batches(conn: Any, fetch_rows: int = FETCH_ROWS) -> Batches:
+    """A DB-API connection (python-oracledb); the statement text is sent as it is (no binds: the
+    report statements are rendered text, the period condition holds only formatted datetimes)."""
+
+    def batches(sql: str) -> "tuple[list[str], Iterator[list[tuple[Any, ...]]]]":
+        cursor = conn.cursor()
+        try:
+            cursor.arraysize = fetch_rows
+        except AttributeError:  # pragma: no cover - any DB-API cursor has it
+            pass
+        try:
+            cursor.execute(sql)
+            columns = [str(d[0]).upper() for d in cursor.description or []]
+        except BaseException:
+            cursor.close()
+            raise
+
+        def parts() -> Iterator[list[tuple[Any, ...]]]:
+            try:
+                while True:
+                    rows = cursor.fetchmany(fetch_rows)
+                    if not rows:
+                        return
+                    yield [tuple(canonical_value(_lob_text(v)) for v in row) for row in rows]
+            finally:
+                cursor.close()
+
+        return columns, parts()
+
+    return batches
+
+
+def as_query(batches: Batches) -> Query:
+    def query(sql: str) -> "tuple[list[str], list[tuple[Any, ...]]]":
+        columns, parts = batches(sql)
+        return columns, [row for part in parts for row in part]
+
+    return query
+
+
+def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: Callable[[str], Any]) -> None:
+    """Run each statement and write its rows in ``fmt`` (output.format_rows); csv batch by batch."""
+    for statement in statements:
+        columns, parts = batches(statement)
+        if fmt == "csv":
+            first = True
+            for rows in parts:
+                text = format_rows(columns, rows, "csv")
+                # the header is the first line (column names hold no line break)
+                write(text if first else text.split("\n", 1)[1])
+                first = False
+            if first:
+                write(format_rows(columns, [], "csv"))
+            continue
+        write(format_rows(columns, [row for part in parts for row in part], fmt))
