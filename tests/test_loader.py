@@ -417,15 +417,16 @@ def test_stream_mode_rows_in_file_order_large_file(con, tmp_path):
             fh.write("".join(f"06-NOV-2005 09:00:01 * (CONNECT_DATA=(SID=x)) * ping * {i}\n"
                              for i in range(start, start + 50_000)))
     st = load_logs(con, [str(path)], stream=True)
-    assert (st.lines, st.loaded, st.rejected) == (n, n, 0)
+    assert (st.lines, st.loaded, st.rejected) == (n, n, 0) and not st.files[0].long_lines
     assert [int(r[0]) for r in con.execute("SELECT action FROM listener_log").fetchall()] == list(range(n))
 
 
-def test_long_line_over_the_parallel_bound(con, tmp_path, mode):
+@pytest.mark.parametrize("eol", ["\n", "\r\n"], ids=["direct", "transcoded"])
+def test_long_line_over_the_parallel_bound(con, tmp_path, mode, eol):
     """A line longer than the bounded max_line_size: the reader falls back to unbounded."""
     big = "06-NOV-2005 09:00:01 * (X=" + "a" * (9 * 1024 * 1024) + ") * 0"
-    st = load_one(con, tmp_path, "06-NOV-2005 09:00:00 * ping * 0\n" + big + "\n", **mode)
-    assert st.lines == 2 and st.files[0].long_lines
+    st = load_one(con, tmp_path, "06-NOV-2005 09:00:00 * ping * 0" + eol + big + eol, **mode)
+    assert st.lines == 2 and st.files[0].long_lines and st.files[0].transcoded == (eol != "\n")
     assert con.execute("SELECT max(strlen(line)) FROM listener_log_lines").fetchone() == (len(big),)
     if not mode.get("lazy"):
         assert (st.loaded, st.rejected) == (1, 1)

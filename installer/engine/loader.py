@@ -42,7 +42,10 @@ in Python in 4 MiB chunks (memory flat) into a temporary fully-quoted one-column
 DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
 
 ``load_logs(materialize_lines=False)`` keeps listener_log_lines as a view over the files (re-read at
-each use) and ``lazy=True`` makes all three views (counts in the stats are then None). Temporary
+each use) and ``lazy=True`` makes all three views (counts in the stats are then None).
+``stream=True`` makes all three views too, listener_log straight over the readers (no line numbers:
+parallel scan, projections pushed down, memory flat) with the counts from one cheap pass (see
+``_reject_count_sql``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
 files behind views live until the process exits.
 """
 
