@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Optional
+from typing import Any
 
-from .cli import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UserError, settings_from
+from .cli import EXIT_FAILURE, EXIT_OK, UserError, settings_from
 
 PHASES = ("admin", "owner", "all")
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional
 
-from .cli import EXIT_FAILURE, EXIT_OK, UserError, settings_from
+from .cli import EXIT_OK, UserError, settings_from
 from .output import FORMATS, format_rows
 
 
@@ -169,7 +169,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> int:
-    from . import dashboard, reports
+    from . import dashboard
 
     if args.name:
         raise UserError("--html writes the dashboard; give no report name with it")
@@ -196,13 +196,9 @@ def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], t
                                 time_from=time_from, time_to=time_to)
     except EngineError as exc:
         raise UserError(str(exc)) from None
-    out = Path(args.html)
-    try:
-        out.write_text(dashboard.render(data), encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{out}: cannot write the dashboard ({exc.strerror})") from None
-    print(f"lsnrmine: dashboard written to {out}", file=sys.stderr)
-    return EXIT_OK
+    from .report_online import write_dashboard
+
+    return write_dashboard(dashboard.render(data), Path(args.html))
 
 
 def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> list:

@@ -94,11 +94,16 @@ def run_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], ti
             data = dashboard.gather(
                 query, settings, lines=int(lines), alerts=alerts, time_from=time_from, time_to=time_to,
                 sources=[f"{settings.schema}@{options.dsn}: {', '.join(settings.log_files)}"])
-        try:
-            out.write_text(dashboard.render(data), encoding="utf-8")
-        except OSError as exc:
-            raise UserError(f"{out}: cannot write the dashboard ({exc.strerror})") from None
-        print(f"lsnrmine: dashboard written to {out}", file=sys.stderr)
-        return EXIT_OK
+        return write_dashboard(dashboard.render(data), out)
 
     return _run_guarded(work, _secrets(owner))
+
+
+def write_dashboard(page: str, out: Path) -> int:
+    """Write the dashboard page (online and offline), one clear line if the file cannot be written."""
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{out}: cannot write the dashboard ({exc.strerror})") from None
+    print(f"lsnrmine: dashboard written to {out}", file=sys.stderr)
+    return EXIT_OK

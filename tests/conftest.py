@@ -17,7 +17,7 @@ def shared_file(relative: str) -> Path:
     """A file of ../shared (third-party samples are read there, never copied into the repo)."""
     path = SHARED / relative
     if not path.exists():
-        pytest.skip(f"{path} is not present on this machine (shared/ sits beside the checkout)")
+        pytest.skip(reason=f"{path} is not present on this machine (shared/ sits beside the checkout)")
     return path
 
 

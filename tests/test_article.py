@@ -8,10 +8,8 @@ they would in Oracle, and our shipped, typo-fixed scripts (reports/article_*.sql
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 

@@ -3,20 +3,18 @@ row by row; the text log and its log.xml twin give the same events; real samples
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.events import EVENT_COLUMNS, EVENT_KINDS
 from lsnrmine.settings import Settings
 
-from conftest import FIXTURES, REPO_ROOT, shared_file
+from conftest import FIXTURES, shared_file
 
 TEXT = FIXTURES / "events_text.log"
 XML = FIXTURES / "events_log.xml"

@@ -25,10 +25,10 @@ from typing import Any, Callable, Optional, Union
 import oracledb
 import pytest
 
-from lsnrmine import __version__, render
+from lsnrmine import __version__
 from lsnrmine import install as inst
 from lsnrmine.cli import main
-from lsnrmine.manifest import DbObject, UpgradeStep
+from lsnrmine.manifest import UpgradeStep
 from lsnrmine.render import render_objects
 from lsnrmine.runner import split_script
 from lsnrmine.settings import Settings

@@ -212,7 +212,7 @@ class LiveDb:
 
     def require_shell(self) -> None:
         if not self.has_shell:
-            pytest.skip(f"needs a shell on the database host; {ENV_DSN} mode has none")
+            pytest.skip(reason=f"needs a shell on the database host; {ENV_DSN} mode has none")
 
     def exec(self, argv: Sequence[str], *, check: bool = True) -> tuple[int, bytes]:
         """Run argv inside the container as its default user (oracle in gvenzl images)."""
@@ -407,7 +407,7 @@ def open_live_db() -> Iterator[LiveDb]:
 def live_db() -> Iterator[LiveDb]:
     mode, reason = live_mode()
     if mode is None:
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     try:
         manager = open_live_db()
         db = manager.__enter__()

@@ -16,9 +16,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
-from .conftest import Cli, Install, LiveDb, query
+from .conftest import Install, LiveDb, query
 from .traffic import (ENUM_SIDS, INTRUDER_HOST, INTRUDER_USER, PASSWORD_FAILURES, PROGRAM_ALERT_STORM,
                       PROGRAM_ENUM, STORM_ALERT_CONNECTS, STORM_THRESHOLD)
 

@@ -6,7 +6,6 @@ dashboard online has its charts; `verify` passes after the ingest and alert jobs
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 import json
 import re
