@@ -46,7 +46,7 @@ begin
     where table_name = {{ name_literal }};
    if l_object_count > 0 and l_external_count = 0 then
       sys.dbms_standard.raise_application_error(
-         num => -20002,
+         num => {{ obj('ERROR_PKG') }}.co_not_external_table,
          msg => 'lsnrmine: ' || {{ name_literal }}
             || ' exists and is not an external table; rename or drop it, then install again'
       );

@@ -36,7 +36,6 @@ end {{ obj('ALERT_PKG') }};
 
 create or replace package body {{ obj('ALERT_PKG') }} is
    co_health_rule constant varchar2(30) := 'HEALTH';
-   co_no_such_alert constant pls_integer := -20600; -- acknowledge: unknown alert id
    -- not UTL_TCP.CRLF: without mail the package must not depend on the network packages
    co_crlf constant varchar2(2) := chr(13) || chr(10);
 
@@ -420,7 +419,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
              updated_at = sysdate
        where alert_id = in_alert_id;
       if sql%rowcount = 0 then
-         sys.dbms_standard.raise_application_error(num => co_no_such_alert, msg => 'no alert ' || in_alert_id);
+         sys.dbms_standard.raise_application_error(num => {{ obj('ERROR_PKG') }}.co_no_such_alert, msg => 'no alert ' || in_alert_id);
       end if;
       commit;
    end acknowledge;

@@ -363,7 +363,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          end if;
       end loop;
       if l_failed is not null then
-         sys.dbms_standard.raise_application_error(num => -20010,
+         sys.dbms_standard.raise_application_error(num => {{ obj('ERROR_PKG') }}.co_ingest_failed,
                                                    msg => 'lsnrmine ingest: ' || l_failed);
       end if;
    end run;

@@ -71,8 +71,6 @@ create or replace package body {{ obj('LINE_READER') }} is
    -- character to at most twice its bytes; CONVERT output stays below the 32767-byte RAW limit.
    co_read_cap        constant pls_integer  := 8000;
    co_max_file_chars  constant pls_integer  := 255;
-   co_bad_file_name   constant pls_integer  := -20003;
-   co_bad_offset      constant pls_integer  := -20004;
 
    type t_file_list is table of varchar2(255);
    co_log_files constant t_file_list := t_file_list(
@@ -115,7 +113,7 @@ create or replace package body {{ obj('LINE_READER') }} is
          or not regexp_like(in_file, '^[A-Za-z0-9_][A-Za-z0-9_.-]*$', 'c')
       then
          sys.dbms_standard.raise_application_error(
-            num => co_bad_file_name,
+            num => {{ obj('ERROR_PKG') }}.co_bad_file_name,
             msg => 'lsnrmine line_reader: "' || substr(in_file, 1, 64)
                || '" is not a plain file name (letters, digits, _ . - only)'
          );
@@ -223,7 +221,7 @@ create or replace package body {{ obj('LINE_READER') }} is
          or in_first_line_no <> trunc(in_first_line_no)
       then
          sys.dbms_standard.raise_application_error(
-            num => co_bad_offset,
+            num => {{ obj('ERROR_PKG') }}.co_bad_offset,
             msg => 'lsnrmine line_reader: start offset and first line number must be whole numbers >= 1'
          );
       end if;

@@ -12,6 +12,15 @@ create or replace package "LSNR_ERROR_PKG" authid definer is
    e_unknown_key exception;
    pragma exception_init(e_unknown_key, -20001);
 
+   -- The other application error numbers of lsnrmine's PL/SQL (raised with
+   -- sys.dbms_standard.raise_application_error by the unit named in the comment). -20000 is the
+   -- SQL*Plus install scripts' own (plsql/check_*.sql: they run before this package exists).
+   co_not_external_table constant pls_integer := -20002; -- LISTENER_LOG exists but is no external table
+   co_bad_file_name      constant pls_integer := -20003; -- LINE_READER: not a plain file name
+   co_bad_offset         constant pls_integer := -20004; -- LINE_READER: bad start offset / line number
+   co_ingest_failed      constant pls_integer := -20010; -- INGEST_PKG.run: a file failed (others were read)
+   co_no_such_alert      constant pls_integer := -20600; -- ALERT_PKG.acknowledge: unknown alert id
+
    -- Longest part of the offending key echoed in the message (same as the Python twin's
    -- lsnrmine.parse.MESSAGE_KEY_MAX_CHARS).
    co_message_key_max_chars constant pls_integer := 64;

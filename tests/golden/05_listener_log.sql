@@ -49,7 +49,7 @@ begin
     where table_name = 'LISTENER_LOG';
    if l_object_count > 0 and l_external_count = 0 then
       sys.dbms_standard.raise_application_error(
-         num => -20002,
+         num => "LSNR_ERROR_PKG".co_not_external_table,
          msg => 'lsnrmine: ' || 'LISTENER_LOG'
             || ' exists and is not an external table; rename or drop it, then install again'
       );

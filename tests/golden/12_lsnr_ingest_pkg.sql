@@ -364,7 +364,7 @@ create or replace package body "LSNR_INGEST_PKG" is
          end if;
       end loop;
       if l_failed is not null then
-         sys.dbms_standard.raise_application_error(num => -20010,
+         sys.dbms_standard.raise_application_error(num => "LSNR_ERROR_PKG".co_ingest_failed,
                                                    msg => 'lsnrmine ingest: ' || l_failed);
       end if;
    end run;
