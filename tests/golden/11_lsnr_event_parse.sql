@@ -94,33 +94,19 @@ contents as (
          end msg_host
     from texts x
 ),
--- 2. what each content line is
+-- 2. what each content line is (every pattern evaluated once per line)
 classified as (
   select c.source,
          c.line_no,
          c.line,
          c.content,
          c.msg_host,
+         c.msg_time_txt,
          case
-           when c.msg_time_txt is not null then
-             to_date(c.msg_time_txt default null on conversion error, 'YYYY-MM-DD HH24:MI:SS')
-           when regexp_like(c.content, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?[[:space:]]*$') then
-             to_date(substr(c.content, 1, 10) || ' ' || substr(c.content, 12, 8) default null on conversion error,
-                      'YYYY-MM-DD HH24:MI:SS')
-           when regexp_like(c.content, '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}[[:space:]]*$') then
-             to_date(regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 2)
-                     || '-' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 1)
-                     || '-' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 4)
-                     || ' ' || regexp_substr(c.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 3)
-                     default null on conversion error,
-                     'DD-MON-YYYY HH24:MI:SS', 'NLS_DATE_LANGUAGE=AMERICAN')
-         end hdr_time,
-         case
-           when c.msg_time_txt is not null then 1
-           when regexp_like(c.content, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?[[:space:]]*$') then 1
-           when regexp_like(c.content, '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}[[:space:]]*$') then 1
-           else 0
-         end is_hdr,
+           when c.msg_time_txt is not null then 'X'
+           when regexp_like(c.content, '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([+-][0-9]{2}:?[0-9]{2}|Z)?[[:space:]]*$') then 'I'
+           when regexp_like(c.content, '^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +[0-9]{1,2} [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}[[:space:]]*$') then 'C'
+         end hdr_kind,
          case
            when c.content is null or trim(c.content) is null then 0
            when regexp_like(c.content, '^[[:space:]]+[^[:space:]]') then 1
@@ -140,8 +126,6 @@ dated as (
          k.line,
          k.content,
          k.msg_host,
-         k.hdr_time,
-         k.is_hdr,
          k.is_cont,
          k.date_txt,
          case
@@ -150,47 +134,50 @@ dated as (
                      'NLS_DATE_LANGUAGE=AMERICAN')
          end rec_time,
          case
-           when k.is_hdr = 0 and k.is_cont = 0 and k.content is not null and trim(k.content) is not null then 1
+           when k.hdr_kind = 'X' then
+             to_date(k.msg_time_txt default null on conversion error, 'YYYY-MM-DD HH24:MI:SS')
+           when k.hdr_kind = 'I' then
+             to_date(substr(k.content, 1, 10) || ' ' || substr(k.content, 12, 8) default null on conversion error,
+                      'YYYY-MM-DD HH24:MI:SS')
+           when k.hdr_kind = 'C' then
+             to_date(regexp_substr(k.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 2)
+                     || '-' || regexp_substr(k.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 1)
+                     || '-' || regexp_substr(k.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 4)
+                     || ' ' || regexp_substr(k.content, '^[A-Za-z]+ ([A-Za-z]+) +([0-9]{1,2}) ([0-9:]{8}) ([0-9]{4})', 1, 1, null, 3)
+                     default null on conversion error,
+                     'DD-MON-YYYY HH24:MI:SS', 'NLS_DATE_LANGUAGE=AMERICAN')
+         end hdr_time,
+         case
+           when k.hdr_kind is null and k.is_cont = 0 and k.content is not null and trim(k.content) is not null then 1
            else 0
          end is_head
     from classified k
 ),
--- 3. context (time, host) and the record each line belongs to
-context as (
+-- 3. context (time, host) and the record each line belongs to: one pass of running windows over
+-- narrow columns only (the line text joins back once, below). grp: the last record line at or
+-- before the line, else (continuation lines before any record of the source) the first
+-- continuation line of the source, which is the running minimum of continuation line numbers
+-- for any continuation line that has no record before it.
+owned as (
   select d.source,
          d.line_no,
-         d.line,
-         d.content,
          d.is_cont,
          d.is_head,
-         d.date_txt,
-         d.rec_time,
          last_value(coalesce(d.hdr_time, d.rec_time) ignore nulls) over (
            partition by d.source order by d.line_no rows between unbounded preceding and current row
          ) ctx_time,
          last_value(d.msg_host ignore nulls) over (
            partition by d.source order by d.line_no rows between unbounded preceding and current row
          ) ctx_host,
-         max(case when d.is_head = 1 then d.line_no end) over (
-           partition by d.source order by d.line_no rows between unbounded preceding and current row
-         ) head_no
-    from dated d
-),
-owned as (
-  select o.source,
-         o.line_no,
-         o.line,
-         o.content,
-         o.is_cont,
-         o.is_head,
-         o.date_txt,
-         o.rec_time,
-         o.ctx_time,
-         o.ctx_host,
-         coalesce(o.head_no,
-                  min(case when o.head_no is null and o.is_cont = 1 then o.line_no end) over (partition by o.source)
+         coalesce(
+           max(case when d.is_head = 1 then d.line_no end) over (
+             partition by d.source order by d.line_no rows between unbounded preceding and current row
+           ),
+           min(case when d.is_cont = 1 then d.line_no end) over (
+             partition by d.source order by d.line_no rows between unbounded preceding and current row
+           )
          ) grp
-    from context o
+    from dated d
 ),
 errors as (
   select e.source,
@@ -200,24 +187,27 @@ errors as (
     from (select w.source,
                  w.grp,
                  w.line_no,
-                 w.content,
+                 t.content,
                  row_number() over (partition by w.source, w.grp order by w.line_no) rn
             from owned w
+            join dated t
+              on t.source = w.source
+             and t.line_no = w.line_no
            where w.is_cont = 1
              and w.grp is not null) e
    group by e.source, e.grp
 ),
 -- 4. the fields of each record line
 heads as (
-  select h.source,
-         h.line_no,
+  select o.source,
+         o.line_no,
          h.line,
          h.content,
-         h.is_cont,
+         o.is_cont,
          h.date_txt,
          h.rec_time,
-         h.ctx_time,
-         h.ctx_host,
+         o.ctx_time,
+         o.ctx_host,
          case
            when h.date_txt is not null then
              nvl(length(h.content), 0) - nvl(length(replace(h.content, '*', '')), 0) + 1
@@ -232,9 +222,12 @@ heads as (
            else
              regexp_substr(h.content, '^[[:space:]]*[A-Z]{2,4}-0*([0-9]{1,9})', 1, 1, null, 1)
          end rc_txt
-    from owned h
-   where h.is_head = 1
-      or (h.is_cont = 1 and h.line_no = h.grp)
+    from owned o
+    join dated h
+      on h.source = o.source
+     and h.line_no = o.line_no
+   where o.is_head = 1
+      or (o.is_cont = 1 and o.line_no = o.grp)
 ),
 events as (
   select v.source,
