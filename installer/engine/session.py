@@ -80,6 +80,7 @@ class OfflineEngine:
         self.events_built = False
         self.views_created = False
         self._event_names_cache: Optional[frozenset[str]] = None
+        self._views_cache: Optional[list[tuple[str, str]]] = None
         #: lower-case names of every object a load creates besides the log relations: the
         #: manifest's offline views and the events objects (no template rendered for this)
         self._view_names = frozenset(
@@ -102,7 +103,7 @@ class OfflineEngine:
         listener_log becomes a view straight over the files (loader ``stream=True``: one parallel
         pass for the query, memory flat whatever the file size) and the views are created only
         if a later query needs them. Otherwise both tables are materialised and the views made."""
-        stream = query is not None and self._only_listener_log(self.translate(query))
+        stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
@@ -131,14 +132,13 @@ class OfflineEngine:
         ctes = {cte.alias_or_name.lower() for cte in tree.find_all(sqlglot.exp.CTE)}
         return {t.name.lower() for t in tree.find_all(sqlglot.exp.Table)} - ctes
 
-    def _only_listener_log(self, duckdb_sql: str) -> bool:
-        names = self._table_names(duckdb_sql)
+    # ``names``: what _table_names returned for the query (None: it did not parse, assume all)
+    def _only_listener_log(self, names: Optional[set[str]]) -> bool:
         if names is None or "listener_log" not in names:
             return False
         return not (names & ({"listener_log_lines", "listener_log_src"} | self._view_names))
 
-    def _needs_views(self, duckdb_sql: str) -> bool:
-        names = self._table_names(duckdb_sql)
+    def _needs_views(self, names: Optional[set[str]]) -> bool:
         return names is None or bool(names & self._view_names)
 
     def ensure_events(self) -> None:
@@ -208,19 +208,22 @@ class OfflineEngine:
                 if obj.object_type == "VIEW" and obj.offline and obj.applies(self.settings)]
 
     def _offline_views(self) -> list[tuple[str, str]]:
-        """(name, rendered text) of every manifest VIEW the engine creates, in manifest order."""
-        views = []
-        for obj in self._offline_view_objects():
-            name = obj.name(self.settings)
-            text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
-                                   name_literal=ids.sql_string(name), kind=obj.object_type)
-            views.append((name, text))
-        return views
+        """(name, rendered text) of every manifest VIEW the engine creates, in manifest order;
+        rendered once per engine (the settings never change)."""
+        if self._views_cache is None:
+            views = []
+            for obj in self._offline_view_objects():
+                name = obj.name(self.settings)
+                text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
+                                       name_literal=ids.sql_string(name), kind=obj.object_type)
+                views.append((name, text))
+            self._views_cache = views
+        return self._views_cache
 
-    def _event_dependent_names(self, views: Optional[list[tuple[str, str]]] = None) -> frozenset[str]:
+    def _event_dependent_names(self) -> frozenset[str]:
         """Lower-case names of the events objects and of every view reading them (transitively)."""
         names = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}
-        for name, text in (self._offline_views() if views is None else views):  # manifest order: dependencies first
+        for name, text in self._offline_views():  # manifest order: dependencies first
             words = set(re.findall(r"[a-z_$#][a-z0-9_$#]*", text.lower()))
             if words & names:
                 names.add(name.lower())
@@ -233,8 +236,7 @@ class OfflineEngine:
             for statement in split_script(text):
                 self.execute_oracle(statement, what=f"view {name}")
 
-    def _needs_events(self, duckdb_sql: str) -> bool:
-        names = self._table_names(duckdb_sql)
+    def _needs_events(self, names: Optional[set[str]]) -> bool:
         if names is None:
             return True  # cannot tell: build them
         return bool(names & self._view_names) and bool(names & self._event_names)
@@ -263,10 +265,12 @@ class OfflineEngine:
         keeps its memory bounded whatever the result size. EngineError when it fails (also while
         iterating)."""
         sql = self.translate(oracle_sql)
-        if not self.views_created and self._needs_views(sql):
-            self.ensure_views()  # after a streamed load (see load)
-        if not self.events_built and self._needs_events(sql):
-            self.ensure_events()
+        if not (self.views_created and self.events_built):
+            names = self._table_names(sql)
+            if not self.views_created and self._needs_views(names):
+                self.ensure_views()  # after a streamed load (see load)
+            if not self.events_built and self._needs_events(names):
+                self.ensure_events()
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as exc:
