@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from ..identifiers import sql_string as _sql_str
+
 __all__ = [
     "DATE_LANGUAGES",
     "month_names",
@@ -110,10 +112,6 @@ def date_regex(language: str) -> str:
         rf"^\s*(\d{{1,2}}){_SEP}?((?i:{alt})){_SEP}?(\d{{1,4}})"
         rf"(?:{_SEP}(\d{{1,2}})(?:{_SEP}(\d{{1,2}})(?:{_SEP}(\d{{1,2}}))?)?)?\s*$"
     )
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def date_parts_sql(expr: str, language: str) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import duckdb
 
+from ..identifiers import sql_string as _sql_str
 from ..parse import ALLOWED_KEYS, MESSAGE_KEY_MAX_CHARS, PASSWORD_MASK, key_pattern
 
 __all__ = ["BALANCED_DEPTH", "balanced_regex", "register_functions", "value_regex"]
@@ -50,10 +51,6 @@ def value_regex(key: str, depth: int = BALANCED_DEPTH) -> str:
 
 def _value_tail(depth: int = BALANCED_DEPTH) -> str:
     return r"(?:((?:[^()]|" + balanced_regex(depth) + r")*)\)|(.*))"
-
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def macro_sql() -> str:

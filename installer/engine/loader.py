@@ -66,6 +66,7 @@ from typing import BinaryIO, Iterator, Optional, Sequence
 
 import duckdb
 
+from ..identifiers import sql_string as _sql_str
 from . import dates
 
 __all__ = ["FileStats", "LoadError", "LoadStats", "load_logs", "resolve_paths", "MAX_FIELD_BYTES"]
@@ -226,9 +227,6 @@ class _Progress:
 # --------------------------------------------------------------------------------------------
 # reading
 
-
-def _sql_str(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _is_utf8(encoding: str) -> bool:
