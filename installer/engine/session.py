@@ -183,7 +183,7 @@ class OfflineEngine:
             header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"') LIMIT 0",
                                       [str(file)]).description
         except duckdb.Error as exc:
-            raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
+            raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         present = {column[0].lower(): column[0] for column in header}
         unknown = sorted(set(present) - known)
         if unknown:
@@ -199,7 +199,7 @@ class OfflineEngine:
                 [str(file)],
             )
         except duckdb.Error as exc:
-            raise EngineError(f"audit CSV {path}: {str(exc).splitlines()[0]}") from None
+            raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
     # -- the project's views -------------------------------------------------------------
