@@ -32,7 +32,7 @@ def _input_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
 def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
     """An engine loaded with the input; the statements are translated first, so a query the
     engine cannot run fails before any input is read."""
-    from .engine.session import EngineError, OfflineEngine
+    from .engine.loader import RejectCounter
 
     settings = settings_from(args)
     now: Optional[dt.datetime] = None
@@ -41,14 +41,23 @@ def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
             now = dt.datetime.strptime(args.now, "%Y-%m-%d %H:%M:%S")
         except ValueError:
             raise UserError(f"--now {args.now!r}: use the form 'YYYY-MM-DD HH:MI:SS'") from None
+    # one statement, no --follow: the engine may stream listener_log (OfflineEngine.load); its
+    # reject count then starts now, in DuckDB, while Python imports and translates
+    single = statements[0] if len(statements) == 1 and not getattr(args, "follow", False) else None
+    counter = RejectCounter.start(args.logs, args.encoding, settings.date_language) if single else None
+    from .engine.session import EngineError, OfflineEngine
+
     try:
-        engine = OfflineEngine(settings, now=now)
-        for statement in statements:
-            engine.translate(statement)
-        # one statement, no --follow: the engine may stream listener_log (OfflineEngine.load)
-        single = statements[0] if len(statements) == 1 and not getattr(args, "follow", False) else None
+        try:
+            engine = OfflineEngine(settings, now=now)
+            for statement in statements:
+                engine.translate(statement)
+        except BaseException:
+            if counter is not None:
+                counter.close()
+            raise
         stats = engine.load(args.logs, encoding=args.encoding, progress=False if args.quiet else None,
-                            query=single)
+                            query=single, reject_counter=counter)
         if args.audit_csv:
             engine.load_audit_csv(args.audit_csv)
         if args.unified_audit_csv:
@@ -69,14 +78,8 @@ def _run_statements(engine: Any, statements: list[str], fmt: str) -> None:
 
     for statement in statements:
         try:
-            if fmt == "csv":  # streamed: memory bounded by one batch whatever the result size
-                columns, batches = engine.query_batches(statement)
-                header = True
-                for rows in batches:
-                    sys.stdout.write(format_rows(columns, rows, fmt, header=header))
-                    header = False
-                if header:  # no row at all
-                    sys.stdout.write(format_rows(columns, [], fmt))
+            if fmt == "csv":  # streamed: memory flat whatever the result size
+                engine.write_csv(statement, sys.stdout)
                 continue
             result = engine.query(statement)
         except EngineError as exc:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
-import io
-import itertools
 import json
-from typing import Any, Sequence
+import re
+from typing import Any, Iterable, Sequence
 
 FORMATS = ("table", "csv", "json")
 
@@ -16,11 +14,34 @@ FORMATS = ("table", "csv", "json")
 def _text(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.datetime):  # four-digit year always (strftime's %Y does not pad)
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# CSV (RFC 4180 style, LF line ends) with DuckDB's writer rules, so a result written by the
+# engine's COPY (OfflineEngine.write_csv) and one formatted here are the same text: a field is
+# quoted when it holds LF, CR, a comma, a double quote (doubled) or "#" (DuckDB's comment
+# character), or when it is the empty string (NULL is written as nothing).
+CSV_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
+CSV_DATE_FORMAT = "%Y-%m-%d"
+_CSV_QUOTE = re.compile(r'[\n\r,"#]')
+
+
+def _csv_field(value: Any) -> str:
+    if value is None:
+        return ""
+    text = _text(value)
+    if not text or _CSV_QUOTE.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """``rows`` as CSV lines (see ``_csv_field``)."""
+    return "".join(",".join(map(_csv_field, row)) + "\n" for row in rows)
 
 
 def _json_value(value: Any) -> Any:
@@ -38,24 +59,13 @@ def _printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
 
 
-def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, *, header: bool = True) -> str:
-    """``rows`` as text in ``fmt``; ``header=False`` (csv only) leaves out the column names line,
-    for a result written in batches."""
+def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
+    """``rows`` as text in ``fmt``, with the column names (csv: the header line)."""
     if fmt == "json":
         return json.dumps([{c: _json_value(v) for c, v in zip(columns, row)} for row in rows],
                           ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if header:
-            writer.writerow(columns)
-        if any(issubclass(t, dt.date) for t in set(map(type, itertools.chain.from_iterable(rows)))):
-            for row in rows:
-                writer.writerow([_text(v) for v in row])
-        else:
-            # csv writes None as "" and every other value with str(): the same text as _text
-            writer.writerows(rows)
-        return buffer.getvalue()
+        return csv_lines([columns]) + csv_lines(rows)
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
     cells = [[_printable(_text(v)) for v in row] for row in rows]

@@ -25,7 +25,7 @@ import decimal
 import math
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from .output import format_rows
+from .output import csv_lines, format_rows
 
 Batches = Callable[[str], "tuple[list[str], Iterator[list[tuple[Any, ...]]]]"]
 Query = Callable[[str], "tuple[list[str], list[tuple[Any, ...]]]"]
@@ -124,13 +124,8 @@ def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: C
     for statement in statements:
         columns, parts = batches(statement)
         if fmt == "csv":
-            first = True
+            write(csv_lines([columns]))
             for rows in parts:
-                text = format_rows(columns, rows, "csv")
-                # the header is the first line (column names hold no line break)
-                write(text if first else text.split("\n", 1)[1])
-                first = False
-            if first:
-                write(format_rows(columns, [], "csv"))
+                write(csv_lines(rows))
             continue
         write(format_rows(columns, [row for part in parts for row in part], fmt))

@@ -309,6 +309,10 @@ def test_empty_string_is_null(con):
     ("rtrim('<=====>BROWNING<=====>', '<>=')", "<=====>BROWNING"),
     ("trim('  x  ')", "x"),
     ("trim('   ')", None),
+    # the default trim character is the blank alone: a no-break space / ideographic space stays
+    ("trim('\u00a0x ')", "\u00a0x"),
+    ("ltrim(' \u3000x')", "\u3000x"),
+    ("rtrim('x\u00a0 ')", "x\u00a0"),
     ("trim(leading '0' from '000123')", "123"),
     ("trim(trailing 'x' from 'axx')", "a"),
     # LPAD/RPAD https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LPAD.html

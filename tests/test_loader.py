@@ -97,6 +97,24 @@ def test_lrtrim_blanks_and_tabs_empty_field_null(con, tmp_path):
     assert rows(con) == [(D(2005, 11, 6, 9, 0, 1), "a b", None, "ping", None, None)]
 
 
+@pytest.mark.parametrize("tab_elsewhere", [False, True], ids=["blanks-only-file", "file-with-tab"])
+def test_lrtrim_any_number_of_blanks_but_not_unicode_spaces(con, tmp_path, mode, tab_elsewhere):
+    # LRTRIM removes blanks (and TAB/CR/LF/VT/FF), not U+00A0 or U+3000; the same whether the
+    # file holds a TAB (trim with the six characters) or not (the blank-only fast path)
+    text = ("06-NOV-2005 09:00:01 *x*  a  *   b* \u00a0c\u00a0 * d \n"
+            " 06-NOV-2005 09:00:02* e*f *  *\u3000\n"
+            "  06-NOV-2005 09:00:03  *  *    \n")
+    if tab_elsewhere:
+        text += "06-NOV-2005 09:00:04 *\tg\t* h\n"
+    load_one(con, tmp_path, text, **mode)
+    expected = [(D(2005, 11, 6, 9, 0, 1), "x", "a", "b", "\u00a0c\u00a0", "d"),
+                (D(2005, 11, 6, 9, 0, 2), "e", "f", None, "\u3000", None),
+                (D(2005, 11, 6, 9, 0, 3), None, None, None, None, None)]
+    if tab_elsewhere:
+        expected.append((D(2005, 11, 6, 9, 0, 4), "g", "h", None, None, None))
+    assert rows(con) == expected
+
+
 def test_crlf_trimmed_from_last_field(con, tmp_path):
     load_one(con, tmp_path, b"06-NOV-2005 09:00:01 * ping * 0\r\n06-NOV-2005 09:00:02 * ping * 0\r\n")
     assert [r[2] for r in rows(con)] == ["0", "0"]

@@ -1133,8 +1133,8 @@ def _h_trim(t: _Translator, node: exp.Trim) -> exp.Expression:
     name = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "trim")
     if isinstance(chars, exp.Null):
         return _with_kind(exp.Null(), NULL)
-    args = [node.this] + ([chars] if chars is not None else [])
-    return _nullif_empty(_fn(name, *args))
+    # the default is the blank alone; DuckDB's trim(s) would also remove U+00A0, U+3000, ...
+    return _nullif_empty(_fn(name, node.this, chars if chars is not None else _str(" ")))
 
 
 def _h_regexp_like_typed(t: _Translator, node: exp.Expression) -> exp.Expression:
@@ -1414,6 +1414,8 @@ def _h_ltrim_rtrim(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     args = _args(node, 1, 2)
     if len(args) == 2 and isinstance(args[1], exp.Null):
         return _with_kind(exp.Null(), NULL)
+    if len(args) == 1:  # the default set is the blank alone (DuckDB's default adds Unicode spaces)
+        args = [args[0], _str(" ")]
     return _nullif_empty(_fn(_fname(node).lower(), *args))
 
 

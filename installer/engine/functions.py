@@ -58,8 +58,11 @@ def macro_sql() -> str:
     key_map = ", ".join(f"{_sql_str(k)}: {_sql_str(key_pattern(k))}" for k in ALLOWED_KEYS)
     up = f"translate(p_param, '{_LOWER}', '{_UPPER}')"
     kp = f"(MAP {{{key_map}}})[{up}]"
-    # Cheap regex first: the text up to and including the first parenthesis after "=".
-    simple = f"regexp_extract(p_in, '(?s)' || {kp} || '([^()]*[()]?)', 1)"
+    # Cheap regex first: the text from "(KEY=" up to and including the first parenthesis after
+    # "=", as the whole match (group 0: RE2 finds it with its DFAs alone, no capture engine).
+    # The key is ASCII, so "(KEY=" is length(p_param) + 2 characters and the value starts at k.
+    simple = f"regexp_extract(p_in, '(?s)' || {kp} || '[^()]*[()]?', 0)"
+    k = "(length(p_param) + 3)"
     # Full regex (rare rows): the whole input replaced by group 1 (the value closed by its ")")
     # and group 2 (the rest of the input when there is no closing ")"); exactly one of them takes
     # part in the match, and ``^.*?`` keeps it at the first ``(KEY=`` (only reached when the cheap
@@ -69,11 +72,13 @@ def macro_sql() -> str:
     # list_transform binds an expression once (a macro repeats its argument expression). No
     # nullif() around an expression: DuckDB expands nullif(x, '') to a CASE that evaluates x twice
     # (the regex ran twice per row); empty values are mapped to NULL inside the lambda instead.
-    value = (f"list_transform([{simple}], lambda __v: CASE "
-             f"WHEN __v = '' OR __v = ')' THEN NULL "
-             f"WHEN ends_with(__v, ')') THEN left(__v, length(__v) - 1) "
-             f"WHEN ends_with(__v, '(') THEN {full} "
-             f"ELSE __v END)[1]")
+    # __m is '' (no "(KEY="), "(KEY=" + value + ")" (the common case), "(KEY=" + text + "(" (the
+    # full regex decides) or "(KEY=" + the rest of the input (no parenthesis after "=").
+    value = (f"list_transform([{simple}], lambda __m: CASE "
+             f"WHEN ends_with(__m, ')') THEN CASE WHEN length(__m) > {k} "
+             f"THEN substr(__m, {k}, length(__m) - {k}) END "
+             f"WHEN ends_with(__m, '(') THEN {full} "
+             f"WHEN length(__m) >= {k} THEN substr(__m, {k}) END)[1]")
     allowed = ", ".join(ALLOWED_KEYS)
     message = (f"'parse_listener_log_line: unknown key \"' || coalesce(left(p_param, "
                f"{MESSAGE_KEY_MAX_CHARS}), '') || {_sql_str(chr(34) + '; allowed keys: ' + allowed)}")

@@ -45,7 +45,7 @@ DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_b
 each use) and ``lazy=True`` makes all three views (counts in the stats are then None).
 ``stream=True`` makes all three views too, listener_log straight over the readers (no line numbers:
 parallel scan, projections pushed down, memory flat) with the counts from one cheap pass (see
-``_reject_count_sql``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
+``_line_counts_sql``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
 files behind views live until the process exits.
 """
 
@@ -60,6 +60,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator, Optional, Sequence
@@ -69,7 +70,7 @@ import duckdb
 from ..identifiers import sql_string as _sql_str
 from . import dates
 
-__all__ = ["FileStats", "LoadError", "LoadStats", "load_logs", "resolve_paths", "MAX_FIELD_BYTES"]
+__all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 4000
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
@@ -98,7 +99,7 @@ class FileStats:
     rejected: Optional[int] = None
     nul_bytes: int = 0
     transcoded: bool = False
-    #: False when the source holds no TAB/CR/VT/FF at all: plain (space) trim() is then exact LRTRIM
+    #: False when the source holds no TAB/CR/VT/FF at all: LRTRIM then removes blanks only
     control_chars: bool = True
     #: True when a line may be longer than _WINDOW: DuckDB must then read with an unbounded
     #: max_line_size, which makes its CSV scan single-threaded
@@ -111,6 +112,10 @@ class LoadStats:
 
     files: list[FileStats] = field(default_factory=list)
     lazy: bool = False
+    #: stream=True: (source, reader SQL, control_chars) per file and the date language, for
+    #: ``stream_select`` (a query-specific listener_log)
+    stream_readers: list[tuple[str, str, bool]] = field(default_factory=list, repr=False)
+    language: str = "AMERICAN"
 
     @property
     def sources(self) -> list[str]:
@@ -243,11 +248,12 @@ def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
     return False
 
 
-def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
-    """(DuckDB can read the file directly, NUL byte count, line count, has TAB/VT/FF, may have long
-    lines). One pass over 16 MiB reads (plain reads, not an mmap: the pages of a mapping count in
-    the process's resident memory, which would grow with the file): memchr-speed counts and a
-    UTF-8 check of the non-ASCII pieces only."""
+def _scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Optional[int], bool, bool]:
+    """(DuckDB can read the file directly, NUL byte count, line count (None unless
+    ``count_lines``: a stream load takes it from DuckDB's counting pass, and bytes.count is the
+    costliest step here), has TAB/VT/FF, may have long lines). One pass over 16 MiB reads (plain
+    reads, not an mmap: the pages of a mapping count in the process's resident memory, which
+    would grow with the file): memchr-speed tests and a UTF-8 check of the non-ASCII pieces only."""
     step = 1 << 24
     bound = 2 * _WINDOW
     nuls = lines = 0
@@ -264,8 +270,8 @@ def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
             if (offset == 0 and piece.startswith(codecs.BOM_UTF8)) or b"\r" in piece or _DELIM.encode() in piece:
                 return False, 0, 0, True, True
             ctl = ctl or any(c in piece for c in (b"\t", b"\x0b", b"\x0c"))
-            n = piece.count(b"\n")
-            lines += n
+            if count_lines:
+                lines += piece.count(b"\n")
             if b"\x00" in piece:
                 nuls += piece.count(b"\x00")
             if not piece.isascii() or dec.getstate()[0]:
@@ -274,7 +280,7 @@ def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
                 except UnicodeDecodeError:
                     return False, 0, 0, True, True
             if not long_lines:
-                if n == 0:
+                if b"\n" not in piece:
                     long_lines = offset + len(piece) - last_nl > bound
                 else:
                     first, last = piece.find(b"\n"), piece.rfind(b"\n")
@@ -291,7 +297,7 @@ def _scan_clean_utf8(path: str) -> tuple[bool, int, int, bool, bool]:
     if not last_piece.endswith(b"\n"):
         lines += 1
         long_lines = long_lines or offset - last_nl > bound
-    return True, nuls, lines, ctl, long_lines
+    return True, nuls, lines if count_lines else None, ctl, long_lines
 
 
 def _open_binary(path: str) -> BinaryIO:
@@ -391,23 +397,52 @@ atexit.register(_cleanup_temp_dirs)
 # SQL
 
 
+def _trim_chars(control_chars: bool) -> str:
+    """The characters LRTRIM removes that can occur in the source: all six when it holds a
+    TAB/CR/VT/FF, else the blank alone (LF never occurs inside a line)."""
+    return _TRIM_CHARS if control_chars else " "
+
+
+def _blank_trim_sql(col: str) -> str:
+    """``trim(col, ' ')`` (leading and trailing blanks, U+0020 only) at about a third of the cost:
+    DuckDB's trim decodes every character of the string to find the last non-blank, while fields
+    split on ``*`` usually carry exactly one blank at each end, which ``starts_with``/``ends_with``
+    (constant time) detect and one ``substr`` removes; only other shapes pay for ltrim/rtrim.
+    ``col`` is repeated: a column. (Plain ``trim(x)`` is not LRTRIM: it also removes Unicode
+    spaces such as U+00A0.)"""
+    return (f"CASE WHEN starts_with({col}, ' ') THEN CASE "
+            f"WHEN strlen({col}) = 1 THEN '' "
+            f"WHEN starts_with({col}, '  ') THEN rtrim(ltrim({col}, ' '), ' ') "
+            f"WHEN ends_with({col}, '  ') THEN rtrim(substr({col}, 2), ' ') "
+            f"WHEN ends_with({col}, ' ') THEN substr({col}, 2, length({col}) - 2) "
+            f"ELSE substr({col}, 2) END "
+            f"WHEN ends_with({col}, '  ') THEN rtrim({col}, ' ') "
+            f"WHEN ends_with({col}, ' ') THEN substr({col}, 1, length({col}) - 1) "
+            f"ELSE {col} END")
+
+
 def _fields_sql(src: str, language: str, control_chars: bool = True) -> str:
     """SELECT over ``src`` (source, line_no, line) giving listener_log_src's columns.
-    ``control_chars=False`` (the source has no TAB/CR/VT/FF): plain trim() (spaces), much faster."""
-    trim_args = f", {_sql_str(_TRIM_CHARS)}" if control_chars else ""
+    ``control_chars=False`` (the source has no TAB/CR/VT/FF): only blanks can be trimmed, by the
+    cheaper ``_blank_trim_sql``."""
+    chars = _sql_str(_trim_chars(control_chars))
+    keep = "source, line_no, line, f"
+    fields = ", ".join(f"f[{i}] AS g{i}" for i in range(1, 7))
+    trims = ",\n".join(f"  {f'trim(g{i}, {chars})' if control_chars else _blank_trim_sql(f'g{i}')} AS r{i}"
+                       for i in range(1, 7))
     # trim, then nullif in the next stage: nullif(x, '') evaluates x twice in DuckDB
-    trims = ",\n".join(f"  trim(f[{i}]{trim_args}) AS r{i}" for i in range(1, 7))
     nulls = ", ".join(f"nullif(r{i}, '') AS c{i}" for i in range(1, 7))
     # from the raw fields f (not c1..c6): a query needing only some columns then skips the trims
     # of the others (projection pushdown); runs only for lines longer than 4000 bytes
-    too_long = " OR ".join(f"strlen(trim(f[{i}]{trim_args})) > {MAX_FIELD_BYTES}" for i in range(1, 7))
+    too_long = " OR ".join(f"strlen(trim(f[{i}], {chars})) > {MAX_FIELD_BYTES}" for i in range(1, 7))
     stages = _date_stages("t", language)
     # Staged CTEs: every expression runs once per row (a macro/CTE reference would repeat it).
     return f"""
 WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f FROM {src}),
-r AS (SELECT source, line_no, line, f,
+g AS (SELECT {keep}, {fields} FROM s),
+r AS (SELECT {keep},
 {trims}
-  FROM s),
+  FROM g),
 t AS (SELECT source, line_no, line, f, {nulls} FROM r),
 {stages}
 SELECT source, line_no, log_date,
@@ -444,25 +479,30 @@ def _date_stages(prev: str, language: str) -> str:
     return stages
 
 
-def _reject_count_sql(src: str, language: str, control_chars: bool = True) -> str:
-    """SELECT count(*) of the lines of ``src`` (a relation with column ``line``) that listener_log
-    rejects: the same rules as ``_fields_sql``'s reject_reason, computed from field 1 only (the
-    date) plus, for lines longer than 4000 bytes only, the lengths of fields 1-6. Cheaper than the
-    full split: used when listener_log is a view (``stream=True``)."""
-    trim_args = f", {_sql_str(_TRIM_CHARS)}" if control_chars else ""
+def _line_counts_sql(src: str, language: str, control_chars: bool = True) -> str:
+    """SELECT (lines, rejected) of ``src`` (a relation with column ``line``): every line, and the
+    lines listener_log rejects by the rules of ``_fields_sql``'s reject_reason, computed from
+    field 1 only (the date) plus, for lines longer than 4000 bytes only, the lengths of fields 1-6.
+    One pass, much cheaper than the full split: used when listener_log is a view (``stream=True``)."""
+    trim_args = f", {_sql_str(_trim_chars(control_chars))}"
     too_long = " OR ".join(f"strlen(trim(split_part(line, '*', {i}){trim_args})) > {MAX_FIELD_BYTES}"
                            for i in range(1, 7))
     # Lines that start with a valid date in the usual exact form (then blanks and "*" or the end)
-    # cannot be rejected for their date: one DFA match instead of split + trim + TO_DATE.
+    # cannot be rejected for their date: one DFA match instead of split + trim + TO_DATE. Field 1
+    # of the others ("suspect") only is split off and converted: CASE evaluates a branch for the
+    # rows that reach it only (a filter would drop the lines the count needs; AND is not lazy).
     exact = dates.exact_date_prefix_regex(language)
-    where = ("" if exact is None else
-             f" WHERE NOT regexp_matches(line, {_sql_str(exact)}) OR strlen(line) > {MAX_FIELD_BYTES}")
+    suspect = ("true" if exact is None else
+               f"NOT regexp_matches(line, {_sql_str(exact)}) OR strlen(line) > {MAX_FIELD_BYTES}")
     return f"""
-WITH s AS (SELECT line, trim(split_part(line, '*', 1){trim_args}) AS r1 FROM {src}{where}),
-t AS (SELECT line, nullif(r1, '') AS c1 FROM s),
+WITH s AS (SELECT line, {suspect} AS suspect FROM {src}),
+r AS (SELECT line, suspect, CASE WHEN suspect THEN trim(split_part(line, '*', 1){trim_args}) END AS r1 FROM s),
+t AS (SELECT line, suspect, nullif(r1, '') AS c1 FROM r),
 {_date_stages("t", language)}
-SELECT count(*) FROM d
-WHERE (c1 IS NOT NULL AND log_date IS NULL) OR (strlen(line) > {MAX_FIELD_BYTES} AND ({too_long}))"""
+SELECT count(*), count_if(CASE WHEN NOT suspect THEN false
+                               WHEN c1 IS NOT NULL AND log_date IS NULL THEN true
+                               WHEN strlen(line) > {MAX_FIELD_BYTES} THEN ({too_long})
+                               ELSE false END) FROM d"""
 
 
 _LISTENER_LOG_SELECT = (
@@ -490,6 +530,7 @@ def load_logs(
     lazy: bool = False,
     materialize_lines: bool = True,
     stream: bool = False,
+    reject_counter: Optional[RejectCounter] = None,
 ) -> LoadStats:
     """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
     (files, ``.gz``, globs expanded sorted, ``-`` = stdin).
@@ -504,8 +545,31 @@ def load_logs(
     numbers: DuckDB scans the files in parallel and pushes projections and filters down; rows still
     in file order) and ``loaded``/``rejected`` counted by one cheap pass (field 1 only): the fastest
     mode for one query on listener_log alone (each query re-reads the files).
+    ``reject_counter``: a ``RejectCounter.start`` for the same paths, encoding and date language,
+    started early by the caller (stream loads use it, the others stop it; closed either way).
     Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
     own progress bar (printed to stdout) is disabled on ``con``."""
+    try:
+        return _load_logs(con, paths, encoding=encoding, date_language=date_language, progress=progress,
+                          lazy=lazy, materialize_lines=materialize_lines, stream=stream,
+                          reject_counter=reject_counter)
+    finally:
+        if reject_counter is not None:
+            reject_counter.close()
+
+
+def _load_logs(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[str],
+    *,
+    encoding: str = "utf-8",
+    date_language: str = "AMERICAN",
+    progress: Optional[bool] = None,
+    lazy: bool = False,
+    materialize_lines: bool = True,
+    stream: bool = False,
+    reject_counter: Optional[RejectCounter] = None,
+) -> LoadStats:
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -523,6 +587,15 @@ def load_logs(
     readers: list[str] = []
     tmpdir: Optional[str] = None
     selects: list[str] = []
+    background: Optional[RejectCounter] = None
+    if not (stream and not lazy):
+        if reject_counter is not None:
+            reject_counter.close()  # a table load counts as it inserts: stop competing for the cores
+    else:
+        background = reject_counter
+        if background is None and _is_utf8(encoding):
+            plain = [p for p in files if p != "-" and not _is_gzip(p)]
+            background = RejectCounter(con.cursor(), language, plain) if plain else None
     try:
         for path in files:
             fs = FileStats(source="<stdin>" if path == "-" else path)
@@ -532,7 +605,8 @@ def load_logs(
             prog = _Progress(fs.source, size, progress)
             direct = False
             if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
-                direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(path)
+                direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
+                    path, count_lines=not (stream and not lazy))
             if direct:
                 reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
                 prog.message(f"loading {prog.name} ...")
@@ -554,7 +628,7 @@ def load_logs(
         _drop(con)
         try:
             if stream and not lazy:
-                _create_stream(con, stats, selects, readers, language)
+                _create_stream(con, stats, selects, readers, language, background)
             else:
                 _create(con, stats, selects, language, lazy, materialize_lines)
         except duckdb.InvalidInputException as exc:
@@ -563,6 +637,8 @@ def load_logs(
                 f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
             ) from None
     finally:
+        if background is not None:
+            background.close()
         if tmpdir is not None and materialize_lines and not lazy and not stream:
             shutil.rmtree(tmpdir, ignore_errors=True)
             _TEMP_DIRS.remove(tmpdir)
@@ -600,20 +676,102 @@ def _create(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str]
         fs.rejected = (fs.lines or 0) - fs.loaded
 
 
+class RejectCounter:
+    """The line and reject counts of a stream load's plain files, computed by DuckDB in a background
+    thread while the main thread does something else: imports and translation in the CLI, then
+    the pre-scan of the same files (``_scan_clean_utf8``). DuckDB releases the GIL, so the passes
+    share the cores instead of running one after the other.
+
+    The counts assume what the pre-scan usually finds (clean UTF-8 read directly, lines under
+    ``_MAX_LINE``): ``counts(path)`` is used only for a file the pre-scan sends to the direct
+    reader, and is None when DuckDB failed (the caller then counts again, with the right reader).
+    The pre-scan of a stream load then skips its costliest part, counting the lines (bytes.count).
+    Trimming the six LRTRIM characters is exact whether or not the file holds a TAB/VT/FF.
+    ``start`` returns None when nothing can be counted ahead (bad paths: the load reports them)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, language: str, paths: Sequence[str]) -> None:
+        self._con = con
+        self._closed = False
+        self._con.execute("SET enable_progress_bar = false")
+        self._counts: dict[str, Optional[tuple[int, int]]] = {}
+        self._thread = threading.Thread(target=self._run, args=(list(paths), language), daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, paths: Sequence[str], encoding: str = "utf-8",
+              date_language: str = "AMERICAN") -> Optional["RejectCounter"]:
+        """Start counting ``paths`` (as given to ``load_logs``) on a connection of its own."""
+        try:
+            if not _is_utf8(encoding):
+                return None
+            language = dates.normalize_language(date_language)
+            files = [p for p in resolve_paths(paths) if p != "-" and not _is_gzip(p)]
+        except (LookupError, ValueError, LoadError, OSError):
+            return None
+        return cls(duckdb.connect(), language, files) if files else None
+
+    def _run(self, paths: list[str], language: str) -> None:
+        for path in paths:
+            reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=False)
+            try:
+                self._counts[path] = _line_counts(self._con, _line_counts_sql(reader, language))
+            except duckdb.Error:  # invalid UTF-8, a line over _MAX_LINE, an interrupt
+                self._counts[path] = None
+
+    def counts(self, path: str) -> Optional[tuple[int, int]]:
+        """(lines, rejected) of ``path``; None when not counted."""
+        self._thread.join()
+        return self._counts.get(path)
+
+    def close(self) -> None:
+        """Stop counting (when the load no longer needs it) and release the connection; again: no-op."""
+        if self._thread.is_alive():
+            self._con.interrupt()
+            self._thread.join()
+        if not self._closed:
+            self._closed = True
+            self._con.close()
+
+
 def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str],
-                   readers: list[str], language: str) -> None:
+                   readers: list[str], language: str, background: Optional[RejectCounter] = None) -> None:
     """Views only; listener_log reads each file without WITH ORDINALITY (parallel scan, file
-    order kept by DuckDB's preserve_insertion_order); counts from ``_reject_count_sql``."""
+    order kept by DuckDB's preserve_insertion_order); counts from ``_line_counts_sql`` (run in
+    the background during the pre-scan for the files read directly)."""
     _create(con, stats, selects, language, lazy=True, materialize_lines=False)
-    parts = []
+    stats.language = language
     for fs, reader in zip(stats.files, readers):
-        src = f"(SELECT {_sql_str(fs.source)}::VARCHAR AS source, NULL::BIGINT AS line_no, line FROM {reader})"
+        stats.stream_readers.append((fs.source, reader, fs.control_chars))
+        counts = None if background is None or fs.transcoded else background.counts(fs.source)
+        if counts is None:
+            counts = _line_counts(con, _line_counts_sql(reader, language, fs.control_chars))
+        fs.lines, fs.rejected = counts
+        fs.loaded = fs.lines - fs.rejected
+    if readers:
+        con.execute("CREATE OR REPLACE VIEW listener_log AS " + stream_select(stats))
+
+
+def stream_select(stats: LoadStats, line_filter: Sequence[Sequence[str]] = ()) -> str:
+    """SELECT of listener_log's rows straight over the readers of a ``stream=True`` load; with
+    ``line_filter`` (groups of literals, see engine.prefilter) only the lines that contain a
+    literal of every group are split and converted: the rows of the others are left out."""
+    if not stats.stream_readers:
+        raise ValueError("stream_select needs a load_logs(stream=True) result")
+    where = " AND ".join(
+        "(" + " OR ".join(f"contains(line, {_sql_str(text)})" for text in group) + ")"
+        for group in line_filter)
+    parts = []
+    for source, reader, control_chars in stats.stream_readers:
+        src = (f"(SELECT {_sql_str(source)}::VARCHAR AS source, NULL::BIGINT AS line_no, line "
+               f"FROM {reader}{' WHERE ' + where if where else ''})")
         parts.append("SELECT log_date, connect_string, protocol_info, action, service_name, return_code "
-                     f"FROM ({_fields_sql(src, language, fs.control_chars)}) AS x WHERE reject_reason IS NULL")
-        fs.rejected = _inserted(con, _reject_count_sql(reader, language, fs.control_chars))
-        fs.loaded = (fs.lines or 0) - fs.rejected
-    if parts:
-        con.execute("CREATE OR REPLACE VIEW listener_log AS " + "\nUNION ALL\n".join(parts))
+                     f"FROM ({_fields_sql(src, stats.language, control_chars)}) AS x WHERE reject_reason IS NULL")
+    return "\nUNION ALL\n".join(parts)
+
+
+def _line_counts(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, int]:
+    row = con.execute(sql).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)  # count_if of no row is NULL
 
 
 def _inserted(con: duckdb.DuckDBPyConnection, sql: str) -> int:

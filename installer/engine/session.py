@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
-
-import re
+from typing import Any, Iterator, Optional, Sequence, TextIO
 
 import duckdb
 import sqlglot
 
 from ..manifest import MANIFEST
-from ..render import render_template
 from ..runner import split_script
 from ..settings import Settings
 from .. import identifiers as ids
-from . import dialect, functions, loader
+from .. import output
+from . import dialect, functions, loader, prefilter
 
 # DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
 # loaded from a CSV export when given, empty otherwise so the article's queries run.
@@ -53,6 +55,8 @@ ENGINE_DATE_COLUMNS: frozenset[str] = frozenset({
 
 
 _EVENT_OBJECTS = ("EVENTS", "EVENT_PARSE", "STAGE_LINES")
+#: the query-specific listener_log of a streamed load (see OfflineEngine._prefiltered)
+_PREFILTERED = "lsnrmine_listener_log_prefiltered"
 
 
 class EngineError(Exception):
@@ -81,6 +85,9 @@ class OfflineEngine:
         self.views_created = False
         self._event_names_cache: Optional[frozenset[str]] = None
         self._views_cache: Optional[list[tuple[str, str]]] = None
+        self._translations: dict[str, str] = {}
+        #: the last load made listener_log a view straight over the files (loader stream=True)
+        self.streamed = False
         #: lower-case names of every object a load creates besides the log relations: the
         #: manifest's offline views and the events objects (no template rendered for this)
         self._view_names = frozenset(
@@ -97,21 +104,23 @@ class OfflineEngine:
 
     # -- input -------------------------------------------------------------------------
     def load(self, paths: Sequence[str], *, encoding: str = "utf-8", progress: Optional[bool] = None,
-             query: Optional[str] = None) -> loader.LoadStats:
+             query: Optional[str] = None, reject_counter: Optional[loader.RejectCounter] = None) -> loader.LoadStats:
         """Load ``paths``. ``query``: the only (Oracle-dialect) statement that will run; when it
         reads no log relation but listener_log (no listener_log_lines/_src, no view, no events)
         listener_log becomes a view straight over the files (loader ``stream=True``: one parallel
         pass for the query, memory flat whatever the file size) and the views are created only
-        if a later query needs them. Otherwise both tables are materialised and the views made."""
+        if a later query needs them. Otherwise both tables are materialised and the views made.
+        ``reject_counter``: see loader.load_logs (started by the caller before this engine)."""
         stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
-                                          stream=stream)
+                                          stream=stream, reject_counter=reject_counter)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
         self.events_built = False
         self.views_created = False
+        self.streamed = stream
         if not stream:
             self.ensure_views()
         return self.stats
@@ -211,6 +220,8 @@ class OfflineEngine:
         """(name, rendered text) of every manifest VIEW the engine creates, in manifest order;
         rendered once per engine (the settings never change)."""
         if self._views_cache is None:
+            from ..render import render_template  # Jinja2: imported only when a view is needed
+
             views = []
             for obj in self._offline_view_objects():
                 name = obj.name(self.settings)
@@ -243,10 +254,36 @@ class OfflineEngine:
 
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:
+        """The DuckDB SQL of ``oracle_sql`` (cached: the CLI translates a statement before the
+        load, to fail early, and again to run it)."""
+        sql = self._translations.get(oracle_sql)
+        if sql is None:
+            try:
+                sql = dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
+            except dialect.UnsupportedConstruct as exc:
+                raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
+            self._translations[oracle_sql] = sql
+        return sql
+
+    def _prefiltered(self, duckdb_sql: str) -> str:
+        """After a streamed load: ``duckdb_sql`` reading a listener_log whose lines without the
+        literals its WHERE clause requires are dropped before any conversion (engine.prefilter);
+        unchanged when nothing can be derived."""
+        if not self.streamed or self.stats is None:
+            return duckdb_sql
         try:
-            return dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
-        except dialect.UnsupportedConstruct as exc:
-            raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
+            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+        except sqlglot.errors.SqlglotError:
+            return duckdb_sql
+        table, groups = prefilter.line_literals(tree)
+        if table is None or not groups:
+            return duckdb_sql
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PREFILTERED} AS "
+                         + loader.stream_select(self.stats, groups))
+        table.set("this", sqlglot.exp.to_identifier(_PREFILTERED))
+        if not table.alias:
+            table.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier("listener_log")))
+        return tree.sql(dialect="duckdb")
 
     def execute_oracle(self, oracle_sql: str, *, what: str = "query") -> None:
         sql = self.translate(oracle_sql)
@@ -259,11 +296,9 @@ class OfflineEngine:
         columns, batches = self.query_batches(oracle_sql, size=None)
         return QueryResult(columns, [row for batch in batches for row in batch])
 
-    def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
-        """Run ``oracle_sql``; (column names, the rows in lists of at most ``size``; one list when
-        None). The rows are fetched as the iterator advances: a caller that writes each batch out
-        keeps its memory bounded whatever the result size. EngineError when it fails (also while
-        iterating)."""
+    def _runnable(self, oracle_sql: str) -> str:
+        """The DuckDB SQL to run for ``oracle_sql``, with the views / events it reads created
+        first and, after a streamed load, listener_log prefiltered (``_prefiltered``)."""
         sql = self.translate(oracle_sql)
         if not (self.views_created and self.events_built):
             names = self._table_names(sql)
@@ -271,6 +306,14 @@ class OfflineEngine:
                 self.ensure_views()  # after a streamed load (see load)
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
+        return self._prefiltered(sql)
+
+    def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+        """Run ``oracle_sql``; (column names, the rows in lists of at most ``size``; one list when
+        None). The rows are fetched as the iterator advances: a caller that writes each batch out
+        keeps its memory bounded whatever the result size. EngineError when it fails (also while
+        iterating)."""
+        sql = self._runnable(oracle_sql)
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as exc:
@@ -295,6 +338,46 @@ class OfflineEngine:
             rows = next(batches())
             return columns, iter([rows])
         return columns, batches()
+
+    def write_csv(self, oracle_sql: str, out: TextIO) -> None:
+        """Run ``oracle_sql`` and write its result to ``out`` as CSV with a header line (the text
+        of ``output.format_rows(..., 'csv')``). When every result column is text, an integer,
+        a DATE or a TIMESTAMP, DuckDB's own writer produces the rows (COPY to a temporary file,
+        then copied to ``out``): no Python object per value, memory flat. Otherwise the rows are
+        fetched and formatted in batches."""
+        sql = self._runnable(oracle_sql)
+        try:
+            described = self.con.execute(f"DESCRIBE {sql}").fetchall()
+        except duckdb.Error:
+            described = None  # not a query DESCRIBE takes (or it fails: reported below)
+        if not described or any(row[1] not in _COPY_TYPES for row in described):
+            columns, batches = self.query_batches(oracle_sql)
+            out.write(output.csv_lines([columns]))
+            for rows in batches:
+                out.write(output.csv_lines(rows))
+            return
+        tmpdir = tempfile.mkdtemp(prefix="lsnrmine-csv-")
+        try:
+            path = os.path.join(tmpdir, "result.csv")
+            try:
+                self.con.execute(
+                    f"COPY ({sql}) TO {ids.sql_string(path)} (FORMAT csv, HEADER false, "
+                    "DELIMITER ',', QUOTE '\"', ESCAPE '\"', NULLSTR '', "
+                    f"TIMESTAMPFORMAT {ids.sql_string(output.CSV_TIMESTAMP_FORMAT)}, "
+                    f"DATEFORMAT {ids.sql_string(output.CSV_DATE_FORMAT)})")
+            except duckdb.Error as exc:
+                raise EngineError(f"query failed: {_first_line(exc)}") from None
+            # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
+            out.write(output.csv_lines([[row[0].upper() for row in described]]))
+            with open(path, encoding="utf-8", newline="") as result:
+                shutil.copyfileobj(result, out, 1 << 20)
+        finally:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+#: result column types DuckDB's CSV writer formats like output.csv_lines (tests/test_output.py)
+_COPY_TYPES = frozenset({"VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
+                         "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "DATE", "TIMESTAMP"})
 
 
 _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
