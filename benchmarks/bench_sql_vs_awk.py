@@ -2,7 +2,9 @@
 
 Usage: python benchmarks/bench_sql_vs_awk.py [--lines 2000000] [--runs 3] [--rss-lines 1000000,4000000]
 
-End to end, process start included, median of ``--runs`` runs, output to /dev/null:
+End to end, process start included, output to /dev/null; the commands run in turn, ``--runs``
+rounds, and each figure is the median over the rounds (a ratio: the median of the per-round
+ratios, with their range):
 - ``lsnrmine sql --log FILE --format csv --quiet "<query>"`` (the CLI; falls back to
   ``python -m lsnrmine`` when the console script is not installed);
 - ``no prefilter``: the same CLI command with the filter written ``... || '' = '__jdbc__'`` (the
@@ -89,11 +91,6 @@ def cached_log(cache: Path, n: int, seed: int = 42) -> Path:
     return path
 
 
-#: CPU seconds (user + sys) of the last median_time call: on a shared machine the wall time
-#: depends on the other jobs, the CPU time much less
-LAST_CPU: list[float] = [0.0]
-
-
 def run(cmd: list[str]) -> tuple[float, int, int, float]:
     """(wall seconds, peak RSS KiB of the child, exit status, CPU seconds user + sys)."""
     t0 = time.perf_counter()
@@ -104,17 +101,18 @@ def run(cmd: list[str]) -> tuple[float, int, int, float]:
     return elapsed, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
-def median_time(cmd: list[str], runs: int) -> tuple[float, int]:
-    times, cpus, rss = [], [], 0
+def interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[float, int, float]]]:
+    """Each command once per round, ``runs`` rounds: on a shared machine the CPU speed drifts,
+    and a command timed right after the other sees the same conditions (the ratios are taken
+    per round). Per command: (wall, peak RSS KiB, CPU) of every round."""
+    results: dict[str, list[tuple[float, int, float]]] = {name: [] for name in commands}
     for _ in range(runs):
-        elapsed, peak, rc, cpu = run(cmd)
-        if rc != 0:
-            raise SystemExit(f"command failed (exit {rc}): {' '.join(cmd[:4])} ...")
-        times.append(elapsed)
-        cpus.append(cpu)
-        rss = max(rss, peak)
-    LAST_CPU[0] = statistics.median(cpus)
-    return statistics.median(times), rss
+        for name, cmd in commands.items():
+            elapsed, peak, rc, cpu = run(cmd)
+            if rc != 0:
+                raise SystemExit(f"{name} failed (exit {rc}): {' '.join(cmd[:4])} ...")
+            results[name].append((elapsed, peak, cpu))
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,19 +135,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"input: {log} ({log.stat().st_size / 1e6:.0f} MB, {args.lines:,} lines); "
           f"median of {args.runs} runs; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}")
 
-    t_awk, rss_awk = median_time([awk, "-f", str(awk_file), str(log)], args.runs)
-    c_awk = LAST_CPU[0]
-    t_cli, rss_cli = median_time(cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY],
-                                 args.runs)
-    c_cli = LAST_CPU[0]
-    t_all, rss_all = median_time(cli + ["sql", "--log", str(log), "--format", "csv", "--quiet",
-                                        QUERY_NO_PREFILTER], args.runs)
-    c_all = LAST_CPU[0]
-    print(f"{awk:<14} {t_awk:7.2f} s   CPU {c_awk:6.2f} s   peak RSS {rss_awk / 1024:7.0f} MB")
-    print(f"{'lsnrmine sql':<14} {t_cli:7.2f} s   CPU {c_cli:6.2f} s   peak RSS {rss_cli / 1024:7.0f} MB   "
-          f"ratio {t_cli / t_awk:.2f} (goal <= 0.75)")
-    print(f"{'no prefilter':<14} {t_all:7.2f} s   CPU {c_all:6.2f} s   peak RSS {rss_all / 1024:7.0f} MB   "
-          f"ratio {t_all / t_awk:.2f}")
+    commands = {
+        awk: [awk, "-f", str(awk_file), str(log)],
+        "lsnrmine sql": cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY],
+        "no prefilter": cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY_NO_PREFILTER],
+    }
+    results = interleaved(commands, args.runs)
+    base = [r[0] for r in results[awk]]
+    for name, rounds in results.items():
+        wall = statistics.median(r[0] for r in rounds)
+        cpu = statistics.median(r[2] for r in rounds)
+        peak = max(r[1] for r in rounds)
+        line = f"{name:<14} {wall:7.2f} s   CPU {cpu:6.2f} s   peak RSS {peak / 1024:7.0f} MB"
+        if name != awk:
+            ratios = sorted(r[0] / b for r, b in zip(rounds, base))
+            line += (f"   ratio {statistics.median(ratios):.2f} (per round {ratios[0]:.2f}-{ratios[-1]:.2f})"
+                     + ("   goal <= 0.75" if name == "lsnrmine sql" else ""))
+        print(line)
 
     for size in [int(s) for s in args.rss_lines.split(",") if s.strip()]:
         path = cached_log(args.cache_dir, size)

@@ -426,6 +426,41 @@ def test_stream_mode_equals_tables_mode(tmp_path):
     assert b.execute("SELECT count(*) FROM listener_log_src WHERE reject_reason IS NULL").fetchone() == (14,)
 
 
+@pytest.mark.parametrize("data", [
+    b"06-NOV-2005 09:00:01 * ping * 0\r\nbanner\r\n",           # CRLF: transcoded, counted again
+    b"06-NOV-2005 09:00:01 * p\xff * 0\nbanner\n",             # invalid UTF-8: DuckDB fails, recounted
+    b"\xef\xbb\xbf06-NOV-2005 09:00:01 * ping * 0\nx\n",     # BOM: transcoded
+    b"06-NOV-2005 09:00:01 *\tping\t* 0\nbanner\n\n",         # TAB: direct, the six-character trim
+    b"06-NOV-2005 09:00:01 * a\x01b * 0\n29-FEB-2005 00:00:00 * x\n",  # 0x01: transcoded
+    b"",
+])
+def test_reject_counter_started_early_gives_the_table_counts(tmp_path, data):
+    """The CLI starts RejectCounter before the engine exists (it assumes a clean file read
+    directly); whatever the pre-scan then finds, the stream load's counts are the table load's."""
+    from lsnrmine.engine.loader import RejectCounter
+
+    path = write(tmp_path, data)
+    a, b = duckdb.connect(), duckdb.connect()
+    st_a = load_logs(a, [path])
+    counter = RejectCounter.start([path])
+    st_b = load_logs(b, [path], stream=True, reject_counter=counter)
+    assert (st_b.lines, st_b.loaded, st_b.rejected, st_b.nul_bytes) == (st_a.lines, st_a.loaded, st_a.rejected, st_a.nul_bytes)
+    assert rows(b) == rows(a)
+
+
+def test_reject_counter_is_stopped_by_a_table_load_and_bad_paths_start_none(tmp_path):
+    from lsnrmine.engine.loader import RejectCounter
+
+    path = write(tmp_path, "06-NOV-2005 09:00:01 * ping * 0\n" * 1000)
+    counter = RejectCounter.start([path])
+    st = load_logs(duckdb.connect(), [path], reject_counter=counter)
+    assert (st.lines, st.rejected) == (1000, 0)
+    assert counter._closed and not counter._thread.is_alive()
+    assert RejectCounter.start([str(tmp_path / "missing.log")]) is None
+    assert RejectCounter.start([path], encoding="shift_jis") is None
+    assert RejectCounter.start([path], date_language="KLINGON") is None
+
+
 def test_stream_mode_rows_in_file_order_large_file(con, tmp_path):
     """~50 MB of dated lines: the stream view is scanned in parallel and still yields file order."""
     n = 600_000

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import atexit
 import codecs
+import contextlib
 import glob
 import gzip
 import os
@@ -239,9 +240,9 @@ def _is_utf8(encoding: str) -> bool:
 
 
 def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
-    """True when a _WINDOW-long stretch of ``text`` (bytes or str) from ``start`` holds no LF."""
+    """True when a _WINDOW-long stretch of ``text`` (bytes, bytearray or str) from ``start`` holds no LF."""
     end = len(text) if end is None else end
-    newline = b"\n" if isinstance(text, bytes) else "\n"
+    newline = "\n" if isinstance(text, str) else b"\n"
     for pos in range(start, end, _WINDOW):
         if text.find(newline, pos, min(pos + _WINDOW, end)) < 0 and end - pos >= _WINDOW:
             return True
@@ -251,22 +252,24 @@ def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
 def _scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Optional[int], bool, bool]:
     """(DuckDB can read the file directly, NUL byte count, line count (None unless
     ``count_lines``: a stream load takes it from DuckDB's counting pass, and bytes.count is the
-    costliest step here), has TAB/VT/FF, may have long lines). One pass over 16 MiB reads (plain
-    reads, not an mmap: the pages of a mapping count in the process's resident memory, which
-    would grow with the file): memchr-speed tests and a UTF-8 check of the non-ASCII pieces only."""
-    step = 1 << 24
+    costliest step here), has TAB/VT/FF, may have long lines). One pass of 1 MiB reads into one
+    reused buffer (no fresh pages to fault in per read, and the buffer stays in the CPU cache; not
+    an mmap: the pages of a mapping count in the process's resident memory, which would grow
+    with the file): memchr-speed tests and a UTF-8 check of the non-ASCII pieces only."""
+    buffer = bytearray(1 << 20)
     bound = 2 * _WINDOW
     nuls = lines = 0
     ctl = long_lines = False
     last_nl = -1  # offset of the last LF seen
     offset = 0
-    piece = b""
+    ends_with_lf = True
     dec = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as fh:
+    with open(path, "rb", buffering=0) as fh:
         while True:
-            piece = fh.read(step)
-            if not piece:
+            size = fh.readinto(buffer)
+            if not size:
                 break
+            piece = buffer if size == len(buffer) else buffer[:size]
             if (offset == 0 and piece.startswith(codecs.BOM_UTF8)) or b"\r" in piece or _DELIM.encode() in piece:
                 return False, 0, 0, True, True
             ctl = ctl or any(c in piece for c in (b"\t", b"\x0b", b"\x0c"))
@@ -281,20 +284,20 @@ def _scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Op
                     return False, 0, 0, True, True
             if not long_lines:
                 if b"\n" not in piece:
-                    long_lines = offset + len(piece) - last_nl > bound
+                    long_lines = offset + size - last_nl > bound
                 else:
                     first, last = piece.find(b"\n"), piece.rfind(b"\n")
                     long_lines = offset + first - last_nl > bound or _has_long_lines(piece, first, last)
                     last_nl = offset + last
-            offset += len(piece)
-            last_piece = piece
+            offset += size
+            ends_with_lf = piece[-1] == 0x0A
         try:
             dec.decode(b"", final=True)
         except UnicodeDecodeError:
             return False, 0, 0, True, True
     if offset == 0:
         return True, 0, 0, False, False
-    if not last_piece.endswith(b"\n"):
+    if not ends_with_lf:
         lines += 1
         long_lines = long_lines or offset - last_nl > bound
     return True, nuls, lines if count_lines else None, ctl, long_lines
@@ -549,100 +552,83 @@ def load_logs(
     started early by the caller (stream loads use it, the others stop it; closed either way).
     Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
     own progress bar (printed to stdout) is disabled on ``con``."""
-    try:
-        return _load_logs(con, paths, encoding=encoding, date_language=date_language, progress=progress,
-                          lazy=lazy, materialize_lines=materialize_lines, stream=stream,
-                          reject_counter=reject_counter)
-    finally:
+    # the caller's counter is closed however the load ends (a table load stops it at once)
+    with contextlib.ExitStack() as cleanup:
         if reject_counter is not None:
-            reject_counter.close()
-
-
-def _load_logs(
-    con: duckdb.DuckDBPyConnection,
-    paths: Sequence[str],
-    *,
-    encoding: str = "utf-8",
-    date_language: str = "AMERICAN",
-    progress: Optional[bool] = None,
-    lazy: bool = False,
-    materialize_lines: bool = True,
-    stream: bool = False,
-    reject_counter: Optional[RejectCounter] = None,
-) -> LoadStats:
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise LoadError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, shift_jis, cp1252, latin-1") from None
-    try:
-        language = dates.normalize_language(date_language)
-    except ValueError as exc:
-        raise LoadError(str(exc)) from None
-    files = resolve_paths(paths)
-    # DuckDB's own progress bar prints to stdout (even when it is not a TTY) for statements over
-    # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
-    # (stderr, TTY only) replaces it.
-    con.execute("SET enable_progress_bar = false")
-    stats = LoadStats(lazy=lazy)
-    readers: list[str] = []
-    tmpdir: Optional[str] = None
-    selects: list[str] = []
-    background: Optional[RejectCounter] = None
-    if not (stream and not lazy):
-        if reject_counter is not None:
-            reject_counter.close()  # a table load counts as it inserts: stop competing for the cores
-    else:
-        background = reject_counter
-        if background is None and _is_utf8(encoding):
-            plain = [p for p in files if p != "-" and not _is_gzip(p)]
-            background = RejectCounter(con.cursor(), language, plain) if plain else None
-    try:
-        for path in files:
-            fs = FileStats(source="<stdin>" if path == "-" else path)
-            size: Optional[int] = None
-            if path != "-":
-                size = os.path.getsize(path)
-            prog = _Progress(fs.source, size, progress)
-            direct = False
-            if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
-                direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
-                    path, count_lines=not (stream and not lazy))
-            if direct:
-                reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
-                prog.message(f"loading {prog.name} ...")
-            else:
-                if tmpdir is None:
-                    tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
-                    _TEMP_DIRS.append(tmpdir)
-                dest = os.path.join(tmpdir, f"{len(selects)}.csv")
-                fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _transcode(path, encoding, dest, prog)
-                fs.transcoded = True
-                reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
-            prog.close()
-            readers.append(reader)
-            selects.append(
-                f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, ordinality::BIGINT AS line_no, "
-                f"line FROM {reader} WITH ORDINALITY"
-            )
-            stats.files.append(fs)
-        _drop(con)
+            cleanup.callback(reject_counter.close)
         try:
-            if stream and not lazy:
-                _create_stream(con, stats, selects, readers, language, background)
-            else:
-                _create(con, stats, selects, language, lazy, materialize_lines)
-        except duckdb.InvalidInputException as exc:
-            raise LoadError(
-                f"{', '.join(stats.sources)}: DuckDB could not read the input "
-                f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
-            ) from None
-    finally:
-        if background is not None:
-            background.close()
-        if tmpdir is not None and materialize_lines and not lazy and not stream:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-            _TEMP_DIRS.remove(tmpdir)
-    return stats
+            codecs.lookup(encoding)
+        except LookupError:
+            raise LoadError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8, shift_jis, cp1252, latin-1") from None
+        try:
+            language = dates.normalize_language(date_language)
+        except ValueError as exc:
+            raise LoadError(str(exc)) from None
+        files = resolve_paths(paths)
+        # DuckDB's own progress bar prints to stdout (even when it is not a TTY) for statements over
+        # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
+        # (stderr, TTY only) replaces it.
+        con.execute("SET enable_progress_bar = false")
+        stats = LoadStats(lazy=lazy)
+        readers: list[str] = []
+        tmpdir: Optional[str] = None
+        selects: list[str] = []
+        background: Optional[RejectCounter] = None
+        if not (stream and not lazy):
+            if reject_counter is not None:
+                reject_counter.close()  # a table load counts as it inserts: stop competing for the cores
+        else:
+            background = reject_counter
+            if background is None and _is_utf8(encoding):
+                plain = [p for p in files if p != "-" and not _is_gzip(p)]
+                background = RejectCounter(con.cursor(), language, plain) if plain else None
+        try:
+            for path in files:
+                fs = FileStats(source="<stdin>" if path == "-" else path)
+                size: Optional[int] = None
+                if path != "-":
+                    size = os.path.getsize(path)
+                prog = _Progress(fs.source, size, progress)
+                direct = False
+                if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
+                    direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
+                        path, count_lines=not (stream and not lazy))
+                if direct:
+                    reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
+                    prog.message(f"loading {prog.name} ...")
+                else:
+                    if tmpdir is None:
+                        tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
+                        _TEMP_DIRS.append(tmpdir)
+                    dest = os.path.join(tmpdir, f"{len(selects)}.csv")
+                    fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _transcode(path, encoding, dest, prog)
+                    fs.transcoded = True
+                    reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
+                prog.close()
+                readers.append(reader)
+                selects.append(
+                    f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, ordinality::BIGINT AS line_no, "
+                    f"line FROM {reader} WITH ORDINALITY"
+                )
+                stats.files.append(fs)
+            _drop(con)
+            try:
+                if stream and not lazy:
+                    _create_stream(con, stats, selects, readers, language, background)
+                else:
+                    _create(con, stats, selects, language, lazy, materialize_lines)
+            except duckdb.InvalidInputException as exc:
+                raise LoadError(
+                    f"{', '.join(stats.sources)}: DuckDB could not read the input "
+                    f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
+                ) from None
+        finally:
+            if background is not None:
+                background.close()
+            if tmpdir is not None and materialize_lines and not lazy and not stream:
+                shutil.rmtree(tmpdir, ignore_errors=True)
+                _TEMP_DIRS.remove(tmpdir)
+        return stats
 
 
 def _is_gzip(path: str) -> bool:
