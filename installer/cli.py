@@ -48,6 +48,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         "log_files": tuple(args.log_files) if args.log_files else None,
         "date_language": args.date_language,
         "prefix": args.prefix,
+        "engine_memory_limit": getattr(args, "memory_limit", None),  # offline commands only
     }
     return load_settings(cli_values, config_path=args.config)
 

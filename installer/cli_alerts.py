@@ -139,6 +139,7 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
 
 def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
     from .cli_db import _connection_parent
+    from .cli_offline import add_memory_limit_option
 
     alerts = commands.add_parser(
         "alerts", parents=[settings_parent, _connection_parent()],
@@ -159,6 +160,7 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
                        help="change a rule for this run, as an UPDATE of LSNR_ALERT_RULES would "
                        "(columns enabled, threshold, window_minutes, severity, params)")
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    add_memory_limit_option(group)
     filters = alerts.add_argument_group("filters and output")
     filters.add_argument("--since", metavar="'YYYY-MM-DD[ HH:MI:SS]'", help="alerts whose last event is at or after this time")
     filters.add_argument("--severity", choices=_SEVERITIES, help="this severity or higher")

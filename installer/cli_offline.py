@@ -27,6 +27,14 @@ def _input_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
                        help="value of SYSDATE (default: the clock), to replay a log as of a time")
     group.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    add_memory_limit_option(group)
+
+
+def add_memory_limit_option(group: Any) -> None:
+    """--memory-limit of the commands that run the embedded engine (setting engine_memory_limit)."""
+    group.add_argument("--memory-limit", metavar="SIZE",
+                       help="memory the embedded engine may use before it spills to a temporary "
+                       "directory: a share (50%%, the default) or a size (4GB); setting engine_memory_limit")
 
 
 def _engine(args: argparse.Namespace, statements: list[str]) -> Any:

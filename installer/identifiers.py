@@ -131,6 +131,25 @@ def check_positive_int(setting: str, value: object, *, maximum: int) -> int:
     return number
 
 
+_MEMORY_LIMIT = re.compile(r"(\d{1,7}(?:\.\d{1,3})?)\s*(%|B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)", re.IGNORECASE)
+_MEMORY_UNITS = {"B": "B", "KB": "KB", "MB": "MB", "GB": "GB", "TB": "TB",
+                 "KIB": "KiB", "MIB": "MiB", "GIB": "GiB", "TIB": "TiB", "%": "%"}
+
+
+def check_memory_limit(setting: str, value: object) -> str:
+    """A DuckDB memory_limit: a share of the machine's memory (``50%``) or a size (``2GB``,
+    ``512MiB``); returned in DuckDB's spelling."""
+    match = _MEMORY_LIMIT.fullmatch(str(value).strip()) if isinstance(value, (str, int)) else None
+    if match is None:
+        raise SettingError(setting, f"{value!r} is not a memory size; use a share such as 50% or a size such as 2GB or 512MB")
+    number, unit = float(match.group(1)), _MEMORY_UNITS[match.group(2).upper()]
+    if number <= 0 or (unit == "%" and number > 100):
+        raise SettingError(setting, f"{value!r} is out of range; use more than 0 (and at most 100%)")
+    if unit == "B" and number < 1024 * 1024:
+        raise SettingError(setting, f"{value!r} is too small; use at least 1MB")
+    return f"{match.group(1)}{unit}"
+
+
 def sql_string(value: str) -> str:
     """A single-quoted SQL literal of an already validated value."""
     return "'" + value.replace("'", "''") + "'"

@@ -75,6 +75,10 @@ class Settings:
     # after the listener's connect line a logon may be recorded and still match (the article: 2 s).
     audit_mode: str = "none"
     audit_window_seconds: int = 2
+    # The embedded engine (offline commands): DuckDB's memory limit, a share of the machine's
+    # memory or a size; past it DuckDB spills to a private temporary directory (DuckDB's own
+    # default is 80% and a ".tmp" directory in the current directory).
+    engine_memory_limit: str = "50%"
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -114,6 +118,7 @@ class Settings:
         self._check_mail()
         self._check_reports()
         self._check_audit()
+        set_(self, "engine_memory_limit", ids.check_memory_limit("engine_memory_limit", self.engine_memory_limit))
 
     def _check_audit(self) -> None:
         mode = str(self.audit_mode).strip().lower() if isinstance(self.audit_mode, str) else self.audit_mode

@@ -76,6 +76,12 @@ def test_unknown_setting_named(clean_env: Path) -> None:
         ({"loader_log_directory": "LDIR"}, "loader_log_directory"),
         ({"loader_log_directory": "LISTENER_LOG_DIR", "loader_log_dir": "/tmp/x"}, "loader_log_directory"),
         ({"jobs_enabled": "maybe"}, "jobs_enabled"),
+        ({"engine_memory_limit": "lots"}, "engine_memory_limit"),
+        ({"engine_memory_limit": "0%"}, "engine_memory_limit"),
+        ({"engine_memory_limit": "150%"}, "engine_memory_limit"),
+        ({"engine_memory_limit": "-1GB"}, "engine_memory_limit"),
+        ({"engine_memory_limit": "2GB'; SET x=1"}, "engine_memory_limit"),
+        ({"engine_memory_limit": "100B"}, "engine_memory_limit"),
     ],
 )
 def test_bad_values_name_the_setting(values: dict, setting: str) -> None:
@@ -84,6 +90,14 @@ def test_bad_values_name_the_setting(values: dict, setting: str) -> None:
     message = str(info.value)
     assert message.startswith(f"setting {setting}:")
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(("given", "kept"), [
+    ("50%", "50%"), (" 25 % ", "25%"), ("2GB", "2GB"), ("2gb", "2GB"), ("512MiB", "512MiB"),
+    ("1.5 GB", "1.5GB"), ("100%", "100%"), ("1048576B", "1048576B"),
+])
+def test_engine_memory_limit_in_duckdb_spelling(given: str, kept: str) -> None:
+    assert Settings.from_mapping({"engine_memory_limit": given}).engine_memory_limit == kept
 
 
 def test_identifier_upper_cases_and_accepts_specials() -> None:

@@ -387,6 +387,22 @@ def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
 _TEMP_DIRS: list[str] = []
 
 
+def private_temp_dir(prefix: str) -> str:
+    """A new directory only this user can read, removed when the process exits."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    _TEMP_DIRS.append(path)
+    return path
+
+
+def duckdb_error_text(exc: BaseException) -> str:
+    """The first line of a DuckDB error; for an out-of-memory error, with what to change."""
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        line += "; give the embedded engine more memory: --memory-limit or setting engine_memory_limit"
+    return line
+
+
 def _cleanup_temp_dirs() -> None:
     for d in _TEMP_DIRS:
         shutil.rmtree(d, ignore_errors=True)
@@ -598,8 +614,7 @@ def load_logs(
                     prog.message(f"loading {prog.name} ...")
                 else:
                     if tmpdir is None:
-                        tmpdir = tempfile.mkdtemp(prefix="lsnrmine-")
-                        _TEMP_DIRS.append(tmpdir)
+                        tmpdir = private_temp_dir("lsnrmine-")
                     dest = os.path.join(tmpdir, f"{len(selects)}.csv")
                     fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _transcode(path, encoding, dest, prog)
                     fs.transcoded = True
@@ -622,6 +637,8 @@ def load_logs(
                     f"{', '.join(stats.sources)}: DuckDB could not read the input "
                     f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
                 ) from None
+            except duckdb.OutOfMemoryException as exc:
+                raise LoadError(f"{', '.join(stats.sources)}: {duckdb_error_text(exc)}") from None
         finally:
             if background is not None:
                 background.close()

@@ -77,6 +77,11 @@ class OfflineEngine:
             # audit view whatever audit_mode says (it decides what the database install deploys)
             self.settings = dataclasses.replace(self.settings, audit_mode="both")
         self.con = duckdb.connect(":memory:")
+        # DuckDB's defaults would take 80 % of the machine's memory, then spill into ".tmp" in the
+        # user's current directory: a bounded share (settings.engine_memory_limit), a private spill
+        # directory. https://duckdb.org/docs/stable/configuration/overview (memory_limit, temp_directory)
+        self.con.execute(f"SET memory_limit = {ids.sql_string(self.settings.engine_memory_limit)}")
+        self.con.execute(f"SET temp_directory = {ids.sql_string(loader.private_temp_dir('lsnrmine-spill-'))}")
         dialect.install_support(self.con, now)
         functions.register_functions(self.con)
         self._create_audit_trail()
@@ -165,7 +170,10 @@ class OfflineEngine:
         from .. import events
 
         sources = self.stats.sources if self.stats else []
-        return events.build_offline(self, sources)
+        try:
+            return events.build_offline(self, sources)
+        except duckdb.Error as exc:
+            raise EngineError(f"building the events: {_first_line(exc)}") from None
 
     def _create_audit_trail(self) -> None:
         for table, columns in _AUDIT_TABLES.items():
@@ -387,5 +395,4 @@ _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    return loader.duckdb_error_text(exc)
