@@ -1137,6 +1137,26 @@ def _h_trim(t: _Translator, node: exp.Trim) -> exp.Expression:
     return _nullif_empty(_fn(name, node.this, chars if chars is not None else _str(" ")))
 
 
+def _h_is(t: _Translator, node: exp.Is) -> exp.Expression:
+    """``TRIM(s [, set]) IS NULL`` (LTRIM/RTRIM too; the trim already translated into
+    ``nullif(trim(s, set), '')``) is true when ``s`` is NULL or holds only characters of the set:
+    written ``(s IS NULL OR ltrim(s, set) = '')``, since DuckDB expands the nullif into a CASE
+    that runs the trim twice, and its trim decodes the whole string where ltrim stops at the
+    first character outside the set (the events view asks "is this line blank?" of every line).
+    Only for a column or a literal ``s``, which may be read twice at no cost."""
+    value = node.this
+    if not (isinstance(node.expression, exp.Null) and isinstance(value, exp.Nullif)
+            and isinstance(value.expression, exp.Literal) and value.expression.this == ""):
+        return node
+    call = value.this
+    if not (isinstance(call, exp.Anonymous) and _fname(call) in ("TRIM", "LTRIM", "RTRIM")
+            and len(call.expressions) == 2 and isinstance(call.expressions[0], (exp.Column, exp.Literal))):
+        return node
+    text, chars = call.expressions
+    blank = exp.EQ(this=_fn("ltrim", text.copy(), chars.copy()), expression=_str(""))
+    return exp.Paren(this=exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), blank))
+
+
 def _h_regexp_like_typed(t: _Translator, node: exp.Expression) -> exp.Expression:
     return node
 
@@ -1654,6 +1674,7 @@ _NODE_HANDLERS: dict[type, Callable[[_Translator, exp.Expression], exp.Expressio
     exp.WindowSpec: _h_window_spec,
     exp.Interval: _h_interval,
     exp.Trim: _h_trim,
+    exp.Is: _h_is,
 }
 
 
