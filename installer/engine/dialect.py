@@ -1133,26 +1133,33 @@ def _h_trim(t: _Translator, node: exp.Trim) -> exp.Expression:
     name = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "trim")
     if isinstance(chars, exp.Null):
         return _with_kind(exp.Null(), NULL)
-    # the default is the blank alone; DuckDB's trim(s) would also remove U+00A0, U+3000, ...
-    return _nullif_empty(_fn(name, node.this, chars if chars is not None else _str(" ")))
+    # the default set is the blank alone; DuckDB's trim(s) would also remove U+00A0, U+3000, ...
+    chars = chars if chars is not None else _str(" ")
+    return _trim_result(_fn(name, node.this, chars), node.this, chars)
+
+
+_TRIMMED = "lsnr_trimmed"
+
+
+def _trim_result(call: exp.Expression, text: exp.Expression, chars: exp.Expression) -> exp.Expression:
+    """The translated TRIM/LTRIM/RTRIM (Oracle: an empty result is NULL), remembering what was
+    trimmed of what for ``_h_is``."""
+    out = _nullif_empty(call)
+    out.meta[_TRIMMED] = (text, chars)
+    return out
 
 
 def _h_is(t: _Translator, node: exp.Is) -> exp.Expression:
-    """``TRIM(s [, set]) IS NULL`` (LTRIM/RTRIM too; the trim already translated into
-    ``nullif(trim(s, set), '')``) is true when ``s`` is NULL or holds only characters of the set:
+    """``TRIM(s [, set]) IS NULL`` (LTRIM/RTRIM too; the trim already translated, see
+    ``_trim_result``) is true when ``s`` is NULL or holds only characters of the set:
     written ``(s IS NULL OR ltrim(s, set) = '')``, since DuckDB expands the nullif into a CASE
     that runs the trim twice, and its trim decodes the whole string where ltrim stops at the
     first character outside the set (the events view asks "is this line blank?" of every line).
     Only for a column or a literal ``s``, which may be read twice at no cost."""
-    value = node.this
-    if not (isinstance(node.expression, exp.Null) and isinstance(value, exp.Nullif)
-            and isinstance(value.expression, exp.Literal) and value.expression.this == ""):
+    trimmed = node.this.meta.get(_TRIMMED) if isinstance(node.expression, exp.Null) else None
+    if trimmed is None or not isinstance(trimmed[0], (exp.Column, exp.Literal)):
         return node
-    call = value.this
-    if not (isinstance(call, exp.Anonymous) and _fname(call) in ("TRIM", "LTRIM", "RTRIM")
-            and len(call.expressions) == 2 and isinstance(call.expressions[0], (exp.Column, exp.Literal))):
-        return node
-    text, chars = call.expressions
+    text, chars = trimmed
     blank = exp.EQ(this=_fn("ltrim", text.copy(), chars.copy()), expression=_str(""))
     return exp.Paren(this=exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), blank))
 
@@ -1434,9 +1441,9 @@ def _h_ltrim_rtrim(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     args = _args(node, 1, 2)
     if len(args) == 2 and isinstance(args[1], exp.Null):
         return _with_kind(exp.Null(), NULL)
-    if len(args) == 1:  # the default set is the blank alone (DuckDB's default adds Unicode spaces)
-        args = [args[0], _str(" ")]
-    return _nullif_empty(_fn(_fname(node).lower(), *args))
+    # the default set is the blank alone (DuckDB's default adds Unicode spaces)
+    text, chars = args[0], args[1] if len(args) == 2 else _str(" ")
+    return _trim_result(_fn(_fname(node).lower(), text, chars), text, chars)
 
 
 def _h_pad(t: _Translator, node: exp.Anonymous) -> exp.Expression:
