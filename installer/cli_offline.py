@@ -37,6 +37,14 @@ def add_memory_limit_option(group: Any) -> None:
                        "directory: a share (50%%, the default) or a size (4GB); setting engine_memory_limit")
 
 
+def _may_stream(statement: str, prefix: str) -> bool:
+    """True when ``statement`` names listener_log and none of the other log relations or
+    lsnrmine's (prefixed) views: the engine will likely stream it."""
+    text = statement.lower()
+    return ("listener_log" in text and "listener_log_lines" not in text and "listener_log_src" not in text
+            and prefix.lower() not in text)
+
+
 def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
     """An engine loaded with the input; the statements are translated first, so a query the
     engine cannot run fails before any input is read."""
@@ -50,9 +58,11 @@ def _engine(args: argparse.Namespace, statements: list[str]) -> Any:
         except ValueError:
             raise UserError(f"--now {args.now!r}: use the form 'YYYY-MM-DD HH:MI:SS'") from None
     # one statement, no --follow: the engine may stream listener_log (OfflineEngine.load); its
-    # reject count then starts now, in DuckDB, while Python imports and translates
+    # reject count then starts now, in DuckDB, while Python imports and translates (a guess from
+    # the text: the load stops the count if the statement turns out to need the tables)
     single = statements[0] if len(statements) == 1 and not getattr(args, "follow", False) else None
-    counter = RejectCounter.start(args.logs, args.encoding, settings.date_language) if single else None
+    counter = (RejectCounter.start(args.logs, args.encoding, settings.date_language)
+               if single and _may_stream(single, settings.prefix) else None)
     from .engine.session import EngineError, OfflineEngine
 
     try:

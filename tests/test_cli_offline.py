@@ -120,3 +120,13 @@ def test_untranslatable_query_fails_before_reading(tmp_path: Path) -> None:
     assert result.returncode == 2
     err = result.stderr.decode().strip()
     assert err.startswith("lsnrmine: cannot run this on the embedded engine") and "CONNECT BY" in err
+
+
+def test_reject_count_started_early_only_for_a_likely_stream():
+    from lsnrmine.cli_offline import _may_stream
+
+    assert _may_stream("select count(*) from LISTENER_LOG where action = 'stop'", "LSNR_")
+    assert not _may_stream("select * from listener_log_lines", "LSNR_")
+    assert not _may_stream("select * from lsnr_report_connections", "LSNR_")
+    assert not _may_stream("select * from listener_log l join listener_log_src s on 1 = 1", "LSNR_")
+    assert not _may_stream("select 1 from dual", "LSNR_")
