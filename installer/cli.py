@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -14,6 +15,9 @@ from .settings import Settings, load_settings
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+#: the reader of our standard output went away (``lsnrmine sql ... | head``): 128 + SIGPIPE, as a
+#: shell reports a command killed by it
+EXIT_BROKEN_PIPE = 141
 
 
 class UserError(Exception):
@@ -114,6 +118,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("lsnrmine: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # nothing to report: the reader stopped reading. Point stdout at /dev/null so that the
+        # interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

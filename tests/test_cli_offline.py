@@ -130,3 +130,25 @@ def test_reject_count_started_early_only_for_a_likely_stream():
     assert not _may_stream("select * from lsnr_report_connections", "LSNR_")
     assert not _may_stream("select * from listener_log l join listener_log_src s on 1 = 1", "LSNR_")
     assert not _may_stream("select 1 from dual", "LSNR_")
+
+
+def test_reader_closing_the_pipe_is_not_a_traceback(tmp_path):
+    # `lsnrmine sql ... | head -1`: the output stops quietly (csv, written in pieces: 128 + SIGPIPE)
+    log = tmp_path / "listener.log"
+    log.write_text("".join(f"06-NOV-2005 09:{i // 60 % 60:02d}:{i % 60:02d} * (CONNECT_DATA=(SID=x{i})) * "
+                           f"(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.{i % 250})(PORT={i})) * establish * x * 0\n"
+                           for i in range(20000)), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    for fmt in ("table", "csv"):
+        proc = subprocess.Popen([sys.executable, "-m", "lsnrmine", "sql", "--log", str(log), "--format", fmt,
+                                 "select * from listener_log"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=env, cwd=tmp_path)
+        assert proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=120)
+        # 141 when a write meets the closed pipe; a single large write that the kernel cuts short
+        # reports success to Python (the text then just stops), so 0 is right too
+        assert code in (0, 141), (fmt, code, err)
+        assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
+    assert code == 141 or fmt != "csv"
