@@ -104,7 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _escape_unencodable_output() -> None:
+    """Log text the terminal's encoding cannot show (a Japanese log on a Latin-1 terminal) is
+    written as backslash escapes instead of stopping the command with UnicodeEncodeError;
+    PYTHONIOENCODING=utf-8 keeps it as it is."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    _escape_unencodable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -152,3 +152,15 @@ def test_reader_closing_the_pipe_is_not_a_traceback(tmp_path):
         assert code in (0, 141), (fmt, code, err)
         assert "Traceback" not in err and "BrokenPipe" not in err and "Exception ignored" not in err, err
     assert code == 141 or fmt != "csv"
+
+
+def test_log_text_the_terminal_cannot_encode_is_escaped_not_a_crash(tmp_path):
+    log = tmp_path / "listener.log"
+    log.write_text("14-1月 -2012 02:40:19 * service_update * xe * 0\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    env["PYTHONIOENCODING"] = "ascii"
+    for fmt in ("table", "csv", "json"):
+        proc = subprocess.run([sys.executable, "-m", "lsnrmine", "sql", "--log", str(log), "--format", fmt,
+                               "select line from listener_log_lines"], capture_output=True, env=env, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert b"14-1\\u6708 -2012" in proc.stdout and b"Traceback" not in proc.stderr, (fmt, proc.stdout, proc.stderr)
