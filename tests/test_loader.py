@@ -532,3 +532,28 @@ def test_engine_query_batches_same_rows_as_query(tmp_path):
     assert [r for b in got for r in b] == engine.query(q).rows
     with pytest.raises(EngineError, match="unknown key"):
         list(engine.query_batches("select parse_listener_log_line(action, 'NOPE') from listener_log")[1])
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["text", "gzip"])
+@pytest.mark.parametrize("stream", [False, True], ids=["tables", "stream"])
+def test_named_pipe_is_read_once(tmp_path, compress, stream):
+    """A FIFO (or `--log <(zcat listener.log.gz)`) can be read once only: no probe may consume
+    its first bytes, no second pass may wait for a writer that has gone."""
+    import threading
+
+    text = "06-NOV-2005 09:00:01 * x * (ADDRESS=(HOST=h)) * establish * S * 0\nbanner\n" * 500
+    data = gzip.compress(text.encode()) if compress else text.encode()
+    fifo = tmp_path / "pipe.log"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as out:
+            out.write(data)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    con = duckdb.connect()
+    st = load_logs(con, [str(fifo)], stream=stream)
+    writer.join(timeout=10)
+    assert (st.lines, st.loaded, st.rejected) == (1000, 500, 500)
+    assert con.execute("SELECT count(*) FROM listener_log WHERE action = 'establish'").fetchone() == (500,)

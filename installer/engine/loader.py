@@ -304,13 +304,14 @@ def _scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Op
 
 
 def _open_binary(path: str) -> BinaryIO:
+    """``path`` opened once for reading (stdin for ``-``), decompressed when it starts with the
+    gzip magic. The magic is peeked, not read: a named pipe or ``<(zcat ...)`` can be read once only."""
     if path == "-":
         return sys.stdin.buffer
-    with open(path, "rb") as probe:
-        magic = probe.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return open(path, "rb")
+    fh = open(path, "rb")
+    if fh.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.open(fh, "rb")  # type: ignore[return-value]
+    return fh
 
 
 def _chunks(fh: BinaryIO, progress: _Progress) -> Iterator[bytes]:
@@ -596,7 +597,7 @@ def load_logs(
         else:
             background = reject_counter
             if background is None and _is_utf8(encoding):
-                plain = [p for p in files if p != "-" and not _is_gzip(p)]
+                plain = [p for p in files if _plain_file(p)]
                 background = RejectCounter(con.cursor(), language, plain) if plain else None
         try:
             for path in files:
@@ -606,7 +607,7 @@ def load_logs(
                     size = os.path.getsize(path)
                 prog = _Progress(fs.source, size, progress)
                 direct = False
-                if path != "-" and _is_utf8(encoding) and not _is_gzip(path):
+                if _is_utf8(encoding) and _plain_file(path):
                     direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
                         path, count_lines=not (stream and not lazy))
                 if direct:
@@ -648,9 +649,18 @@ def load_logs(
         return stats
 
 
-def _is_gzip(path: str) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(2) == b"\x1f\x8b"
+def _plain_file(path: str) -> bool:
+    """A regular file that is not gzip: DuckDB may read it directly, and reading it twice (a
+    pre-scan, then the query) is harmless. Pipes, FIFOs and devices are read once, by Python."""
+    if path == "-":
+        return False
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(2) != b"\x1f\x8b"
+    except OSError:
+        return False
 
 
 def _create(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
@@ -708,7 +718,7 @@ class RejectCounter:
             if not _is_utf8(encoding):
                 return None
             language = dates.normalize_language(date_language)
-            files = [p for p in resolve_paths(paths) if p != "-" and not _is_gzip(p)]
+            files = [p for p in resolve_paths(paths) if _plain_file(p)]
         except (LookupError, ValueError, LoadError, OSError):
             return None
         return cls(duckdb.connect(), language, files) if files else None
