@@ -37,9 +37,9 @@ return_code VARCHAR)``
 Reading: clean UTF-8 files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV reader
 directly with one column per whole line (delimiter 0x01, no quote, no escape) ``WITH ORDINALITY``
 for the line numbers (order proven by tests/test_loader.py on a large file). Everything else
-(other encodings, invalid UTF-8 -> U+FFFD, CRLF / lone CR, 0x01 bytes, ``.gz``, stdin) is transcoded
-in Python in 4 MiB chunks (memory flat) into a temporary fully-quoted one-column CSV file that
-DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
+(other encodings, invalid UTF-8 -> U+FFFD, CRLF / lone CR, 0x01 bytes, ``.gz``, stdin, pipes and
+FIFOs, which are read once) is transcoded in Python in 4 MiB chunks (memory flat) into a
+temporary fully-quoted one-column CSV file that DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
 
 ``load_logs(materialize_lines=False)`` keeps listener_log_lines as a view over the files (re-read at
 each use) and ``lazy=True`` makes all three views (counts in the stats are then None).
