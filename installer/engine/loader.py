@@ -569,7 +569,7 @@ def load_logs(
     started early by the caller (stream loads use it, the others stop it; closed either way).
     Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
     own progress bar (printed to stdout) is disabled on ``con``."""
-    # the caller's counter is closed however the load ends (a table load stops it at once)
+    # the reject counter (the caller's, or one started here) is closed however the load ends
     with contextlib.ExitStack() as cleanup:
         if reject_counter is not None:
             cleanup.callback(reject_counter.close)
@@ -590,15 +590,17 @@ def load_logs(
         readers: list[str] = []
         tmpdir: Optional[str] = None
         selects: list[str] = []
+        # regular, uncompressed files in UTF-8: DuckDB may read them directly (after the pre-scan)
+        plain = {p for p in files if _plain_file(p)} if _is_utf8(encoding) else set()
         background: Optional[RejectCounter] = None
         if not (stream and not lazy):
             if reject_counter is not None:
                 reject_counter.close()  # a table load counts as it inserts: stop competing for the cores
         else:
             background = reject_counter
-            if background is None and _is_utf8(encoding):
-                plain = [p for p in files if _plain_file(p)]
-                background = RejectCounter(con.cursor(), language, plain) if plain else None
+            if background is None and plain:
+                background = RejectCounter(con.cursor(), language, [p for p in files if p in plain])
+                cleanup.callback(background.close)
         try:
             for path in files:
                 fs = FileStats(source="<stdin>" if path == "-" else path)
@@ -607,7 +609,7 @@ def load_logs(
                     size = os.path.getsize(path)
                 prog = _Progress(fs.source, size, progress)
                 direct = False
-                if _is_utf8(encoding) and _plain_file(path):
+                if path in plain:
                     direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
                         path, count_lines=not (stream and not lazy))
                 if direct:
@@ -636,13 +638,11 @@ def load_logs(
             except duckdb.InvalidInputException as exc:
                 raise LoadError(
                     f"{', '.join(stats.sources)}: DuckDB could not read the input "
-                    f"({str(exc).splitlines()[0]}); check the file or pass --encoding"
+                    f"({duckdb_error_text(exc)}); check the file or pass --encoding"
                 ) from None
             except duckdb.OutOfMemoryException as exc:
                 raise LoadError(f"{', '.join(stats.sources)}: {duckdb_error_text(exc)}") from None
         finally:
-            if background is not None:
-                background.close()
             if tmpdir is not None and materialize_lines and not lazy and not stream:
                 shutil.rmtree(tmpdir, ignore_errors=True)
                 _TEMP_DIRS.remove(tmpdir)
