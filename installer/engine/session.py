@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence, TextIO
+from typing import Any, Iterable, Iterator, Optional, Sequence, TextIO
 
 import duckdb
 import sqlglot
@@ -91,6 +91,7 @@ class OfflineEngine:
         self._event_names_cache: Optional[frozenset[str]] = None
         self._views_cache: Optional[list[tuple[str, str]]] = None
         self._translations: dict[str, str] = {}
+        self._parse_trees: dict[str, Optional[sqlglot.exp.Expression]] = {}
         #: the last load made listener_log a view straight over the files (loader stream=True)
         self.streamed = False
         #: lower-case names of every object a load creates besides the log relations: the
@@ -136,12 +137,21 @@ class OfflineEngine:
             self.create_views(on_events=False)
             self.views_created = True
 
+    def _parsed(self, duckdb_sql: str) -> Optional[sqlglot.exp.Expression]:
+        """``duckdb_sql`` parsed (once per text; callers must not change the tree: copy it), None
+        when it does not parse."""
+        if duckdb_sql not in self._parse_trees:
+            try:
+                self._parse_trees[duckdb_sql] = sqlglot.parse_one(duckdb_sql, read="duckdb")
+            except sqlglot.errors.SqlglotError:
+                self._parse_trees[duckdb_sql] = None
+        return self._parse_trees[duckdb_sql]
+
     def _table_names(self, duckdb_sql: str) -> Optional[set[str]]:
         """Lower-case names of the relations ``duckdb_sql`` reads (CTE names excluded); None when
         it does not parse."""
-        try:
-            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-        except sqlglot.errors.SqlglotError:
+        tree = self._parsed(duckdb_sql)
+        if tree is None:
             return None
         ctes = {cte.alias_or_name.lower() for cte in tree.find_all(sqlglot.exp.CTE)}
         return {t.name.lower() for t in tree.find_all(sqlglot.exp.Table)} - ctes
@@ -277,12 +287,9 @@ class OfflineEngine:
         """After a streamed load: ``duckdb_sql`` reading a listener_log whose lines without the
         literals its WHERE clause requires are dropped before any conversion (engine.prefilter);
         unchanged when nothing can be derived."""
-        if not self.streamed or self.stats is None:
+        if not self.streamed or self.stats is None or self._parsed(duckdb_sql) is None:
             return duckdb_sql
-        try:
-            tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-        except sqlglot.errors.SqlglotError:
-            return duckdb_sql
+        tree = self._parsed(duckdb_sql).copy()
         table, groups = prefilter.line_literals(tree)
         if table is None or not groups:
             return duckdb_sql
@@ -321,13 +328,15 @@ class OfflineEngine:
         None). The rows are fetched as the iterator advances: a caller that writes each batch out
         keeps its memory bounded whatever the result size. EngineError when it fails (also while
         iterating)."""
-        sql = self._runnable(oracle_sql)
+        return self._execute_batches(self._runnable(oracle_sql), size)
+
+    def _execute_batches(self, sql: str, size: Optional[int]) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+        """``query_batches`` for SQL already through ``_runnable``."""
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as exc:
             raise EngineError(f"query failed: {_first_line(exc)}") from None
-        # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
-        columns = [d[0].upper() for d in cursor.description or []]
+        columns = _oracle_names(d[0] for d in cursor.description or [])
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
             try:
@@ -359,7 +368,7 @@ class OfflineEngine:
         except duckdb.Error:
             described = None  # not a query DESCRIBE takes (or it fails: reported below)
         if not described or any(row[1] not in _COPY_TYPES for row in described):
-            columns, batches = self.query_batches(oracle_sql)
+            columns, batches = self._execute_batches(sql, 100_000)
             out.write(output.csv_lines([columns]))
             for rows in batches:
                 out.write(output.csv_lines(rows))
@@ -375,8 +384,7 @@ class OfflineEngine:
                     f"DATEFORMAT {ids.sql_string(output.CSV_DATE_FORMAT)})")
             except duckdb.Error as exc:
                 raise EngineError(f"query failed: {_first_line(exc)}") from None
-            # Oracle reports unquoted column aliases in upper case; so do we (online = offline)
-            out.write(output.csv_lines([[row[0].upper() for row in described]]))
+            out.write(output.csv_lines([_oracle_names(row[0] for row in described)]))
             with open(path, encoding="utf-8", newline="") as result:
                 shutil.copyfileobj(result, out, 1 << 20)
         finally:
@@ -392,6 +400,11 @@ _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "dba_audit_trail": AUDIT_TRAIL_COLUMNS,
     "unified_audit_trail": UNIFIED_AUDIT_COLUMNS,
 }
+
+
+def _oracle_names(names: Iterable[str]) -> list[str]:
+    """Result column names as Oracle reports unquoted aliases: upper case (online = offline)."""
+    return [name.upper() for name in names]
 
 
 def _first_line(exc: BaseException) -> str:
