@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lsnrmine.engine.loader import LoadError, load_logs
 
@@ -446,6 +447,45 @@ def test_reject_counter_started_early_gives_the_table_counts(tmp_path, data):
     st_b = load_logs(b, [path], stream=True, reject_counter=counter)
     assert (st_b.lines, st_b.loaded, st_b.rejected, st_b.nul_bytes) == (st_a.lines, st_a.loaded, st_a.rejected, st_a.nul_bytes)
     assert rows(b) == rows(a)
+
+
+# pieces of field 1 that sit on both sides of every class of _line_classes_sql: blanks and other
+# whitespace, signs, one to four digits, an ISO timestamp, lenient and exact date forms, NBSP
+_FIELD1_PIECES = ["", " ", "  ", "\t", "\x0b", "\x0c", "\u00a0", "+", "-", "0", "6", "06", "29", "31",
+                  "123", "2019-08-28T14:49:33.385843+02:00", "-NOV-2005", "-nov-2005", "-FEB-2004",
+                  "-FEB-2005", " NOV 2005", "-NOVEMBER-2005", " 13:45:06", " 24:00:00", ":07", "x",
+                  "TNS-12514:", "Sat Jan 14 02:37:23 2012", "*", "**"]
+_REST = ["", " * ping * 0", "*x", " * (CONNECT_DATA=(SID=x)) * establish * 0", "\t*\t"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_FIELD1_PIECES), max_size=5), st.sampled_from(_REST)),
+                min_size=1, max_size=12))
+def test_stream_counts_equal_table_counts_on_random_lines(tmp_path, parts):
+    """The stream load's cheap count (one DFA per line decides it: loaded, rejected, or unsure and
+    converted in a second pass) counts the rejects of the full conversion of the table load."""
+    text = "".join("".join(pieces) + rest + "\n" for pieces, rest in parts)
+    path = write(tmp_path, text, name=f"l{abs(hash(text))}.log")
+    a, b = duckdb.connect(), duckdb.connect()
+    st_a = load_logs(a, [path])
+    st_b = load_logs(b, [path], stream=True)
+    assert (st_b.lines, st_b.rejected) == (st_a.lines, st_a.rejected)
+
+
+@pytest.mark.parametrize("path", ["installer/samples/listener.log", "tests/fixtures/article.log",
+                                  "tests/fixtures/reports.log"])
+def test_usual_logs_are_counted_in_one_pass(path):
+    """Every line of a usual log is decided by the classifying pass (no unsure line, so no second
+    pass converts anything), and its counts are the table load's."""
+    from lsnrmine.engine import dates
+    from lsnrmine.engine.loader import _line_classes_sql, _read_csv_sql
+
+    full = str(Path(__file__).parent.parent / path)
+    lines_n, rejected, unsure = duckdb.connect().execute(_line_classes_sql(
+        _read_csv_sql(full, quoted=False), dates.exact_date_prefix_regex("AMERICAN"))).fetchone()
+    assert unsure == 0
+    st = load_logs(duckdb.connect(), [full])
+    assert (lines_n, rejected) == (st.lines, st.rejected) and lines_n > rejected > 0
 
 
 def test_reject_counter_is_stopped_by_a_table_load_and_bad_paths_start_none(tmp_path):

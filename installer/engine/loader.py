@@ -45,7 +45,7 @@ temporary fully-quoted one-column CSV file that DuckDB then reads the same way. 
 each use) and ``lazy=True`` makes all three views (counts in the stats are then None).
 ``stream=True`` makes all three views too, listener_log straight over the readers (no line numbers:
 parallel scan, projections pushed down, memory flat) with the counts from one cheap pass (see
-``_line_counts_sql``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
+``_line_counts``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
 files behind views live until the process exits.
 """
 
@@ -503,26 +503,54 @@ def _line_counts_sql(src: str, language: str, control_chars: bool = True) -> str
     """SELECT (lines, rejected) of ``src`` (a relation with column ``line``): every line, and the
     lines listener_log rejects by the rules of ``_fields_sql``'s reject_reason, computed from
     field 1 only (the date) plus, for lines longer than 4000 bytes only, the lengths of fields 1-6.
-    One pass, much cheaper than the full split: used when listener_log is a view (``stream=True``)."""
+    Cheaper than the full split; ``_line_counts`` runs it only on the lines ``_line_classes_sql``
+    cannot decide (or on every line for a language without an exact date form)."""
     trim_args = f", {_sql_str(_trim_chars(control_chars))}"
     too_long = " OR ".join(f"strlen(trim(split_part(line, '*', {i}){trim_args})) > {MAX_FIELD_BYTES}"
                            for i in range(1, 7))
-    # Lines that start with a valid date in the usual exact form (then blanks and "*" or the end)
-    # cannot be rejected for their date: one DFA match instead of split + trim + TO_DATE. Field 1
-    # of the others ("suspect") only is split off and converted: CASE evaluates a branch for the
-    # rows that reach it only (a filter would drop the lines the count needs; AND is not lazy).
-    exact = dates.exact_date_prefix_regex(language)
-    suspect = ("true" if exact is None else
-               f"NOT regexp_matches(line, {_sql_str(exact)}) OR strlen(line) > {MAX_FIELD_BYTES}")
     return f"""
-WITH s AS (SELECT line, {suspect} AS suspect FROM {src}),
-r AS (SELECT line, suspect, CASE WHEN suspect THEN trim(split_part(line, '*', 1){trim_args}) END AS r1 FROM s),
-t AS (SELECT line, suspect, nullif(r1, '') AS c1 FROM r),
+WITH t AS (SELECT line, nullif(trim(split_part(line, '*', 1){trim_args}), '') AS c1 FROM {src}),
 {_date_stages("t", language)}
-SELECT count(*), count_if(CASE WHEN NOT suspect THEN false
-                               WHEN c1 IS NOT NULL AND log_date IS NULL THEN true
+SELECT count(*), count_if(CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN true
                                WHEN strlen(line) > {MAX_FIELD_BYTES} THEN ({too_long})
                                ELSE false END) FROM d"""
+
+
+#: blanks and the other LRTRIM characters (LF never occurs inside a line)
+_BLANKS_RE = r"[ \t\r\x0b\x0c]"
+#: field 1 blank: c1 is NULL, the line is loaded (whichever of the LRTRIM sets applies: a source
+#: holds a TAB/CR/VT/FF only when all six are trimmed, see _trim_chars)
+_BLANK_FIELD1_RE = rf"^{_BLANKS_RE}*(?:\*|$)"
+#: field 1 cannot convert: after blanks it starts neither with a digit nor with "*" (both the
+#: strptime form and dates.date_regex need a digit there, the regexp after \s* only), or with
+#: three digits (a day has at most two, then a separator or the month name; ISO timestamps of
+#: 12c+ headers, 2019-08-28T14:49:33, are rejected this way)
+_NO_DATE_RE = rf"^{_BLANKS_RE}*(?:[^ \t\r\x0b\x0c*0-9]|[0-9]{{3}})"
+
+
+def _line_classes_sql(src: str, exact: str) -> str:
+    """SELECT (lines, rejected, unsure) of ``src``: one DFA match per line decides almost every
+    line without converting anything: a line that starts with an exact valid date (``exact``,
+    dates.exact_date_prefix_regex) or whose field 1 is blank is loaded; one whose field 1 cannot
+    be a date (``_NO_DATE_RE``) is rejected; the others (lenient date forms, lines over 4000
+    bytes) are "unsure": ``_line_counts`` converts those only, in a second pass. An empty line
+    (NULL) is an all-NULL row, loaded."""
+    return f"""
+SELECT count(*), count_if(k = 1), count_if(k = 2) FROM (
+  SELECT CASE WHEN line IS NULL THEN 0
+              WHEN strlen(line) > {MAX_FIELD_BYTES} THEN 2
+              WHEN regexp_matches(line, {_sql_str(exact)}) THEN 0
+              WHEN regexp_matches(line, {_sql_str(_BLANK_FIELD1_RE)}) THEN 0
+              WHEN regexp_matches(line, {_sql_str(_NO_DATE_RE)}) THEN 1
+              ELSE 2 END AS k
+  FROM {src})"""
+
+
+def _unsure_lines_sql(src: str, exact: str) -> str:
+    """The lines of ``src`` that ``_line_classes_sql`` counts as unsure (the same tests)."""
+    return (f"(SELECT line FROM {src} WHERE strlen(line) > {MAX_FIELD_BYTES} OR NOT ("
+            f"regexp_matches(line, {_sql_str(exact)}) OR regexp_matches(line, {_sql_str(_BLANK_FIELD1_RE)}) "
+            f"OR regexp_matches(line, {_sql_str(_NO_DATE_RE)})))")
 
 
 _LISTENER_LOG_SELECT = (
@@ -727,7 +755,7 @@ class RejectCounter:
         for path in paths:
             reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=False)
             try:
-                self._counts[path] = _line_counts(self._con, _line_counts_sql(reader, language))
+                self._counts[path] = _line_counts(self._con, reader, language)
             except duckdb.Error:  # invalid UTF-8, a line over _MAX_LINE, an interrupt
                 self._counts[path] = None
 
@@ -749,7 +777,7 @@ class RejectCounter:
 def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str],
                    readers: list[str], language: str, background: Optional[RejectCounter] = None) -> None:
     """Views only; listener_log reads each file without WITH ORDINALITY (parallel scan, file
-    order kept by DuckDB's preserve_insertion_order); counts from ``_line_counts_sql`` (run in
+    order kept by DuckDB's preserve_insertion_order); counts from ``_line_counts`` (run in
     the background during the pre-scan for the files read directly)."""
     _create(con, stats, selects, language, lazy=True, materialize_lines=False)
     stats.language = language
@@ -757,7 +785,7 @@ def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
         stats.stream_readers.append((fs.source, reader, fs.control_chars))
         counts = None if background is None or fs.transcoded else background.counts(fs.source)
         if counts is None:
-            counts = _line_counts(con, _line_counts_sql(reader, language, fs.control_chars))
+            counts = _line_counts(con, reader, language, fs.control_chars)
         fs.lines, fs.rejected = counts
         fs.loaded = fs.lines - fs.rejected
     if readers:
@@ -782,7 +810,22 @@ def stream_select(stats: LoadStats, line_filter: Sequence[Sequence[str]] = ()) -
     return "\nUNION ALL\n".join(parts)
 
 
-def _line_counts(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, int]:
+def _line_counts(con: duckdb.DuckDBPyConnection, src: str, language: str,
+                 control_chars: bool = True) -> tuple[int, int]:
+    """(lines, rejected) of ``src`` (a relation with column ``line``): one pass classifies the
+    lines (``_line_classes_sql``); a second, over the unsure lines only, converts their field 1
+    (none in a usual log). Languages without an exact date form: one converting pass."""
+    exact = dates.exact_date_prefix_regex(language)
+    if exact is None:
+        return _counts_row(con, _line_counts_sql(src, language, control_chars))
+    row = con.execute(_line_classes_sql(src, exact)).fetchone()
+    lines, rejected, unsure = (int(v or 0) for v in row) if row else (0, 0, 0)
+    if unsure:
+        rejected += _counts_row(con, _line_counts_sql(_unsure_lines_sql(src, exact), language, control_chars))[1]
+    return lines, rejected
+
+
+def _counts_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, int]:
     row = con.execute(sql).fetchone()
     return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)  # count_if of no row is NULL
 
