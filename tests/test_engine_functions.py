@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lsnrmine.engine.functions import BALANCED_DEPTH, register_functions
+from lsnrmine.engine.functions import BALANCED_DEPTH, key_value_sql, register_functions
 from lsnrmine.parse import ALLOWED_KEYS, PASSWORD_MASK, UnknownKeyError, parse_listener_log_line
 
 from conftest import FIXTURES, SHARED
@@ -158,3 +158,33 @@ def test_differential_any_unicode(con, p_in, key):
     if _depth(p_in) > BALANCED_DEPTH:
         return
     assert macro(con, p_in, key) == parse_listener_log_line(p_in, key)
+
+
+# ---------------------------------------------------------------- the staged form (engine.pushdown)
+
+def staged(con, p_in, key):
+    """key_value_sql's two stages over one row: the form pushdown computes in a query's view."""
+    match, value = key_value_sql("p_in", key, "m")
+    return con.execute(f"SELECT {value} FROM (SELECT p_in, {match} AS m FROM (SELECT ?::VARCHAR AS p_in))",
+                       [p_in]).fetchone()[0]
+
+
+_STAGED_KEY = st.sampled_from(["SID", "HOST", "CID", "SERVICE", "SERVICE_NAME", "PROGRAM"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(p_in=st.one_of(st.none(), _TEXT, st.text(max_size=60)), key=_STAGED_KEY)
+def test_staged_form_equals_the_twin(con, p_in, key):
+    if p_in is not None and _depth(p_in) > BALANCED_DEPTH:
+        return
+    assert staged(con, p_in, key) == parse_listener_log_line(p_in, key)
+
+
+def test_staged_form_every_corpus_line(con):
+    lines = corpus_lines()
+    con.execute("CREATE OR REPLACE TEMP TABLE corpus2 (n INTEGER, line VARCHAR)")
+    con.executemany("INSERT INTO corpus2 VALUES (?, ?)", list(enumerate(lines)))
+    for key in ("SID", "SERVICE_NAME", "HOST", "PROGRAM", "CID", "USER", "DESCRIPTION", "COMMAND"):
+        match, value = key_value_sql("line", key, "m")
+        got = con.execute(f"SELECT {value} FROM (SELECT n, line, {match} AS m FROM corpus2) ORDER BY n").fetchall()
+        assert got == [(parse_listener_log_line(line, key),) for line in lines], key

@@ -27,7 +27,7 @@ import duckdb
 from ..identifiers import sql_string as _sql_str
 from ..parse import ALLOWED_KEYS, MESSAGE_KEY_MAX_CHARS, PASSWORD_MASK, key_pattern
 
-__all__ = ["BALANCED_DEPTH", "balanced_regex", "register_functions", "value_regex"]
+__all__ = ["BALANCED_DEPTH", "balanced_regex", "key_value_sql", "macro_sql", "register_functions", "value_regex"]
 
 BALANCED_DEPTH = 12
 
@@ -53,32 +53,51 @@ def _value_tail(depth: int = BALANCED_DEPTH) -> str:
     return r"(?:((?:[^()]|" + balanced_regex(depth) + r")*)\)|(.*))"
 
 
-def macro_sql() -> str:
-    """The CREATE MACRO statement (also usable with the duckdb CLI)."""
-    key_map = ", ".join(f"{_sql_str(k)}: {_sql_str(key_pattern(k))}" for k in ALLOWED_KEYS)
-    up = f"translate(p_param, '{_LOWER}', '{_UPPER}')"
-    kp = f"(MAP {{{key_map}}})[{up}]"
-    # Cheap regex first: the text from "(KEY=" up to and including the first parenthesis after
-    # "=", as the whole match (group 0: RE2 finds it with its DFAs alone, no capture engine).
-    # The key is ASCII, so "(KEY=" is length(p_param) + 2 characters and the value starts at k.
-    simple = f"regexp_extract(p_in, '(?s)' || {kp} || '[^()]*[()]?', 0)"
-    k = "(length(p_param) + 3)"
+def match_sql(p_in: str, kp: str) -> str:
+    """The cheap regexp: the text from the first ``(KEY=`` of ``p_in`` up to and including the
+    first parenthesis after ``=`` (or to the end), as the whole match (group 0: RE2 finds it with
+    its DFAs alone, no capture engine); '' when there is no ``(KEY=``. ``kp``: SQL giving
+    ``key_pattern(key)``."""
+    return f"regexp_extract({p_in}, '(?s)' || {kp} || '[^()]*[()]?', 0)"
+
+
+def value_from_match_sql(m: str, p_in: str, kp: str, k: str) -> str:
+    """The value of the key from ``m`` (``match_sql`` of ``p_in``; referenced several times: a
+    column or a lambda variable), NULL when empty. ``k``: SQL giving the position of the value in
+    ``m`` (the key is ASCII, so ``(KEY=`` is length(key) + 2 characters and the value starts at
+    length(key) + 3). ``m`` is '' (no ``(KEY=``), ``(KEY=`` + value + ``)`` (the common case),
+    ``(KEY=`` + text + ``(`` (the full regexp decides) or ``(KEY=`` + the rest of the input (no
+    parenthesis after ``=``)."""
     # Full regex (rare rows): the whole input replaced by group 1 (the value closed by its ")")
     # and group 2 (the rest of the input when there is no closing ")"); exactly one of them takes
     # part in the match, and ``^.*?`` keeps it at the first ``(KEY=`` (only reached when the cheap
     # regex found that ``(KEY=`` followed by ``(``, so the full pattern matches).
     full_pattern = f"'(?s)^.*?' || {kp} || {_sql_str(_value_tail() + '.*$')}"
-    full = f"regexp_replace(p_in, {full_pattern}, '\\1\\2')"
-    # list_transform binds an expression once (a macro repeats its argument expression). No
-    # nullif() around an expression: DuckDB expands nullif(x, '') to a CASE that evaluates x twice
-    # (the regex ran twice per row); empty values are mapped to NULL inside the lambda instead.
-    # __m is '' (no "(KEY="), "(KEY=" + value + ")" (the common case), "(KEY=" + text + "(" (the
-    # full regex decides) or "(KEY=" + the rest of the input (no parenthesis after "=").
-    value = (f"list_transform([{simple}], lambda __m: CASE "
-             f"WHEN ends_with(__m, ')') THEN CASE WHEN length(__m) > {k} "
-             f"THEN substr(__m, {k}, length(__m) - {k}) END "
-             f"WHEN ends_with(__m, '(') THEN {full} "
-             f"WHEN length(__m) >= {k} THEN substr(__m, {k}) END)[1]")
+    full = f"regexp_replace({p_in}, {full_pattern}, '\\1\\2')"
+    # No nullif() around an expression: DuckDB expands nullif(x, '') to a CASE that evaluates x
+    # twice; empty values are mapped to NULL by the branches instead.
+    return (f"CASE WHEN ends_with({m}, ')') THEN CASE WHEN length({m}) > {k} "
+            f"THEN substr({m}, {k}, length({m}) - {k}) END "
+            f"WHEN ends_with({m}, '(') THEN {full} "
+            f"WHEN length({m}) >= {k} THEN substr({m}, {k}) END")
+
+
+def key_value_sql(p_in: str, key: str, m: str) -> tuple[str, str]:
+    """(match, value) SQL for a constant known ``key`` other than PASSWORD: select the match as
+    column ``m``, then the value from it (two stages: each regexp runs once per row, no lambda).
+    The value equals ``parse_listener_log_line(p_in, key)``."""
+    kp = _sql_str(key_pattern(key))
+    return match_sql(p_in, kp), value_from_match_sql(m, p_in, kp, str(len(key) + 3))
+
+
+def macro_sql() -> str:
+    """The CREATE MACRO statement (also usable with the duckdb CLI)."""
+    key_map = ", ".join(f"{_sql_str(k)}: {_sql_str(key_pattern(k))}" for k in ALLOWED_KEYS)
+    up = f"translate(p_param, '{_LOWER}', '{_UPPER}')"
+    kp = f"(MAP {{{key_map}}})[{up}]"
+    # list_transform binds the match once (a macro repeats its argument expression)
+    value = (f"list_transform([{match_sql('p_in', kp)}], lambda __m: "
+             f"{value_from_match_sql('__m', 'p_in', kp, '(length(p_param) + 3)')})[1]")
     allowed = ", ".join(ALLOWED_KEYS)
     message = (f"'parse_listener_log_line: unknown key \"' || coalesce(left(p_param, "
                f"{MESSAGE_KEY_MAX_CHARS}), '') || {_sql_str(chr(34) + '; allowed keys: ' + allowed)}")

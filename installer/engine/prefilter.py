@@ -31,11 +31,11 @@ from sqlglot import exp
 
 from ..parse import ALLOWED_KEYS
 
-__all__ = ["LINE_COLUMNS", "line_literals", "listener_log_reference"]
+__all__ = ["LINE_COLUMNS", "PARSE_FUNCTION", "known_key", "line_literals", "listener_log_reference"]
 
 #: listener_log columns whose value is a trimmed piece of the log line (log_date is converted)
 LINE_COLUMNS = frozenset({"connect_string", "protocol_info", "action", "service_name", "return_code"})
-_PARSE = "PARSE_LISTENER_LOG_LINE"
+PARSE_FUNCTION = "PARSE_LISTENER_LOG_LINE"
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _KEYS = frozenset(ALLOWED_KEYS) - {"PASSWORD"}
 #: at most this many groups and literals per group (a longer IN list is left to the WHERE clause)
@@ -121,9 +121,15 @@ def _from_line(node: exp.Expression, names: set[str]) -> bool:
         node = node.this
     if isinstance(node, exp.Column):
         return node.name.lower() in LINE_COLUMNS and (not node.table or node.table.lower() in names)
-    if isinstance(node, exp.Anonymous) and str(node.this).upper() == _PARSE and len(node.expressions) == 2:
+    if isinstance(node, exp.Anonymous) and str(node.this).upper() == PARSE_FUNCTION and len(node.expressions) == 2:
         source, key = node.expressions
-        key_text = _string(key)
-        return (key_text is not None and key_text.translate(_ASCII_UPPER) in _KEYS
-                and _from_line(source, names))
+        return known_key(key) is not None and _from_line(source, names)
     return False
+
+
+def known_key(node: exp.Expression) -> Optional[str]:
+    """The key a string literal names (upper case), when it is a known key other than PASSWORD
+    (whose values are masked: not a piece of the line); None otherwise."""
+    text = _string(node)
+    key = text.translate(_ASCII_UPPER) if text is not None else None
+    return key if key in _KEYS else None

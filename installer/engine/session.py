@@ -24,7 +24,7 @@ from ..runner import split_script
 from ..settings import Settings
 from .. import identifiers as ids
 from .. import output
-from . import dialect, functions, loader, prefilter
+from . import dialect, functions, loader, prefilter, pushdown
 
 # DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
 # loaded from a CSV export when given, empty otherwise so the article's queries run.
@@ -284,21 +284,38 @@ class OfflineEngine:
         return sql
 
     def _prefiltered(self, duckdb_sql: str) -> str:
-        """After a streamed load: ``duckdb_sql`` reading a listener_log whose lines without the
-        literals its WHERE clause requires are dropped before any conversion (engine.prefilter);
-        unchanged when nothing can be derived."""
+        """After a streamed load: ``duckdb_sql`` reading a listener_log view of its own, where the
+        lines without the literals its WHERE clause requires are dropped before any conversion
+        (engine.prefilter) and its ``parse_listener_log_line`` calls are computed as columns
+        (engine.pushdown); unchanged when neither applies."""
         if not self.streamed or self.stats is None or self._parsed(duckdb_sql) is None:
             return duckdb_sql
         tree = self._parsed(duckdb_sql).copy()
         table, groups = prefilter.line_literals(tree)
-        if table is None or not groups:
+        if table is None:
             return duckdb_sql
+        calls = pushdown.parse_calls(table)
+        if not groups and not calls:
+            return duckdb_sql
+        output_names = self._output_names(table.parent.parent) if pushdown.needs_names(calls) else None
+        columns = pushdown.push_down(table, calls, output_names)
+        if not groups and not columns:
+            return duckdb_sql
+        rows = loader.stream_select(self.stats, groups)
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PREFILTERED} AS "
-                         + loader.stream_select(self.stats, groups))
+                         + (pushdown.view_sql(rows, columns) if columns else rows))
         table.set("this", sqlglot.exp.to_identifier(_PREFILTERED))
         if not table.alias:
             table.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier("listener_log")))
         return tree.sql(dialect="duckdb")
+
+    def _output_names(self, select: sqlglot.exp.Select) -> Optional[list[str]]:
+        """The output column names DuckDB gives ``select`` (None when it cannot be described
+        alone, e.g. it reads a CTE of an outer statement)."""
+        try:
+            return [row[0] for row in self.con.execute(f"DESCRIBE {select.sql(dialect='duckdb')}").fetchall()]
+        except duckdb.Error:
+            return None
 
     def execute_oracle(self, oracle_sql: str, *, what: str = "query") -> None:
         sql = self.translate(oracle_sql)
