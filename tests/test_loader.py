@@ -539,7 +539,7 @@ def test_engine_streams_only_a_query_on_listener_log_alone(tmp_path):
                                   "WHERE table_name = 'listener_log'").fetchone()[0]
 
     query = "select parse_listener_log_line(connect_string, 'HOST') h, count(*) n from listener_log group by 1"
-    with_cte = f"with x as (select * from listener_log) select count(*) from x"
+    with_cte = "with x as (select * from listener_log) select count(*) from x"
     for q, streamed in ((query, True), (with_cte, True),
                         ("select count(*) from listener_log_lines", False),
                         ("select count(*) from listener_log l join listener_log_lines x on 1 = 1", False),
