@@ -528,29 +528,28 @@ _BLANK_FIELD1_RE = rf"^{_BLANKS_RE}*(?:\*|$)"
 _NO_DATE_RE = rf"^{_BLANKS_RE}*(?:[^ \t\r\x0b\x0c*0-9]|[0-9]{{3}})"
 
 
+def _line_class_sql(exact: str) -> str:
+    """CASE giving a line's class without converting anything: 0 loaded, 1 rejected, 2 unsure.
+    One DFA match decides almost every line: it starts with an exact valid date (``exact``,
+    dates.exact_date_prefix_regex) or its field 1 is blank: loaded; its field 1 cannot be a date
+    (``_NO_DATE_RE``): rejected; the others (lenient date forms, lines over 4000 bytes) are unsure:
+    ``_line_counts`` converts those only. An empty line (NULL) is an all-NULL row, loaded."""
+    return (f"CASE WHEN line IS NULL THEN 0 "
+            f"WHEN strlen(line) > {MAX_FIELD_BYTES} THEN 2 "
+            f"WHEN regexp_matches(line, {_sql_str(exact)}) THEN 0 "
+            f"WHEN regexp_matches(line, {_sql_str(_BLANK_FIELD1_RE)}) THEN 0 "
+            f"WHEN regexp_matches(line, {_sql_str(_NO_DATE_RE)}) THEN 1 "
+            f"ELSE 2 END")
+
+
 def _line_classes_sql(src: str, exact: str) -> str:
-    """SELECT (lines, rejected, unsure) of ``src``: one DFA match per line decides almost every
-    line without converting anything: a line that starts with an exact valid date (``exact``,
-    dates.exact_date_prefix_regex) or whose field 1 is blank is loaded; one whose field 1 cannot
-    be a date (``_NO_DATE_RE``) is rejected; the others (lenient date forms, lines over 4000
-    bytes) are "unsure": ``_line_counts`` converts those only, in a second pass. An empty line
-    (NULL) is an all-NULL row, loaded."""
-    return f"""
-SELECT count(*), count_if(k = 1), count_if(k = 2) FROM (
-  SELECT CASE WHEN line IS NULL THEN 0
-              WHEN strlen(line) > {MAX_FIELD_BYTES} THEN 2
-              WHEN regexp_matches(line, {_sql_str(exact)}) THEN 0
-              WHEN regexp_matches(line, {_sql_str(_BLANK_FIELD1_RE)}) THEN 0
-              WHEN regexp_matches(line, {_sql_str(_NO_DATE_RE)}) THEN 1
-              ELSE 2 END AS k
-  FROM {src})"""
+    """SELECT (lines, rejected, unsure) of ``src`` (``_line_class_sql`` of every line)."""
+    return f"SELECT count(*), count_if(k = 1), count_if(k = 2) FROM (SELECT {_line_class_sql(exact)} AS k FROM {src})"
 
 
 def _unsure_lines_sql(src: str, exact: str) -> str:
-    """The lines of ``src`` that ``_line_classes_sql`` counts as unsure (the same tests)."""
-    return (f"(SELECT line FROM {src} WHERE strlen(line) > {MAX_FIELD_BYTES} OR NOT ("
-            f"regexp_matches(line, {_sql_str(exact)}) OR regexp_matches(line, {_sql_str(_BLANK_FIELD1_RE)}) "
-            f"OR regexp_matches(line, {_sql_str(_NO_DATE_RE)})))")
+    """The lines of ``src`` that ``_line_classes_sql`` counts as unsure."""
+    return f"(SELECT line FROM {src} WHERE {_line_class_sql(exact)} = 2)"
 
 
 _LISTENER_LOG_SELECT = (
