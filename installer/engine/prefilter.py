@@ -31,7 +31,7 @@ from sqlglot import exp
 
 from ..parse import ALLOWED_KEYS
 
-__all__ = ["LINE_COLUMNS", "PARSE_FUNCTION", "known_key", "line_literals", "listener_log_reference"]
+__all__ = ["LINE_COLUMNS", "PARSE_FUNCTION", "known_key", "line_literals", "listener_log_reference", "reference_names"]
 
 #: listener_log columns whose value is a trimmed piece of the log line (log_date is converted)
 LINE_COLUMNS = frozenset({"connect_string", "protocol_info", "action", "service_name", "return_code"})
@@ -57,6 +57,12 @@ def listener_log_reference(tree: exp.Expression) -> Optional[exp.Table]:
     return table
 
 
+def reference_names(table: exp.Table) -> set[str]:
+    """The qualifier that names ``table``'s columns: its alias when it has one (then its own name
+    refers to some outer relation, as in Oracle), else its name; lower case."""
+    return {(table.alias or table.name).lower()}
+
+
 def line_literals(tree: exp.Expression) -> tuple[Optional[exp.Table], list[list[str]]]:
     """(the listener_log table node, the any-of literal groups its line must satisfy); no groups
     when nothing can be derived (then the table node does not matter)."""
@@ -67,7 +73,7 @@ def line_literals(tree: exp.Expression) -> tuple[Optional[exp.Table], list[list[
     where = select.args.get("where")
     if where is None:
         return table, []
-    names = {table.name.lower()} | ({table.alias.lower()} if table.alias else set())
+    names = reference_names(table)
     groups = []
     for term in _conjuncts(where.this):
         group = _term_literals(term, names)

@@ -4,30 +4,35 @@ The macro (engine.functions) binds the cheap regexp's match to a lambda variable
 as much as the regexp itself, for every call on every row. In a query that reads the streamed
 listener_log once (``prefilter.listener_log_reference``), a call ``parse_listener_log_line(x, 'KEY')``
 with ``x`` a text column of listener_log and KEY a constant known key other than PASSWORD, in the
-SELECT that reads it (its list, WHERE, GROUP BY, HAVING, ORDER BY, not a subquery), is replaced by a
-column of the query's own listener_log view, computed there in two stages
-(``functions.key_value_sql``: the regexp, then the value from its match): the same value, no lambda,
-and one computation per row however often the query repeats the call.
+SELECT that reads it (not in a subquery), is replaced by a column of the query's own listener_log
+view, computed there in two stages (``functions.key_value_sql``: the regexp, then the value from
+its match): the same value, no lambda, and one computation per row however often the query
+repeats the call. Calls with the same column and the same key text share a column.
+
+In a grouped SELECT (GROUP BY, HAVING or an aggregate), a call is replaced only where it is a
+value of a row: in WHERE, inside an aggregate's arguments, or when the same call is a term of a
+plain GROUP BY list (then every copy of it becomes the same grouped column). Elsewhere the call
+stays (``parse_listener_log_line(connect_string, ...)`` is valid when connect_string is grouped;
+a view column would not be).
 
 Left alone (the macro runs, same result): a SELECT with ``*`` (the extra columns would show), an
 output column alias equal to a listener_log column (it could shadow the column in ORDER BY), any
 other call (an expression as input, an unknown or non-constant key: the macro raises its error).
-An unaliased output column that contains a call keeps the name DuckDB gives the original
-expression (``alias_names``: from DESCRIBE of the original SELECT); when DESCRIBE cannot tell, the
-calls are not pushed down.
+The caller checks the rewritten statement (OfflineEngine._prefiltered): it must bind, with the
+original's output column names.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Sequence
 
 from sqlglot import exp
 
 from . import functions
-from .prefilter import LINE_COLUMNS, PARSE_FUNCTION, known_key
+from .prefilter import LINE_COLUMNS, PARSE_FUNCTION, known_key, reference_names
 
-__all__ = ["ParseColumn", "parse_calls", "needs_names", "push_down", "view_sql"]
+__all__ = ["ParseColumn", "parse_calls", "push_down", "view_sql"]
 
 #: names of the view's parse columns: lsnrmine_pll_1, ... (a query naming one is left alone)
 PREFIX = "lsnrmine_pll_"
@@ -54,12 +59,19 @@ def parse_calls(table: exp.Table) -> list[exp.Anonymous]:
             return []
         if isinstance(projection, exp.Alias) and projection.alias.lower() in LINE_COLUMNS:
             return []
-    root = select.root()
-    if any(i.name.lower().startswith(PREFIX) for i in root.find_all(exp.Identifier)):
+    if any(i.name.lower().startswith(PREFIX) for i in select.root().find_all(exp.Identifier)):
         return []
-    names = {table.name.lower()} | ({table.alias.lower()} if table.alias else set())
-    return [call for call in select.find_all(exp.Anonymous)
-            if _eligible(call, names) and call.find_ancestor(exp.Select) is select]
+    names = reference_names(table)
+    calls = [call for call in select.find_all(exp.Anonymous)
+             if _eligible(call, names) and call.find_ancestor(exp.Select) is select]
+    if not _grouped(select):
+        return calls
+    group = select.args.get("group")
+    grouped = set()
+    if group is not None and not any(group.args.get(k) for k in ("rollup", "cube", "grouping_sets", "totals")):
+        grouped = {_identity(term) for term in group.expressions
+                   if isinstance(term, exp.Anonymous) and _eligible(term, names)}
+    return [call for call in calls if _row_value(call, select) or _identity(call) in grouped]
 
 
 def _eligible(call: exp.Anonymous, names: set[str]) -> bool:
@@ -70,42 +82,43 @@ def _eligible(call: exp.Anonymous, names: set[str]) -> bool:
             and (not source.table or source.table.lower() in names) and known_key(key) is not None)
 
 
-def needs_names(calls: Sequence[exp.Anonymous]) -> bool:
-    """True when an unaliased output column contains one of ``calls`` (its name must be kept)."""
-    return any(not isinstance(_projection(call), (exp.Alias, type(None))) for call in calls)
+def _identity(call: exp.Anonymous) -> tuple[str, str]:
+    """Calls that are the same expression to DuckDB: the same column (qualified or not) and the
+    same key text (``'SID'`` and ``'sid'`` give the same values but are different expressions,
+    for GROUP BY as in Oracle)."""
+    source, key = call.expressions
+    return source.name.lower(), key.this
 
 
-def _projection(node: exp.Expression) -> Optional[exp.Expression]:
-    """The output column of its SELECT that ``node`` is part of; None when it is elsewhere."""
-    select = node.find_ancestor(exp.Select)
+def _grouped(select: exp.Select) -> bool:
+    if select.args.get("group") is not None or select.args.get("having") is not None:
+        return True
+    return any(not isinstance(agg.parent, exp.Window) and agg.find_ancestor(exp.Select) is select
+               for agg in select.find_all(exp.AggFunc))
+
+
+def _row_value(call: exp.Anonymous, select: exp.Select) -> bool:
+    """True when ``call`` is evaluated per row of a grouped ``select``: in its WHERE, or in the
+    arguments of an aggregate (not of a window function: those see the groups)."""
+    node: exp.Expression = call
     while node.parent is not None and node.parent is not select:
-        node = node.parent
-    return node if node.parent is select and node.arg_key == "expressions" else None
+        parent = node.parent
+        if isinstance(parent, exp.AggFunc):
+            return not isinstance(parent.parent, exp.Window)
+        node = parent
+    return node.arg_key == "where"
 
 
-def push_down(table: exp.Table, calls: Sequence[exp.Anonymous],
-              output_names: Optional[Sequence[str]]) -> list[ParseColumn]:
-    """Replace ``calls`` (from ``parse_calls``) in the tree by columns of the view; return them.
-    ``output_names``: the SELECT's output column names as DuckDB gives them (needed when
-    ``needs_names``; None: unknown, nothing is pushed down then)."""
-    if not calls or (needs_names(calls) and output_names is None):
-        return []
-    select = table.parent.parent
-    if output_names is not None and needs_names(calls):
-        if len(output_names) != len(select.expressions):
-            return []
-        for index, projection in enumerate(list(select.expressions)):
-            if not isinstance(projection, exp.Alias) and any(_projection(c) is projection for c in calls):
-                name = exp.to_identifier(output_names[index], quoted=True)
-                projection.replace(exp.alias_(projection.copy(), name))
-        calls = parse_calls(table)  # the copies under the aliases replaced the originals
+def push_down(calls: Sequence[exp.Anonymous]) -> list[ParseColumn]:
+    """Replace ``calls`` (from ``parse_calls``) in their tree by columns of the view; return the
+    columns."""
     columns: dict[tuple[str, str], ParseColumn] = {}
     for call in calls:
-        source, key = call.expressions
-        pair = (source.name.lower(), known_key(key) or "")
-        if pair not in columns:
-            columns[pair] = ParseColumn(f"{PREFIX}{len(columns) + 1}", *pair)
-        call.replace(exp.column(columns[pair].name, table=source.table or None))
+        identity = _identity(call)
+        if identity not in columns:
+            source, key = call.expressions
+            columns[identity] = ParseColumn(f"{PREFIX}{len(columns) + 1}", identity[0], known_key(key) or "")
+        call.replace(exp.column(columns[identity].name, table=call.expressions[0].table or None))
     return list(columns.values())
 
 

@@ -92,6 +92,7 @@ class OfflineEngine:
         self._views_cache: Optional[list[tuple[str, str]]] = None
         self._translations: dict[str, str] = {}
         self._parse_trees: dict[str, Optional[sqlglot.exp.Expression]] = {}
+        self._described: dict[str, Optional[list[tuple[Any, ...]]]] = {}
         #: the last load made listener_log a view straight over the files (loader stream=True)
         self.streamed = False
         #: lower-case names of every object a load creates besides the log relations: the
@@ -124,6 +125,7 @@ class OfflineEngine:
                                           stream=stream, reject_counter=reject_counter)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
+        self._described.clear()
         self.events_built = False
         self.views_created = False
         self.streamed = stream
@@ -294,28 +296,44 @@ class OfflineEngine:
         table, groups = prefilter.line_literals(tree)
         if table is None:
             return duckdb_sql
-        calls = pushdown.parse_calls(table)
-        if not groups and not calls:
-            return duckdb_sql
-        output_names = self._output_names(table.parent.parent) if pushdown.needs_names(calls) else None
-        columns = pushdown.push_down(table, calls, output_names)
+        columns = pushdown.push_down(pushdown.parse_calls(table))
         if not groups and not columns:
             return duckdb_sql
         rows = loader.stream_select(self.stats, groups)
+        self._described.clear()  # the view changes under the texts described so far
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PREFILTERED} AS "
                          + (pushdown.view_sql(rows, columns) if columns else rows))
         table.set("this", sqlglot.exp.to_identifier(_PREFILTERED))
         if not table.alias:
             table.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier("listener_log")))
-        return tree.sql(dialect="duckdb")
+        return self._same_columns(duckdb_sql, tree.sql(dialect="duckdb"))
 
-    def _output_names(self, select: sqlglot.exp.Select) -> Optional[list[str]]:
-        """The output column names DuckDB gives ``select`` (None when it cannot be described
-        alone, e.g. it reads a CTE of an outer statement)."""
-        try:
-            return [row[0] for row in self.con.execute(f"DESCRIBE {select.sql(dialect='duckdb')}").fetchall()]
-        except duckdb.Error:
-            return None
+    def _same_columns(self, original: str, rewritten: str) -> str:
+        """``rewritten`` if it binds and gives the output column names of ``original``; renamed
+        by position when only the names differ (sqlglot's regenerated text can make DuckDB name an
+        unaliased expression otherwise: string_agg written back as listagg); ``original`` when the
+        rewrite does not bind (or the original itself does not: its own error then)."""
+        before, after = self._describe(original), self._describe(rewritten)
+        if before is None or after is None or len(before) != len(after):
+            return original
+        if [row[0] for row in before] == [row[0] for row in after]:
+            return rewritten
+        # a projection over one subquery keeps its row order (DuckDB 2.0 "Order Preservation":
+        # https://duckdb.org/docs/2.0/sql/dialect/order_preservation.html)
+        names = ", ".join('"' + row[0].replace('"', '""') + '"' for row in before)
+        renamed = f"SELECT * FROM ({rewritten}) AS lsnrmine_result({names})"
+        described = self._describe(renamed)
+        return renamed if described is not None and [r[0] for r in described] == [r[0] for r in before] else original
+
+    def _describe(self, duckdb_sql: str) -> Optional[list[tuple[Any, ...]]]:
+        """DESCRIBE rows (name, type, ...) of a query; None when DuckDB cannot describe it. Cached
+        per text until the next load."""
+        if duckdb_sql not in self._described:
+            try:
+                self._described[duckdb_sql] = self.con.execute(f"DESCRIBE {duckdb_sql}").fetchall()
+            except duckdb.Error:
+                self._described[duckdb_sql] = None
+        return self._described[duckdb_sql]
 
     def execute_oracle(self, oracle_sql: str, *, what: str = "query") -> None:
         sql = self.translate(oracle_sql)
@@ -336,8 +354,10 @@ class OfflineEngine:
             names = self._table_names(sql)
             if not self.views_created and self._needs_views(names):
                 self.ensure_views()  # after a streamed load (see load)
+                self._described.clear()
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
+                self._described.clear()
         return self._prefiltered(sql)
 
     def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
@@ -380,10 +400,7 @@ class OfflineEngine:
         then copied to ``out``): no Python object per value, memory flat. Otherwise the rows are
         fetched and formatted in batches."""
         sql = self._runnable(oracle_sql)
-        try:
-            described = self.con.execute(f"DESCRIBE {sql}").fetchall()
-        except duckdb.Error:
-            described = None  # not a query DESCRIBE takes (or it fails: reported below)
+        described = self._describe(sql)  # None: not a query DESCRIBE takes (or it fails: reported below)
         if not described or any(row[1] not in _COPY_TYPES for row in described):
             columns, batches = self._execute_batches(sql, 100_000)
             out.write(output.csv_lines([columns]))
