@@ -313,8 +313,16 @@ class OfflineEngine:
         by position when only the names differ (sqlglot's regenerated text can make DuckDB name an
         unaliased expression otherwise: string_agg written back as listagg); ``original`` when the
         rewrite does not bind (or the original itself does not: its own error then)."""
-        before, after = self._describe(original), self._describe(rewritten)
-        if before is None or after is None or len(before) != len(after):
+        after = self._describe(rewritten)
+        if after is None:
+            return original
+        tree = self._parsed(original)
+        if (isinstance(tree, sqlglot.exp.Select)
+                and all(isinstance(p, sqlglot.exp.Alias) for p in tree.expressions)
+                and [p.alias for p in tree.expressions] == [row[0] for row in after]):
+            return rewritten  # every output column named by its alias, kept by the rewrite
+        before = self._describe(original)
+        if before is None or len(before) != len(after):
             return original
         if [row[0] for row in before] == [row[0] for row in after]:
             return rewritten
