@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from lsnrmine.engine.functions import BALANCED_DEPTH, key_value_sql, register_functions
+from lsnrmine.engine.loader import lrtrim_sql
 from lsnrmine.parse import ALLOWED_KEYS, PASSWORD_MASK, UnknownKeyError, parse_listener_log_line
 
 from conftest import FIXTURES, SHARED
@@ -162,29 +163,47 @@ def test_differential_any_unicode(con, p_in, key):
 
 # ---------------------------------------------------------------- the staged form (engine.pushdown)
 
-def staged(con, p_in, key):
-    """key_value_sql's two stages over one row: the form pushdown computes in a query's view."""
-    match, value = key_value_sql("p_in", key, "m")
-    return con.execute(f"SELECT {value} FROM (SELECT p_in, {match} AS m FROM (SELECT ?::VARCHAR AS p_in))",
-                       [p_in]).fetchone()[0]
+_LRTRIM = {False: " ", True: " \t\n\r\x0b\x0c"}  # the LRTRIM sets of loader._trim_chars
+
+
+def staged(con, raw, key, control_chars):
+    """key_value_sql's two stages over one field before LRTRIM (``raw``): the form pushdown
+    computes in a query's view, from the untrimmed field."""
+    match, value = key_value_sql("raw", lrtrim_sql("raw", "ctl"), key, "m")
+    return con.execute(f"SELECT {value} FROM (SELECT raw, ctl, {match} AS m FROM "
+                       f"(SELECT ?::VARCHAR AS raw, ?::BOOLEAN AS ctl))", [raw, control_chars]).fetchone()[0]
+
+
+def twin_of_field(raw, key, control_chars):
+    trimmed = raw.strip(_LRTRIM[control_chars]) if raw is not None else None
+    return parse_listener_log_line(trimmed or None, key)
 
 
 _STAGED_KEY = st.sampled_from(["SID", "HOST", "CID", "SERVICE", "SERVICE_NAME", "PROGRAM"])
+_PAD = st.text(alphabet=" \t\x0b\x0c\r", max_size=3)
 
 
 @settings(max_examples=300, deadline=None)
-@given(p_in=st.one_of(st.none(), _TEXT, st.text(max_size=60)), key=_STAGED_KEY)
-def test_staged_form_equals_the_twin(con, p_in, key):
+@given(p_in=st.one_of(st.none(), _TEXT, st.text(max_size=60)), key=_STAGED_KEY, left=_PAD, right=_PAD,
+       control_chars=st.booleans())
+def test_staged_form_equals_the_twin(con, p_in, key, left, right, control_chars):
+    """The value from the untrimmed field = the twin on the LRTRIM'd field (the column's value)."""
     if p_in is not None and _depth(p_in) > BALANCED_DEPTH:
         return
-    assert staged(con, p_in, key) == parse_listener_log_line(p_in, key)
+    if not control_chars:  # a file without TAB/CR/VT/FF: its fields hold none
+        left, right = left.replace("\t", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\r", " "), \
+            right.replace("\t", " ").replace("\x0b", " ").replace("\x0c", " ").replace("\r", " ")
+        if p_in is not None and any(c in p_in for c in "\t\x0b\x0c\r"):
+            return
+    raw = None if p_in is None else left + p_in + right
+    assert staged(con, raw, key, control_chars) == twin_of_field(raw, key, control_chars)
 
 
 def test_staged_form_every_corpus_line(con):
     lines = corpus_lines()
-    con.execute("CREATE OR REPLACE TEMP TABLE corpus2 (n INTEGER, line VARCHAR)")
-    con.executemany("INSERT INTO corpus2 VALUES (?, ?)", list(enumerate(lines)))
+    con.execute("CREATE OR REPLACE TEMP TABLE corpus2 (n INTEGER, raw VARCHAR, ctl BOOLEAN)")
+    con.executemany("INSERT INTO corpus2 VALUES (?, ?, true)", [(i, f" {line}  ") for i, line in enumerate(lines)])
     for key in ("SID", "SERVICE_NAME", "HOST", "PROGRAM", "CID", "USER", "DESCRIPTION", "COMMAND"):
-        match, value = key_value_sql("line", key, "m")
-        got = con.execute(f"SELECT {value} FROM (SELECT n, line, {match} AS m FROM corpus2) ORDER BY n").fetchall()
-        assert got == [(parse_listener_log_line(line, key),) for line in lines], key
+        match, value = key_value_sql("raw", lrtrim_sql("raw", "ctl"), key, "m")
+        got = con.execute(f"SELECT {value} FROM (SELECT n, raw, ctl, {match} AS m FROM corpus2) ORDER BY n").fetchall()
+        assert got == [(twin_of_field(f" {line}  ", key, True),) for line in lines], key

@@ -83,6 +83,17 @@ def tricky_log(tmp_path: Path) -> Path:
     return path
 
 
+def tab_log(tmp_path: Path) -> Path:
+    """TABs around fields (LRTRIM then removes TAB/VT/FF too) and values that run to the end of
+    their field, so the trim decides the value."""
+    path = tmp_path / "tabs.log"
+    path.write_text("06-NOV-2005 09:00:07\t*\t(CONNECT_DATA=(SID=t1)(CID=(HOST=h9\t \x0b*\t(ADDRESS=(HOST=1.2.3.4)\t\t"
+                    "* establish * t * 0\n"
+                    "06-NOV-2005 09:00:08 *\t(CONNECT_DATA=(SID=(x))(CID=(HOST=h9)(USER=\t* (HOST=1.2.3.5 * establish\t*\tt * 0\n",
+                    encoding="utf-8")
+    return path
+
+
 QUERIES = [
     f"select {P}(connect_string, 'SERVICE_NAME') sn, {P}(protocol_info, 'HOST') host, count(1) cnt "
     f"from listener_log where {P}(connect_string, 'HOST') = 'h1' group by "
@@ -103,7 +114,8 @@ QUERIES = [
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_pushed_down_equals_tables(tmp_path, query):
-    logs = [str(tricky_log(tmp_path)), str(FIXTURES / "article.log"), str(REPO / "installer" / "samples" / "listener.log")]
+    logs = [str(tricky_log(tmp_path)), str(tab_log(tmp_path)), str(FIXTURES / "article.log"),
+            str(REPO / "installer" / "samples" / "listener.log")]
     streamed = OfflineEngine()
     streamed.load(logs, progress=False, query=query)
     assert streamed.streamed

@@ -82,12 +82,20 @@ def value_from_match_sql(m: str, p_in: str, kp: str, k: str) -> str:
             f"WHEN length({m}) >= {k} THEN substr({m}, {k}) END")
 
 
-def key_value_sql(p_in: str, key: str, m: str) -> tuple[str, str]:
-    """(match, value) SQL for a constant known ``key`` other than PASSWORD: select the match as
-    column ``m``, then the value from it (two stages: each regexp runs once per row, no lambda).
-    The value equals ``parse_listener_log_line(p_in, key)``."""
-    kp = _sql_str(key_pattern(key))
-    return match_sql(p_in, kp), value_from_match_sql(m, p_in, kp, str(len(key) + 3))
+def key_value_sql(raw: str, trimmed: str, key: str, m: str) -> tuple[str, str]:
+    """(match, value) SQL of ``parse_listener_log_line(<trimmed>, key)`` for a constant known
+    ``key`` other than PASSWORD, where ``raw`` is the field before LRTRIM (a column) and
+    ``trimmed`` the SQL of its LRTRIM: select the match as column ``m``, then the value from it
+    (two stages: the regexp runs once per row, no lambda, no trim). Trimming removes no character
+    of ``(KEY=`` or of a value closed by its ``)``, so the match on ``raw`` gives the value in the
+    common case; the others (a nested list, no closing parenthesis: the value runs to the end of
+    the trimmed text) call the macro on ``trimmed``, for those rows only."""
+    k = len(key) + 3
+    value = (f"CASE WHEN ends_with({m}, ')') THEN CASE WHEN length({m}) > {k} "
+             f"THEN substr({m}, {k}, length({m}) - {k}) END "
+             f"WHEN {m} IS NULL OR {m} = '' THEN NULL "
+             f"ELSE parse_listener_log_line({trimmed}, {_sql_str(key)}) END")
+    return match_sql(raw, _sql_str(key_pattern(key))), value
 
 
 def macro_sql() -> str:

@@ -71,7 +71,7 @@ import duckdb
 from ..identifiers import sql_string as _sql_str
 from . import dates
 
-__all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
+__all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "lrtrim_sql", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 4000
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
@@ -441,8 +441,9 @@ def _blank_trim_sql(col: str) -> str:
             f"ELSE {col} END")
 
 
-def _fields_sql(src: str, language: str, control_chars: bool = True) -> str:
-    """SELECT over ``src`` (source, line_no, line) giving listener_log_src's columns.
+def _fields_sql(src: str, language: str, control_chars: bool = True, raw: bool = False) -> str:
+    """SELECT over ``src`` (source, line_no, line) giving listener_log_src's columns (``raw``: also
+    ``raw_<column>``, the text columns' fields before LRTRIM, see ``stream_select``).
     ``control_chars=False`` (the source has no TAB/CR/VT/FF): only blanks can be trimmed, by the
     cheaper ``_blank_trim_sql``."""
     chars = _sql_str(_trim_chars(control_chars))
@@ -456,6 +457,7 @@ def _fields_sql(src: str, language: str, control_chars: bool = True) -> str:
     # of the others (projection pushdown); runs only for lines longer than 4000 bytes
     too_long = " OR ".join(f"strlen(trim(f[{i}], {chars})) > {MAX_FIELD_BYTES}" for i in range(1, 7))
     stages = _date_stages("t", language)
+    raw_columns = "".join(f", f[{i}] AS raw_{name}" for i, name in enumerate(_COLUMNS, start=2)) if raw else ""
     # Staged CTEs: every expression runs once per row (a macro/CTE reference would repeat it).
     return f"""
 WITH s AS (SELECT source, line_no, line, string_split(line, '*') AS f FROM {src}),
@@ -469,7 +471,7 @@ SELECT source, line_no, log_date,
   c2 AS connect_string, c3 AS protocol_info, c4 AS action, c5 AS service_name, c6 AS return_code,
   CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN 'date'
        WHEN strlen(line) > {MAX_FIELD_BYTES} AND ({too_long}) THEN 'field too long'
-  END AS reject_reason
+  END AS reject_reason{raw_columns}
 FROM d"""
 
 
@@ -791,22 +793,34 @@ def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
         con.execute("CREATE OR REPLACE VIEW listener_log AS " + stream_select(stats))
 
 
-def stream_select(stats: LoadStats, line_filter: Sequence[Sequence[str]] = ()) -> str:
+def stream_select(stats: LoadStats, line_filter: Sequence[Sequence[str]] = (), raw: bool = False) -> str:
     """SELECT of listener_log's rows straight over the readers of a ``stream=True`` load; with
     ``line_filter`` (groups of literals, see engine.prefilter) only the lines that contain a
-    literal of every group are split and converted: the rows of the others are left out."""
+    literal of every group are split and converted: the rows of the others are left out.
+    ``raw``: also ``raw_<column>`` (the field before LRTRIM: a query computing something of the
+    field that trimming does not change skips the trim, see engine.pushdown) and ``raw_trim``,
+    true when the file's LRTRIM removes TAB/CR/VT/FF as well as blanks (``lrtrim_sql``)."""
     if not stats.stream_readers:
         raise ValueError("stream_select needs a load_logs(stream=True) result")
     where = " AND ".join(
         "(" + " OR ".join(f"contains(line, {_sql_str(text)})" for text in group) + ")"
         for group in line_filter)
+    extra = "".join(f", raw_{name}" for name in _COLUMNS) if raw else ""
     parts = []
     for source, reader, control_chars in stats.stream_readers:
         src = (f"(SELECT {_sql_str(source)}::VARCHAR AS source, NULL::BIGINT AS line_no, line "
                f"FROM {reader}{' WHERE ' + where if where else ''})")
-        parts.append("SELECT log_date, connect_string, protocol_info, action, service_name, return_code "
-                     f"FROM ({_fields_sql(src, stats.language, control_chars)}) AS x WHERE reject_reason IS NULL")
+        flag = f", {'true' if control_chars else 'false'} AS raw_trim" if raw else ""
+        parts.append(f"SELECT log_date, connect_string, protocol_info, action, service_name, return_code{extra}{flag} "
+                     f"FROM ({_fields_sql(src, stats.language, control_chars, raw)}) AS x WHERE reject_reason IS NULL")
     return "\nUNION ALL\n".join(parts)
+
+
+def lrtrim_sql(raw: str, control_chars: str) -> str:
+    """LRTRIM of ``raw`` (a ``raw_<column>`` of ``stream_select(raw=True)``), the empty result
+    NULL; ``control_chars``: SQL giving the file's ``raw_trim``. ``raw`` is repeated: a column."""
+    return (f"nullif(CASE WHEN {control_chars} THEN trim({raw}, {_sql_str(_TRIM_CHARS)}) "
+            f"ELSE {_blank_trim_sql(raw)} END, '')")
 
 
 def _line_counts(con: duckdb.DuckDBPyConnection, src: str, language: str,

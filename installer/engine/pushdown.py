@@ -29,7 +29,7 @@ from typing import Sequence
 
 from sqlglot import exp
 
-from . import functions
+from . import functions, loader
 from .prefilter import LINE_COLUMNS, PARSE_FUNCTION, known_key, reference_names
 
 __all__ = ["ParseColumn", "parse_calls", "push_down", "view_sql"]
@@ -124,11 +124,14 @@ def push_down(calls: Sequence[exp.Anonymous]) -> list[ParseColumn]:
 
 def view_sql(relation_sql: str, columns: Sequence[ParseColumn]) -> str:
     """SELECT of listener_log's six columns and ``columns`` over ``relation_sql`` (listener_log's
-    rows): the matches in one stage, the values from them in the next."""
+    rows from ``loader.stream_select(raw=True)``): the matches on the untrimmed fields in one stage,
+    the values from them in the next (a query that only parses a column never trims it)."""
     matches, values = [], []
     for i, column in enumerate(columns, start=1):
-        match, value = functions.key_value_sql(column.source, column.key, f"lsnrmine_m{i}")
+        raw = f"raw_{column.source}"
+        match, value = functions.key_value_sql(raw, loader.lrtrim_sql(raw, "raw_trim"), column.key, f"lsnrmine_m{i}")
         matches.append(f"{match} AS lsnrmine_m{i}")
         values.append(f"{value} AS {column.name}")
+    raws = ", ".join(f"raw_{c}" for c in sorted({c.source for c in columns}))
     return (f"SELECT {_SIX}, {', '.join(values)} FROM "
-            f"(SELECT {_SIX}, {', '.join(matches)} FROM ({relation_sql}) AS lsnrmine_rows) AS lsnrmine_matches")
+            f"(SELECT {_SIX}, {raws}, raw_trim, {', '.join(matches)} FROM ({relation_sql}) AS lsnrmine_rows) AS lsnrmine_matches")

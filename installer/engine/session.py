@@ -299,7 +299,7 @@ class OfflineEngine:
         columns = pushdown.push_down(pushdown.parse_calls(table))
         if not groups and not columns:
             return duckdb_sql
-        rows = loader.stream_select(self.stats, groups)
+        rows = loader.stream_select(self.stats, groups, raw=bool(columns))
         self._described.clear()  # the view changes under the texts described so far
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PREFILTERED} AS "
                          + (pushdown.view_sql(rows, columns) if columns else rows))
