@@ -55,7 +55,7 @@ ENGINE_DATE_COLUMNS: frozenset[str] = frozenset({
 
 
 _EVENT_OBJECTS = ("EVENTS", "EVENT_PARSE", "STAGE_LINES")
-#: the query-specific listener_log of a streamed load (see OfflineEngine._prefiltered)
+#: placeholder of the query-specific listener_log of a streamed load (OfflineEngine._prefiltered)
 _PREFILTERED = "lsnrmine_listener_log_prefiltered"
 
 
@@ -300,13 +300,15 @@ class OfflineEngine:
         if not groups and not columns:
             return duckdb_sql
         rows = loader.stream_select(self.stats, groups, raw=bool(columns))
-        self._described.clear()  # the view changes under the texts described so far
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {_PREFILTERED} AS "
-                         + (pushdown.view_sql(rows, columns) if columns else rows))
         table.set("this", sqlglot.exp.to_identifier(_PREFILTERED))
         if not table.alias:
             table.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier("listener_log")))
-        return self._same_columns(duckdb_sql, tree.sql(dialect="duckdb"))
+        rewritten = tree.sql(dialect="duckdb")
+        if rewritten.count(_PREFILTERED) != 1:
+            return duckdb_sql  # the name is also in the query's own text: leave it alone
+        # the relation inline, not a view: DuckDB binds a view's text when it is created too
+        relation = f"({pushdown.view_sql(rows, columns) if columns else rows})"
+        return self._same_columns(duckdb_sql, rewritten.replace(_PREFILTERED, relation))
 
     def _same_columns(self, original: str, rewritten: str) -> str:
         """``rewritten`` if it binds and gives the output column names of ``original``; renamed
