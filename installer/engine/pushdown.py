@@ -1,12 +1,13 @@
-"""``parse_listener_log_line`` calls of a query on the streamed ``listener_log``, computed in its view.
+"""``parse_listener_log_line`` calls of a query on the streamed ``listener_log``, computed as its columns.
 
 The macro (engine.functions) binds the cheap regexp's match to a lambda variable, which costs about
 as much as the regexp itself, for every call on every row. In a query that reads the streamed
 listener_log once (``prefilter.listener_log_reference``), a call ``parse_listener_log_line(x, 'KEY')``
 with ``x`` a text column of listener_log and KEY a constant known key other than PASSWORD, in the
 SELECT that reads it (not in a subquery), is replaced by a column of the query's own listener_log
-view, computed there in two stages (``functions.key_value_sql``: the regexp, then the value from
-its match): the same value, no lambda, and one computation per row however often the query
+relation (a subquery over the file readers), computed there in two stages
+(``functions.key_value_sql``: the regexp, then the value from its match, from the field before
+LRTRIM): the same value, no lambda, no trim, and one computation per row however often the query
 repeats the call. Calls with the same column and the same key text share a column.
 
 In a grouped SELECT (GROUP BY, HAVING or an aggregate), a call is replaced only where it is a

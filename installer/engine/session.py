@@ -286,7 +286,7 @@ class OfflineEngine:
         return sql
 
     def _prefiltered(self, duckdb_sql: str) -> str:
-        """After a streamed load: ``duckdb_sql`` reading a listener_log view of its own, where the
+        """After a streamed load: ``duckdb_sql`` reading a listener_log relation of its own, where the
         lines without the literals its WHERE clause requires are dropped before any conversion
         (engine.prefilter) and its ``parse_listener_log_line`` calls are computed as columns
         (engine.pushdown); unchanged when neither applies."""
