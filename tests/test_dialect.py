@@ -646,3 +646,24 @@ def test_trim_is_null_of_a_column_needs_no_trim():
     sql = to_duckdb("select 1 from t where trim(c) is null and rtrim(d, 'x') is not null")
     assert "NULLIF" not in sql.upper() and " TRIM(" not in sql.upper() and "RTRIM" not in sql.upper()
     assert "LTRIM(c, ' ')" in sql and "LTRIM(d, 'x')" in sql
+
+
+# ---------------------------------------------------------------- parse_listener_log_line keys
+
+def test_parse_listener_log_line_literal_keys_checked_when_translated():
+    """A literal key is checked by the bridge (the function's own message, as Oracle raises it when
+    the call runs; '' is NULL, an unknown key too) and the call stays; any other key goes to the
+    macro that checks at run time (functions.CHECKED_MACRO)."""
+    from lsnrmine.engine.dialect import InvalidCall
+    from lsnrmine.engine.functions import CHECKED_MACRO
+
+    sql = to_duckdb("select parse_listener_log_line(connect_string, 'host') from listener_log")
+    assert "PARSE_LISTENER_LOG_LINE(connect_string, 'host')" in sql
+    assert to_duckdb("select parse_listener_log_line(p_in => connect_string, p_param => 'SID') from listener_log") \
+        == to_duckdb("select parse_listener_log_line(connect_string, 'SID') from listener_log")
+    with pytest.raises(InvalidCall, match='^parse_listener_log_line: unknown key "nope"; allowed keys: SID, '):
+        to_duckdb("select parse_listener_log_line(connect_string, 'nope') from listener_log")
+    for key in ("action", "''", "null", "upper('sid')"):
+        sql = to_duckdb(f"select parse_listener_log_line(connect_string, {key}) from listener_log")
+        upper = sql.upper()
+        assert f"{CHECKED_MACRO.upper()}(" in upper and "PARSE_LISTENER_LOG_LINE(" not in upper.replace(CHECKED_MACRO.upper(), ""), key

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from lsnrmine.engine.functions import BALANCED_DEPTH, key_value_sql, register_functions
+from lsnrmine.engine.functions import BALANCED_DEPTH, CHECKED_MACRO, key_value_sql, register_functions
 from lsnrmine.engine.loader import lrtrim_sql
 from lsnrmine.parse import ALLOWED_KEYS, PASSWORD_MASK, UnknownKeyError, parse_listener_log_line
 
@@ -25,8 +25,13 @@ def con() -> duckdb.DuckDBPyConnection:
     c.close()
 
 
-def macro(con, p_in, p_param):
-    return con.execute("SELECT parse_listener_log_line(?, ?)", [p_in, p_param]).fetchone()[0]
+def macro(con, p_in, p_param, name="parse_listener_log_line"):
+    return con.execute(f"SELECT {name}(?, ?)", [p_in, p_param]).fetchone()[0]
+
+
+def checked(con, p_in, p_param):
+    """The macro the dialect bridge calls when the key is not a literal (it raises for unknown keys)."""
+    return macro(con, p_in, p_param, CHECKED_MACRO)
 
 
 def corpus_lines() -> list[str]:
@@ -104,13 +109,33 @@ def test_unknown_key_raises(con, key):
     with pytest.raises(UnknownKeyError) as twin:
         parse_listener_log_line("(SID=x)", key)
     with pytest.raises(duckdb.Error, match="unknown key") as err:
-        macro(con, "(SID=x)", key)
+        checked(con, "(SID=x)", key)
     assert str(twin.value) in str(err.value)
+    # the unchecked macro (keys checked beforehand by the bridge) gives NULL
+    assert macro(con, "(SID=x)", key) is None
 
 
 def test_unknown_key_raises_even_for_null_input(con):
     with pytest.raises(duckdb.Error, match="unknown key"):
-        macro(con, None, "bogus")
+        checked(con, None, "bogus")
+
+
+def test_checked_macro_equals_the_macro_for_known_keys(con):
+    for line in corpus_lines()[:200]:
+        for key in ("SID", "host", "PASSWORD", "Cid"):
+            assert checked(con, line, key) == macro(con, line, key) == parse_listener_log_line(line, key)
+
+
+def test_macro_usable_in_a_window_checked_macro_not(con):
+    """DuckDB refuses volatile expressions in a window's PARTITION BY / ORDER BY, and a macro
+    calling error() is volatile: the bridge's literal-key calls use the macro without it."""
+    con.execute("CREATE OR REPLACE TEMP TABLE w AS SELECT * FROM (VALUES (1, '(HOST=a)'), (2, '(HOST=b)'), "
+                "(3, '(HOST=a)')) t(i, s)")
+    rows = con.execute("SELECT i, row_number() OVER (PARTITION BY parse_listener_log_line(s, 'HOST') "
+                       "ORDER BY parse_listener_log_line(s, 'HOST'), i) FROM w ORDER BY i").fetchall()
+    assert rows == [(1, 1), (2, 1), (3, 2)]
+    with pytest.raises(duckdb.BinderException, match="volatile"):
+        con.execute(f"SELECT row_number() OVER (PARTITION BY {CHECKED_MACRO}(s, 'HOST')) FROM w")
 
 
 def nested(depth: int) -> str:

@@ -54,12 +54,18 @@ __all__ = [
     "to_duckdb",
     "transpile_statement",
     "parse_oracle",
+    "InvalidCall",
     "strip_terminator",
 ]
 
 
 class UnsupportedConstruct(ValueError):
     """Raised when an Oracle construct has no faithful DuckDB translation."""
+
+
+class InvalidCall(UnsupportedConstruct):
+    """A call that Oracle would reject when it runs, found while translating (an unknown literal
+    key of parse_listener_log_line): the message is the error Oracle would raise."""
 
 
 #: Columns treated as Oracle DATE without being declared (article + DBA_AUDIT_TRAIL columns).
@@ -1208,6 +1214,30 @@ def _h_anonymous(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     return node
 
 
+def _h_parse_listener_log_line(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+    """parse_listener_log_line(x, 'KEY'): a literal key is checked here (an unknown one raises the
+    function's own error, as Oracle does when the call runs) and the call stays, on the engine's
+    macro, which can then be non-volatile (DuckDB treats a macro that calls ``error()`` as volatile,
+    and refuses volatile expressions in a window's PARTITION BY / ORDER BY). Any other key (a
+    column, NULL) goes to the checking macro ``functions.CHECKED_MACRO``, which raises at run time.
+    See lsnrmine.parse for the contract."""
+    from .. import parse as twin
+    from .functions import CHECKED_MACRO
+
+    node = _h_anonymous(t, node)
+    args = list(node.expressions)
+    if len(args) != 2:
+        return node  # DuckDB reports the wrong number of arguments
+    key = args[1]
+    if isinstance(key, exp.Literal) and key.is_string:
+        try:
+            twin.normalize_key(key.this)
+        except twin.UnknownKeyError as exc:
+            raise InvalidCall(str(exc)) from None
+        return node
+    return exp.Anonymous(this=CHECKED_MACRO, expressions=args)
+
+
 def _h_to_char(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     """TO_CHAR(date[, fmt[, nls]]) / TO_CHAR(number) / TO_CHAR(string).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_CHAR-datetime.html
@@ -1620,6 +1650,7 @@ def _unsupported_fn(t: _Translator, node: exp.Anonymous) -> exp.Expression:
 
 
 _FUNCTION_HANDLERS: dict[str, Callable[[_Translator, exp.Anonymous], exp.Expression]] = {
+    "PARSE_LISTENER_LOG_LINE": _h_parse_listener_log_line,
     "TO_CHAR": _h_to_char,
     "TO_DATE": _h_to_date,
     _TO_DATE_OR_NULL: _h_to_date,

@@ -4,8 +4,11 @@ Same contract as the Python twin ``lsnrmine.parse.parse_listener_log_line`` (rea
 vectorised: one ``regexp_extract`` (RE2) per call, no Python UDF.
 
 - The key is upper-cased on ASCII letters only (``translate``), looked up in a constant MAP of
-  ``key_pattern(key)`` fragments (``\\([Ss][Ii][Dd]=``); an unknown/NULL key raises an error whose
-  message is the twin's ``unknown_key_message`` (contains ``unknown key``).
+  ``key_pattern(key)`` fragments (``\\([Ss][Ii][Dd]=``). An unknown/NULL key raises an error whose
+  message is the twin's ``unknown_key_message`` (contains ``unknown key``): the dialect bridge
+  checks a literal key when it translates the call, and sends a call with any other key to
+  ``CHECKED_MACRO``, which raises at run time; ``parse_listener_log_line`` itself (an unknown key
+  gives NULL) is then not volatile, so it can be used in a window's PARTITION BY / ORDER BY.
   When ``p_param`` is a constant (the usual case) the pattern folds to a constant and RE2 compiles it
   once per query.
 - The value runs to the ``)`` that closes ``(KEY=``, inner parentheses balanced (the twin's rule 4).
@@ -27,7 +30,7 @@ import duckdb
 from ..identifiers import sql_string as _sql_str
 from ..parse import ALLOWED_KEYS, MESSAGE_KEY_MAX_CHARS, PASSWORD_MASK, key_pattern
 
-__all__ = ["BALANCED_DEPTH", "balanced_regex", "key_value_sql", "macro_sql", "register_functions", "value_regex"]
+__all__ = ["BALANCED_DEPTH", "CHECKED_MACRO", "balanced_regex", "key_value_sql", "macro_sql", "register_functions", "value_regex"]
 
 BALANCED_DEPTH = 12
 
@@ -98,8 +101,17 @@ def key_value_sql(raw: str, trimmed: str, key: str, m: str) -> tuple[str, str]:
     return match_sql(raw, _sql_str(key_pattern(key))), value
 
 
-def macro_sql() -> str:
-    """The CREATE MACRO statement (also usable with the duckdb CLI)."""
+#: the macro for calls whose key is not a literal (a column, NULL): it raises the unknown-key error
+#: at run time. DuckDB treats it as volatile (``error()``), so the dialect bridge sends only those
+#: calls to it and checks literal keys itself (dialect._h_parse_listener_log_line)
+CHECKED_MACRO = "lsnrmine_parse_listener_log_line_checked"
+
+
+def macro_sql(checked: bool = False) -> str:
+    """The CREATE MACRO statement of ``parse_listener_log_line`` (for keys checked beforehand: an
+    unknown key gives NULL; not volatile, so usable in a window's PARTITION BY / ORDER BY) or,
+    ``checked``, of ``CHECKED_MACRO`` (an unknown key raises the twin's error). Both are also
+    usable with the duckdb CLI."""
     key_map = ", ".join(f"{_sql_str(k)}: {_sql_str(key_pattern(k))}" for k in ALLOWED_KEYS)
     up = f"translate(p_param, '{_LOWER}', '{_UPPER}')"
     kp = f"(MAP {{{key_map}}})[{up}]"
@@ -109,9 +121,10 @@ def macro_sql() -> str:
     allowed = ", ".join(ALLOWED_KEYS)
     message = (f"'parse_listener_log_line: unknown key \"' || coalesce(left(p_param, "
                f"{MESSAGE_KEY_MAX_CHARS}), '') || {_sql_str(chr(34) + '; allowed keys: ' + allowed)}")
+    unknown = f"error({message})" if checked else "NULL"
     return (
-        "CREATE OR REPLACE MACRO parse_listener_log_line(p_in, p_param) AS\n"
-        f"  CASE WHEN {kp} IS NULL THEN error({message})\n"
+        f"CREATE OR REPLACE MACRO {CHECKED_MACRO if checked else 'parse_listener_log_line'}(p_in, p_param) AS\n"
+        f"  CASE WHEN {kp} IS NULL THEN {unknown}\n"
         f"       WHEN {up} = 'PASSWORD' THEN (CASE WHEN {value} IS NOT NULL "
         f"THEN {_sql_str(PASSWORD_MASK)} END)\n"
         f"       ELSE {value} END"
@@ -121,3 +134,4 @@ def macro_sql() -> str:
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Create the engine's macros in ``con`` (idempotent)."""
     con.execute(macro_sql())
+    con.execute(macro_sql(checked=True))

@@ -280,6 +280,8 @@ class OfflineEngine:
         if sql is None:
             try:
                 sql = dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
+            except dialect.InvalidCall as exc:
+                raise EngineError(str(exc)) from None
             except dialect.UnsupportedConstruct as exc:
                 raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
             self._translations[oracle_sql] = sql
