@@ -79,10 +79,16 @@ def value_from_match_sql(m: str, p_in: str, kp: str, k: str) -> str:
     full = f"regexp_replace({p_in}, {full_pattern}, '\\1\\2')"
     # No nullif() around an expression: DuckDB expands nullif(x, '') to a CASE that evaluates x
     # twice; empty values are mapped to NULL by the branches instead.
-    return (f"CASE WHEN ends_with({m}, ')') THEN CASE WHEN length({m}) > {k} "
-            f"THEN substr({m}, {k}, length({m}) - {k}) END "
+    return (f"CASE {_closed_value_sql(m, k)} "
             f"WHEN ends_with({m}, '(') THEN {full} "
             f"WHEN length({m}) >= {k} THEN substr({m}, {k}) END")
+
+
+def _closed_value_sql(m: str, k: str) -> str:
+    """The WHEN branch of the common case: ``m`` ends with the ``)`` closing the value (NULL when
+    empty), which starts at position ``k``."""
+    return (f"WHEN ends_with({m}, ')') THEN CASE WHEN length({m}) > {k} "
+            f"THEN substr({m}, {k}, length({m}) - {k}) END")
 
 
 def key_value_sql(raw: str, trimmed: str, key: str, m: str) -> tuple[str, str]:
@@ -93,9 +99,7 @@ def key_value_sql(raw: str, trimmed: str, key: str, m: str) -> tuple[str, str]:
     of ``(KEY=`` or of a value closed by its ``)``, so the match on ``raw`` gives the value in the
     common case; the others (a nested list, no closing parenthesis: the value runs to the end of
     the trimmed text) call the macro on ``trimmed``, for those rows only."""
-    k = len(key) + 3
-    value = (f"CASE WHEN ends_with({m}, ')') THEN CASE WHEN length({m}) > {k} "
-             f"THEN substr({m}, {k}, length({m}) - {k}) END "
+    value = (f"CASE {_closed_value_sql(m, str(len(key) + 3))} "
              f"WHEN {m} IS NULL OR {m} = '' THEN NULL "
              f"ELSE parse_listener_log_line({trimmed}, {_sql_str(key)}) END")
     return match_sql(raw, _sql_str(key_pattern(key))), value

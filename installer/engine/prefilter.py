@@ -29,15 +29,13 @@ from typing import Optional
 
 from sqlglot import exp
 
-from ..parse import ALLOWED_KEYS
+from ..parse import UnknownKeyError, normalize_key
 
 __all__ = ["LINE_COLUMNS", "PARSE_FUNCTION", "known_key", "line_literals", "listener_log_reference", "reference_names"]
 
 #: listener_log columns whose value is a trimmed piece of the log line (log_date is converted)
 LINE_COLUMNS = frozenset({"connect_string", "protocol_info", "action", "service_name", "return_code"})
 PARSE_FUNCTION = "PARSE_LISTENER_LOG_LINE"
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_KEYS = frozenset(ALLOWED_KEYS) - {"PASSWORD"}
 #: at most this many groups and literals per group (a longer IN list is left to the WHERE clause)
 MAX_GROUPS = 8
 MAX_LITERALS = 32
@@ -137,5 +135,10 @@ def known_key(node: exp.Expression) -> Optional[str]:
     """The key a string literal names (upper case), when it is a known key other than PASSWORD
     (whose values are masked: not a piece of the line); None otherwise."""
     text = _string(node)
-    key = text.translate(_ASCII_UPPER) if text is not None else None
-    return key if key in _KEYS else None
+    if text is None:
+        return None
+    try:
+        key = normalize_key(text)
+    except UnknownKeyError:
+        return None
+    return key if key != "PASSWORD" else None

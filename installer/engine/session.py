@@ -138,6 +138,7 @@ class OfflineEngine:
         if not self.views_created:
             self.create_views(on_events=False)
             self.views_created = True
+            self._described.clear()  # texts that read them were undescribable before
 
     def _parsed(self, duckdb_sql: str) -> Optional[sqlglot.exp.Expression]:
         """``duckdb_sql`` parsed (once per text; callers must not change the tree: copy it), None
@@ -175,6 +176,7 @@ class OfflineEngine:
             self.build_events()
             self.create_views(on_events=True)
             self.events_built = True
+            self._described.clear()
 
     def build_events(self) -> int:
         """Parse the loaded lines into the events table (lsnr_events) through the parse view
@@ -317,25 +319,28 @@ class OfflineEngine:
         by position when only the names differ (sqlglot's regenerated text can make DuckDB name an
         unaliased expression otherwise: string_agg written back as listagg); ``original`` when the
         rewrite does not bind (or the original itself does not: its own error then)."""
-        after = self._describe(rewritten)
+        after = self._output_names(rewritten)
         if after is None:
             return original
         tree = self._parsed(original)
         if (isinstance(tree, sqlglot.exp.Select)
                 and all(isinstance(p, sqlglot.exp.Alias) for p in tree.expressions)
-                and [p.alias for p in tree.expressions] == [row[0] for row in after]):
+                and [p.alias for p in tree.expressions] == after):
             return rewritten  # every output column named by its alias, kept by the rewrite
-        before = self._describe(original)
+        before = self._output_names(original)
         if before is None or len(before) != len(after):
             return original
-        if [row[0] for row in before] == [row[0] for row in after]:
+        if before == after:
             return rewritten
         # a projection over one subquery keeps its row order (DuckDB 2.0 "Order Preservation":
         # https://duckdb.org/docs/2.0/sql/dialect/order_preservation.html)
-        names = ", ".join('"' + row[0].replace('"', '""') + '"' for row in before)
+        names = ", ".join('"' + name.replace('"', '""') + '"' for name in before)
         renamed = f"SELECT * FROM ({rewritten}) AS lsnrmine_result({names})"
-        described = self._describe(renamed)
-        return renamed if described is not None and [r[0] for r in described] == [r[0] for r in before] else original
+        return renamed if self._output_names(renamed) == before else original
+
+    def _output_names(self, duckdb_sql: str) -> Optional[list[str]]:
+        described = self._describe(duckdb_sql)
+        return None if described is None else [row[0] for row in described]
 
     def _describe(self, duckdb_sql: str) -> Optional[list[tuple[Any, ...]]]:
         """DESCRIBE rows (name, type, ...) of a query; None when DuckDB cannot describe it. Cached
@@ -366,10 +371,8 @@ class OfflineEngine:
             names = self._table_names(sql)
             if not self.views_created and self._needs_views(names):
                 self.ensure_views()  # after a streamed load (see load)
-                self._described.clear()
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
-                self._described.clear()
         return self._prefiltered(sql)
 
     def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
