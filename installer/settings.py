@@ -200,6 +200,16 @@ _MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-
 _MAIL_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
+def owner_privileges(settings: "Settings") -> list[str]:
+    """System privileges the owner needs, granted by admin/owner_grants.sql and checked by both
+    owner preflights (plsql/check_owner.sql and lsnrmine install). CREATE SEQUENCE: identity
+    columns create a sequence in the owner's schema (docs/oracle-facts.md, "Install hardening")."""
+    privs = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE SEQUENCE"]
+    if settings.jobs_enabled:
+        privs.append("CREATE JOB")
+    return privs
+
+
 def _check_mail_address(setting: str, value: object) -> str:
     if not isinstance(value, str) or not _MAIL_ADDRESS.fullmatch(value):
         raise SettingError(setting, f"{value!r} is not a plain mail address like dba@example.com")
