@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from . import __version__
 from . import identifiers as ids
 from .manifest import MANIFEST, DbObject
-from .settings import Settings, owner_privileges
+from .settings import SETTING_LIMITS, Settings, owner_privileges
 from .templates import environment
 
 PHASES = ("admin", "owner")
@@ -38,6 +38,7 @@ def template_context(settings: Settings) -> dict[str, object]:
         "obj": lambda logical: ids.quote_identifier(settings.object_name(logical)),
         "version": __version__,
         "owner_privileges": owner_privileges(settings),
+        "setting_limits": {row: maximum for row, (_attribute, maximum) in SETTING_LIMITS.items()},
     }
 
 
