@@ -13,6 +13,7 @@ checks, the install-history rows, probes of the log files, the invalid-object ch
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -91,6 +92,16 @@ begin
   :file_len := sys.dbms_lob.getlength(l_file);
   sys.dbms_lob.fileclose(l_file);
 end;"""
+# Upgrade while jobs run (F7): CREATE OR REPLACE of a unit a running job executes waits on a library
+# cache lock and fails with ORA-04021 after about 5 minutes. lsnrmine's enabled jobs are disabled
+# first (FORCE: a running instance is not stopped, it finishes), the run waits a bounded time for
+# running instances to end, and the jobs it disabled are enabled again after a complete run
+# (PL/SQL Packages and Types Reference, DBMS_SCHEDULER.DISABLE / ENABLE; USER_SCHEDULER_RUNNING_JOBS).
+Q_JOBS = "select job_name, enabled from user_scheduler_jobs"
+Q_RUNNING_JOBS = "select job_name from user_scheduler_running_jobs"
+S_DISABLE_JOB = "begin sys.dbms_scheduler.disable(name => :job_name, force => true); end;"
+S_ENABLE_JOB = "begin sys.dbms_scheduler.enable(name => :job_name); end;"
+JOB_WAIT_SECONDS = 180
 # compile_all => false recompiles only invalid objects (PL/SQL Packages and Types Reference,
 # DBMS_UTILITY.COMPILE_SCHEMA): dependants of a replaced package are invalid until next use.
 S_RECOMPILE = "begin sys.dbms_utility.compile_schema(schema => user, compile_all => false); end;"
@@ -322,9 +333,13 @@ class Installer:
         steps: Sequence[UpgradeStep] = UPGRADE_STEPS,
         version: str = __version__,
         force: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
         self.force = force
+        self.clock = clock
+        self.sleep = sleep
         self.out = out
         self.steps = steps
         self.version = version
@@ -513,6 +528,7 @@ class Installer:
                      else f"reinstalling lsnrmine {self.version} over {installed_version}")
         run_id: Optional[int] = None
         current = "preflight"
+        paused = self._pause_jobs(conn, items)
         try:
             for item in items:
                 current = f"{item.obj.object_type.lower()} {item.name}"
@@ -541,14 +557,49 @@ class Installer:
             else:
                 reason = f"{current}: {exc}"
             failed = InstallFailed("owner", reason, report.lines, notes)
+            if paused:
+                failed.notes.append(f"job(s) {', '.join(paused)} left disabled until an install completes "
+                                    "(or `exec sys.dbms_scheduler.enable('<job>')`)")
             if run_id is not None:
                 self._history_end(conn, history.name, run_id, "incomplete", report.lines, failed.reason, failed.notes)
             else:
                 failed.notes.append("no install-history row was written (the run stopped before its table existed)")
             raise failed from None
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_ENABLE_JOB, job_name=job)
+            report.lines.append(f"enabled JOB {job} again")
+            self.out(report.lines[-1])
         if run_id is not None:
             self._history_end(conn, history.name, run_id, "complete", report.lines, None, report.notes)
         return report
+
+    def _pause_jobs(self, conn: Any, items: Sequence[RenderedObject]) -> list[str]:
+        """Disable lsnrmine's enabled jobs and wait (bounded) until none of them runs; the names disabled.
+        Raises InstallFailed (jobs enabled again) when one still runs after JOB_WAIT_SECONDS."""
+        ours = {i.name for i in items if i.obj.object_type == "JOB"}
+        if not ours:
+            return []
+        paused = [str(name) for name, enabled in _rows(conn, Q_JOBS) if name in ours and str(enabled).upper() == "TRUE"]
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_DISABLE_JOB, job_name=job)
+            self.out(f"disabled JOB {job} while its code is replaced")
+        deadline = self.clock() + JOB_WAIT_SECONDS
+        while True:
+            running = sorted(str(r[0]) for r in _rows(conn, Q_RUNNING_JOBS) if r[0] in ours)
+            if not running:
+                return paused
+            if self.clock() >= deadline:
+                break
+            self.out(f"waiting for running job(s) {', '.join(running)} to finish (at most {JOB_WAIT_SECONDS} s)")
+            self.sleep(5)
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_ENABLE_JOB, job_name=job)
+        raise InstallFailed("owner", f"job(s) {', '.join(running)} still running after {JOB_WAIT_SECONDS} s: nothing was "
+                            "replaced (replacing code a job runs waits, then fails with ORA-04021); install again "
+                            "when it has finished, or stop it with `exec sys.dbms_scheduler.stop_job('<job>')`", [])
 
     def _history_start(self, conn: Any, history: str) -> Optional[int]:
         with conn.cursor() as cursor:
@@ -657,7 +708,9 @@ def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep]
     """The statements ``install`` executes, in order, each ended by a ``/`` line."""
     phases = ("admin", "owner") if phase == "all" else (phase,)
     out = [f"-- lsnrmine {__version__} install --dry-run: statements only; preflight queries, install-history "
-           "rows, read probes and the invalid-object check are not shown"]
+           "rows, read probes and the invalid-object check are not shown; before the owner phase replaces "
+           "code, lsnrmine's enabled jobs are disabled (DBMS_SCHEDULER.DISABLE, force), running ones are "
+           f"awaited for at most {JOB_WAIT_SECONDS} s, and they are enabled again after a complete run"]
     for phase_name in phases:
         items = render_objects(settings, phase_name, force=force)
         who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"

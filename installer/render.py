@@ -88,8 +88,12 @@ def _install_master(settings: Settings, phase: str, objects: list[RenderedObject
     who = "a DBA account (phase 1 of 2)" if phase == "admin" else f"the owner schema {settings.schema} (phase 2 of 2)"
     log = "lsnrmine_install_admin.log" if phase == "admin" else "lsnrmine_install.log"
     lines = [_header(f"install, run as {who}"), _MASTER_PROLOGUE, f"spool {log}"]
+    jobs = [i.name for i in objects if i.obj.object_type == "JOB"]
     if phase == "owner":
         lines.append(render_template("plsql/check_owner.sql", settings))
+        if jobs:
+            lines.append("prompt disabling lsnrmine's jobs while their code is replaced")
+            lines.append(render_template("plsql/pause_jobs.sql", settings, jobs=jobs))
     total = len(objects)
     history = None
     for index, item in enumerate(objects, start=1):
@@ -101,6 +105,8 @@ def _install_master(settings: Settings, phase: str, objects: list[RenderedObject
     if phase == "owner":
         lines.append("prompt checking for invalid objects")
         lines.append(render_template("plsql/check_invalid.sql", settings))
+        if jobs:
+            lines.append(render_template("plsql/resume_jobs.sql", settings, jobs=jobs))
     if history is not None:
         # the same row `lsnrmine install` writes; a run stopped by WHENEVER SQLERROR keeps 'running'
         done = "\n".join(f"deployed {i.obj.object_type} {i.name}" for i in objects)

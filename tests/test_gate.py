@@ -263,10 +263,11 @@ def test_split_real_object_files_exactly() -> None:
         ("commit", "commit"),
     ]
     install = split_script(scripts["install.sql"])  # prompts, spool, whenever, @@ between the blocks
-    assert [statement_lines(s) for s in install] == [("declare", "end;"), ("begin", "end;"), ("declare", "end;"),
-                                                     ("begin", "end;")]
-    assert "connect as LSNRMINE" in install[0] and "invalid objects after install" in install[2]
-    assert "'running'" in install[1] and "'complete'" in install[3]  # the install-history row
+    assert [statement_lines(s) for s in install] == [("declare", "end;")] * 2 + [("begin", "end;")] + [
+        ("declare", "end;")] * 2 + [("begin", "end;")]
+    assert "connect as LSNRMINE" in install[0] and "invalid objects after install" in install[3]
+    assert "dbms_scheduler.disable" in install[1] and "dbms_scheduler.enable" in install[4]  # jobs paused
+    assert "'running'" in install[2] and "'complete'" in install[5]  # the install-history row
     assert split_script(scripts["install_admin.sql"]) == []
 
 

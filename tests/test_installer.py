@@ -983,3 +983,64 @@ def test_runner_reads_cursor_warning_right_after_the_ddl() -> None:
     with pytest.raises(ScriptError, match="view V: DPY-7000"):
         execute_statements(_WarningConnection(), ["create or replace view v as select x from t"], label="view V")
     assert execute_statements(FakeConnection(), ["create or replace view v as select 1 x from dual"], label="v") == 1
+
+
+def _job_names(settings: Settings) -> list[str]:
+    return [i.name for i in render_objects(settings, "owner") if i.obj.object_type == "JOB"]
+
+
+def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Settings) -> None:
+    """F7: no CREATE OR REPLACE while a job runs the code (ORA-04021); jobs a DBA disabled stay so."""
+    ingest, purge, alert = _job_names(settings)
+    running = iter([[(ingest,)], [(ingest,)], []])
+    conn = FakeConnection(owner_answers(settings, **{
+        inst.Q_JOBS: [(ingest, "TRUE"), (purge, "FALSE"), (alert, "TRUE"), ("OTHER_JOB", "TRUE")],
+        inst.Q_RUNNING_JOBS: lambda _b: next(running, []),
+    }))
+    lines: list[str] = []
+    slept: list[float] = []
+    inst.Installer(settings, out=lines.append, sleep=slept.append, clock=lambda: 0.0).install_owner(conn)
+    calls = [(sql, b.get("job_name")) for sql, b in conn.log if sql in (inst.S_DISABLE_JOB, inst.S_ENABLE_JOB)]
+    assert calls == [(inst.S_DISABLE_JOB, ingest), (inst.S_DISABLE_JOB, alert),
+                     (inst.S_ENABLE_JOB, ingest), (inst.S_ENABLE_JOB, alert)]
+    assert len(slept) == 2 and f"waiting for running job(s) {ingest} to finish (at most 180 s)" in lines
+    first_ddl = deploy_statements(settings, "owner")[0]
+    assert conn.statements.index(first_ddl) > max(i for i, s in enumerate(conn.statements) if s == inst.Q_RUNNING_JOBS)
+    assert conn.statements.index(inst.S_ENABLE_JOB) > conn.statements.index(inst.Q_INVALID_OBJECTS)
+    assert f"enabled JOB {alert} again" in lines
+
+
+def test_upgrade_stops_before_replacing_anything_when_a_job_keeps_running(settings: Settings) -> None:
+    ingest = _job_names(settings)[0]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
+    ticks = iter(range(0, 1000, 60))
+    with pytest.raises(inst.InstallFailed) as info:
+        inst.Installer(settings, out=lambda _l: None, sleep=lambda _s: None, clock=lambda: float(next(ticks))).install_owner(conn)
+    assert info.value.reason.startswith(f"job(s) {ingest} still running after 180 s: nothing was replaced")
+    assert "stop_job" in info.value.reason
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
+    assert [b["job_name"] for sql, b in conn.log if sql == inst.S_ENABLE_JOB] == [ingest]  # state restored
+
+
+def test_failed_upgrade_leaves_paused_jobs_disabled_and_says_so(settings: Settings) -> None:
+    ingest = _job_names(settings)[0]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")]}),
+                          errors={"merge into": oracledb.DatabaseError("ORA-01950: no privileges on tablespace 'USERS'")})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert inst.S_ENABLE_JOB not in conn.statements
+    assert any(f"job(s) {ingest} left disabled" in n for n in info.value.notes)
+
+
+def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: Settings) -> None:
+    text = render_scripts(settings)["install.sql"]
+    jobs = ", ".join(f"'{name}'" for name in _job_names(settings))
+    assert text.count(f"sys.odcivarchar2list({jobs})") == 2
+    pause, resume = text.index("dbms_scheduler.disable(name => co_jobs(i), force => true)"), text.rindex(
+        "if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then")
+    assert text.index("connect as LSNRMINE") < pause < text.index("@@01_") and "co_wait_seconds constant pls_integer := 180" in text
+    assert text.index("invalid objects after install") < resume < text.index("set status = 'complete'")
+    assert str(inst.JOB_WAIT_SECONDS) in "180"
+    nojobs = render_scripts(Settings(jobs_enabled=False))["install.sql"]
+    assert "dbms_scheduler" not in nojobs and "lsnrmine_paused_jobs" not in nojobs
+    assert "disabled (DBMS_SCHEDULER.DISABLE, force)" in inst.dry_run_install(settings, "owner")
