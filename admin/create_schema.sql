@@ -23,4 +23,3 @@ end;
 /
 undefine lsnrmine_owner_password
 set define off
-set verify on
