@@ -165,6 +165,7 @@ _FILE_ERRORS = re.compile(r"KUP-04040|KUP-04001|KUP-04027|ORA-22288|ORA-22285")
 _NO_GRANT_ERRORS = re.compile(r"ORA-22286|KUP-04080|ORA-29289")
 _DRIVER_LINE = re.compile(r"^\s*((?:KUP|ORA)-\d{5}.*)$", re.MULTILINE)
 _WRAPPERS = ("ORA-29913", "ORA-29400", "ORA-06512")
+_OS_ERROR_AFTER_22288 = re.compile(r"ORA-22288[^\n]*\n\s*((?!(?:ORA|KUP)-\d)[^\n]+)")
 SYMLINK_HINT = ("since 18c a directory object's path must not contain a symbolic link "
                 "(ORA-22288 \"soft link in path\"): give log_dir as the real path")
 
@@ -186,6 +187,9 @@ def translate_read_error(text: str, settings: Settings, file_name: Optional[str]
         return (f"{settings.schema} has no READ on directory {settings.directory}: "
                 "run `lsnrmine install --phase admin` as a DBA (grants READ)")
     lines = driver_lines(text)
+    os_error = _OS_ERROR_AFTER_22288.search(text)
+    if os_error:  # ORA-22288 puts the operating system's reason on the next line
+        lines.append(os_error.group(1).strip())
     if not _FILE_ERRORS.search(text):
         if "ORA-29913" in text or "ORA-29400" in text:
             return "the ORACLE_LOADER access driver failed: " + " | ".join(lines)
@@ -196,7 +200,7 @@ def translate_read_error(text: str, settings: Settings, file_name: Optional[str]
     sep = "\\" if "\\" in settings.log_dir and "/" not in settings.log_dir else "/"
     path = settings.log_dir.rstrip("/\\") + sep + file_name
     message = f"the database cannot read {path}: check the path and the OS permissions of the oracle user"
-    if "ORA-22288" in text:
+    if "ORA-22288" in text and re.search(r"soft link|symbolic link", text, re.IGNORECASE):
         message += f"; {SYMLINK_HINT}"
     return f"{message} (Oracle: {' | '.join(lines)})" if lines else message
 

@@ -256,8 +256,8 @@ def test_preflight_file_probe_translated(settings: Settings, code: str) -> None:
     problem = info.value.problems[0]
     assert problem.startswith(
         f"the database cannot read {settings.log_dir}/listener.log: check the path and the OS permissions of the oracle user")
-    assert problem.endswith(f"(Oracle: {code.splitlines()[0]})")  # Oracle's own line kept (A3)
-    assert ("symbolic link" in problem) == code.startswith("ORA-22288")
+    assert problem.endswith(f"(Oracle: {' | '.join(code.splitlines())})")  # Oracle's own lines kept (A3)
+    assert "symbolic link" not in problem  # only for "soft link in path"
 
 
 def test_admin_preflight_lists_missing_admin_privileges(settings: Settings) -> None:
@@ -958,7 +958,11 @@ def test_access_driver_errors_keep_their_kup_lines(settings: Settings) -> None:
     for code in ("KUP-04001: error opening file /x/listener.log", "KUP-04027: file name check failed: listener.log"):
         assert "cannot read" in inst.translate_read_error("ORA-29913: error\n" + code, settings)
     link = inst.translate_read_error("ORA-22288: file or LOB operation FILEOPEN failed\nsoft link in path", settings)
-    assert "symbolic link" in link and "cannot read" in link
+    assert "symbolic link" in link and "cannot read" in link and link.endswith("| soft link in path)")
+    missing = inst.translate_read_error("ORA-22288: file or LOB operation FILEOPEN failed\n"
+                                        "No such file or directory\nORA-06512: at line 4", settings)
+    assert "symbolic link" not in missing and missing.endswith(
+        "(Oracle: ORA-22288: file or LOB operation FILEOPEN failed | No such file or directory)")
 
 
 class _WarningCursor(FakeCursor):
