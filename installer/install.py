@@ -192,7 +192,11 @@ def translate_read_error(text: str, settings: Settings, file_name: Optional[str]
         lines.append(os_error.group(1).strip())
     if not _FILE_ERRORS.search(text):
         if "ORA-29913" in text or "ORA-29400" in text:
-            return "the ORACLE_LOADER access driver failed: " + " | ".join(lines)
+            message = "the ORACLE_LOADER access driver failed: " + " | ".join(lines)
+            if re.search(r"KUP-0(?:0554|1005|1007)", text) and re.search(r"\blanguage\b", text, re.IGNORECASE):
+                message += ("; this database refuses the LANGUAGE record option of LISTENER_LOG (documented "
+                            "for 12.1 only): see docs/oracle-facts.md, 'Install hardening', A4")
+            return message
         return None
     if file_name is None:
         named = [f for f in settings.log_files if f in text]
