@@ -1051,3 +1051,20 @@ def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: 
     nojobs = render_scripts(Settings(jobs_enabled=False))["install.sql"]
     assert "dbms_scheduler" not in nojobs and "lsnrmine_paused_jobs" not in nojobs
     assert "disabled (DBMS_SCHEDULER.DISABLE, force)" in inst.dry_run_install(settings, "owner")
+
+
+def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> None:
+    """A5: LOCATION is the configured list; verify says which file is gone and how to heal."""
+    from lsnrmine.verify import run_verify
+
+    s = Settings(log_files=("listener.log", "listener_1.log"))
+    names = {i.name: "VALID" for i in render_objects(s, "owner")}
+    answers = _verify_answers(s, names, [(3, __version__, "complete", "t0", "t1", None)], [(__version__, "t1")])
+    gone = oracledb.DatabaseError("ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory")
+    conn = FakeConnection(answers, errors={inst.S_PROBE_FILE: (lambda b: b["file_name"] == "listener_1.log", gone)})
+    out: list[str] = []
+    assert run_verify(conn, s, out.append) == 1
+    problem = next(line for line in out if "listener_1.log" in line)
+    assert "cannot read" in problem and "No such file or directory" in problem
+    assert "run `lsnrmine install --phase owner` with the log_file list that exists now" in problem
+    assert not any("listener.log:" in line and "cannot read" in line for line in out)
