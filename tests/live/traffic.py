@@ -10,6 +10,7 @@ avoided here because it is the log's field separator).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
@@ -51,6 +52,76 @@ LSNRCTL_COMMANDS = (
     ("set", "log_status", "on"),
 )
 
+# Commands refused to a local OS user that does not own the listener (local OS authentication:
+# TNS-01190 "The user is not authorized to execute the requested listener command"). They are
+# logged with their CONNECT_DATA, COMMAND and return code 1190: the article's failed commands
+# (status, services) and log redirection attempts (log_file, log_directory), refused, so the log
+# the suite reads does not move. Run as the image's OS user ``nobody``.
+UNAUTHORIZED_OS_USER = "nobody"
+REDIRECT_TARGET = "/tmp/lsnrmine_it_redirect.log"
+UNAUTHORIZED_COMMANDS = (
+    ("status",),
+    ("services",),
+    ("set", "log_file", REDIRECT_TARGET),
+    ("set", "log_directory", "/tmp"),
+)
+# Commands refused under ADMIN_RESTRICTIONS_LISTENER=ON (TNS-12508, the article's "Admin
+# Restrictions" lines: three fields, the command and the return code). The parameter is appended
+# to the listener's parameter file, RELOAD reads it (RELOAD stays allowed under the restriction),
+# the SET commands are refused, the file is restored and RELOAD run again.
+RESTRICTED_COMMANDS = (
+    ("set", "trc_level", "admin"),
+    ("set", "log_file", "lsnrmine_it_restricted.log"),
+)
+LISTENER_NAME = "LISTENER"
+ADMIN_RESTRICTIONS = f"ADMIN_RESTRICTIONS_{LISTENER_NAME}=ON"
+BACKUP_SUFFIX = ".lsnrmine_it_backup"
+PROGRAM_PUBLIC = "sqlplus"
+
+
+def lsnrctl_argv(command: tuple[str, ...]) -> list[str]:
+    return ["lsnrctl", *command]
+
+
+_PARAMETER_FILE = re.compile(r"^\s*Listener Parameter File\s+(\S+)\s*$", re.M)
+
+
+def listener_parameter_file(status_output: str) -> Optional[str]:
+    """The listener.ora path ``lsnrctl status`` prints ("Listener Parameter File  /path")."""
+    match = _PARAMETER_FILE.search(status_output)
+    return match.group(1) if match else None
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "'\\''") + "'"
+
+
+def restrict_script(parameter_file: str) -> str:
+    """sh: back the parameter file up (once), then append ADMIN_RESTRICTIONS_LISTENER=ON."""
+    f, b = _quote(parameter_file), _quote(parameter_file + BACKUP_SUFFIX)
+    return (f"set -e; test -f {b} || cp -p {f} {b}; cp -p {b} {f}; "
+            f"printf '\\n%s\\n' {_quote(ADMIN_RESTRICTIONS)} >> {f}")
+
+
+def unrestrict_script(parameter_file: str) -> str:
+    """sh: put the backed-up parameter file back, byte for byte."""
+    f, b = _quote(parameter_file), _quote(parameter_file + BACKUP_SUFFIX)
+    return f"set -e; if test -f {b}; then cp -p {b} {f} && rm -f {b}; fi"
+
+
+def public_connect_script(ip: str, port: int, service: str, user: str) -> str:
+    """sh run in the container: SQL*Plus connects to the container's own address on the
+    non-RFC 1918 network, so the listener logs that address as the client (HOST= in
+    PROTOCOL_INFO). The password comes from the environment variable LSNRMINE_IT_PW, not argv."""
+    return ("sqlplus -L -S /nolog <<EOF\n"
+            f"connect {user}/\"$LSNRMINE_IT_PW\"@//{ip}:{port}/{service}\n"
+            "select 'lsnrmine-public-ok' from dual;\n"
+            "exit\n"
+            "EOF\n")
+
+
+PUBLIC_CONNECTS = 3
+
 
 @dataclass
 class Attempt:
@@ -68,6 +139,8 @@ class Command:
     argv: tuple[str, ...]
     exit_code: int
     output: str
+    group: str = "oracle"  # "oracle" (the listener's owner), "unauthorized", "restricted", "setup"
+    os_user: str = "oracle"
 
 
 @dataclass
@@ -75,9 +148,37 @@ class TrafficReport:
     attempts: list[Attempt] = field(default_factory=list)
     commands: list[Command] = field(default_factory=list)
     commands_skipped: Optional[str] = None
+    public_ip: Optional[str] = None  # the container's address on the non-RFC 1918 network, if any
+    public_skipped: Optional[str] = None  # why no connect from a public address was made
 
     def by_label(self, label: str) -> list[Attempt]:
         return [a for a in self.attempts if a.label == label]
+
+    def by_group(self, group: str) -> list[Command]:
+        return [c for c in self.commands if c.group == group]
+
+
+def error_text(exc: BaseException) -> str:
+    """The whole python-oracledb message on one line. Thin mode wraps a listener refusal: the first
+    line is ``DPY-6005: cannot connect to database (CONNECTION_ID=...).`` and the reason
+    (``DPY-6001 ... (Similar to ORA-12514)``, ``DPY-6003 ... (Similar to ORA-12505)``) is the second
+    line, appended from the cause (python-oracledb errors.py, _create_err)."""
+    return " ".join(str(exc).split())
+
+
+_SIMILAR = re.compile(r"\b(DPY-\d{4}|ORA-\d{5})\b")
+_SIMILAR_ORA = re.compile(r"\(Similar to (ORA-\d{5})\)")
+
+
+def error_codes(error: Optional[str]) -> list[str]:
+    """Every DPY-/ORA- code in a kept message, in order, including the ``Similar to ORA-nnnnn`` one."""
+    return _SIMILAR.findall(error or "")
+
+
+def refusal_code(error: Optional[str]) -> Optional[int]:
+    """The listener's ORA code behind a thin-mode refusal (12514, 12505, ...), or None."""
+    match = _SIMILAR_ORA.search(error or "")
+    return int(match.group(1)[4:]) if match else None
 
 
 def connect_once(db: "LiveDb", label: str, *, program: str, machine: str = MACHINE,
@@ -90,7 +191,7 @@ def connect_once(db: "LiveDb", label: str, *, program: str, machine: str = MACHI
                                port=db.port, program=program, machine=machine, osuser=OSUSER,
                                tcp_connect_timeout=20, **target)
     except oracledb.Error as exc:
-        return Attempt(label, program, machine, service_name, sid, False, str(exc).splitlines()[0])
+        return Attempt(label, program, machine, service_name, sid, False, error_text(exc))
     try:
         with con.cursor() as cur:
             cur.execute("select 1 from dual")
@@ -129,13 +230,51 @@ def generate(db: "LiveDb") -> TrafficReport:
         add(connect_once(db, "storm", program=PROGRAM_STORM, service_name=db.service))
     if db.has_shell:
         for argv in LSNRCTL_COMMANDS:
-            code, out = db.exec(["lsnrctl", *argv], check=False)
-            report.commands.append(Command(("lsnrctl", *argv), code, out.decode("utf-8", "replace")))
+            report.commands.append(_run(db, lsnrctl_argv(argv), "oracle"))
         # RELOAD re-reads listener.ora; wait until the PDB service answers again
         wait_for_service(db)
+        for argv in UNAUTHORIZED_COMMANDS:
+            report.commands.append(_run(db, lsnrctl_argv(argv), "unauthorized", user=UNAUTHORIZED_OS_USER))
+        _restricted(db, report)
+        wait_for_service(db)
+        _public_connects(db, report)
     else:
         report.commands_skipped = "no shell on the database host (LSNRMINE_TEST_DSN mode)"
+        report.public_skipped = report.commands_skipped
     return report
+
+
+def _run(db: "LiveDb", argv: list[str], group: str, *, user: Optional[str] = None,
+         env: Optional[dict[str, str]] = None) -> Command:
+    code, out = db.exec(argv, check=False, user=user, environment=env)
+    return Command(tuple(argv), code, out.decode("utf-8", "replace"), group, user or "oracle")
+
+
+def _restricted(db: "LiveDb", report: TrafficReport) -> None:
+    status = _run(db, lsnrctl_argv(("status",)), "setup")
+    report.commands.append(status)
+    parameter_file = listener_parameter_file(status.output)
+    if parameter_file is None:
+        raise AssertionError(f"lsnrctl status printed no 'Listener Parameter File':\n{status.output[-1500:]}")
+    report.commands.append(_run(db, ["sh", "-c", restrict_script(parameter_file)], "setup"))
+    try:
+        report.commands.append(_run(db, lsnrctl_argv(("reload",)), "setup"))
+        for argv in RESTRICTED_COMMANDS:
+            report.commands.append(_run(db, lsnrctl_argv(argv), "restricted"))
+    finally:
+        report.commands.append(_run(db, ["sh", "-c", unrestrict_script(parameter_file)], "setup"))
+        report.commands.append(_run(db, lsnrctl_argv(("reload",)), "setup"))
+
+
+def _public_connects(db: "LiveDb", report: TrafficReport) -> None:
+    ip = db.public_ip
+    if ip is None:
+        report.public_skipped = db.public_skipped or "the container has no address on a non-RFC 1918 network"
+        return
+    report.public_ip = ip
+    script = public_connect_script(ip, 1521, db.service, db.system_user)
+    for _ in range(PUBLIC_CONNECTS):
+        report.commands.append(_run(db, ["sh", "-c", script], "public", env={"LSNRMINE_IT_PW": db.system_password}))
 
 
 # --------------------------------------------------------------------------------------------
