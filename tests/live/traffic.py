@@ -41,6 +41,11 @@ JDBC_SID_CONNECTS = 2
 BAD_SERVICE_CONNECTS = 2
 BAD_SID_CONNECTS = 2
 STORM_CONNECTS = 60
+PROGRAM_CASE = "lsnrmine_it_case"
+SERVICE_CASE_CONNECTS = 2
+PROGRAM_PRIVILEGED = "lsnrmine_it_root"
+PRIVILEGED_OSUSER = "root"
+PRIVILEGED_CONNECTS = 2
 
 # lsnrctl commands (Net Services Reference, "Listener Control Utility Commands": STATUS, SERVICES,
 # RELOAD, SET LOG_STATUS). The log_status pair: logging off, then on again.
@@ -62,6 +67,7 @@ REDIRECT_TARGET = "/tmp/lsnrmine_it_redirect.log"
 UNAUTHORIZED_COMMANDS = (
     ("status",),
     ("services",),
+    ("stop",),  # the article's listener-stop query; refused, so the listener keeps running
     ("set", "log_file", REDIRECT_TARGET),
     ("set", "log_directory", "/tmp"),
 )
@@ -182,13 +188,13 @@ def refusal_code(error: Optional[str]) -> Optional[int]:
 
 
 def connect_once(db: "LiveDb", label: str, *, program: str, machine: str = MACHINE,
-                 service_name: Optional[str] = None, sid: Optional[str] = None) -> Attempt:
+                 service_name: Optional[str] = None, sid: Optional[str] = None, osuser: str = OSUSER) -> Attempt:
     import oracledb
 
     target = {"service_name": service_name} if sid is None else {"sid": sid}
     try:
         con = oracledb.connect(user=db.system_user, password=db.system_password, host=db.host,
-                               port=db.port, program=program, machine=machine, osuser=OSUSER,
+                               port=db.port, program=program, machine=machine, osuser=osuser,
                                tcp_connect_timeout=20, **target)
     except oracledb.Error as exc:
         return Attempt(label, program, machine, service_name, sid, False, error_text(exc))
@@ -228,6 +234,14 @@ def generate(db: "LiveDb") -> TrafficReport:
         add(connect_once(db, "bad_sid", program=PROGRAM_BAD_SID, sid=BAD_SID))
     for _ in range(STORM_CONNECTS):
         add(connect_once(db, "storm", program=PROGRAM_STORM, service_name=db.service))
+    # the service name in lower case: a second spelling of the same service (service_name_cases);
+    # the listener matches service names without regard to case [I]
+    for _ in range(SERVICE_CASE_CONNECTS):
+        add(connect_once(db, "service_case", program=PROGRAM_CASE, service_name=db.service.lower()))
+    # CID USER=root: a privileged OS user (privileged_os_users; the default list holds root)
+    for _ in range(PRIVILEGED_CONNECTS):
+        add(connect_once(db, "privileged", program=PROGRAM_PRIVILEGED, service_name=db.service,
+                         osuser=PRIVILEGED_OSUSER))
     if db.has_shell:
         for argv in LSNRCTL_COMMANDS:
             report.commands.append(_run(db, lsnrctl_argv(argv), "oracle"))
@@ -235,6 +249,8 @@ def generate(db: "LiveDb") -> TrafficReport:
         wait_for_service(db)
         for argv in UNAUTHORIZED_COMMANDS:
             report.commands.append(_run(db, lsnrctl_argv(argv), "unauthorized", user=UNAUTHORIZED_OS_USER))
+        # the refused stop must have left the listener up (test_01 fails on a non-zero setup command)
+        report.commands.append(_run(db, lsnrctl_argv(("status",)), "setup"))
         _restricted(db, report)
         wait_for_service(db)
         _public_connects(db, report)
