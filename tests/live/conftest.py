@@ -368,6 +368,7 @@ ENV_KEEP = "LSNRMINE_TEST_KEEP_CONTAINER"
 # routed on the Internet), so that the suite's clients count as public addresses in the reports
 # (views/report_connections.sql, is_public). Candidates are tried in turn (one may be in use).
 PUBLIC_SUBNETS = tuple(f"198.18.{n}.0/24" for n in (117, 163, 201, 47))
+ENV_PUBLIC_NETWORK = "LSNRMINE_TEST_PUBLIC_NETWORK"  # "0": no such network (the public checks skip)
 
 
 def keep_container_requested(environ: Optional[dict[str, str]] = None) -> bool:
@@ -395,6 +396,8 @@ def _public_network():
     import docker
     from testcontainers.core.network import Network
 
+    if os.environ.get(ENV_PUBLIC_NETWORK) == "0":
+        return None, f"{ENV_PUBLIC_NETWORK}=0: the container stays on docker's default network"
     errors = []
     for subnet in PUBLIC_SUBNETS:
         ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
