@@ -127,6 +127,9 @@ def test_lsnrctl_command_lines() -> None:
     assert {"status", "services", "stop"} <= unauthorized  # failed commands, listener stops
     assert {"log_file", "log_directory"} <= unauthorized  # log redirection
     assert all(c[0] == "set" for c in t.RESTRICTED_COMMANDS)  # SET is what ADMIN_RESTRICTIONS refuses
+    # run as the listener's owner: if the restriction did not take effect they would run, so none
+    # of them may move the log the suite reads
+    assert not {c[1] for c in t.RESTRICTED_COMMANDS} & {"log_file", "log_directory", "trc_directory", "trc_file"}
     assert t.ADMIN_RESTRICTIONS == "ADMIN_RESTRICTIONS_LISTENER=ON"
 
 

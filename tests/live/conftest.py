@@ -101,7 +101,20 @@ def docker_endpoint() -> tuple[Optional[str], str]:
     Desktop register themselves); TESTCONTAINERS_HOST_OVERRIDE only changes the host name used
     for mapped ports, not the engine."""
     from testcontainers.core.config import testcontainers_config
-    from testcontainers.core.docker_client import _get_docker_host_from_context
+
+    try:  # testcontainers 4.15: the function get_docker_host() itself calls
+        from testcontainers.core.docker_client import _get_docker_host_from_context
+    except ImportError:  # a release without it: docker-py's context store, as 4.15 reads it
+        def _get_docker_host_from_context() -> Optional[str]:
+            from docker.context import ContextAPI
+
+            try:
+                context = ContextAPI.get_current_context()
+            except Exception:  # an unreadable docker config: no context
+                return None
+            if context is None or context.Name == "default" or not context.Host:
+                return None
+            return context.Host
 
     if testcontainers_config.tc_properties_get_tc_host():
         return testcontainers_config.tc_properties_get_tc_host(), "tc.host in ~/.testcontainers.properties"

@@ -75,14 +75,15 @@ UNAUTHORIZED_COMMANDS = (
 # Restrictions" lines: three fields, the command and the return code). The parameter is appended
 # to the listener's parameter file, RELOAD reads it (RELOAD stays allowed under the restriction),
 # the SET commands are refused, the file is restored and RELOAD run again.
+# Only SET commands that would do no harm if the restriction did not take effect: a trace level
+# (reset by the second RELOAD) and the log status it already has; never log_file here.
 RESTRICTED_COMMANDS = (
     ("set", "trc_level", "admin"),
-    ("set", "log_file", "lsnrmine_it_restricted.log"),
+    ("set", "log_status", "on"),
 )
 LISTENER_NAME = "LISTENER"
 ADMIN_RESTRICTIONS = f"ADMIN_RESTRICTIONS_{LISTENER_NAME}=ON"
 BACKUP_SUFFIX = ".lsnrmine_it_backup"
-PROGRAM_PUBLIC = "sqlplus"
 
 
 def lsnrctl_argv(command: tuple[str, ...]) -> list[str]:
