@@ -265,11 +265,12 @@ def tc_config():
 
 
 def test_keep_container_disables_ryuk(monkeypatch: pytest.MonkeyPatch, tc_config) -> None:
-    monkeypatch.delenv("TESTCONTAINERS_RYUK_DISABLED", raising=False)
-    monkeypatch.delenv(lc.ENV_KEEP, raising=False)
+    # setenv records the previous value: apply_keep_container's own write is undone after the test
+    monkeypatch.setenv("TESTCONTAINERS_RYUK_DISABLED", "false")
+    monkeypatch.setenv(lc.ENV_KEEP, "0")
     tc_config._ryuk_disabled = None
     assert lc.apply_keep_container() is False
-    assert tc_config.ryuk_disabled is False  # default: Ryuk on, the container goes at exit
+    assert tc_config.ryuk_disabled is False  # Ryuk on: the container goes at exit
     tc_config._ryuk_disabled = False  # read already, as after a first container of the session
     monkeypatch.setenv(lc.ENV_KEEP, "1")
     assert lc.apply_keep_container() is True
