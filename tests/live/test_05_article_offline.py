@@ -1,6 +1,7 @@
 """Each article view and each reports/article_*.sql query (the audit joins excepted) returns online,
 over the database's own listener log, the same rows as the embedded engine returns offline
-(`lsnrmine sql --log FILE --format json`) for a copy of the same bytes."""
+(`lsnrmine sql --log FILE --format json`) for a copy of the same bytes, and that result has rows
+(review F7: the traffic fixture makes them; the audit joins run in test_06_audit)."""
 
 from __future__ import annotations
 
