@@ -127,12 +127,12 @@ def test_alerts_online_equal_offline(scratch: Install, scratch_evaluated: bytes,
 
 def test_real_refused_lsnrctl_commands_fire(installed: Install, main_evaluated, traffic: t.TrafficReport,
                                             owner_conn, live_db: LiveDb) -> None:
-    """Real lines, no crafting: lsnrctl as OS user nobody (every command refused with TNS-01190:
+    """Real lines, no crafting: lsnrctl as OS user nobody (or root) (every command refused with TNS-01190:
     PASSWORD_FAILURES; its stop: LISTENER_STOP, not allow-listed; its log_file and log_directory:
     LOG_REDIRECTION) and the SET commands refused under ADMIN_RESTRICTIONS (ADMIN_RESTRICTED)."""
     live_db.require_shell()
     settings = installed.settings()
-    key = f"{t.UNAUTHORIZED_OS_USER}@{CONTAINER_HOSTNAME}"
+    key = f"{traffic.unauthorized_user}@{CONTAINER_HOSTNAME}"
     password = [a for a in _alerts(owner_conn, settings, "PASSWORD_FAILURES") if a["alert_key"] == key]
     assert password and sum(a["cnt"] for a in password) == len(t.UNAUTHORIZED_COMMANDS), password
     assert all(a["severity"] == "high" for a in password), password

@@ -61,8 +61,10 @@ LSNRCTL_COMMANDS = (
 # TNS-01190 "The user is not authorized to execute the requested listener command"). They are
 # logged with their CONNECT_DATA, COMMAND and return code 1190: the article's failed commands
 # (status, services) and log redirection attempts (log_file, log_directory), refused, so the log
-# the suite reads does not move. Run as the image's OS user ``nobody``.
+# the suite reads does not move. Run as the image's OS user ``nobody`` (or root, see
+# _unauthorized_user).
 UNAUTHORIZED_OS_USER = "nobody"
+FALLBACK_OS_USER = "root"  # when nobody may not execute lsnrctl
 REDIRECT_TARGET = "/tmp/lsnrmine_it_redirect.log"
 UNAUTHORIZED_COMMANDS = (
     ("status",),
@@ -157,6 +159,7 @@ class TrafficReport:
     commands_skipped: Optional[str] = None
     public_ip: Optional[str] = None  # the container's address on the non-RFC 1918 network, if any
     public_skipped: Optional[str] = None  # why no connect from a public address was made
+    unauthorized_user: Optional[str] = None  # the OS user the refused lsnrctl commands ran as
 
     def by_label(self, label: str) -> list[Attempt]:
         return [a for a in self.attempts if a.label == label]
@@ -248,8 +251,9 @@ def generate(db: "LiveDb") -> TrafficReport:
             report.commands.append(_run(db, lsnrctl_argv(argv), "oracle"))
         # RELOAD re-reads listener.ora; wait until the PDB service answers again
         wait_for_service(db)
+        report.unauthorized_user = _unauthorized_user(db)
         for argv in UNAUTHORIZED_COMMANDS:
-            report.commands.append(_run(db, lsnrctl_argv(argv), "unauthorized", user=UNAUTHORIZED_OS_USER))
+            report.commands.append(_run(db, lsnrctl_argv(argv), "unauthorized", user=report.unauthorized_user))
         # the refused stop must have left the listener up (test_01 fails on a non-zero setup command)
         report.commands.append(_run(db, lsnrctl_argv(("status",)), "setup"))
         _restricted(db, report)
@@ -265,6 +269,13 @@ def _run(db: "LiveDb", argv: list[str], group: str, *, user: Optional[str] = Non
          env: Optional[dict[str, str]] = None) -> Command:
     code, out = db.exec(argv, check=False, user=user, environment=env)
     return Command(tuple(argv), code, out.decode("utf-8", "replace"), group, user or "oracle")
+
+
+def _unauthorized_user(db: "LiveDb") -> str:
+    """nobody, if it may run lsnrctl (Oracle home binaries are usually world-executable [I]); else
+    root, which is not the listener's owner either (TNS-01190 as well [I])."""
+    code, _ = db.exec(["sh", "-c", 'test -x "$ORACLE_HOME/bin/lsnrctl"'], check=False, user=UNAUTHORIZED_OS_USER)
+    return UNAUTHORIZED_OS_USER if code == 0 else FALLBACK_OS_USER
 
 
 def _restricted(db: "LiveDb", report: TrafficReport) -> None:
