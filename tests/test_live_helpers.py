@@ -123,14 +123,247 @@ def test_listener_parameter_file_is_read_from_lsnrctl_status() -> None:
 def test_lsnrctl_command_lines() -> None:
     assert t.lsnrctl_argv(("set", "log_file", t.REDIRECT_TARGET)) == ["lsnrctl", "set", "log_file", t.REDIRECT_TARGET]
     # every refused command is one the article's queries look for
-    unauthorized = {c[1] if c[0] == "set" else c[0] for c in t.UNAUTHORIZED_COMMANDS}
-    assert {"status", "services", "stop"} <= unauthorized  # failed commands, listener stops
-    assert {"log_file", "log_directory"} <= unauthorized  # log redirection
+    unauthorized = [t.command_word(c) for c in t.UNAUTHORIZED_COMMANDS]
+    assert "stop" in unauthorized  # failed commands, listener stops
+    assert {"log_file", "log_directory"} <= set(unauthorized)  # log redirection
     assert all(c[0] == "set" for c in t.RESTRICTED_COMMANDS)  # SET is what ADMIN_RESTRICTIONS refuses
     # run as the listener's owner: if the restriction did not take effect they would run, so none
     # of them may move the log the suite reads
     assert not {c[1] for c in t.RESTRICTED_COMMANDS} & {"log_file", "log_directory", "trc_directory", "trc_file"}
     assert t.ADMIN_RESTRICTIONS == "ADMIN_RESTRICTIONS_LISTENER=ON"
+
+
+# --------------------------------------------------------------------------------------------
+# R1/R2: only privileged commands, only as nobody, never root
+
+
+def test_unauthorized_commands_are_privileged_only() -> None:
+    """TNS-01190 refuses a non-owner only the privileged commands (SAVE_CONFIG, STOP, TRACE, SPAWN,
+    RELOAD, SET, SHOW): STATUS and SERVICES would exit 0 and are not sent; the first command is one
+    that does no harm if obeyed, the stop comes last."""
+    privileged = {"save_config", "stop", "trace", "spawn", "reload", "set", "show"}
+    assert all(argv[0] in privileged for argv in t.UNAUTHORIZED_COMMANDS), t.UNAUTHORIZED_COMMANDS
+    assert not {"status", "services"} & {argv[0] for argv in t.UNAUTHORIZED_COMMANDS}
+    assert t.UNAUTHORIZED_COMMANDS[0] == ("set", "trc_level", "admin")
+    assert t.UNAUTHORIZED_COMMANDS[-1] == ("stop",) and t.UNAUTHORIZED_COMMANDS.count(("stop",)) == 1
+    assert t.UNAUTHORIZED_OS_USER == "nobody" and not hasattr(t, "FALLBACK_OS_USER")
+
+
+def _in_list(sql: str, anchor: str) -> set[str]:
+    body = sql[sql.index(anchor):]
+    return set(re.findall(r"'([a-z_]+)'", body[body.index("(") + 1:body.index(")")]))
+
+
+def test_refused_commands_fill_the_rules_and_queries_test_08_counts() -> None:
+    """test_08's exact counts come from the rules' own command lists: LOG_REDIRECTION
+    (views/alert_r2_redirect.sql) takes the three SET commands, the article's failed commands and
+    listener stops the stop."""
+    redirect = _in_list((REPO / "views" / "alert_r2_redirect.sql").read_text(encoding="utf-8"), "e.command in")
+    assert redirect == set(t.REDIRECT_COMMANDS)
+    words = [t.command_word(c) for c in t.UNAUTHORIZED_COMMANDS]
+    assert [w for w in words if w in redirect] == ["trc_level", "log_file", "log_directory"]
+    failed = _in_list((REPO / "views" / "failed_commands.sql").read_text(encoding="utf-8"), "in (")
+    assert [w for w in words if w in failed] == ["stop"]
+
+
+LSNRCTL_STANDIN = """#!/bin/sh
+# stand-in for lsnrctl with its real messages: help is local; the listener refuses privileged
+# commands to this user unless LSNRCTL_OBEYS names the command
+case "$1" in
+  help) echo "The following operations are available"; exit 0 ;;
+esac
+word="$1"; [ "$1" = set ] && word="$2"
+if [ "$word" = "$LSNRCTL_OBEYS" ]; then echo "The command completed successfully"; exit 0; fi
+echo "Connecting to (DESCRIPTION=(ADDRESS=(PROTOCOL=IPC)(KEY=EXTPROC_FOR_FREE)))"
+echo "TNS-01190: The user is not authorized to execute the requested listener command"
+exit 1
+"""
+
+
+class _LocalShell:
+    """Runs the traffic's argv here (no container here): with a stand-in lsnrctl first on PATH,
+    recording the OS user and working directory each command was asked to run as."""
+
+    def __init__(self, bin_dir: Path, env: dict[str, str]):
+        self.bin_dir, self.env, self.calls = bin_dir, env, []
+
+    def exec(self, argv, *, check=True, user=None, environment=None, workdir=None):
+        self.calls.append((tuple(argv), user, workdir))
+        env = {"PATH": f"{self.bin_dir}:/usr/bin:/bin", **self.env, **(environment or {})}
+        # through sh, as docker exec reports it: a file that cannot be executed is exit 126, not an exception
+        result = subprocess.run(["sh", "-c", 'exec "$@"', "sh", *argv], capture_output=True, env=env,
+                                cwd=workdir or None)
+        return result.returncode, result.stdout + result.stderr
+
+
+def _shell(tmp_path: Path, **env: str) -> _LocalShell:
+    lsnrctl = tmp_path / "lsnrctl"
+    lsnrctl.write_text(LSNRCTL_STANDIN)
+    lsnrctl.chmod(0o755)
+    return _LocalShell(tmp_path, env)
+
+
+def test_refused_commands_run_as_nobody_never_root(tmp_path: Path) -> None:
+    db = _shell(tmp_path)
+    report = t.TrafficReport()
+    t._unauthorized(db, report)
+    assert report.unauthorized_skipped is None and report.unauthorized_stopped is None
+    assert report.unauthorized_user == "nobody"
+    assert {(user, workdir) for _, user, workdir in db.calls} == {("nobody", "/")}
+    assert [c.argv[1:] for c in report.by_group("unauthorized")] == list(t.UNAUTHORIZED_COMMANDS)
+    assert all(t.refused(c.output) for c in report.by_group("unauthorized"))
+
+
+def test_nobody_without_lsnrctl_sends_nothing_and_says_why(tmp_path: Path) -> None:
+    db = _shell(tmp_path)
+    (tmp_path / "lsnrctl").chmod(0o644)  # not executable, as for a user outside the Oracle install group
+    report = t.TrafficReport()
+    t._unauthorized(db, report)
+    assert report.by_group("unauthorized") == [] and report.unauthorized_user is None
+    assert report.unauthorized_skipped.startswith("OS user nobody cannot run lsnrctl")
+    assert "root is never used" in report.unauthorized_skipped
+    assert [argv for argv, _, _ in db.calls] == [("lsnrctl", "help")]
+
+
+def test_a_command_obeyed_stops_the_sequence_before_log_file_and_stop(tmp_path: Path) -> None:
+    db = _shell(tmp_path, LSNRCTL_OBEYS="trc_level")
+    report = t.TrafficReport()
+    t._unauthorized(db, report)
+    assert [c.argv[1:] for c in report.by_group("unauthorized")] == [("set", "trc_level", "admin")]
+    assert "was not refused with TNS-01190" in report.unauthorized_stopped
+    assert not any(argv[1:] == ("stop",) for argv, _, _ in db.calls)
+
+
+def test_article_queries_filled_by_refused_commands_skip_when_they_were_not_sent() -> None:
+    from live.test_05_article_offline import NONEMPTY_BECAUSE, require_rows
+    from collections import Counter
+
+    assert set(NONEMPTY_BECAUSE.values()) == {"connects", "lsnrctl", "refused"}
+    refused = [name for name, why in NONEMPTY_BECAUSE.items() if why == "refused"]
+    assert sorted(refused) == ["FAILED_COMMANDS", "article_failed_commands.sql", "article_listener_stops.sql",
+                               "article_log_redirection.sql"]
+    report = t.TrafficReport(unauthorized_skipped="OS user nobody cannot run lsnrctl in the container")
+    with pytest.raises(pytest.skip.Exception, match="nobody cannot run lsnrctl"):
+        require_rows("FAILED_COMMANDS", Counter(), Counter(), report)
+    # the traffic was sent: 0 rows fail, with the log's lines for the query in the message
+    with pytest.raises(pytest.fail.Exception, match=r"(?s)0 rows online.*EVIDENCE 12508"):
+        require_rows("ADMIN_RESTRICTED", Counter(), Counter(), t.TrafficReport(),
+                     lambda needles: "EVIDENCE " + " ".join(needles))
+    require_rows("FAILED_COMMANDS", Counter({("x",): 1}), Counter({("x",): 1}), report)  # rows: passes
+
+
+# --------------------------------------------------------------------------------------------
+# R3: SYS fallback of the audit test in DSN mode
+
+
+def _db(mode: str, **kwargs) -> "lc.LiveDb":
+    return lc.LiveDb(mode=mode, host="db.example", port=1521, service="PDB1", system_user="SYSTEM",
+                     system_password="SysTemPw1", log_dir="/u01/trace", **kwargs)
+
+
+def test_sys_password_for_the_audit_fallback() -> None:
+    from live.test_06_audit import ENV_SYS_PASSWORD, no_sys_fallback_reason, sys_password
+
+    assert ENV_SYS_PASSWORD == "LSNRMINE_TEST_SYS_PASSWORD"
+    assert sys_password(_db("container"), environ={}) == "SysTemPw1"  # gvenzl: one password for both
+    assert sys_password(_db("dsn"), environ={}) is None
+    assert sys_password(_db("dsn"), environ={ENV_SYS_PASSWORD: ""}) is None
+    assert sys_password(_db("dsn"), environ={ENV_SYS_PASSWORD: "SysPw2"}) == "SysPw2"
+    output = ("lsnrmine: phase admin failed at 14_audit_grants.sql\n"
+              "ORA-01031: insufficient privileges\nHelp: https://docs.oracle.com/error-help/db/ora-01031/\n")
+    reason = no_sys_fallback_reason(output)
+    assert "(ORA-01031: insufficient privileges)" in reason and ENV_SYS_PASSWORD in reason
+
+
+# --------------------------------------------------------------------------------------------
+# R4: this session's program values
+
+
+def test_counted_program_values_carry_the_session_tag() -> None:
+    from live import test_06_audit as audit
+
+    assert re.fullmatch(r"[0-9a-f]{8}", t.SESSION_TAG)
+    counted = [*t.PROGRAMS, t.PROGRAM_ENUM, t.PROGRAM_ALERT_STORM, audit.PROGRAM_AUDIT_OK,
+               audit.PROGRAM_AUDIT_BAD, audit.PROGRAM_TRADITIONAL]
+    assert len(set(counted)) == len(counted)
+    for program in counted:
+        # letters, digits and _ only: python-oracledb's allowed set, and no '*' (the log's separator)
+        assert re.fullmatch(r"[A-Za-z_]+_" + t.SESSION_TAG, program), program
+    assert {t.PROGRAM_BAD_SERVICE, t.PROGRAM_BAD_SID, t.PROGRAM_STORM, t.PROGRAM_JDBC} <= set(t.PROGRAMS)
+
+
+def test_each_session_gets_its_own_tag() -> None:
+    code = "from live import traffic as t; print(t.PROGRAM_GOOD)"
+    runs = [subprocess.run([sys.executable, "-c", code], cwd=REPO / "tests", capture_output=True, text=True)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    first, second = (r.stdout.strip() for r in runs)
+    assert first.startswith("lsnrmine_it_good_") and first != second
+
+
+# --------------------------------------------------------------------------------------------
+# R5: the log's real lines in a failure message
+
+
+def test_grep_script_shows_the_real_lines_with_numbers(tmp_path: Path) -> None:
+    import datetime as dt
+
+    log = tmp_path / "it's listener.log"
+    log.write_bytes(b"03-DEC-2026 07:30:00 * service_update * FREE * 0\n"
+                    + t.crafted_alert_lines(dt.datetime(2026, 12, 3, 7, 30, 5)))
+    result = _sh(t.grep_script(str(log), t.ADMIN_RESTRICTED_NEEDLES))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("12:03-DEC-2026 07:30:26 * trc_level * 12508"), lines
+    assert lines[1] == "13:TNS-12508: TNS:listener could not resolve the COMMAND given"
+    limited = _sh(t.grep_script(str(log), ("1190",), limit=2)).stdout.splitlines()
+    assert len(limited) == 2 and limited[-1].startswith("11:TNS-01190")
+
+
+def test_log_evidence_reads_a_dsn_host_copy(tmp_path: Path) -> None:
+    (tmp_path / "listener.log").write_bytes(b"a * trc_level * 12508\nb * status * 0\n")
+    text = t.log_evidence(_db("dsn", host_log_dir=tmp_path), ("12508",))
+    assert text.endswith("\n1:a * trc_level * 12508") and "/u01/trace/listener.log" in text
+    assert "no access" in t.log_evidence(_db("dsn"), ("12508",))
+
+
+# --------------------------------------------------------------------------------------------
+# R6: container-mode teardown warns, DSN mode raises
+
+
+def test_teardown_raises_in_dsn_mode_and_warns_in_a_container() -> None:
+    import oracledb
+
+    def drop() -> None:
+        raise oracledb.DatabaseError("ORA-14452: attempt to create, alter or drop an index on temporary table "
+                                     "already in use")
+
+    with pytest.raises(oracledb.DatabaseError, match="ORA-14452"):
+        lc.run_teardown("dropping LSNRMINE_IT_S", drop, strict=True)
+    with pytest.warns(UserWarning, match=r"dropping LSNRMINE_IT_S failed, ignored in container mode.*ORA-14452"):
+        lc.run_teardown("dropping LSNRMINE_IT_S", drop, strict=False)
+    done = []
+    lc.run_teardown("nothing", lambda: done.append(1), strict=True)
+    assert done == [1]
+
+
+# --------------------------------------------------------------------------------------------
+# R7: public_ips must hold the SQL*Plus client itself
+
+
+def test_public_ips_column_values() -> None:
+    from collections import Counter
+
+    from live.test_09_reports import column_values
+
+    columns = ["CLIENT_IP", "CONNECTIONS", "FAILURES", "FIRST_TIME", "LAST_TIME"]
+    gateway_only = Counter({("198.18.117.1", 80, 2, "2026-12-03 07:00:00", "2026-12-03 07:05:00"): 1})
+    assert "198.18.117.2" not in column_values(columns, gateway_only, "CLIENT_IP")
+    both = gateway_only + Counter({("198.18.117.2", 3, 0, "2026-12-03 07:06:00", "2026-12-03 07:06:09"): 1})
+    assert column_values(columns, both, "CLIENT_IP") == {"198.18.117.1", "198.18.117.2"}
+    # the report's own columns (tests/test_reports.py's contract)
+    text = (REPO / "reports" / "public_ips.sql").read_text(encoding="utf-8")
+    assert re.search(r"select client_ip, count\(\*\) connections", text)
 
 
 def _sh(script: str) -> subprocess.CompletedProcess:

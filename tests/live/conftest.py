@@ -269,15 +269,15 @@ class LiveDb:
             pytest.skip(reason=f"needs a shell on the database host; {ENV_DSN} mode has none")
 
     def exec(self, argv: Sequence[str], *, check: bool = True, user: Optional[str] = None,
-             environment: Optional[dict[str, str]] = None) -> tuple[int, bytes]:
+             environment: Optional[dict[str, str]] = None, workdir: Optional[str] = None) -> tuple[int, bytes]:
         """Run argv inside the container as its default user (oracle in gvenzl images), or as
-        ``user``, with extra ``environment`` variables (docker-py Container.exec_run)."""
+        ``user`` in ``workdir``, with extra ``environment`` variables (docker-py Container.exec_run)."""
         self.require_shell()
-        if user is None and environment is None:
+        if user is None and environment is None and workdir is None:
             result = self.container.exec(list(argv))
         else:
             result = self.container.get_wrapped_container().exec_run(list(argv), user=user or "",
-                                                                     environment=environment)
+                                                                     environment=environment, workdir=workdir)
         code = result.exit_code if result.exit_code is not None else -1
         if check and code != 0:
             raise AssertionError(f"{' '.join(argv)} exited {code}: {result.output[-2000:]!r}")
@@ -748,6 +748,20 @@ def _kill_sessions(cur, owner: str) -> None:
 _drop_test_objects = drop_test_objects  # the earlier name
 
 
+def run_teardown(what: str, action: Callable[[], None], *, strict: bool) -> None:
+    """Run a clean-up step. ``strict`` (DSN mode, a shared database: nothing may be left behind):
+    its error is raised. Otherwise (container mode: the container is discarded with everything in
+    it) an error becomes a warning; e.g. DROP USER ... CASCADE meeting ORA-00054 or ORA-14452 while a
+    scheduler job session still holds the owner's global temporary table (review R6)."""
+    try:
+        action()
+    except Exception as exc:  # any failure of the step; raised again in strict mode
+        if strict:
+            raise
+        warnings.warn(f"live suite: {what} failed, ignored in container mode (the container is removed "
+                      f"at the end of the session): {' '.join(str(exc).split())[:300]}", stacklevel=2)
+
+
 @pytest.fixture(scope="session")
 def owner_conn(installed: Install):
     con = installed.connect_owner(program="lsnrmine_it_owner")
@@ -850,7 +864,9 @@ def scratch(live_db: LiveDb, system_conn, tmp_path_factory: pytest.TempPathFacto
             pytest.fail("scratch install, phase owner failed:\n" + install.owner_run.describe())
         yield install
     finally:
-        _drop_test_objects(system_conn, SCRATCH_OWNER, SCRATCH_DIRECTORY)
+        run_teardown(f"dropping {SCRATCH_OWNER} and {SCRATCH_DIRECTORY}",
+                     lambda: drop_test_objects(system_conn, SCRATCH_OWNER, SCRATCH_DIRECTORY),
+                     strict=live_db.mode == "dsn")
         live_db.remove_scratch(SCRATCH_LOG)
 
 

@@ -42,26 +42,29 @@ def test_lsnrctl_commands_ran_in_the_container(live_db: LiveDb, traffic: t.Traff
 
 
 def test_unauthorized_os_user_is_refused_by_the_listener(live_db: LiveDb, traffic: t.TrafficReport) -> None:
-    """lsnrctl as OS user nobody: the listener answers TNS-01190 (local OS authentication) to every
-    command; lsnrctl exits non-zero and prints the error."""
+    """Privileged lsnrctl commands (SET, STOP) as OS user nobody, never root: the listener answers
+    TNS-01190 (local OS authentication) to each, and lsnrctl prints it. STATUS and SERVICES are
+    allowed to any local user and are not sent (review R1)."""
     live_db.require_shell()
+    if traffic.unauthorized_skipped:
+        pytest.skip(traffic.unauthorized_skipped)
     commands = traffic.by_group("unauthorized")
+    assert traffic.unauthorized_user == t.UNAUTHORIZED_OS_USER
+    assert all(c.os_user == t.UNAUTHORIZED_OS_USER for c in commands)
+    not_refused = [(c.argv, c.exit_code, c.output[-400:]) for c in commands if not t.refused(c.output)]
+    assert not not_refused, (traffic.unauthorized_stopped, not_refused)
     assert [c.argv[1:] for c in commands] == [tuple(c) for c in t.UNAUTHORIZED_COMMANDS]
-    assert traffic.unauthorized_user in (t.UNAUTHORIZED_OS_USER, t.FALLBACK_OS_USER)
-    assert all(c.os_user == traffic.unauthorized_user for c in commands)
-    not_refused = [(c.argv, c.exit_code, c.output[-400:]) for c in commands
-                   if c.exit_code == 0 or "TNS-01190" not in c.output]
-    assert not not_refused, not_refused
 
 
 def test_admin_restricted_set_commands_are_refused(live_db: LiveDb, traffic: t.TrafficReport) -> None:
     """Under ADMIN_RESTRICTIONS_LISTENER=ON the SET commands are refused (TNS-12508); the
-    parameter file was restored afterwards and the listener reloaded."""
+    parameter file was restored afterwards and the listener reloaded. On failure the message holds
+    the log's real 12508 lines (their 23ai shape is unverified, review R5)."""
     live_db.require_shell()
     commands = traffic.by_group("restricted")
     assert [c.argv[1:] for c in commands] == [tuple(c) for c in t.RESTRICTED_COMMANDS]
     not_refused = [(c.argv, c.output[-400:]) for c in commands if "TNS-12508" not in c.output]
-    assert not not_refused, not_refused
+    assert not not_refused, (not_refused, t.log_evidence(live_db, t.ADMIN_RESTRICTED_NEEDLES))
     status = live_db.sh("lsnrctl status")
     parameter_file = t.listener_parameter_file(status)
     assert parameter_file, status
