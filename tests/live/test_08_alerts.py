@@ -4,10 +4,11 @@ alerts --dsn` lists them; and `lsnrmine alerts --log` offline raises the same (r
 set for the same bytes.
 
 Real traffic (the main install, over the database's own listener log): SID enumeration (20 unknown
-SIDs from one client), a connection storm (one clock minute), `lsnrctl reload` (stop/reload rule).
-Crafted lines in the article's format (the scratch install, scratch.log = the real log + those
-lines): listener password failures, log redirection, admin restrictions; see
-traffic.crafted_alert_lines for why real traffic cannot produce them in the container.
+SIDs from one client), a connection storm (one clock minute), `lsnrctl reload` (stop/reload rule),
+the privileged lsnrctl commands refused to OS user nobody and the SET commands refused under
+ADMIN_RESTRICTIONS. Crafted lines in the article's format (the scratch install, scratch.log = the
+real log + those lines): listener password failures, log redirection, admin restrictions with
+exact counts in every run; see traffic.crafted_alert_lines.
 """
 
 from __future__ import annotations

@@ -460,10 +460,10 @@ def generate_alert_traffic(db: "LiveDb") -> AlertTraffic:
 
 def crafted_alert_lines(now) -> bytes:
     """Lines in the article's format (Part 3: "Listener Password", "Log File Redirection", "Admin
-    Restrictions"; the same shapes as tests/fixtures/alerts/*.log) for the rules real traffic cannot
-    trigger in the container: on 23ai the local OS user oracle runs lsnrctl without a listener
-    password (local OS authentication), so TNS-01190 never happens; a real `set log_file` would move
-    the log the suite reads; ADMIN_RESTRICTIONS is not set in gvenzl's listener.ora. ``now``: the
+    Restrictions"; the same shapes as tests/fixtures/alerts/*.log), so that those rules fire with
+    exact counts in every run: the real refused commands depend on OS user nobody being able to run
+    lsnrctl (else they are not sent, and root never replaces it); the listener's owner (oracle) is
+    never refused, and its own `set log_file` would move the log the suite reads. ``now``: the
     database's SYSDATE (a datetime), so the lines follow the real ones in time."""
     import datetime as dt
 
