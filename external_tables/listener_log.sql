@@ -1,9 +1,10 @@
--- LISTENER_LOG: the article's external table (fixed name, not prefixed), six columns in the
--- article's order. Install doubles as upgrade: an existing LISTENER_LOG that is an external table
--- is dropped and created again, so the definition (files, charset, language, log file option)
--- always follows the settings; an external table holds no data, so nothing is lost. A LISTENER_LOG
--- that is NOT an external table (a user's own heap table) is never dropped: install stops with
--- ORA-20002 naming it.
+-- LISTENER_LOG_EXT: the raw external table under the article's LISTENER_LOG (a view, see
+-- views/listener_log.sql), six columns in the article's order, every field text. Install doubles as
+-- upgrade: an existing external table of this name is dropped and created again, so the definition
+-- (files, charset, log file option) always follows the settings; an external table holds no data,
+-- so nothing is lost. An object of this name that is NOT an external table is never dropped:
+-- install stops with ORA-20002 naming it. Its LOCATION is kept to the files that exist by
+-- LOG_LOCATION_PKG.refresh (A5: one missing file fails every query, KUP-04040).
 --
 -- Access parameters, checked against the Utilities guide, "The ORACLE_LOADER Access Driver":
 -- * order record_format_info, then field_definitions (access_parameters clause,
@@ -15,19 +16,17 @@
 --   GUID-91CC2060-FA18-4246-BC3F-82154FF4FA5B.htm). DETECTED is in et_record_spec of
 --   docs.oracle.com/cd/F32587_01/sutil/img_text/et_record_spec.html (21c); not in 12.1/18c
 --   diagrams: needs 19c+ (see docs/oracle-facts.md).
--- * LANGUAGE: month names of the DATE mask in the configured language instead of the database's
---   NLS_DATE_LANGUAGE (date_format_spec: without it the database NLS settings apply,
---   docs.oracle.com/database/121/SUTIL/GUID-DA7CF959-2F10-4211-9127-38F0DCA0FCBA.htm; LANGUAGE:
---   docs.oracle.com/cd/E57425_01/121/SUTIL/GUID-C5E88733-03AC-4222-B558-3DDEC0E64550.htm, a
---   reserved word of the access parameter parser: GUID-4E710755-36CA-4F2D-AFFF-E8A707FF3EBB.htm).
+-- * No LANGUAGE clause and no DATE mask (A4: LANGUAGE is documented only in 12.1): log_date is
+--   read as text and converted in the view with TO_DATE(... DEFAULT NULL ON CONVERSION ERROR,
+--   mask, 'NLS_DATE_LANGUAGE=...') (12.2+, SQL Language Reference, TO_DATE).
 -- * LOGFILE [directory object name:] filename with %a (agent number) and %p (process id):
 --   docs.oracle.com/database/121/SUTIL/GUID-E0C99EA3-B624-4D85-855F-A2F763121C8F.htm. Without
 --   NOLOGFILE a log file is written into the (read-only) log directory: KUP-11604.
 -- * Every field typed CHAR(4000): a delimited field without a length is CHAR(255) and longer
 --   values reject the row (field_definitions, docs.oracle.com/cd/E57425_01/121/SUTIL/
---   GUID-B3C6199C-C28C-4FA7-893E-E48C6FB98F52.htm).
--- * log_date: CHAR(40) DATE_FORMAT DATE MASK; a value that does not convert rejects the row, and
---   REJECT LIMIT UNLIMITED keeps the query running (banner and ctime lines are skipped this way).
+--   GUID-B3C6199C-C28C-4FA7-893E-E48C6FB98F52.htm); the offline engine rejects a field longer
+--   than 4000 bytes the same way (installer/engine/loader.py).
+-- * REJECT LIMIT UNLIMITED keeps a query running past rejected rows.
 -- * MISSING FIELD VALUES ARE NULL: 3- and 4-field lines load, shifted left as in the article
 --   (GUID-680779CF-1089-4C94-9DA5-ECCC1EAC3EF8.htm).
 declare
@@ -61,7 +60,7 @@ begin
    end if;
    execute immediate q'[
 create table {{ name }} (
-  log_date       date,
+  log_date       varchar2(4000),
   connect_string varchar2(4000),
   protocol_info  varchar2(4000),
   action         varchar2(4000),
@@ -74,7 +73,6 @@ organization external (
   access parameters (
     records delimited by detected newline
     characterset {{ s.log_charset }}
-    language {{ s.date_language | sqlstr }}
     nobadfile
     nodiscardfile
 {% if s.loader_log_directory is not none %}
@@ -85,7 +83,7 @@ organization external (
     fields terminated by '*' lrtrim
     missing field values are null
     (
-      log_date       char(40) date_format date mask "DD-MON-YYYY HH24:MI:SS",
+      log_date       char(4000),
       connect_string char(4000),
       protocol_info  char(4000),
       action         char(4000),

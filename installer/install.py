@@ -170,6 +170,12 @@ SYMLINK_HINT = ("since 18c a directory object's path must not contain a symbolic
                 "(ORA-22288 \"soft link in path\"): give log_dir as the real path")
 
 
+def location_fix(settings: Settings) -> str:
+    """How a LOCATION file that is gone leaves LISTENER_LOG (A5)."""
+    return (f"if the file is gone (a rotated segment deleted), `exec {settings.object_name('LOG_LOCATION_PKG')}.refresh` "
+            f"as {settings.schema} keeps LISTENER_LOG to the files that exist (the ingest job does it at every run)")
+
+
 def driver_lines(text: str) -> list[str]:
     """Oracle's own error lines without the ORA-29913/ORA-29400/ORA-06512 wrappers, in order."""
     lines = [m.group(1).strip() for m in _DRIVER_LINE.finditer(str(text))]
@@ -193,9 +199,9 @@ def translate_read_error(text: str, settings: Settings, file_name: Optional[str]
     if not _FILE_ERRORS.search(text):
         if "ORA-29913" in text or "ORA-29400" in text:
             message = "the ORACLE_LOADER access driver failed: " + " | ".join(lines)
-            if re.search(r"KUP-0(?:0554|1005|1007)", text) and re.search(r"\blanguage\b", text, re.IGNORECASE):
-                message += ("; this database refuses the LANGUAGE record option of LISTENER_LOG (documented "
-                            "for 12.1 only): see docs/oracle-facts.md, 'Install hardening', A4")
+            if re.search(r"KUP-0(?:0554|1005|1007)", text):  # the access parameters did not parse
+                message += (f"; the access parameters of {settings.object_name('LISTENER_LOG_EXT')} (the external "
+                            "table under LISTENER_LOG) were refused: see docs/oracle-facts.md, 'Install hardening'")
             return message
         return None
     if file_name is None:
@@ -206,6 +212,8 @@ def translate_read_error(text: str, settings: Settings, file_name: Optional[str]
     message = f"the database cannot read {path}: check the path and the OS permissions of the oracle user"
     if "ORA-22288" in text and re.search(r"soft link|symbolic link", text, re.IGNORECASE):
         message += f"; {SYMLINK_HINT}"
+    if "KUP-04040" in text:  # A5: a LOCATION file that is gone (a rotated segment deleted)
+        message += f"; {location_fix(settings)}"
     return f"{message} (Oracle: {' | '.join(lines)})" if lines else message
 
 

@@ -81,7 +81,12 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True),
     DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
     DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
-    DbObject("LISTENER_LOG", "TABLE", "external_tables/listener_log.sql", fixed_name=True, min_version=19),
+    # A4: the raw external table (log_date as text, no LANGUAGE clause) and the article's
+    # LISTENER_LOG as a view converting log_date with TO_DATE; the engine's loader builds
+    # listener_log itself with the same rules (offline=False)
+    DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql", min_version=19),
+    DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True, min_version=19,
+             revert="views/drop_listener_log.sql", offline=False),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
              offline=False),  # the engine's loader builds it as a table
@@ -91,6 +96,9 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
     DbObject("EVENT_PARSE", "VIEW", "views/events.sql"),
     DbObject("INGEST_PKG", "PACKAGE", "plsql/ingest_pkg.sql"),
+    # A5: LISTENER_LOG_EXT's LOCATION kept to the files that exist (refreshed at install and by the
+    # ingest job, whose action is LOG_LOCATION_PKG.run_ingest)
+    DbObject("LOG_LOCATION_PKG", "PACKAGE", "plsql/log_location_pkg.sql"),
     DbObject("INGEST_JOB", "JOB", "scheduler_jobs/ingest_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
     DbObject("PURGE_JOB", "JOB", "scheduler_jobs/purge_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
     # the article's queries as views (reports/article_*.sql are the SQL*Plus scripts)

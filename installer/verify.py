@@ -61,10 +61,14 @@ Q_HISTORY_TABLE = "select count(*) from user_tables where table_name = :table_na
 
 FIX_INSTALL = "run `lsnrmine install`"
 
-# LISTENER_LOG's LOCATION is the configured file list; one missing file fails every query on it
-# (KUP-04040), so a deleted rotated segment needs a re-install with the files that exist (A5).
-MISSING_FILE_FIX = ("; fix: if it was a rotated segment that is gone, run `lsnrmine install --phase owner` with "
-                    "the log_file list that exists now (LISTENER_LOG fails on any missing file: KUP-04040)")
+# A5: LISTENER_LOG_EXT's LOCATION is kept to the files that exist by LOG_LOCATION_PKG.refresh (at
+# install and at every ingest run); it writes the result into the SETTINGS row LOG_LOCATION_STATUS.
+LOCATION_STATUS_SETTING = "LOG_LOCATION_STATUS"
+
+
+def missing_file_fix(settings: Settings) -> str:
+    return (f"; fix: check log_dir and log_file (a configured file must exist; LISTENER_LOG reads the files "
+            f"that exist: {settings.object_name('LOG_LOCATION_PKG')}.refresh, run by install and the ingest job)")
 
 
 def q_load_state(table: str) -> str:
@@ -189,7 +193,7 @@ def collect(conn: Any, settings: Settings) -> Findings:
             size, problem = probe_file(conn, s, file_name)
             f.files.append((file_name, size, problem))
             if problem and ("ORA-22285" in problem or "No such file" in problem):
-                problem += MISSING_FILE_FIX  # A5: a configured rotated segment that is gone
+                problem += missing_file_fix(s)
             if problem:
                 f.problems.append(f"{problem}")
         for logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):
@@ -212,6 +216,7 @@ def collect(conn: Any, settings: Settings) -> Findings:
             f.notes.append("job_queue_processes not checked (no SELECT on V$PARAMETER)")
 
     names = {i.obj.logical: i.name for i in render_objects(s, "owner")}
+    _location_status(conn, s, f, names, present)
     _load_state(conn, s, f, names, present)
     _alert_evaluation(conn, s, f, names, present)
     _history(conn, s, f)
@@ -230,6 +235,33 @@ def _interval(conn: Any, names: dict[str, str], present: set[str], setting: str,
 
 def _minutes(value: Any) -> Optional[float]:
     return None if value is None else float(value)
+
+
+def location_problem(status: Optional[str], package: str, schema: str) -> Optional[str]:
+    """The problem line for LOG_LOCATION_STATUS (written by LOG_LOCATION_PKG.refresh), or None when
+    the last refresh applied the files that exist."""
+    fix = f"fix: correct the cause, then `exec {package}.refresh` as {schema} (or let the ingest job run)"
+    if status is None:
+        return (f"LISTENER_LOG's file list was never refreshed ({LOCATION_STATUS_SETTING} missing); {fix}")
+    text = str(status)
+    if text.startswith("ok:"):
+        return None
+    if text.startswith("no configured log file exists"):
+        return (f"{_first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
+                f"then `exec {package}.refresh` as {schema}")
+    return f"LISTENER_LOG's file list could not be refreshed: {_first_line(text)}; {fix}"
+
+
+def _location_status(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
+    """A5: the last LOCATION refresh of LISTENER_LOG_EXT (SETTINGS row LOG_LOCATION_STATUS)."""
+    if "SETTINGS" not in present or "LOG_LOCATION_PKG" not in present:
+        return  # missing: reported with the objects
+    status = _scalar(conn, q_setting(names["SETTINGS"]), name=LOCATION_STATUS_SETTING)
+    problem = location_problem(status, names["LOG_LOCATION_PKG"], s.schema)
+    if problem:
+        f.problems.append(problem)
+    else:
+        f.notes.append(f"LISTENER_LOG reads {str(status)[len('ok: '):]}")
 
 
 def _load_state(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:

@@ -1,5 +1,7 @@
--- INGEST_JOB: runs INGEST_PKG.run every INGEST_INTERVAL_MINUTES (settings table, default 5).
--- Created when missing; when it exists, install applies the current setting to its schedule.
+-- INGEST_JOB: runs LOG_LOCATION_PKG.run_ingest (LISTENER_LOG_EXT's LOCATION kept to the files that
+-- exist, A5, then INGEST_PKG.run) every INGEST_INTERVAL_MINUTES (settings table, default 5).
+-- Created when missing; when it exists, install applies the current setting to its schedule and
+-- sets its action (an older install ran INGEST_PKG.run directly).
 -- The interval is read here (and by INGEST_PKG.apply_settings), not at every run: after
 -- `update LSNR_SETTINGS set value = '2' where name = 'INGEST_INTERVAL_MINUTES'` run
 -- `lsnrmine install` or `exec LSNR_INGEST_PKG.apply_settings`.
@@ -27,7 +29,7 @@ begin
     sys.dbms_scheduler.create_job(
       job_name        => {{ name_literal }},
       job_type        => 'STORED_PROCEDURE',
-      job_action      => {{ (s.schema ~ '.' ~ s.object_name('INGEST_PKG') ~ '.RUN') | sqlstr }},
+      job_action      => {{ (s.schema ~ '.' ~ s.object_name('LOG_LOCATION_PKG') ~ '.RUN_INGEST') | sqlstr }},
       start_date      => systimestamp,
       repeat_interval => l_repeat,
       enabled         => true,
@@ -36,6 +38,11 @@ begin
     );
   else
     sys.dbms_scheduler.set_attribute(name => {{ name_literal }}, attribute => 'repeat_interval', value => l_repeat);
+    sys.dbms_scheduler.set_attribute(
+      name      => {{ name_literal }},
+      attribute => 'job_action',
+      value     => {{ (s.schema ~ '.' ~ s.object_name('LOG_LOCATION_PKG') ~ '.RUN_INGEST') | sqlstr }}
+    );
   end if;
 end;
 /

@@ -356,16 +356,18 @@ def test_failure_midway_stops_reports_and_records_incomplete(settings: Settings)
         quiet(settings).install_owner(conn)
     failed = info.value
     assert failed.reason == (f"reading LISTENER_LOG: the database cannot read {settings.log_dir}/listener.log: "
-                             "check the path and the OS permissions of the oracle user "
+                             "check the path and the OS permissions of the oracle user; "
+                             f"{inst.location_fix(settings)} "
                              "(Oracle: KUP-04040: file listener.log in LISTENER_LOG_DIR not found)")
+    assert "exec LSNR_LOG_LOCATION_PKG.refresh` as LSNRMINE" in failed.reason  # A5: the fix for a gone file
     assert failed.done[:2] == ["created TABLE LSNR_SETTINGS", "created TABLE LSNR_INSTALL_HISTORY"]
-    assert failed.done[-1] == "created TABLE LISTENER_LOG"
+    assert failed.done[-2:] == ["created TABLE LSNR_LISTENER_LOG_EXT", "created VIEW LISTENER_LOG"]
     # stopped: nothing after the external table was deployed
     after = render_objects(settings, "owner")[[i.obj.logical for i in render_objects(settings, "owner")].index("LISTENER_LOG") + 1]
     assert split_script(after.deploy)[0] not in conn.statements
     end_sql, end_binds = conn.log[-1]
     assert end_sql == inst.s_history_end(settings.object_name("INSTALL_HISTORY"))
-    assert end_binds["status"] == "incomplete" and "created TABLE LISTENER_LOG" in end_binds["objects"]
+    assert end_binds["status"] == "incomplete" and "created VIEW LISTENER_LOG" in end_binds["objects"]
     assert "cannot read" in end_binds["message"]
 
 
@@ -408,8 +410,8 @@ def test_translate_names_the_file_from_the_message() -> None:
     s = Settings(log_files=("listener.log", "listener_1.log"))
     text = "ORA-29913: ...\nKUP-04040: file listener_1.log in LISTENER_LOG_DIR not found"
     assert inst.translate_read_error(text, s) == (
-        f"the database cannot read {s.log_dir}/listener_1.log: check the path and the OS permissions of the oracle user "
-        "(Oracle: KUP-04040: file listener_1.log in LISTENER_LOG_DIR not found)")
+        f"the database cannot read {s.log_dir}/listener_1.log: check the path and the OS permissions of the oracle user; "
+        f"{inst.location_fix(s)} (Oracle: KUP-04040: file listener_1.log in LISTENER_LOG_DIR not found)")
 
 
 # -- uninstall -----------------------------------------------------------------------------------
@@ -640,12 +642,16 @@ def test_statement_builders_quote_and_validate_names() -> None:
 
 
 # -- verify / status: which lines are printed for which answers ----------------------------------
-def _verify_answers(settings: Settings, statuses: dict, history_rows: list, complete_rows: list) -> dict:
+def _verify_answers(settings: Settings, statuses: dict, history_rows: list, complete_rows: list,
+                    location_status: Optional[str] = "ok: listener.log") -> dict:
     from lsnrmine import verify as ver
     from lsnrmine.manifest import VERIFY_JOB, VERIFY_USER_OBJECT
 
     hist = settings.object_name("INSTALL_HISTORY")
     answers = owner_answers(settings)
+    # A5: the SETTINGS row LOG_LOCATION_STATUS written by LOG_LOCATION_PKG.refresh
+    answers[ver.q_setting(settings.object_name("SETTINGS"))] = (
+        lambda b: [(location_status,)] if b["name"] == ver.LOCATION_STATUS_SETTING and location_status else [])
     answers[VERIFY_USER_OBJECT] = lambda b: [(statuses[b["name"]],)] if statuses.get(b["name"]) else []
     answers[VERIFY_JOB] = lambda b: [(statuses[b["name"]],)] if statuses.get(b["name"]) else []
     answers[ver.Q_PACKAGE_BODY_STATUS] = lambda b: [(statuses.get(b["object_name"] + " BODY", "VALID"),)]
@@ -689,7 +695,7 @@ def _health_answers(settings: Settings, *, load: Optional[list] = None, alert_ru
     names = {i.name: "VALID" for i in render_objects(settings, "owner")}
     answers = _verify_answers(settings, names, [(3, __version__, "complete", "t0", "t1", None)], [(__version__, "t1")])
     table = settings.object_name
-    settings_rows = dict(intervals or {}, ALERT_LAST_STATUS=alert_status)
+    settings_rows = dict(intervals or {}, ALERT_LAST_STATUS=alert_status, LOG_LOCATION_STATUS="ok: listener.log")
     answers[ver.q_setting(table("SETTINGS"))] = lambda b: [(settings_rows[b["name"]],)] if settings_rows.get(b["name"]) else []
     answers[ver.q_setting_age(table("SETTINGS"))] = lambda b: (alert_run or []) if b["name"] == "ALERT_LAST_RUN" else []
     answers[ver.q_load_state(table("LOAD_STATE"))] = lambda b: (load or {}).get(b["file_name"], [])
@@ -955,9 +961,10 @@ def test_access_driver_errors_keep_their_kup_lines(settings: Settings) -> None:
     with pytest.raises(inst.InstallFailed) as info:
         quiet(settings).install_owner(conn)
     assert info.value.reason.startswith("reading LISTENER_LOG: the ORACLE_LOADER access driver failed: KUP-00554")
-    assert "refuses the LANGUAGE record option" in info.value.reason  # A4 named when it is the cause
-    other = syntax.replace('found "language"', 'found "nobadfile"')
-    assert "LANGUAGE" not in inst.translate_read_error(other, settings)
+    # A4: a parse error of the access parameters names the external table under LISTENER_LOG
+    assert "access parameters of LSNR_LISTENER_LOG_EXT (the external table under LISTENER_LOG)" in info.value.reason
+    other = "ORA-29913: error in executing ODCIEXTTABLEOPEN callout\nKUP-04043: table column not found"
+    assert "access parameters" not in inst.translate_read_error(other, settings)
     for code in ("KUP-04001: error opening file /x/listener.log", "KUP-04027: file name check failed: listener.log"):
         assert "cannot read" in inst.translate_read_error("ORA-29913: error\n" + code, settings)
     link = inst.translate_read_error("ORA-22288: file or LOB operation FILEOPEN failed\nsoft link in path", settings)
@@ -1054,7 +1061,7 @@ def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: 
 
 
 def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> None:
-    """A5: LOCATION is the configured list; verify says which file is gone and how to heal."""
+    """A5: a configured file that is gone: verify names it; LISTENER_LOG reads what exists (refresh)."""
     from lsnrmine.verify import run_verify
 
     s = Settings(log_files=("listener.log", "listener_1.log"))
@@ -1066,5 +1073,5 @@ def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> 
     assert run_verify(conn, s, out.append) == 1
     problem = next(line for line in out if "listener_1.log" in line)
     assert "cannot read" in problem and "No such file or directory" in problem
-    assert "run `lsnrmine install --phase owner` with the log_file list that exists now" in problem
+    assert "LISTENER_LOG reads the files that exist: LSNR_LOG_LOCATION_PKG.refresh" in problem
     assert not any("listener.log:" in line and "cannot read" in line for line in out)

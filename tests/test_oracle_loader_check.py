@@ -37,7 +37,7 @@ OPTIONAL_TOKENS = {"NOBADFILE", "NODISCARDFILE", "NOLOGFILE", "LRTRIM", "DETECTE
 def rendered_ddl(settings: Settings) -> str:
     text = render_template(
         "external_tables/listener_log.sql", settings,
-        name='"LISTENER_LOG"', name_literal="'LISTENER_LOG'", kind="TABLE",
+        name='"LSNR_LISTENER_LOG_EXT"', name_literal="'LSNR_LISTENER_LOG_EXT'", kind="TABLE",
     )
     statements = split_script(text)
     assert len(statements) == 1
@@ -60,7 +60,9 @@ def test_rendered_statement_has_every_setting() -> None:
     assert '"MY_LOG_DIR"' in three
     assert "'listener.log',\n    'listener_1.log',\n    'listener_2.log'" in three
     japanese = rendered_ddl(SETTINGS["japanese_loader_log"])
-    assert "language 'JAPANESE'" in japanese
+    # A4: no LANGUAGE record option and no DATE mask; the LISTENER_LOG view converts log_date
+    assert "language" not in japanese.lower() and "date_format" not in japanese.lower()
+    assert "log_date       char(4000)" in japanese
     assert "logfile \"LSNR_LOADER_LOG\":'listener_log_%a_%p.log'" in japanese
     assert "nologfile" not in japanese
     assert "nologfile" in rendered_ddl(SETTINGS["default"])
@@ -93,7 +95,7 @@ MUTATIONS = {
     "missing closing paren of fields": lambda d: d.replace("return_code    char(4000)\n    )", "return_code    char(4000)\n"),
     "missing opening paren": lambda d: d.replace("location (", "location", 1),
     "unclosed single quote": lambda d: d.replace("'listener.log'", "'listener.log"),
-    "unclosed double quote": lambda d: d.replace('HH24:MI:SS"', "HH24:MI:SS"),
+    "unclosed double quote": lambda d: d.replace("terminated by '*'", 'terminated by "*'),
     "column missing from field list": lambda d: d.replace("      service_name   char(4000),\n", ""),
     "field not a column": lambda d: d.replace("service_name   char(4000)", "service_nam    char(4000)"),
     "path in location": lambda d: d.replace("'listener.log'", "'/etc/passwd'"),
@@ -103,11 +105,13 @@ MUTATIONS = {
     "trailing semicolon": lambda d: d + ";",
     "text after statement": lambda d: d + " parallel",
     "keyword as charset": lambda d: d.replace("characterset AL32UTF8", "characterset fields"),
-    "language without value": lambda d: d.replace("language 'AMERICAN'", "language"),
-    "date mask without quotes": lambda d: d.replace('"DD-MON-YYYY HH24:MI:SS"', "DD"),
+    "language clause (12.1 only, A4)": lambda d: d.replace("nobadfile", "language 'AMERICAN'\n    nobadfile"),
+    "territory clause (12.1 only)": lambda d: d.replace("nobadfile", "territory 'AMERICA'\n    nobadfile"),
+    "date mask without quotes": lambda d: d.replace("log_date       char(4000)",
+                                                   "log_date       char(4000) date_format date mask DD"),
     "reject limit text": lambda d: d.replace("reject limit unlimited", "reject limit all"),
     "load when (unsupported)": lambda d: d.replace("nobadfile", "load when (action = 'x') nobadfile"),
-    "zero length field": lambda d: d.replace("char(40)", "char(0)"),
+    "zero length field": lambda d: d.replace("log_date       char(4000)", "log_date       char(0)"),
 }
 
 

@@ -12,7 +12,7 @@ gate checks these statements here, against the grammar of Oracle's Utilities gui
 
     record_format_info ::= RECORDS { DELIMITED BY { [DETECTED] NEWLINE | string } | FIXED n
                                      | VARIABLE n } [et_record_spec_options ...]
-    et_record_spec_options: CHARACTERSET name, LANGUAGE name, TERRITORY name,
+    et_record_spec_options: CHARACTERSET name (LANGUAGE/TERRITORY, 12.1 only, are refused: A4),
         DATA IS {LITTLE|BIG} ENDIAN, BYTEORDERMARK {CHECK|NOCHECK},
         STRING SIZES ARE IN {BYTES|CHARACTERS}, {NOBADFILE | BADFILE [dir:][file]},
         {NODISCARDFILE | DISCARDFILE ...}, {NOLOGFILE | LOGFILE ...}, READSIZE n,
@@ -249,7 +249,11 @@ class _Parser:
             if tok is None or tok.text == ")":
                 return  # field_definitions is optional in the grammar; caller decides
             word = tok.up
-            if word in ("CHARACTERSET", "LANGUAGE", "TERRITORY"):
+            if word in ("LANGUAGE", "TERRITORY"):
+                # documented only in the 12.1 Utilities text, in no 18c/19c/23ai et_record_spec_options
+                # diagram (A4): refused; the date is converted with TO_DATE in the LISTENER_LOG view
+                self.fail(f"{word} (a record option documented only for 12.1; convert dates in SQL instead)")
+            if word == "CHARACTERSET":
                 once(word)
                 self.i += 1
                 self.value(f"a name after {word}")

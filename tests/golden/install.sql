@@ -116,9 +116,9 @@ begin
 end;
 /
 
-prompt [1/41] table LSNR_SETTINGS
+prompt [1/43] table LSNR_SETTINGS
 @@01_lsnr_settings.sql
-prompt [2/41] table LSNR_INSTALL_HISTORY
+prompt [2/43] table LSNR_INSTALL_HISTORY
 @@02_lsnr_install_history.sql
 -- install.sql (SQL*Plus) records its run like `lsnrmine install` does: a 'running' row now,
 -- 'complete' at the end (a run stopped by WHENEVER SQLERROR keeps 'running').
@@ -131,84 +131,88 @@ begin
 end;
 /
 
-prompt [3/41] package LSNR_ERROR_PKG
+prompt [3/43] package LSNR_ERROR_PKG
 @@03_lsnr_error_pkg.sql
-prompt [4/41] function PARSE_LISTENER_LOG_LINE
+prompt [4/43] function PARSE_LISTENER_LOG_LINE
 @@04_parse_listener_log_line.sql
-prompt [5/41] table LISTENER_LOG
-@@05_listener_log.sql
-prompt [6/41] package LSNR_LINE_READER
-@@06_lsnr_line_reader.sql
-prompt [7/41] view LISTENER_LOG_LINES
-@@07_listener_log_lines.sql
-prompt [8/41] table LSNR_STAGE_LINES
-@@08_lsnr_stage_lines.sql
-prompt [9/41] table LSNR_EVENTS
-@@09_lsnr_events.sql
-prompt [10/41] table LSNR_LOAD_STATE
-@@10_lsnr_load_state.sql
-prompt [11/41] view LSNR_EVENT_PARSE
-@@11_lsnr_event_parse.sql
-prompt [12/41] package LSNR_INGEST_PKG
-@@12_lsnr_ingest_pkg.sql
-prompt [13/41] job LSNR_INGEST_JOB
-@@13_lsnr_ingest_job.sql
-prompt [14/41] job LSNR_PURGE_JOB
-@@14_lsnr_purge_job.sql
-prompt [15/41] view LSNR_JDBC_SERVICE_HOSTS
-@@15_lsnr_jdbc_service_hosts.sql
-prompt [16/41] view LSNR_SID_SERVICE_BREAKUP
-@@16_lsnr_sid_service_breakup.sql
-prompt [17/41] view LSNR_LISTENER_COMMANDS
-@@17_lsnr_listener_commands.sql
-prompt [18/41] view LSNR_ADMIN_RESTRICTED
-@@18_lsnr_admin_restricted.sql
-prompt [19/41] view LSNR_FAILED_COMMANDS
-@@19_lsnr_failed_commands.sql
-prompt [20/41] view LSNR_ALERT_RULE_DEFAULTS
-@@20_lsnr_alert_rule_defaults.sql
-prompt [21/41] table LSNR_ALERT_RULES
-@@21_lsnr_alert_rules.sql
-prompt [22/41] table LSNR_ALERTS
-@@22_lsnr_alerts.sql
-prompt [23/41] table LSNR_ALERT_CANDIDATES
-@@23_lsnr_alert_candidates.sql
-prompt [24/41] view LSNR_ALERT_R1_PASSWORD
-@@24_lsnr_alert_r1_password.sql
-prompt [25/41] view LSNR_ALERT_R2_REDIRECT
-@@25_lsnr_alert_r2_redirect.sql
-prompt [26/41] view LSNR_ALERT_R3_RESTRICTED
-@@26_lsnr_alert_r3_restricted.sql
-prompt [27/41] view LSNR_ALERT_R4_STOP
-@@27_lsnr_alert_r4_stop.sql
-prompt [28/41] view LSNR_ALERT_R5_POISON
-@@28_lsnr_alert_r5_poison.sql
-prompt [29/41] view LSNR_ALERT_R6_ENUMERATION
-@@29_lsnr_alert_r6_enumeration.sql
-prompt [30/41] view LSNR_ALERT_R7_STORM
-@@30_lsnr_alert_r7_storm.sql
-prompt [31/41] view LSNR_ALERT_R8_NEW_IP
-@@31_lsnr_alert_r8_new_ip.sql
-prompt [32/41] view LSNR_ALERT_R9_HYGIENE
-@@32_lsnr_alert_r9_hygiene.sql
-prompt [33/41] view LSNR_ALERT_EPISODES
-@@33_lsnr_alert_episodes.sql
-prompt [34/41] package LSNR_ALERT_PKG
-@@34_lsnr_alert_pkg.sql
-prompt [35/41] job LSNR_ALERT_JOB
-@@35_lsnr_alert_job.sql
-prompt [36/41] view LSNR_TNS_ERROR_TEXT
-@@36_lsnr_tns_error_text.sql
-prompt [37/41] view LSNR_REPORT_CONNECTIONS
-@@37_lsnr_report_connections.sql
-prompt [38/41] view LSNR_REPORT_COMMANDS
-@@38_lsnr_report_commands.sql
-prompt [39/41] view LSNR_REPORT_TNS_ERRORS
-@@39_lsnr_report_tns_errors.sql
-prompt [40/41] view LSNR_REPORT_SERVICE_EVENTS
-@@40_lsnr_report_service_events.sql
-prompt [41/41] view LSNR_REPORT_NEW_CLIENTS
-@@41_lsnr_report_new_clients.sql
+prompt [5/43] table LSNR_LISTENER_LOG_EXT
+@@05_lsnr_listener_log_ext.sql
+prompt [6/43] view LISTENER_LOG
+@@06_listener_log.sql
+prompt [7/43] package LSNR_LINE_READER
+@@07_lsnr_line_reader.sql
+prompt [8/43] view LISTENER_LOG_LINES
+@@08_listener_log_lines.sql
+prompt [9/43] table LSNR_STAGE_LINES
+@@09_lsnr_stage_lines.sql
+prompt [10/43] table LSNR_EVENTS
+@@10_lsnr_events.sql
+prompt [11/43] table LSNR_LOAD_STATE
+@@11_lsnr_load_state.sql
+prompt [12/43] view LSNR_EVENT_PARSE
+@@12_lsnr_event_parse.sql
+prompt [13/43] package LSNR_INGEST_PKG
+@@13_lsnr_ingest_pkg.sql
+prompt [14/43] package LSNR_LOG_LOCATION_PKG
+@@14_lsnr_log_location_pkg.sql
+prompt [15/43] job LSNR_INGEST_JOB
+@@15_lsnr_ingest_job.sql
+prompt [16/43] job LSNR_PURGE_JOB
+@@16_lsnr_purge_job.sql
+prompt [17/43] view LSNR_JDBC_SERVICE_HOSTS
+@@17_lsnr_jdbc_service_hosts.sql
+prompt [18/43] view LSNR_SID_SERVICE_BREAKUP
+@@18_lsnr_sid_service_breakup.sql
+prompt [19/43] view LSNR_LISTENER_COMMANDS
+@@19_lsnr_listener_commands.sql
+prompt [20/43] view LSNR_ADMIN_RESTRICTED
+@@20_lsnr_admin_restricted.sql
+prompt [21/43] view LSNR_FAILED_COMMANDS
+@@21_lsnr_failed_commands.sql
+prompt [22/43] view LSNR_ALERT_RULE_DEFAULTS
+@@22_lsnr_alert_rule_defaults.sql
+prompt [23/43] table LSNR_ALERT_RULES
+@@23_lsnr_alert_rules.sql
+prompt [24/43] table LSNR_ALERTS
+@@24_lsnr_alerts.sql
+prompt [25/43] table LSNR_ALERT_CANDIDATES
+@@25_lsnr_alert_candidates.sql
+prompt [26/43] view LSNR_ALERT_R1_PASSWORD
+@@26_lsnr_alert_r1_password.sql
+prompt [27/43] view LSNR_ALERT_R2_REDIRECT
+@@27_lsnr_alert_r2_redirect.sql
+prompt [28/43] view LSNR_ALERT_R3_RESTRICTED
+@@28_lsnr_alert_r3_restricted.sql
+prompt [29/43] view LSNR_ALERT_R4_STOP
+@@29_lsnr_alert_r4_stop.sql
+prompt [30/43] view LSNR_ALERT_R5_POISON
+@@30_lsnr_alert_r5_poison.sql
+prompt [31/43] view LSNR_ALERT_R6_ENUMERATION
+@@31_lsnr_alert_r6_enumeration.sql
+prompt [32/43] view LSNR_ALERT_R7_STORM
+@@32_lsnr_alert_r7_storm.sql
+prompt [33/43] view LSNR_ALERT_R8_NEW_IP
+@@33_lsnr_alert_r8_new_ip.sql
+prompt [34/43] view LSNR_ALERT_R9_HYGIENE
+@@34_lsnr_alert_r9_hygiene.sql
+prompt [35/43] view LSNR_ALERT_EPISODES
+@@35_lsnr_alert_episodes.sql
+prompt [36/43] package LSNR_ALERT_PKG
+@@36_lsnr_alert_pkg.sql
+prompt [37/43] job LSNR_ALERT_JOB
+@@37_lsnr_alert_job.sql
+prompt [38/43] view LSNR_TNS_ERROR_TEXT
+@@38_lsnr_tns_error_text.sql
+prompt [39/43] view LSNR_REPORT_CONNECTIONS
+@@39_lsnr_report_connections.sql
+prompt [40/43] view LSNR_REPORT_COMMANDS
+@@40_lsnr_report_commands.sql
+prompt [41/43] view LSNR_REPORT_TNS_ERRORS
+@@41_lsnr_report_tns_errors.sql
+prompt [42/43] view LSNR_REPORT_SERVICE_EVENTS
+@@42_lsnr_report_service_events.sql
+prompt [43/43] view LSNR_REPORT_NEW_CLIENTS
+@@43_lsnr_report_new_clients.sql
 prompt checking for invalid objects
 -- The install fails if anything in the schema is left invalid (utPLSQL does the same).
 declare
@@ -246,7 +250,8 @@ begin
 deployed TABLE LSNR_INSTALL_HISTORY
 deployed PACKAGE LSNR_ERROR_PKG
 deployed FUNCTION PARSE_LISTENER_LOG_LINE
-deployed TABLE LISTENER_LOG
+deployed TABLE LSNR_LISTENER_LOG_EXT
+deployed VIEW LISTENER_LOG
 deployed PACKAGE LSNR_LINE_READER
 deployed VIEW LISTENER_LOG_LINES
 deployed TABLE LSNR_STAGE_LINES
@@ -254,6 +259,7 @@ deployed TABLE LSNR_EVENTS
 deployed TABLE LSNR_LOAD_STATE
 deployed VIEW LSNR_EVENT_PARSE
 deployed PACKAGE LSNR_INGEST_PKG
+deployed PACKAGE LSNR_LOG_LOCATION_PKG
 deployed JOB LSNR_INGEST_JOB
 deployed JOB LSNR_PURGE_JOB
 deployed VIEW LSNR_JDBC_SERVICE_HOSTS

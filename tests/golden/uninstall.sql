@@ -329,6 +329,17 @@ exception
     null;
 end;
 /
+prompt drop package LSNR_LOG_LOCATION_PKG
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -4043); -- object does not exist
+begin
+  execute immediate 'drop package "LSNR_LOG_LOCATION_PKG"';
+exception
+  when e_missing then
+    null;
+end;
+/
 prompt drop package LSNR_INGEST_PKG
 declare
   e_missing exception;
@@ -406,12 +417,39 @@ exception
     null;
 end;
 /
-prompt drop table LISTENER_LOG
+prompt drop view LISTENER_LOG
+-- Uninstall of LISTENER_LOG: drops it while it is lsnrmine's (the view, or the external table of
+-- an install older than the view); a user's own table of that name is never dropped.
+declare
+   e_missing exception;
+   pragma exception_init(e_missing, -942); -- table or view does not exist
+   l_views    pls_integer;
+   l_external pls_integer;
+begin
+   select count(*)
+     into l_views
+     from user_views
+    where view_name = 'LISTENER_LOG';
+   select count(*)
+     into l_external
+     from user_external_tables
+    where table_name = 'LISTENER_LOG';
+   if l_views > 0 then
+      execute immediate 'drop view "LISTENER_LOG"';
+   elsif l_external > 0 then
+      execute immediate 'drop table "LISTENER_LOG" purge';
+   end if;
+exception
+   when e_missing then
+      null; -- dropped by another session meanwhile
+end;
+/
+prompt drop table LSNR_LISTENER_LOG_EXT
 declare
   e_missing exception;
   pragma exception_init(e_missing, -942); -- table or view does not exist
 begin
-  execute immediate 'drop table "LISTENER_LOG" purge';
+  execute immediate 'drop table "LSNR_LISTENER_LOG_EXT" purge';
 exception
   when e_missing then
     null;

@@ -1,0 +1,256 @@
+-- LOG_LOCATION_PKG: keeps the LOCATION of LISTENER_LOG_EXT (under the article's LISTENER_LOG) to the
+-- log files that exist now (A5). ORACLE_LOADER fails the whole query with KUP-04040 when one
+-- LOCATION file is missing (a rotated segment deleted or renamed), and wildcards in LOCATION are
+-- not documented for ORACLE_LOADER; so the file list is computed and applied with
+-- ALTER TABLE ... LOCATION (...) (SQL Language Reference, ALTER TABLE, alter_external_table ->
+-- external_table_data_props; docs/oracle-facts.md).
+--
+-- The files that exist now: for each configured log_file stem.ext, its 19c segments stem_<n>.ext
+-- that INGEST_PKG has discovered (LOAD_STATE rows, the ingest's discovery is not repeated here) by
+-- ascending n, then the configured file itself; each one checked with DBMS_LOB.FILEEXISTS on a
+-- BFILENAME of the directory. When that list differs from USER_EXTERNAL_LOCATIONS the table is
+-- altered. When no file exists at all the LOCATION is kept unchanged (an external table needs one)
+-- and that is recorded. The result of each refresh is the SETTINGS row LOG_LOCATION_STATUS
+-- ('ok: ...' or the problem), which `lsnrmine verify` reports.
+--
+-- refresh runs as an autonomous transaction: the DDL commits only its own transaction, never
+-- the caller's (PL/SQL Language Reference, AUTONOMOUS_TRANSACTION pragma). run_ingest is the
+-- ingest job's action: refresh (its failure recorded, never stopping the ingest), then INGEST_PKG.run.
+create or replace package {{ obj('LOG_LOCATION_PKG') }} authid definer is
+   co_status_setting constant varchar2(128) := 'LOG_LOCATION_STATUS';
+
+   -- Applies the list of files that exist now to the external table's LOCATION; raises on an
+   -- unexpected error (after recording it).
+   procedure refresh;
+
+   -- The ingest job's action: refresh (errors recorded, not raised), then INGEST_PKG.run.
+   procedure run_ingest;
+end {{ obj('LOG_LOCATION_PKG') }};
+/
+
+create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
+   co_directory constant varchar2(128) := {{ s.directory | sqlstr }};
+   co_table     constant varchar2(128) := {{ s.object_name('LISTENER_LOG_EXT') | sqlstr }};
+
+   e_file_access exception;
+   pragma exception_init(e_file_access, -22285); -- non-existent directory or file
+   e_file_privs exception;
+   pragma exception_init(e_file_privs, -22286);  -- insufficient privileges on file or directory
+   e_invalid_directory exception;
+   pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
+   e_open_failed exception;
+   pragma exception_init(e_open_failed, -22288); -- file or LOB operation failed
+
+   type t_file_list is table of varchar2(255);
+   co_log_files constant t_file_list := t_file_list(
+{% for log_file in s.log_files %}
+      {{ log_file | sqlstr }}{{ "," if not loop.last }}
+{% endfor %}
+   );
+
+   procedure put_status(in_value in varchar2) is
+   begin
+      merge into {{ obj('SETTINGS') }} t
+      using (select co_status_setting name, substrb(in_value, 1, 4000) value,
+                    'LOCATION of ' || co_table || ' at the last refresh (written by ' ||
+                    {{ s.object_name('LOG_LOCATION_PKG') | sqlstr }} || ')' description
+               from dual) src
+      on (t.name = src.name)
+      when matched then
+         update set t.value = src.value, t.updated_at = sysdate
+      when not matched then
+         insert (name, value, description) values (src.name, src.value, src.description);
+   end put_status;
+
+   function file_exists(in_name in varchar2) return boolean is
+   begin
+      return sys.dbms_lob.fileexists(file_loc => bfilename(co_directory, in_name)) = 1;
+   exception
+      when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
+         return false; -- the directory's problem: verify and the ingest's LOAD_STATE name it
+   end file_exists;
+
+   -- the segment number of in_name when it is a 19c segment stem_<n>.ext of in_base, else null
+   -- (the rule of INGEST_PKG.segment_number and lsnrmine.ingest)
+   function segment_number(in_base in varchar2, in_name in varchar2) return number is
+      l_dot  pls_integer := instr(in_base, '.', -1);
+      l_stem varchar2(255);
+      l_ext  varchar2(255);
+      l_mid  varchar2(255);
+   begin
+      if l_dot > 1 then
+         l_stem := substr(in_base, 1, l_dot - 1);
+         l_ext := substr(in_base, l_dot);
+      else
+         l_stem := in_base;
+      end if;
+      if length(in_name) <= length(l_stem) + 1 + nvl(length(l_ext), 0)
+         or substr(in_name, 1, length(l_stem) + 1) <> l_stem || '_'
+         or l_ext is not null and substr(in_name, -length(l_ext)) <> l_ext
+      then
+         return null;
+      end if;
+      l_mid := substr(in_name, length(l_stem) + 2, length(in_name) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+      if regexp_like(l_mid, '^[0-9]{1,9}$') then
+         return to_number(l_mid);
+      end if;
+      return null;
+   end segment_number;
+
+   -- Hook for the segment list: the 19c segments of in_base known to the ingest (LOAD_STATE rows
+   -- written by INGEST_PKG's discovery), by ascending n.
+   function known_segments(in_base in varchar2) return t_file_list is
+      l_segments t_file_list := t_file_list();
+   begin
+      for r_state in (
+         select s.file_name
+           from (select t.file_name, segment_number(in_base => in_base, in_name => t.file_name) n
+                   from {{ obj('LOAD_STATE') }} t) s
+          where s.n is not null
+          order by s.n
+      )
+      loop
+         l_segments.extend;
+         l_segments(l_segments.last) := r_state.file_name;
+      end loop;
+      return l_segments;
+   end known_segments;
+
+   function contains(in_files in t_file_list, in_name in varchar2) return boolean is
+   begin
+      for i_file in 1..in_files.count
+      loop
+         if in_files(i_file) = in_name then
+            return true;
+         end if;
+      end loop;
+      return false;
+   end contains;
+
+   function existing_files return t_file_list is
+      l_files    t_file_list := t_file_list();
+      l_segments t_file_list;
+   begin
+      for i_file in 1..co_log_files.count
+      loop
+         l_segments := known_segments(in_base => co_log_files(i_file));
+         for i_segment in 1..l_segments.count
+         loop
+            if file_exists(in_name => l_segments(i_segment))
+               and not contains(in_files => l_files, in_name => l_segments(i_segment))
+            then
+               l_files.extend;
+               l_files(l_files.last) := l_segments(i_segment);
+            end if;
+         end loop;
+         if file_exists(in_name => co_log_files(i_file))
+            and not contains(in_files => l_files, in_name => co_log_files(i_file))
+         then
+            l_files.extend;
+            l_files(l_files.last) := co_log_files(i_file);
+         end if;
+      end loop;
+      return l_files;
+   end existing_files;
+
+   function current_files return t_file_list is
+      l_files t_file_list := t_file_list();
+   begin
+      for r_location in (
+         select l.location
+           from user_external_locations l
+          where l.table_name = co_table
+            and (l.directory_name is null or l.directory_name = co_directory)
+          order by l.location
+      )
+      loop
+         l_files.extend;
+         l_files(l_files.last) := r_location.location;
+      end loop;
+      return l_files;
+   end current_files;
+
+   -- the same names, in any order (neither list holds a name twice)
+   function same_files(in_left in t_file_list, in_right in t_file_list) return boolean is
+   begin
+      if in_left.count <> in_right.count then
+         return false;
+      end if;
+      for i_file in 1..in_left.count
+      loop
+         if not contains(in_files => in_right, in_name => in_left(i_file)) then
+            return false;
+         end if;
+      end loop;
+      return true;
+   end same_files;
+
+   function joined(in_files in t_file_list) return varchar2 is
+      l_text varchar2(32767);
+   begin
+      for i_file in 1..in_files.count
+      loop
+         l_text := l_text || case when i_file > 1 then ', ' end || in_files(i_file);
+      end loop;
+      return l_text;
+   end joined;
+
+   procedure apply_location(in_files in t_file_list) is
+      l_sql varchar2(32767);
+   begin
+      for i_file in 1..in_files.count
+      loop
+         l_sql := l_sql || case when i_file > 1 then ', ' end
+            || sys.dbms_assert.enquote_literal(str => in_files(i_file));
+      end loop;
+      l_sql := 'alter table ' || sys.dbms_assert.enquote_name(str => sys.dbms_assert.simple_sql_name(co_table),
+                                                            capitalize => false)
+         || ' location (' || l_sql || ')';
+      execute immediate l_sql;
+   end apply_location;
+
+   procedure do_refresh(in_raise in boolean) is
+      pragma autonomous_transaction;
+      l_wanted  t_file_list;
+      l_current t_file_list;
+      l_error   varchar2(4000);
+   begin
+      l_wanted := existing_files;
+      l_current := current_files;
+      if l_wanted.count = 0 then
+         put_status(in_value => 'no configured log file exists in directory ' || co_directory
+            || ': LOCATION kept (' || joined(in_files => l_current) || ')');
+      else
+         if not same_files(in_left => l_current, in_right => l_wanted) then
+            apply_location(in_files => l_wanted); -- DDL: commits this autonomous transaction only
+         end if;
+         put_status(in_value => 'ok: ' || joined(in_files => l_wanted));
+      end if;
+      commit;
+   exception
+      when others then
+         l_error := substrb(sys.dbms_utility.format_error_stack, 1, 3900);
+         rollback;
+         put_status(in_value => 'error: ' || l_error);
+         commit;
+         if in_raise then
+            raise;
+         end if;
+   end do_refresh;
+
+   procedure refresh is
+   begin
+      do_refresh(in_raise => true);
+   end refresh;
+
+   procedure run_ingest is
+   begin
+      do_refresh(in_raise => false);
+      {{ obj('INGEST_PKG') }}.run;
+   end run_ingest;
+end {{ obj('LOG_LOCATION_PKG') }};
+/
+begin
+   {{ obj('LOG_LOCATION_PKG') }}.refresh;
+end;
+/

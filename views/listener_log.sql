@@ -1,0 +1,63 @@
+-- LISTENER_LOG: the article's name and six columns in its order (log_date a DATE), a view over the
+-- raw external table LISTENER_LOG_EXT (A4). log_date is converted here, in SQL, with
+-- TO_DATE(text DEFAULT NULL ON CONVERSION ERROR, fmt, 'NLS_DATE_LANGUAGE = language') (12.2+; SQL
+-- Language Reference, TO_DATE): the month names follow the configured date language whatever the
+-- session's or the database's NLS settings. A row whose non-null log_date text does not convert is
+-- dropped, exactly the rows ORACLE_LOADER used to reject with its DATE mask (banner and ctime
+-- lines); a blank line still gives an all-NULL row. The embedded engine builds listener_log with the
+-- same rules (installer/engine/loader.py, dates.py).
+--
+-- Upgrade: LISTENER_LOG was the external table itself before; an external table of that name is
+-- dropped first (it holds no data). A LISTENER_LOG that is a table but not an external table (a
+-- user's own heap table), or another kind of object, is never dropped: ORA-20002 names it.
+declare
+   e_table_missing exception;
+   pragma exception_init(e_table_missing, -942); -- table or view does not exist
+   l_external_count pls_integer;
+   l_other_count    pls_integer;
+begin
+   select count(*)
+     into l_external_count
+     from user_external_tables
+    where table_name = {{ name_literal }};
+   select count(*)
+     into l_other_count
+     from user_objects
+    where object_name = {{ name_literal }}
+      and object_type not in ('VIEW', 'TABLE');
+   if l_external_count = 0 then
+      select count(*) + l_other_count
+        into l_other_count
+        from user_tables
+       where table_name = {{ name_literal }};
+   end if;
+   if l_other_count > 0 then
+      sys.dbms_standard.raise_application_error(
+         num => {{ obj('ERROR_PKG') }}.co_not_external_table,
+         msg => 'lsnrmine: ' || {{ name_literal }}
+            || ' exists and is not lsnrmine''s (an external table or view); rename or drop it, then install again'
+      );
+   end if;
+   if l_external_count > 0 then
+      begin
+         execute immediate 'drop table {{ name }} purge';
+      exception
+         when e_table_missing then
+            null; -- dropped by another session meanwhile
+      end;
+   end if;
+end;
+/
+create or replace view {{ name }} (log_date, connect_string, protocol_info, action, service_name, return_code) as
+select to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
+               {{ ('NLS_DATE_LANGUAGE = ' ~ s.date_language) | sqlstr }}) log_date,
+       x.connect_string,
+       x.protocol_info,
+       x.action,
+       x.service_name,
+       x.return_code
+  from {{ obj('LISTENER_LOG_EXT') }} x
+ where x.log_date is null
+    or to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
+               {{ ('NLS_DATE_LANGUAGE = ' ~ s.date_language) | sqlstr }}) is not null
+/
