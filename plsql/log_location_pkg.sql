@@ -98,20 +98,28 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
    end segment_number;
 
    -- Hook for the segment list: the 19c segments of in_base known to the ingest (LOAD_STATE rows
-   -- written by INGEST_PKG's discovery), by ascending n.
+   -- written by INGEST_PKG's discovery), by ascending n. segment_number is private to this body,
+   -- so it is applied in PL/SQL, not in the query (a private function cannot be called from SQL).
    function known_segments(in_base in varchar2) return t_file_list is
-      l_segments t_file_list := t_file_list();
+      type t_by_number is table of varchar2(255) index by pls_integer;
+      l_by_number t_by_number;
+      l_segments  t_file_list := t_file_list();
+      l_n         number;
+      i_n         pls_integer;
    begin
-      for r_state in (
-         select s.file_name
-           from (select t.file_name, segment_number(in_base => in_base, in_name => t.file_name) n
-                   from {{ obj('LOAD_STATE') }} t) s
-          where s.n is not null
-          order by s.n
-      )
+      for r_state in (select t.file_name from {{ obj('LOAD_STATE') }} t)
+      loop
+         l_n := segment_number(in_base => in_base, in_name => r_state.file_name);
+         if l_n is not null then
+            l_by_number(l_n) := r_state.file_name;
+         end if;
+      end loop;
+      i_n := l_by_number.first;
+      while i_n is not null
       loop
          l_segments.extend;
-         l_segments(l_segments.last) := r_state.file_name;
+         l_segments(l_segments.last) := l_by_number(i_n);
+         i_n := l_by_number.next(i_n);
       end loop;
       return l_segments;
    end known_segments;

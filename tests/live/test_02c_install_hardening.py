@@ -20,17 +20,21 @@ from lsnrmine.runner import ScriptError, execute_statements, split_script
 from .conftest import Install, query
 
 
-# -- A4: the LANGUAGE clause is accepted and converts the log's dates --------------------------------
-def test_a4_listener_log_language_clause_reads_dated_rows(installed: Install, owner_conn) -> None:
+# -- A4: LISTENER_LOG is a view converting the external table's text dates with TO_DATE ------------
+def test_a4_listener_log_view_reads_dated_rows(installed: Install, owner_conn) -> None:
     try:
         _, rows = query(owner_conn, 'select count(*), min(log_date), max(log_date) from "LISTENER_LOG" '
                                     "where log_date is not null")
     except oracledb.DatabaseError as exc:
         pytest.fail("A4: LISTENER_LOG refused: " + (inst.translate_read_error(str(exc), installed.settings())
-                                                      or str(exc)) + " -> switch to the CHAR fallback "
-                    "(docs/oracle-facts.md, Install hardening, A4)")
+                                                      or str(exc)))
     count, first, last = rows[0]
     assert count > 0 and first is not None and first <= last, rows
+    _, kinds = query(owner_conn, "select object_type from user_objects where object_name = 'LISTENER_LOG'")
+    assert kinds == [("VIEW",)], kinds
+    ext = installed.settings().object_name("LISTENER_LOG_EXT")
+    _, params = query(owner_conn, "select access_parameters from user_external_tables where table_name = :t", t=ext)
+    assert params and "language" not in str(params[0][0]).lower(), params
 
 
 # -- A1, A2, A10, A13: the owner has exactly what the admin phase gives, and it is enough ----------
@@ -97,7 +101,8 @@ def test_a3_syntax_error_is_reported_with_its_kup_lines(scratch: Install) -> Non
                 cursor.execute("drop table lsnr_it_bad_loader purge")
 
 
-# -- A5: a configured file that disappears; verify names it, a re-install with the real list heals
+# -- A5: a configured file that disappears; verify names it, the LOCATION refresh heals LISTENER_LOG
+# (more in test_03b_location.py)
 def test_a5_missing_configured_file(scratch: Install, live_db) -> None:
     live_db.write_scratch("scratch_1.log", b"")
     run = scratch.as_owner("install", "--phase", "owner", "--log-file", "scratch.log", "--log-file", "scratch_1.log")
@@ -105,8 +110,9 @@ def test_a5_missing_configured_file(scratch: Install, live_db) -> None:
     live_db.remove_scratch("scratch_1.log")
     try:
         with scratch.connect_owner() as con:
-            with pytest.raises(oracledb.DatabaseError, match="KUP-04040"):
-                query(con, 'select count(*) from "LISTENER_LOG"')
+            with con.cursor() as cursor:
+                cursor.execute(f'begin "{scratch.settings().object_name("LOG_LOCATION_PKG")}".refresh; end;')
+            query(con, 'select count(*) from "LISTENER_LOG"')
         verify = scratch.as_owner("verify", "--log-file", "scratch.log", "--log-file", "scratch_1.log")
         assert verify.returncode == 1 and "scratch_1.log" in verify.output, verify.describe()
     finally:
