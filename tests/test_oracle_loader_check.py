@@ -15,7 +15,7 @@ from gate.oracle_loader_check import (
     tokenize,
     unwrap_execute_immediate,
 )
-from lsnrmine.render import render_template
+from lsnrmine.render import render_objects, render_template
 from lsnrmine.runner import split_script
 from lsnrmine.settings import Settings
 
@@ -142,10 +142,13 @@ def test_unwrap_execute_immediate_delimiters() -> None:
 @pytest.mark.parametrize("name", sorted(SETTINGS))
 def test_directory_statements_pass(name: str) -> None:
     settings = SETTINGS[name]
-    templates = ["admin/directory.sql"] + (["admin/loader_log_directory.sql"] if settings.loader_log_directory else [])
-    for template in templates:
-        create = split_script(render_template(template, settings))[0]
-        assert check_create_directory(create) == [], create
+    for force in (False, True):  # without --force a guard block comes before the CREATE
+        directories = [i for i in render_objects(settings, "admin", force=force) if i.obj.object_type == "DIRECTORY"]
+        assert len(directories) == (2 if settings.loader_log_directory else 1)
+        for item in directories:
+            creates = [s for s in split_script(item.deploy) if s.lstrip().lower().startswith("create")]
+            assert len(creates) == 1, item.deploy
+            assert check_create_directory(creates[0]) == [], creates[0]
 
 
 @pytest.mark.parametrize(
