@@ -45,6 +45,10 @@ def test_package_renders_the_configured_files_and_validates_names() -> None:
     refresh = body[body.index("procedure do_refresh"):body.index("end do_refresh;")]
     assert "pragma autonomous_transaction;" in refresh
     assert "if l_wanted.count = 0 then" in refresh and "LOCATION kept" in refresh
+    # only when the list differs: the DDL, then the views it may have invalidated compiled again
+    assert "apply_location(in_files => l_wanted); -- DDL: commits this autonomous transaction only\n" \
+           "            compile_invalid_views;" in refresh
+    assert "sys.dbms_assert.enquote_name(str => r_view.object_name, capitalize => false) || ' compile'" in body
     assert refresh.index("if in_raise then") > refresh.index("put_status(in_value => 'error: ' || l_error);")
     assert "do_refresh(in_raise => false);\n      \"XX_INGEST_PKG\".run;" in body
     # install runs it once, in the script itself (the SQL*Plus path does the same)
