@@ -319,7 +319,8 @@ create or replace package body {{ obj('ALERT_PKG') }} is
           order by rule_id, alert_key, first_time
       )
       loop
-         savepoint lsnr_merge_episode;
+         -- no savepoint needed: merge_episode writes with one UPDATE or one INSERT, and a failed
+         -- statement is rolled back on its own (statement-level atomicity)
          begin
             merge_episode(in_rule_id       => ep.rule_id,
                           in_key           => ep.alert_key,
@@ -332,12 +333,11 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                           in_window        => ep.window_minutes);
          exception
             -- Catch-all on purpose: one episode that cannot be stored (whatever the reason) is
-            -- undone alone, recorded as the rule's last_error and a HEALTH alert with the
+            -- recorded as the rule's last_error and a HEALTH alert with the
             -- backtrace, and skipped; the other episodes are stored and the rule's watermark
             -- advances past it.
             when others then
                l_error := substr(sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace, 1, 2000);
-               rollback to savepoint lsnr_merge_episode;
                update {{ obj('ALERT_RULES') }}
                   set last_status = 'failed',
                       last_error = substr('alert not stored (key ' || one_line(ep.alert_key, 200) || '): ' || l_error, 1, 4000)
@@ -509,12 +509,13 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                end if;
                if l_count <= co_max_mail_alerts then
                   -- each line is bounded (key 300, evidence 1000 bytes), the list by co_max_mail_alerts
-                  l_lines.extend(2);
-                  l_lines(l_lines.count - 1) := '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 300)
+                  l_lines.extend;
+                  l_lines(l_lines.last) := '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 300)
                      || ' count=' || a.cnt
                      || ' first=' || to_char(a.first_time, 'YYYY-MM-DD HH24:MI:SS')
                      || ' last=' || to_char(a.last_time, 'YYYY-MM-DD HH24:MI:SS');
-                  l_lines(l_lines.count) := '  evidence: ' || one_line(a.evidence, co_evidence_bytes);
+                  l_lines.extend;
+                  l_lines(l_lines.last) := '  evidence: ' || one_line(a.evidence, co_evidence_bytes);
                end if;
             end if;
             if l_log_flag = 'Y' and (a.logged_severity is null or severity_rank(a.severity) > severity_rank(a.logged_severity)) then
@@ -539,7 +540,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       if l_mail_on and l_count > 0 then
          if l_count > co_max_mail_alerts then
             l_lines.extend;
-            l_lines(l_lines.count) := '- and ' || (l_count - co_max_mail_alerts) || ' more: see table '
+            l_lines(l_lines.last) := '- and ' || (l_count - co_max_mail_alerts) || ' more: see table '
                                       || {{ s.object_name('ALERTS') | sqlstr }};
          end if;
          send_mail(in_subject  => 'lsnrmine: ' || l_count || ' listener alert(s), highest ' || l_top,

@@ -614,5 +614,5 @@ def test_package_renders_the_robustness_parts(clean_env: Path, capsys) -> None:
     # C13: lower-case view names; C9: per-channel delivery; C4: escalation re-opens
     assert "capitalize => true" in package and "capitalize => false" not in package
     assert "set logged_severity = a.severity" in package and "l_status := 'new';" in package
-    assert "savepoint lsnr_merge_episode" in package and "rollback to savepoint lsnr_merge_episode" in package
+    assert "an alert could not be stored: " in package and "last_error = substr('alert not stored (key '" in package
     assert "logged_severity    varchar2(10 byte)" in table and "add (logged_severity varchar2(10 byte))" in table
