@@ -159,8 +159,10 @@ def test_escalation_after_acknowledgement_is_delivered_again(two_runs: dict) -> 
 
 
 def test_byte_helpers_equal_their_python_twins(hostile: Install) -> None:
-    texts = ["\U00020000" * 1000, "界" * 1400, "a" + "\U0001F600" * 2, "ORA-00600\u202e x\u2028y\r\nz ora-7445",
+    texts = ["\U00020000" * 1000, "界" * 1333, "a" + "\U0001F600" * 2, "ORA-00600\u202e x\u2028y\r\nz ora-7445",
              "é" * 2000, "<script>&</script>"]
+    # at most 4000 bytes each: the functions are called from SQL (MAX_STRING_SIZE = STANDARD)
+    assert all(len(text.encode("utf-8")) <= 4000 for text in texts)
     package = f'"{hostile.settings().object_name("ALERT_PKG")}"'
     with hostile.connect_owner(program="lsnrmine_it_hostile_twins") as con:
         for text in texts:
