@@ -16,6 +16,23 @@ Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
 * ``max_lines`` bounds one poll (Oracle commits per batch); the offset then stops after the last
   returned line.
 
+* 19c+ segments (Network Log File Segmentation): a configured file ``stem.ext`` covers itself and
+  its segments ``stem_<n>.ext`` (listener.log -> listener_1.log, listener_2.log, ...; log.xml ->
+  log_1.xml, ...). :func:`discover_segments` finds new ones: with no segment known yet it probes
+  n = 1..``SEGMENT_BOOTSTRAP_PROBES``; then from the highest number known upward until the first
+  name that does not exist. A poll reads, per configured file, its known segments in ascending n,
+  then the file itself; a renamed file continues where the old generation stopped (its tail is
+  read exactly once).
+* Adoption (a new generation whose first bytes are where another file's generation stopped):
+  candidates in a defined order, every previous generation first, then every current one, each
+  by file name; an adopted previous generation is cleared (adopted once), and a generation that
+  another file already adopted is not kept as previous generation.
+* An empty file matches any signature (nothing says it changed): no restart until bytes arrive.
+
+PL/SQL counterpart: plsql/ingest_pkg.sql (restart, signature_matches, discover_segments, run);
+the two are kept in lock-step and tests/test_ingest_reader.py runs the twin over the scripted
+sequences that spec them.
+
 Limit by design: a rotation that replaces the file by one whose first 256 bytes are identical and
 that has already grown past the stored offset before the next poll is not detected.
 """
@@ -23,12 +40,15 @@ that has already grown past the stored offset before the next poll is not detect
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
-__all__ = ["SIGNATURE_BYTES", "FileState", "Line", "poll", "Follower"]
+__all__ = ["SIGNATURE_BYTES", "SEGMENT_BOOTSTRAP_PROBES", "FileState", "Line", "poll", "Follower",
+           "segment_number", "discover_segments"]
 
 SIGNATURE_BYTES = 256
+SEGMENT_BOOTSTRAP_PROBES = 1000  # INGEST_PKG.co_segment_probes
 _CHUNK = 1 << 20
 
 OK, NEW, MISSING, UNREADABLE, FINISHED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED"
@@ -102,6 +122,10 @@ def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Opt
                 state.restarts += 1
                 state.prev_signature, state.prev_offset, state.prev_line_no = (
                     state.signature, state.byte_offset, state.line_no)
+                if state.prev_signature and any(
+                        o is not state and o.signature and o.signature.startswith(state.prev_signature)
+                        for o in others):
+                    state.prev_signature = None  # another file already continues this generation
             state.generation += 1
             state.byte_offset, state.line_no, state.signature = 1, 0, None
             _adopt_renamed(state, head_hex, size, others)
@@ -114,17 +138,19 @@ def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Opt
 
 
 def _adopt_renamed(state: FileState, head_hex: str, size: int, others: Iterable[FileState]) -> None:
-    for other in others:
-        if other is state:
-            continue
-        for sig, offset, line_no in ((other.prev_signature, other.prev_offset, other.prev_line_no),
-                                     (other.signature, other.byte_offset, other.line_no)):
-            if sig and offset and offset - 1 <= size and len(head_hex) >= min(len(sig), 2 * (offset - 1)) \
-                    and _signature_matches(sig, head_hex):
-                state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
-                if other.prev_signature == sig:
-                    other.prev_signature = None  # adopted once
-                return
+    """Candidates in INGEST_PKG.restart's order: previous generations, then current ones, each by
+    file name."""
+    ordered = sorted((o for o in others if o is not state and o.file_name != state.file_name),
+                     key=lambda o: o.file_name)
+    candidates = [(o, True, o.prev_signature, o.prev_offset, o.prev_line_no) for o in ordered] + \
+                 [(o, False, o.signature, o.byte_offset, o.line_no) for o in ordered]
+    for other, is_prev, sig, offset, line_no in candidates:
+        if sig and offset is not None and offset - 1 <= size \
+                and len(head_hex) >= min(len(sig), 2 * (offset - 1)) and _signature_matches(sig, head_hex):
+            state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
+            if is_prev:
+                other.prev_signature = None  # adopted once
+            return
 
 
 def _complete_lines(fh, name: str, state: FileState, size: int, encoding: str,
@@ -162,20 +188,69 @@ def _complete_lines(fh, name: str, state: FileState, size: int, encoding: str,
         pending_start += start
 
 
+def segment_number(base: str, name: str) -> Optional[int]:
+    """n when ``name`` is a 19c segment ``stem_<n>.ext`` of the configured file ``base``
+    (``stem.ext``), else None. Compared on the file names (same directory)."""
+    stem, ext = os.path.splitext(os.path.basename(base))
+    m = re.fullmatch(re.escape(stem) + r"_([0-9]{1,9})" + re.escape(ext), os.path.basename(name))
+    return int(m.group(1)) if m else None
+
+
+def discover_segments(base: str, known: Iterable[str], exists=os.path.exists) -> list[str]:
+    """The segments of ``base`` not in ``known`` that exist now (INGEST_PKG.discover_segments):
+    with none known, n = 1..SEGMENT_BOOTSTRAP_PROBES; else from the highest known n + 1 upward
+    until the first name that does not exist."""
+    stem, ext = os.path.splitext(base)
+    numbers = [n for n in (segment_number(base, k) for k in known) if n is not None]
+    found: list[str] = []
+    if not numbers:
+        for n in range(1, SEGMENT_BOOTSTRAP_PROBES + 1):
+            if exists(f"{stem}_{n}{ext}"):
+                found.append(f"{stem}_{n}{ext}")
+        return found
+    n = max(numbers) + 1
+    while exists(f"{stem}_{n}{ext}"):
+        found.append(f"{stem}_{n}{ext}")
+        n += 1
+    return found
+
+
 @dataclass
 class Follower:
-    """Polls several files (rotated segments, several listeners), one state per file."""
+    """Polls several files (rotated segments, several listeners), one state per file. With
+    ``segments`` (INGEST_PKG.run), every configured file also covers its 19c segments, found by
+    :func:`discover_segments`; per configured file the order is: its segments by ascending n, then
+    the file itself."""
 
     paths: list[str]
     encoding: str = "utf-8"
     states: dict[str, FileState] = field(default_factory=dict)
+    segments: bool = False
+
+    def order(self) -> list[str]:
+        out: list[str] = []
+        for path in self.paths:
+            if self.segments and segment_number(path, path) is None:
+                known = [k for k in self.states if os.path.dirname(k) == os.path.dirname(path)
+                         and segment_number(path, k) is not None]
+                for new in discover_segments(path, known):
+                    self.states.setdefault(new, FileState(new))
+                    known.append(new)
+                for seg in sorted(known, key=lambda k: segment_number(path, k)):
+                    if seg not in out:
+                        out.append(seg)
+            if path not in out:
+                out.append(path)
+        return out
 
     def poll(self, max_lines: Optional[int] = None) -> list[Line]:
         out: list[Line] = []
         for path in self.paths:
             self.states.setdefault(path, FileState(path))
-        for path in self.paths:
+        for path in self.order():
             state = self.states[path]
+            if self.segments and state.status == FINISHED and segment_number(path, path) is not None:
+                continue  # a segment that disappeared after it was read: nothing comes back
             out.extend(poll(path, state, encoding=self.encoding, max_lines=max_lines,
                             others=list(self.states.values())))
         return out

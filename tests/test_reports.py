@@ -120,8 +120,9 @@ def test_report_views_are_in_the_manifest_and_offline() -> None:
 
 def test_tns_error_text_has_the_common_codes(engine: OfflineEngine) -> None:
     rows = dict(engine.query("select code, message from lsnr_tns_error_text").rows)
-    assert set(rows) == {1158, 1169, 1185, 1189, 1190, 12502, 12505, 12508, 12514, 12516, 12518, 12519, 12520,
-                         12521, 12526, 12528, 12541}
+    assert set(rows) == {1158, 1169, 1180, 1182, 1185, 1189, 1190, 12170, 12502, 12505, 12508, 12514, 12516,
+                         12518, 12519, 12520, 12521, 12526, 12528, 12535, 12537, 12541, 12547, 12560}
+    assert rows[12537] == "TNS:connection closed" and rows[12547] == "TNS:lost contact"
     assert rows[12514] == "TNS:listener does not currently know of service requested in connect descriptor"
 
 

@@ -6,7 +6,7 @@
 --
 -- Line kinds (each physical line is exactly one of):
 -- * XML markup of the ADR log.xml form: the <msg ...> start tag (one line, or the three lines Oracle
---   writes: time/org_id/comp_id, type/level/host_id, host_addr[/pid/version/seclabel]>), </txt>,
+--   writes: time, org_id, comp_id; type, level, host_id; host_addr and pid, version, seclabel>), </txt>,
 --   </msg>, <attr>. Markup lines are context (time=, host_id=), never content; the text after
 --   <txt> and the lines up to </txt> are the record, XML entities decoded (lt, gt, quot, apos,
 --   amp) in log.xml sources only. A text log line is its own content, as written.
@@ -45,7 +45,7 @@ create or replace view {{ name }} (
 with
 -- 1. XML markup or content; the content of a line, XML entities decoded in log.xml sources only
 -- (a source whose name ends in .xml: ADR writes log.xml and its segments log_<n>.xml; a text
--- log's '&lt;' stays as written). Markup (line_type 'M') is decided by the line alone, so any
+-- log's entity text stays as written). Markup (line_type 'M') is decided by the line alone, so any
 -- staged range parses the same way:
 -- * a <msg start tag line: one line (<msg time=.. host_id=..>) or the first of Oracle's three
 --   (<msg time=.. org_id=.. comp_id='tnslsnr' / type=.. level=.. host_id=.. / host_addr=..>);
