@@ -377,3 +377,50 @@ def test_no_stall_after_60000_non_event_lines(tmp_path: Path) -> None:
                         batch_lines=700, restage_lines=100)
     assert [n for b in small for n in b.inserted] == [1, 60002] and state2.line_no == 60002
     assert small[0].staged[0].line_no == 1 and small[1].staged[0].line_no == 701
+
+
+@pytest.mark.parametrize("batch_lines", [5, 13])
+@pytest.mark.parametrize("fixture", ["events_text.log", "events_log.xml", "events_real_layout.xml"])
+def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fixture: str, batch_lines: int) -> None:
+    """The batch loop as INGEST_PKG runs it (the twin's staging decisions, the real parse view on
+    DuckDB per batch, the context line with the last event's time and host, the re-parsed last
+    event updated, newer events inserted) gives the events of one parse of the whole file, whatever
+    the batch size (batches split start tags and error stacks)."""
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    here = Path(__file__).resolve().parent / "fixtures" / fixture
+    log = tmp_path / fixture
+    log.write_bytes(here.read_bytes())
+    engine = OfflineEngine(Settings())
+    engine.load([str(log)], progress=False)
+    cols = "line_no, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), host, event_kind, return_code, error_text"
+    full = {r[0]: r for r in engine.query(f"select {cols} from lsnr_events").rows}
+    con = engine.con
+    con.execute("DROP VIEW lsnr_stage_lines")
+    con.execute("CREATE TABLE lsnr_stage_lines (source VARCHAR, line_no DOUBLE, line VARCHAR)")
+    got: dict[int, tuple] = {}
+    ctx: dict = {"time": None, "host": None, "line": None}
+
+    def parse(staged):
+        con.execute("DELETE FROM lsnr_stage_lines")
+        first = staged[0].line_no
+        if ctx["line"] is not None:
+            context = f"<msg time='{ctx['time'].replace(' ', 'T') if ctx['time'] else ''}'" + (
+                f" host_id='{ctx['host']}'" if ctx["host"] else "") + ">"
+            con.execute("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)", [str(log), first - 0.5, context])
+        con.executemany("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)",
+                        [(str(log), x.line_no, x.text or None) for x in staged])
+        rows = engine.query(f"select {cols} from lsnr_event_parse where line_no >= {first} order by line_no").rows
+        for row in rows:
+            got[int(row[0])] = (int(row[0]),) + tuple(row[1:])
+        new = [r for r in rows if int(r[0]) > (ctx["line"] or 0)]
+        if new:
+            ctx.update(line=int(new[-1][0]), time=new[-1][1], host=new[-1][2])
+        return [int(r[0]) for r in rows]
+
+    state = FileState(fixture)
+    batches = ingest_file(str(log), state, parse, batch_lines=batch_lines)
+    assert state.line_no == len(here.read_bytes().splitlines())
+    assert len(batches) >= state.line_no // batch_lines
+    assert got == full
