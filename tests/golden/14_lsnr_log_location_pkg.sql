@@ -18,7 +18,8 @@
 --
 -- refresh runs as an autonomous transaction: the DDL commits only its own transaction, never
 -- the caller's (PL/SQL Language Reference, AUTONOMOUS_TRANSACTION pragma). run_ingest is the
--- ingest job's action: refresh (its failure recorded, never stopping the ingest), then INGEST_PKG.run.
+-- ingest job's action: refresh (its failure recorded, never stopping the ingest), INGEST_PKG.run,
+-- and refresh again (a segment the run has just discovered is read by LISTENER_LOG at once).
 create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    co_status_setting constant varchar2(128) := 'LOG_LOCATION_STATUS';
 
@@ -26,7 +27,7 @@ create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    -- unexpected error (after recording it).
    procedure refresh;
 
-   -- The ingest job's action: refresh (errors recorded, not raised), then INGEST_PKG.run.
+   -- The ingest job's action: refresh (errors recorded, not raised), INGEST_PKG.run, refresh again.
    procedure run_ingest;
 end "LSNR_LOG_LOCATION_PKG";
 /
@@ -282,6 +283,7 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
    begin
       do_refresh(in_raise => false);
       "LSNR_INGEST_PKG".run;
+      do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
    end run_ingest;
 end "LSNR_LOG_LOCATION_PKG";
 /
