@@ -220,6 +220,23 @@ def owner_privileges(settings: "Settings") -> list[str]:
     return privs
 
 
+def sys_object_grants(settings: "Settings") -> list[tuple[str, str, str]]:
+    """(schema, object, privilege) of every grant the admin phase may make on a SYS/AUDSYS object
+    (admin/owner_grants.sql, mail_acl.sql, alert_log_grant.sql, audit_grants.sql): checked WITH
+    GRANT OPTION by the admin preflight and looked up after the revokes of the admin uninstall.
+    DBMS_LOB and UTL_SMTP are granted only where neither PUBLIC nor the owner holds them."""
+    grants = [("SYS", "DBMS_LOB", "EXECUTE")]
+    if settings.mail_host:
+        grants.append(("SYS", "UTL_SMTP", "EXECUTE"))
+    if settings.alert_log:
+        grants.append(("SYS", "DBMS_SYSTEM", "EXECUTE"))
+    if settings.audit_unified:  # AUDSYS owns UNIFIED_AUDIT_TRAIL since 12.2 (lsnrmine needs 19c+)
+        grants.append(("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT"))
+    if settings.audit_traditional:
+        grants.append(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
+    return grants
+
+
 def _check_mail_address(setting: str, value: object) -> str:
     if not isinstance(value, str) or not _MAIL_ADDRESS.fullmatch(value):
         raise SettingError(setting, f"{value!r} is not a plain mail address like dba@example.com")

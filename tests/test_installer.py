@@ -111,7 +111,8 @@ class FakeConnection:
 
 def owner_answers(settings: Settings, **over: Any) -> dict:
     answers = {
-        inst.Q_CURRENT_SCHEMA: [(settings.schema,)],
+        inst.Q_SESSION_USER: [(settings.schema,)],
+        inst.Q_CURRENT_SCHEMA: [(settings.schema,)],  # lsnrmine verify
         inst.Q_SESSION_PRIVS: [(p,) for p in OWNER_PRIVS],
         inst.Q_DIRECTORY_READ: [(1,)],
         inst.Q_DIRECTORY_PATH: [(settings.log_dir,)],
@@ -176,7 +177,7 @@ def test_owner_phase_order_history_probes_and_invalid_check(settings: Settings) 
     assert [s for s in stmts if s in expected] == expected
     # preflight (privileges, directory, file probe) before the first DDL
     first_ddl = stmts.index(expected[0])
-    for query in (inst.Q_CURRENT_SCHEMA, inst.Q_SESSION_PRIVS, inst.Q_DIRECTORY_READ, inst.S_PROBE_FILE):
+    for query in (inst.Q_SESSION_USER, inst.Q_SESSION_PRIVS, inst.Q_DIRECTORY_READ, inst.S_PROBE_FILE):
         assert stmts.index(query) < first_ddl
     # the history row is written right after INSTALL_HISTORY's statements, before the next object
     items = render_objects(settings, "owner")
@@ -232,10 +233,10 @@ def test_owner_preflight_lists_all_problems_and_creates_nothing(settings: Settin
 
 
 def test_owner_preflight_refuses_wrong_schema(settings: Settings) -> None:
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
-    with pytest.raises(inst.PreflightFailed, match="connected to schema SYSTEM, not the owner LSNRMINE"):
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_SESSION_USER: [("SYSTEM",)]}))
+    with pytest.raises(inst.PreflightFailed, match="connected as SYSTEM, not the owner LSNRMINE"):
         quiet(settings).install_owner(conn)
-    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+    assert conn.statements == [inst.Q_SESSION_USER]
 
 
 def test_owner_preflight_directory_pointing_elsewhere(settings: Settings) -> None:
@@ -437,14 +438,14 @@ def test_uninstall_keep_data_and_only_manifest_objects(settings: Settings) -> No
     assert executed == expected
     # besides the drops, only the schema check and existence queries ran (no other DDL)
     others = [s for s in conn.statements if s not in expected]
-    assert set(others) <= {inst.Q_CURRENT_SCHEMA, *(i.obj.verify for i in render_objects(settings)), "select line, position, text from user_errors where name = :name and type = :type and attribute = 'ERROR' order by sequence"}
+    assert set(others) <= {inst.Q_SESSION_USER, *(i.obj.verify for i in render_objects(settings)), "select line, position, text from user_errors where name = :name and type = :type and attribute = 'ERROR' order by sequence"}
 
 
 def test_uninstall_refuses_other_schema(settings: Settings) -> None:
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_SESSION_USER: [("SYSTEM",)]}))
     with pytest.raises(inst.PreflightFailed):
         quiet(settings).uninstall(conn, "owner", keep_data=False)
-    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+    assert conn.statements == [inst.Q_SESSION_USER]
 
 
 def test_uninstall_admin_never_drops_the_user() -> None:
@@ -996,20 +997,30 @@ def _job_names(settings: Settings) -> list[str]:
     return [i.name for i in render_objects(settings, "owner") if i.obj.object_type == "JOB"]
 
 
+def _job_calls(conn: FakeConnection) -> list[tuple]:
+    kinds = {inst.S_DISABLE_JOB: "disable", inst.S_ENABLE_JOB: "enable", inst.S_JOB_COMMENTS: "comments"}
+    return [(kinds[sql], b["job_name"], b.get("comments")) if sql == inst.S_JOB_COMMENTS else (kinds[sql], b["job_name"])
+            for sql, b in conn.log if sql in kinds]
+
+
 def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Settings) -> None:
     """F7: no CREATE OR REPLACE while a job runs the code (ORA-04021); jobs a DBA disabled stay so."""
     ingest, purge, alert = _job_names(settings)
     running = iter([[(ingest,)], [(ingest,)], []])
     conn = FakeConnection(owner_answers(settings, **{
-        inst.Q_JOBS: [(ingest, "TRUE"), (purge, "FALSE"), (alert, "TRUE"), ("OTHER_JOB", "TRUE")],
+        inst.Q_JOBS: [(ingest, "TRUE", "read new lines"), (purge, "FALSE", "a DBA's"), (alert, "TRUE", None),
+                      ("OTHER_JOB", "TRUE", None)],
         inst.Q_RUNNING_JOBS: lambda _b: next(running, []),
     }))
     lines: list[str] = []
     slept: list[float] = []
     inst.Installer(settings, out=lines.append, sleep=slept.append, clock=lambda: 0.0).install_owner(conn)
-    calls = [(sql, b.get("job_name")) for sql, b in conn.log if sql in (inst.S_DISABLE_JOB, inst.S_ENABLE_JOB)]
-    assert calls == [(inst.S_DISABLE_JOB, ingest), (inst.S_DISABLE_JOB, alert),
-                     (inst.S_ENABLE_JOB, ingest), (inst.S_ENABLE_JOB, alert)]
+    marker = inst.JOB_PAUSE_MARKER
+    assert _job_calls(conn) == [
+        ("disable", ingest), ("comments", ingest, marker + "read new lines"),
+        ("disable", alert), ("comments", alert, marker),
+        ("enable", ingest), ("comments", ingest, "read new lines"),
+        ("enable", alert), ("comments", alert, "")]
     assert len(slept) == 2 and f"waiting for running job(s) {ingest} to finish (at most 180 s)" in lines
     first_ddl = deploy_statements(settings, "owner")[0]
     assert conn.statements.index(first_ddl) > max(i for i, s in enumerate(conn.statements) if s == inst.Q_RUNNING_JOBS)
@@ -1019,34 +1030,73 @@ def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Se
 
 def test_upgrade_stops_before_replacing_anything_when_a_job_keeps_running(settings: Settings) -> None:
     ingest = _job_names(settings)[0]
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", "c")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
     ticks = iter(range(0, 1000, 60))
     with pytest.raises(inst.InstallFailed) as info:
         inst.Installer(settings, out=lambda _l: None, sleep=lambda _s: None, clock=lambda: float(next(ticks))).install_owner(conn)
     assert info.value.reason.startswith(f"job(s) {ingest} still running after 180 s: nothing was replaced")
     assert "stop_job" in info.value.reason
     assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
-    assert [b["job_name"] for sql, b in conn.log if sql == inst.S_ENABLE_JOB] == [ingest]  # state restored
+    # state restored: enabled, marker removed
+    assert _job_calls(conn)[-2:] == [("enable", ingest), ("comments", ingest, "c")]
 
 
-def test_failed_upgrade_leaves_paused_jobs_disabled_and_says_so(settings: Settings) -> None:
-    ingest = _job_names(settings)[0]
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")]}),
+def test_failed_upgrade_marks_paused_jobs_and_the_next_complete_run_enables_them(settings: Settings) -> None:
+    """Review R1: a run that stops half-way leaves its jobs disabled AND marked in COMMENTS; the next
+    run adds the marked (disabled) jobs to what it enables after completing; a job a DBA disabled
+    (no marker) stays disabled."""
+    ingest, purge, alert = _job_names(settings)
+    marker = inst.JOB_PAUSE_MARKER
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", "c1"), (alert, "TRUE", "c3")]}),
                           errors={"merge into": oracledb.DatabaseError("ORA-01950: no privileges on tablespace 'USERS'")})
     with pytest.raises(inst.InstallFailed) as info:
         quiet(settings).install_owner(conn)
-    assert inst.S_ENABLE_JOB not in conn.statements
-    assert any(f"job(s) {ingest} left disabled" in n for n in info.value.notes)
+    assert _job_calls(conn) == [("disable", ingest), ("comments", ingest, marker + "c1"),
+                                ("disable", alert), ("comments", alert, marker + "c3")]
+    assert any(f"job(s) {ingest}, {alert} left disabled, marked" in n and "next install that completes" in n
+               for n in info.value.notes)
+    # the next run sees what the failed run left: ingest and alert disabled with the marker, purge
+    # disabled by a DBA
+    left = [(ingest, "FALSE", marker + "c1"), (purge, "FALSE", "c2"), (alert, "FALSE", marker + "c3")]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: left}))
+    lines: list[str] = []
+    inst.Installer(settings, out=lines.append).install_owner(conn)
+    assert _job_calls(conn) == [("enable", ingest), ("comments", ingest, "c1"), ("enable", alert), ("comments", alert, "c3")]
+    assert f"JOB {ingest} was left disabled by an install that did not complete: enabled again when this one completes" in lines
+    # a marked job a DBA enabled by hand is paused like any enabled job and keeps one marker
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", marker + "c1")]}))
+    quiet(settings).install_owner(conn)
+    assert _job_calls(conn) == [("disable", ingest), ("enable", ingest), ("comments", ingest, "c1")]
+
+
+def test_a_job_that_cannot_be_marked_is_enabled_again_before_anything_changes(settings: Settings) -> None:
+    ingest, _purge, alert = _job_names(settings)
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", None), (alert, "TRUE", None)]}),
+                          errors={inst.S_JOB_COMMENTS: (lambda b: b["job_name"] == alert,
+                                                        oracledb.DatabaseError("ORA-27486: insufficient privileges"))})
+    with pytest.raises(inst.InstallFailed, match=f"could not mark JOB {alert} as paused .ORA-27486"):
+        quiet(settings).install_owner(conn)
+    assert _job_calls(conn)[-2:] == [("enable", ingest), ("enable", alert)]
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
 
 
 def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: Settings) -> None:
     text = render_scripts(settings)["install.sql"]
-    jobs = ", ".join(f"'{name}'" for name in _job_names(settings))
-    assert text.count(f"sys.odcivarchar2list({jobs})") == 2
-    pause, resume = text.index("dbms_scheduler.disable(name => co_jobs(i), force => true)"), text.rindex(
-        "if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then")
+    names = _job_names(settings)
+    jobs = ", ".join(f"'{name}'" for name in names)
+    marker = f"co_marker constant varchar2(64) := '{inst.JOB_PAUSE_MARKER}';"
+    assert text.count(marker) == 2 and text.count(f"sys.odcivarchar2list({jobs})") == 1
+    pause = text.index("dbms_scheduler.disable(name => r_job.job_name, force => true)")
+    resume = text.index(f"where j.job_name in ({jobs})")
     assert text.index("connect as LSNRMINE") < pause < text.index("@@01_") and "co_wait_seconds constant pls_integer := 180" in text
     assert text.index("invalid objects after install") < resume < text.index("set status = 'complete'")
+    # the pause adds marked, disabled jobs (an earlier run's) to the set it enables at the end
+    block = text[pause - 2000:text.index("@@01_")]
+    assert "elsif substr(r_job.comments, 1, length(co_marker)) = co_marker then" in block
+    assert "value => substr(co_marker || r_job.comments, 1, 240)" in block
+    tail = text[resume:]
+    assert tail.index("sys.dbms_scheduler.enable(name => r_job.job_name)") < tail.index(
+        "value => substr(r_job.comments, length(co_marker) + 1)")
     assert str(inst.JOB_WAIT_SECONDS) in "180"
     nojobs = render_scripts(Settings(jobs_enabled=False))["install.sql"]
     assert "dbms_scheduler" not in nojobs and "lsnrmine_paused_jobs" not in nojobs
