@@ -516,7 +516,7 @@ class Installer:
                 return
             if status.getvalue() != 0:
                 return
-                self.out(f"note: {str(line.getvalue() or '').removeprefix('lsnrmine: ')}")
+            self.out(f"note: {str(line.getvalue() or '').removeprefix('lsnrmine: ')}")
 
     def _check_directory_after_admin(self, conn: Any, report: Report) -> None:
         s = self.settings
@@ -785,7 +785,7 @@ class Installer:
                 raise PreflightFailed("owner", [f"connected as {schema}, not the owner {s.schema}: "
                                                 "uninstall drops only in the owner schema"])
         else:
-            self._revoke_preflight(conn)
+            self.preflight_uninstall_admin(conn)
         report = Report()
         for item, kept in self.uninstall_order(phase, keep_data):
             label = f"{item.obj.object_type} {item.name}"
@@ -816,7 +816,7 @@ class Installer:
         rows = _rows(conn, Q_OWNER_SYS_GRANTS, user_name=self.settings.schema)
         return [(str(o), str(n), str(p), str(g)) for o, n, p, g in rows if (o, n, p) in ours]
 
-    def _revoke_preflight(self, conn: Any) -> None:
+    def preflight_uninstall_admin(self, conn: Any) -> None:
         """The admin uninstall revokes grants on SYS/AUDSYS objects: only their grantor can (ORA-01927),
         SYS included. Refuses before anything is dropped when this account is neither."""
         me = _scalar(conn, Q_SESSION_USER)

@@ -72,6 +72,10 @@ class FakeCursor:
                 raise error[1] if isinstance(error, tuple) else error
         if sql == inst.S_PROBE_FILE:
             merged["file_len"].value = 1234
+        if sql == inst.S_OUTPUT_LINE:  # DBMS_OUTPUT.GET_LINE: status 0 with a line, 1 when empty
+            pending = getattr(self.conn, "output", [])
+            merged["status"].value = 0 if pending else 1
+            merged["line"].value = pending.pop(0) if pending else None
         if "returning id into :run_id" in sql:
             merged["run_id"].value = [7]  # DML RETURNING: one value per row
         answer = self.conn.answers.get(sql, [])
@@ -1118,3 +1122,134 @@ def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> 
     assert "cannot read" in problem and "No such file or directory" in problem
     assert "run `lsnrmine install --phase owner` with the log_file list that exists now" in problem
     assert not any("listener.log:" in line and "cannot read" in line for line in out)
+
+
+# -- review R2-R5, R8 and the minor points of the install-hardening review ---------------------------
+def test_dbms_output_of_the_deployed_statements_reaches_the_python_output(settings: Settings) -> None:
+    """R2: the settings block reports a kept value outside the limits with DBMS_OUTPUT; lsnrmine install
+    prints the same lines SQL*Plus shows."""
+    conn = FakeConnection(owner_answers(settings))
+    conn.output = ["lsnrmine: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value"]
+    lines: list[str] = []
+    inst.Installer(settings, out=lines.append).install_owner(conn)
+    assert "note: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value" in lines
+    assert conn.statements.index(inst.S_OUTPUT_ENABLE) < conn.statements.index(deploy_statements(settings, "owner")[0])
+    assert lines.index("note: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value") \
+        < lines.index("kept TABLE LSNR_SETTINGS" if "kept TABLE LSNR_SETTINGS" in lines else "created TABLE LSNR_SETTINGS")
+
+
+def test_admin_preflight_checks_the_audit_grants_with_grant_option(clean_env: Path) -> None:
+    """R4: SELECT on SYS.DBA_AUDIT_TRAIL / AUDSYS.UNIFIED_AUDIT_TRAIL needs SYS or the grant option too."""
+    s = Settings(audit_mode="both")
+    grantable = {("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT")}
+    answers = admin_answers(s, **{inst.Q_GRANTABLE: lambda b: [(int((b["schema_name"], b["object_name"], b["privilege"]) in grantable),)]})
+    conn = FakeConnection(answers)
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn)
+    assert info.value.problems == [
+        "the admin phase grants SELECT on SYS.DBA_AUDIT_TRAIL (audit_mode = both), which only SYS or an account "
+        "holding it WITH GRANT OPTION can grant: run the admin phase as SYS (--user SYS --sysdba), or have SYS run "
+        "`grant select on sys.dba_audit_trail to <this account> with grant option`"]
+    asked = [(b["schema_name"], b["object_name"], b["privilege"]) for sql, b in conn.log if sql == inst.Q_GRANTABLE]
+    assert asked == [("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT"), ("SYS", "DBA_AUDIT_TRAIL", "SELECT")]
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+    grantable.add(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
+    quiet(s).install_admin(FakeConnection(answers))
+
+
+def test_utl_smtp_is_granted_only_where_public_lacks_it(clean_env: Path) -> None:
+    """R8: on a default database PUBLIC has EXECUTE on UTL_SMTP: SYSTEM installs mail without SYS."""
+    s = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",))
+    conn = FakeConnection(admin_answers(s))  # PUBLIC has DBMS_LOB and UTL_SMTP
+    quiet(s).install_admin(conn)
+    assert inst.Q_GRANTABLE not in conn.statements
+    assert [b["object_name"] for sql, b in conn.log if sql == inst.Q_ADMIN_OWNER_EXECUTE] == ["DBMS_LOB", "UTL_SMTP"]
+    hardened = admin_answers(s, **{inst.Q_ADMIN_OWNER_EXECUTE: lambda b: [(int(b["object_name"] != "UTL_SMTP"),)]})
+    with pytest.raises(inst.PreflightFailed, match=r"grants EXECUTE on SYS.UTL_SMTP \(mail_host is set; PUBLIC has no EXECUTE"):
+        quiet(s).install_admin(FakeConnection(hardened))
+    mail = next(i for i in render_objects(s, "admin") if i.obj.logical == "MAIL_ACL").deploy
+    guard = mail.index("and t.table_name = 'UTL_SMTP'")
+    assert "and t.grantee in ('PUBLIC', 'LSNRMINE')" in mail[guard:] and guard < mail.index(
+        "if l_granted = 0 then\n    execute immediate 'grant execute on sys.utl_smtp to \"LSNRMINE\"'")
+    assert not any(line.strip().startswith("grant execute on sys.utl_smtp") for line in mail.splitlines())
+    # the owner preflight asks for UTL_SMTP (directly or through PUBLIC) only with mail
+    text = render_scripts(s)["install.sql"]
+    assert "l_missing := l_missing || ', EXECUTE on SYS.UTL_SMTP';" in text
+    assert "EXECUTE on SYS.UTL_SMTP" not in render_scripts(Settings())["install.sql"]
+    conn = FakeConnection(owner_answers(s, **{inst.Q_SYS_EXECUTE: lambda b: [(int(b["object_name"] != "UTL_SMTP"),)]}))
+    with pytest.raises(inst.PreflightFailed, match="EXECUTE on SYS.UTL_SMTP"):
+        quiet(s).install_owner(conn)
+
+
+@pytest.mark.parametrize("tablespace", ["SYSTEM", "SYSAUX"])
+def test_admin_refuses_an_owner_whose_tables_would_go_to_system(clean_env: Path, tablespace: str) -> None:
+    """R5: no quota unlimited on SYSTEM/SYSAUX: both the preflight and the rendered quota block refuse."""
+    s = Settings()
+    conn = FakeConnection(admin_answers(s, **{inst.Q_ADMIN_OWNER_TABLESPACE: [(tablespace,)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn)
+    assert info.value.problems == [inst.system_tablespace_problem("LSNRMINE", tablespace)]
+    assert (f"the default tablespace of LSNRMINE is {tablespace}" in info.value.problems[0]
+            and "ALTER USER LSNRMINE DEFAULT TABLESPACE <tablespace>" in info.value.problems[0]
+            and "ALTER DATABASE DEFAULT TABLESPACE" in info.value.problems[0])
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+    # a new owner gets the database default: checked before it is created
+    new = Settings(create_schema=True)
+    conn = FakeConnection(admin_answers(new, user_exists=False, **{inst.Q_DEFAULT_TABLESPACE: [(tablespace,)]}))
+    with pytest.raises(inst.PreflightFailed, match=f"default tablespace of LSNRMINE is {tablespace}"):
+        quiet(new).install_admin(conn)
+    grants = next(i for i in render_objects(s, "admin") if i.obj.logical == "OWNER_GRANTS").deploy
+    assert grants.index("if l_tablespace in ('SYSTEM', 'SYSAUX') then") < grants.index("quota unlimited on")
+    quiet(s).install_admin(FakeConnection(admin_answers(s, **{inst.Q_ADMIN_OWNER_TABLESPACE: [("USERS",)]})))
+
+
+def test_admin_uninstall_refuses_grants_it_cannot_revoke_and_names_what_is_left(clean_env: Path) -> None:
+    """R3: ORA-01927 (a grant SYS made, revoked by SYSTEM) is tolerated by the revoke blocks; the
+    preflight refuses first, and after the revokes every grant still held is named with its grantor."""
+    s = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",),
+                 alert_log=True, audit_mode="traditional")
+    held = [("SYS", "DBMS_SYSTEM", "EXECUTE", "SYS"), ("SYS", "UTL_SMTP", "EXECUTE", "SYSTEM"),
+            ("SYS", "DBMS_SQL", "EXECUTE", "SYS")]  # not lsnrmine's: never named
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYSTEM",)], inst.Q_OWNER_SYS_GRANTS: held})
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).uninstall(conn, "admin", keep_data=False)
+    assert info.value.problems == ["LSNRMINE holds EXECUTE on SYS.DBMS_SYSTEM granted by SYS, which only SYS can "
+                                   "revoke: run the admin uninstall as SYS (--user SYS --sysdba)"]
+    assert conn.statements == [inst.Q_SESSION_USER, inst.Q_OWNER_SYS_GRANTS]
+    # as SYS: everything runs, then what is still held (here a grant a third account made) fails the run
+    left = [("SYS", "DBA_AUDIT_TRAIL", "SELECT", "AUDIT_ADMIN")]
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: left})
+    with pytest.raises(inst.InstallFailed) as failed:
+        quiet(s).uninstall(conn, "admin", keep_data=False)
+    assert failed.value.reason == ("uninstall could not revoke: LSNRMINE still holds SELECT on SYS.DBA_AUDIT_TRAIL "
+                                   "(granted by AUDIT_ADMIN): AUDIT_ADMIN must run "
+                                   "`revoke select on sys.dba_audit_trail from LSNRMINE`")
+    assert "revoked privileges from LSNRMINE" in failed.value.done  # the rest was done first
+    revokes = [st for item in render_objects(s, "admin") if item.revert for st in split_script(item.revert)]
+    assert set(revokes) <= set(conn.statements)
+    # the SQL*Plus uninstall ends with the same check, after the last revoke
+    text = render_scripts(s)["uninstall_admin.sql"]
+    check = text.index("lsnrmine: uninstall could not revoke: LSNRMINE still holds")
+    assert check > text.rindex("revoke select on") and check > text.rindex("revoke execute on sys.dbms_system")
+    for owner, name, privilege in [("SYS", "DBMS_LOB", "EXECUTE"), ("SYS", "UTL_SMTP", "EXECUTE"),
+                                   ("SYS", "DBMS_SYSTEM", "EXECUTE"), ("SYS", "DBA_AUDIT_TRAIL", "SELECT")]:
+        assert f"(p.owner = '{owner}' and p.table_name = '{name}' and p.privilege = '{privilege}')" in text
+    assert "UNIFIED_AUDIT_TRAIL" not in text[check - 3000:]
+
+
+def test_owner_checks_use_the_session_user_and_the_loader_directory_needs_write(clean_env: Path) -> None:
+    """Minor points: ALTER SESSION SET CURRENT_SCHEMA must not pass the owner check; ORACLE_LOADER
+    writes its log files into the loader log directory, so the owner needs WRITE there."""
+    s = Settings(loader_log_directory="LSNR_LOADER_LOG_DIR", loader_log_dir="/u01/app/oracle/lsnrmine_loader_logs")
+    paths = {s.directory: s.log_dir, s.loader_log_directory: s.loader_log_dir}
+    answers = owner_answers(s, **{inst.Q_DIRECTORY_PATH: lambda b: [(paths[b["dir_name"]],)],
+                                  inst.Q_DIRECTORY_WRITE: lambda b: [(0,)]})
+    conn = FakeConnection(answers)
+    with pytest.raises(inst.PreflightFailed, match="WRITE on directory LSNR_LOADER_LOG_DIR"):
+        quiet(s).install_owner(conn)
+    assert [b["dir_name"] for sql, b in conn.log if sql == inst.Q_DIRECTORY_WRITE] == ["LSNR_LOADER_LOG_DIR"]
+    quiet(s).install_owner(FakeConnection(dict(answers, **{inst.Q_DIRECTORY_WRITE: [(1,)]})))
+    text = render_scripts(s)["install.sql"]
+    assert "sys_context('USERENV', 'SESSION_USER') <> 'LSNRMINE'" in text and "CURRENT_SCHEMA') <>" not in text
+    assert "l_missing := l_missing || ', WRITE on directory LSNR_LOADER_LOG_DIR';" in text
+    assert "WRITE on directory" not in render_scripts(Settings())["install.sql"]
