@@ -346,6 +346,12 @@ def probe_files(conn: Any, settings: Settings) -> list[str]:
     return problems
 
 
+def revoker(owner: str, grantor: str) -> str:
+    """Who can revoke a grant on a SYS/AUDSYS object: its grantor; a grant recorded with the object
+    owner as grantor (made by the owner or through GRANT ANY OBJECT PRIVILEGE) also SYS."""
+    return "SYS" if grantor in ("SYS", owner) else grantor
+
+
 def system_tablespace_problem(schema: str, tablespace: str) -> str:
     return (f"the default tablespace of {schema} is {tablespace}: lsnrmine never puts its tables (or a quota) "
             f"there; set a default tablespace for {schema} (ALTER USER {schema} DEFAULT TABLESPACE <tablespace>) "
@@ -817,20 +823,25 @@ class Installer:
         return [(str(o), str(n), str(p), str(g)) for o, n, p, g in rows if (o, n, p) in ours]
 
     def preflight_uninstall_admin(self, conn: Any) -> None:
-        """The admin uninstall revokes grants on SYS/AUDSYS objects: only their grantor can (ORA-01927),
-        SYS included. Refuses before anything is dropped when this account is neither."""
-        me = _scalar(conn, Q_SESSION_USER)
-        if me == "SYS":
-            return
-        problems = [f"{self.settings.schema} holds {p} on {o}.{n} granted by {g}, which only {g} can revoke: "
-                    f"run the admin uninstall as {'SYS (--user SYS --sysdba)' if g == 'SYS' else g}"
-                    for o, n, p, g in self._sys_grants_held(conn) if g != me]
+        """The admin uninstall revokes grants on SYS/AUDSYS objects. An object privilege is revoked by
+        its grantor, or (GRANT ANY OBJECT PRIVILEGE) a grant the object owner made; for SYS's objects
+        dictionary protection leaves only SYS. A grant this account cannot revoke (ORA-01927, which
+        the revoke blocks tolerate) refuses the run before anything is dropped."""
+        me = str(_scalar(conn, Q_SESSION_USER))
+        problems = []
+        for owner, name, privilege, grantor in self._sys_grants_held(conn):
+            who = revoker(owner, grantor)
+            if who != me:
+                how = "SYS (--user SYS --sysdba)" if who == "SYS" else who
+                problems.append(f"{self.settings.schema} holds {privilege} on {owner}.{name} granted by {grantor}, "
+                                f"which only {who} can revoke: run the admin uninstall as {how}, or have {who} run "
+                                f"`revoke {privilege.lower()} on {owner.lower()}.{name.lower()} from {self.settings.schema}`")
         if problems:
             raise PreflightFailed("admin", problems)
 
     def sys_grants_left(self, conn: Any) -> list[str]:
         """After the revokes: one line per grant the owner still holds, naming who must revoke it."""
-        return [f"{self.settings.schema} still holds {p} on {o}.{n} (granted by {g}): {g} must run "
+        return [f"{self.settings.schema} still holds {p} on {o}.{n} (granted by {g}): {revoker(o, g)} must run "
                 f"`revoke {p.lower()} on {o.lower()}.{n.lower()} from {self.settings.schema}`"
                 for o, n, p, g in self._sys_grants_held(conn)]
 

@@ -1214,11 +1214,23 @@ def test_admin_uninstall_refuses_grants_it_cannot_revoke_and_names_what_is_left(
     with pytest.raises(inst.PreflightFailed) as info:
         quiet(s).uninstall(conn, "admin", keep_data=False)
     assert info.value.problems == ["LSNRMINE holds EXECUTE on SYS.DBMS_SYSTEM granted by SYS, which only SYS can "
-                                   "revoke: run the admin uninstall as SYS (--user SYS --sysdba)"]
+                                   "revoke: run the admin uninstall as SYS (--user SYS --sysdba), or have SYS run "
+                                   "`revoke execute on sys.dbms_system from LSNRMINE`"]
     assert conn.statements == [inst.Q_SESSION_USER, inst.Q_OWNER_SYS_GRANTS]
-    # as SYS: everything runs, then what is still held (here a grant a third account made) fails the run
-    left = [("SYS", "DBA_AUDIT_TRAIL", "SELECT", "AUDIT_ADMIN")]
-    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: left})
+    # SYS cannot revoke what SYSTEM granted (WITH GRANT OPTION); a grant recorded with AUDSYS (the
+    # owner) as grantor is SYS's to revoke
+    held_sys = [("SYS", "UTL_SMTP", "EXECUTE", "SYSTEM"), ("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT", "AUDSYS")]
+    both = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",),
+                    audit_mode="unified")
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: held_sys})
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(both).uninstall(conn, "admin", keep_data=False)
+    assert [p.split(",")[0] for p in info.value.problems] == ["LSNRMINE holds EXECUTE on SYS.UTL_SMTP granted by SYSTEM"]
+    assert "run the admin uninstall as SYSTEM" in info.value.problems[0]
+    # as SYS: everything runs, then what is still held fails the run (here a grant another account
+    # made between the preflight and the revokes: the stand-in answers the second lookup differently)
+    answers = iter([[], [("SYS", "DBA_AUDIT_TRAIL", "SELECT", "AUDIT_ADMIN")]])
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: lambda _b: next(answers)})
     with pytest.raises(inst.InstallFailed) as failed:
         quiet(s).uninstall(conn, "admin", keep_data=False)
     assert failed.value.reason == ("uninstall could not revoke: LSNRMINE still holds SELECT on SYS.DBA_AUDIT_TRAIL "
