@@ -1,5 +1,6 @@
 -- Preflight of the owner phase, before anything is created: connected as the
--- owner, and every privilege present (WRITE on the loader log directory when one is set). Missing privileges are listed all at once.
+-- owner, and every privilege present (WRITE on the loader log directory when one
+-- is set). Missing privileges are listed all at once.
 -- Space: a quota on the owner's default tablespace or UNLIMITED TABLESPACE (CREATE TABLE,
 -- Prerequisites); without it the first INSERT fails with ORA-01950.
 -- EXECUTE on SYS.DBMS_LOB directly or through PUBLIC (definer's rights ignore roles).
