@@ -94,7 +94,7 @@ Q_DIRECTORY_WRITE = (
 )
 # DBMS_OUTPUT lines of the statements just run (what SQL*Plus shows with SERVEROUTPUT ON)
 S_OUTPUT_ENABLE = "begin sys.dbms_output.enable(buffer_size => null); end;"
-S_OUTPUT_LINE = "begin sys.dbms_output.get_line(line => :line, status => :status); end;"
+S_OUTPUT_LINE = "begin sys.dbms_output.get_line(line => :out_line, status => :out_status); end;"
 Q_JOB_QUEUE_PROCESSES = "select value from v$parameter where name = 'job_queue_processes'"
 Q_USER_OBJECTS = "select object_name, object_type, status from user_objects"
 Q_INVALID_OBJECTS = (
@@ -129,7 +129,7 @@ Q_RUNNING_JOBS = "select job_name from user_scheduler_running_jobs"
 S_DISABLE_JOB = "begin sys.dbms_scheduler.disable(name => :job_name, force => true); end;"
 S_ENABLE_JOB = "begin sys.dbms_scheduler.enable(name => :job_name); end;"
 S_JOB_COMMENTS = ("begin sys.dbms_scheduler.set_attribute(name => :job_name, attribute => 'comments', "
-                  "value => :comments); end;")
+                  "value => :job_comments); end;")
 JOB_WAIT_SECONDS = 180
 # compile_all => false recompiles only invalid objects (PL/SQL Packages and Types Reference,
 # DBMS_UTILITY.COMPILE_SCHEMA): dependants of a replaced package are invalid until next use.
@@ -517,7 +517,7 @@ class Installer:
             try:
                 with conn.cursor() as cursor:
                     line, status = cursor.var(str), cursor.var(int)
-                    cursor.execute(S_OUTPUT_LINE, line=line, status=status)
+                    cursor.execute(S_OUTPUT_LINE, out_line=line, out_status=status)
             except Exception:  # information only
                 return
             if status.getvalue() != 0:
@@ -709,7 +709,7 @@ class Installer:
         """Mark a job just disabled; if that fails, enable the jobs disabled so far and stop."""
         try:
             with conn.cursor() as cursor:
-                cursor.execute(S_JOB_COMMENTS, job_name=job, comments=comments)
+                cursor.execute(S_JOB_COMMENTS, job_name=job, job_comments=comments)
         except Exception as exc:
             for other in disabled_now:
                 with conn.cursor() as cursor:
@@ -723,7 +723,7 @@ class Installer:
         with conn.cursor() as cursor:
             cursor.execute(S_ENABLE_JOB, job_name=job)
         with conn.cursor() as cursor:
-            cursor.execute(S_JOB_COMMENTS, job_name=job, comments=comments)
+            cursor.execute(S_JOB_COMMENTS, job_name=job, job_comments=comments)
 
     def _history_start(self, conn: Any, history: str) -> Optional[int]:
         with conn.cursor() as cursor:
@@ -905,6 +905,11 @@ def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool, *, force:
             for statement in split_script(item.revert or ""):
                 out.append(statement)
                 out.append("/")
+        if phase_name == "admin":
+            held = ", ".join(f"{p} on {o}.{n}" for o, n, p in revoked_sys_grants(settings))
+            out.append(f"-- before: refused when the owner holds a grant this account cannot revoke; after: fails "
+                       f"naming any of {held} the owner still holds and who must revoke it (uninstall_admin.sql "
+                       "ends with the same check)")
     return "\n".join(out) + "\n"
 
 

@@ -74,8 +74,8 @@ class FakeCursor:
             merged["file_len"].value = 1234
         if sql == inst.S_OUTPUT_LINE:  # DBMS_OUTPUT.GET_LINE: status 0 with a line, 1 when empty
             pending = getattr(self.conn, "output", [])
-            merged["status"].value = 0 if pending else 1
-            merged["line"].value = pending.pop(0) if pending else None
+            merged["out_status"].value = 0 if pending else 1
+            merged["out_line"].value = pending.pop(0) if pending else None
         if "returning id into :run_id" in sql:
             merged["run_id"].value = [7]  # DML RETURNING: one value per row
         answer = self.conn.answers.get(sql, [])
@@ -1003,7 +1003,7 @@ def _job_names(settings: Settings) -> list[str]:
 
 def _job_calls(conn: FakeConnection) -> list[tuple]:
     kinds = {inst.S_DISABLE_JOB: "disable", inst.S_ENABLE_JOB: "enable", inst.S_JOB_COMMENTS: "comments"}
-    return [(kinds[sql], b["job_name"], b.get("comments")) if sql == inst.S_JOB_COMMENTS else (kinds[sql], b["job_name"])
+    return [(kinds[sql], b["job_name"], b.get("job_comments")) if sql == inst.S_JOB_COMMENTS else (kinds[sql], b["job_name"])
             for sql, b in conn.log if sql in kinds]
 
 
@@ -1265,3 +1265,10 @@ def test_owner_checks_use_the_session_user_and_the_loader_directory_needs_write(
     assert "sys_context('USERENV', 'SESSION_USER') <> 'LSNRMINE'" in text and "CURRENT_SCHEMA') <>" not in text
     assert "l_missing := l_missing || ', WRITE on directory LSNR_LOADER_LOG_DIR';" in text
     assert "WRITE on directory" not in render_scripts(Settings())["install.sql"]
+
+
+def test_dry_run_uninstall_names_the_revoke_checks(clean_env: Path) -> None:
+    s = Settings(alert_log=True)
+    text = inst.dry_run_uninstall(s, "admin", keep_data=False)
+    assert "EXECUTE on SYS.DBMS_LOB, EXECUTE on SYS.DBMS_SYSTEM the owner still holds" in text
+    assert "still holds" not in inst.dry_run_uninstall(s, "owner", keep_data=False)
