@@ -410,6 +410,10 @@ class Installer:
         owner_exists = bool(_scalar(conn, Q_USER_EXISTS, user_name=s.schema))
         if s.create_schema and not owner_exists and "CREATE USER" not in privs:
             missing.append("CREATE USER")
+        if s.alert_log:  # the KSDWRT wrapper: a schema-only account and a procedure in it
+            missing += [f"{p} (alert_log: the wrapper {s.alert_log_schema}.WRITE_ALERT_LOG)"
+                        for p in ("CREATE USER", "CREATE ANY PROCEDURE")
+                        if p not in privs and not (p == "CREATE USER" and "CREATE USER" in missing)]
         # the owner grants give a quota on the owner's default tablespace when it has none
         if "ALTER USER" not in privs and (not owner_exists or not _scalar(conn, Q_ADMIN_OWNER_SPACE, user_name=s.schema)):
             missing.append(f"ALTER USER (gives {s.schema} a quota on its default tablespace)")
@@ -446,7 +450,7 @@ class Installer:
         same guard as admin/owner_grants.sql and admin/mail_acl.sql), the audit trails always."""
         s = self.settings
         grants = []
-        whys = {"UTL_SMTP": "mail_host is set", "DBMS_SYSTEM": "alert_log is on",
+        whys = {"UTL_SMTP": "mail_host is set", "DBMS_SYSTEM": f"alert_log is on; to {s.alert_log_schema}",
                 "UNIFIED_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}", "DBA_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}"}
         for schema, name, privilege in sys_object_grants(s):
             if name in ("DBMS_LOB", "UTL_SMTP"):

@@ -73,8 +73,9 @@ class Settings:
     mail_port: int = 25
     mail_sender: Optional[str] = None
     mail_recipients: tuple[str, ...] = ()
-    # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only,
-    # it needs a direct EXECUTE grant on SYS.DBMS_SYSTEM (admin phase).
+    # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only. The
+    # admin phase grants EXECUTE on SYS.DBMS_SYSTEM to a schema-only account owning a wrapper that
+    # only writes that line (admin/alert_log_grant.sql); the owner may execute the wrapper only.
     alert_log: bool = False
     # Reports (issue 7): OS users whose connections the privileged_os_users report lists (CID USER,
     # compared case-insensitively), and the window of the new_clients report (days before the newest event).
@@ -187,6 +188,12 @@ class Settings:
         if not self.mail_sender or not self.mail_recipients:
             raise SettingError("mail_host", "needs mail_sender and mail_recipients too (mail is on when mail_host is set)")
         set_(self, "mail_sender", _check_mail_address("mail_sender", self.mail_sender))
+
+    @property
+    def alert_log_schema(self) -> str:
+        """The schema-only account (NO AUTHENTICATION) that owns the KSDWRT wrapper of alert_log:
+        it alone holds EXECUTE on SYS.DBMS_SYSTEM; the owner gets EXECUTE on the wrapper only."""
+        return ids.check_identifier("alert-log wrapper schema (schema + _ALERT_LOG)", self.schema + "_ALERT_LOG")
 
     def object_name(self, logical: str) -> str:
         """The validated upper-case name of a project object, e.g. ``EVENTS`` -> ``LSNR_EVENTS``."""

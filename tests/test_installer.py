@@ -35,7 +35,8 @@ from lsnrmine.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 OWNER_PRIVS = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE JOB"]
-ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "ALTER USER", "CREATE SESSION"]
+ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "ALTER USER", "CREATE SESSION",
+               "CREATE ANY PROCEDURE"]
 
 Answer = Union[list, Callable[[dict], list]]
 
@@ -1272,3 +1273,29 @@ def test_dry_run_uninstall_names_the_revoke_checks(clean_env: Path) -> None:
     text = inst.dry_run_uninstall(s, "admin", keep_data=False)
     assert "EXECUTE on SYS.DBMS_LOB, EXECUTE on SYS.DBMS_SYSTEM the owner still holds" in text
     assert "still holds" not in inst.dry_run_uninstall(s, "owner", keep_data=False)
+
+
+def test_alert_log_gives_the_owner_a_ksdwrt_wrapper_only(clean_env: Path) -> None:
+    """R7: EXECUTE on SYS.DBMS_SYSTEM goes to a schema-only account owning a one-line wrapper; the
+    owner gets EXECUTE on the wrapper; the admin preflight asks for CREATE USER and CREATE ANY PROCEDURE."""
+    s = Settings(alert_log=True)
+    assert s.alert_log_schema == "LSNRMINE_ALERT_LOG"
+    deploy = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT").deploy
+    statements = split_script(deploy)
+    assert "create user \"LSNRMINE_ALERT_LOG\" no authentication" in statements[0]
+    assert statements[1] == 'grant execute on sys.dbms_system to "LSNRMINE_ALERT_LOG"'
+    assert statements[2].startswith('create or replace procedure "LSNRMINE_ALERT_LOG"."WRITE_ALERT_LOG" (in_text in varchar2)')
+    assert "sys.dbms_system.ksdwrt(2, l_line);" in statements[2] and "co_max_bytes constant pls_integer := 500;" in statements[2]
+    assert statements[3] == 'grant execute on "LSNRMINE_ALERT_LOG"."WRITE_ALERT_LOG" to "LSNRMINE"'
+    assert "revoke execute on sys.dbms_system from \"LSNRMINE\"" in statements[4]  # an earlier version's grant
+    assert not any(st.startswith('grant execute on sys.dbms_system to "LSNRMINE"') for st in statements)
+    revert = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT").revert
+    assert "drop user \"LSNRMINE_ALERT_LOG\" cascade" in revert
+    package = next(i for i in render_objects(s, "owner") if i.obj.logical == "ALERT_PKG").deploy
+    assert "execute immediate 'begin \"LSNRMINE_ALERT_LOG\".\"WRITE_ALERT_LOG\"(:txt); end;'" in package
+    assert "sys.dbms_system" not in package
+    privs = {inst.Q_SESSION_PRIVS: [(p,) for p in ADMIN_PRIVS if p != "CREATE ANY PROCEDURE"],
+             inst.Q_SESSION_USER: [("SYS",)]}
+    with pytest.raises(inst.PreflightFailed, match=r"CREATE ANY PROCEDURE \(alert_log: the wrapper LSNRMINE_ALERT_LOG"):
+        quiet(s).install_admin(FakeConnection(admin_answers(s, **privs)))
+    quiet(Settings()).install_admin(FakeConnection(admin_answers(Settings(), **privs)))  # without alert_log: not needed

@@ -8,7 +8,7 @@
 --   empty) was not changed by hand: it takes the new value from lsnrmine.toml / LSNRMINE_* /
 --   the command line. A VALUE a DBA changed by hand (VALUE <> SEEDED_VALUE) is kept.
 -- * MAIL_HOST, MAIL_PORT and ALERT_LOG_ENABLED are install-owned: the admin phase builds the
---   network ACE and the DBMS_SYSTEM grant from the same settings, so the table always follows
+--   network ACE and the alert-log wrapper from the same settings, so the table always follows
 --   them (change them in lsnrmine.toml and re-run install, not in the table).
 -- * Rows nobody reads are not seeded: DATE_LANGUAGE and LISTENER_NAME are render-time values
 --   (the external table's date conversion and the events view), removed from older tables.
@@ -116,7 +116,7 @@ using (
   union all
   select 'ALERT_LOG_ENABLED', 'N',
          'Y: also write each alert as a line in the alert log (undocumented DBMS_SYSTEM.KSDWRT); set by install '
-         || '(alert_log), which also grants EXECUTE on SYS.DBMS_SYSTEM', 'Y' from dual
+         || '(alert_log), which also builds the KSDWRT wrapper the owner may execute', 'Y' from dual
   union all
   select 'ALERT_MIN_SEVERITY', 'medium',
          'Lowest severity delivered by mail / alert log (info, low, medium, high, critical)', 'N' from dual

@@ -328,3 +328,37 @@ def test_owner_check_uses_the_session_user(installed: Install, system_conn) -> N
         with system_conn.cursor() as cursor:
             cursor.execute("begin execute immediate 'alter session set current_schema = ' || "
                            "sys.dbms_assert.enquote_name(sys_context('USERENV', 'SESSION_USER'), false); end;")
+
+
+def test_r7_alert_log_wrapper_is_all_the_owner_gets(installed: Install, live_db) -> None:
+    """R7: with alert_log the owner may execute the KSDWRT wrapper only; EXECUTE on SYS.DBMS_SYSTEM
+    is held by the schema-only wrapper account. Run as SYS (only SYS can grant on DBMS_SYSTEM)."""
+    from lsnrmine.settings import Settings
+
+    from .test_06_audit import sys_connection, sys_password
+
+    if sys_password(live_db) is None:
+        pytest.skip("granting EXECUTE on SYS.DBMS_SYSTEM needs SYS: set LSNRMINE_TEST_SYS_PASSWORD")
+    base = installed.settings()
+    s = Settings(schema=base.schema, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files,
+                 alert_log=True)
+    item = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT")
+    with sys_connection(live_db) as sys_con:
+        execute_statements(sys_con, split_script(item.deploy), label="alert-log wrapper")
+        try:
+            _, grants = query(sys_con, "select grantee from dba_tab_privs where owner = 'SYS' "
+                                       "and table_name = 'DBMS_SYSTEM' and grantee in (:o, :w)",
+                              o=s.schema, w=s.alert_log_schema)
+            assert grants == [(s.alert_log_schema,)], grants
+            _, auth = query(sys_con, "select authentication_type from dba_users where username = :w", w=s.alert_log_schema)
+            assert auth == [("NONE",)], auth
+            with installed.connect_owner() as con:
+                with con.cursor() as cursor:
+                    cursor.execute(f'begin "{s.alert_log_schema}"."WRITE_ALERT_LOG"(:t); end;',
+                                   t="lsnrmine_it r7 wrapper line\nsecond line " + "x" * 900)
+                    with pytest.raises(oracledb.DatabaseError, match="PLS-00201|ORA-06550"):
+                        cursor.execute("begin sys.dbms_system.ksdwrt(2, 'lsnrmine_it r7 direct'); end;")
+        finally:
+            execute_statements(sys_con, split_script(item.revert or ""), label="drop alert-log wrapper")
+        _, left = query(sys_con, "select count(*) from dba_users where username = :w", w=s.alert_log_schema)
+        assert left == [(0,)], left
