@@ -9,7 +9,8 @@ grant {{ owner_privileges | join(", ") | lower }} to {{ s.schema | ident }}
 -- the tablespace to contain the table or the UNLIMITED TABLESPACE system privilege" (SQL
 -- Language Reference, CREATE TABLE, Prerequisites). The owner's tables go to its default
 -- tablespace: a quota there is given only when it has none (a quota a DBA set is kept) and no
--- UNLIMITED TABLESPACE. Needs ALTER USER (the admin preflight checks it).
+-- UNLIMITED TABLESPACE. Needs ALTER USER (the admin preflight checks it). Never SYSTEM or SYSAUX:
+-- application tables (and a quota unlimited) there are refused with the fix named.
 declare
   l_tablespace sys.dba_users.default_tablespace%type;
   l_has_space  pls_integer;
@@ -30,6 +31,13 @@ begin
             from sys.dba_sys_privs p
            where p.grantee = {{ s.schema | sqlstr }}
              and p.privilege = 'UNLIMITED TABLESPACE');
+  if l_tablespace in ('SYSTEM', 'SYSAUX') then
+    sys.dbms_standard.raise_application_error(
+      num => -20000,
+      msg => 'lsnrmine: the default tablespace of {{ s.schema }} is ' || l_tablespace || ': lsnrmine never puts '
+        || 'its tables (or a quota) there; set a default tablespace for {{ s.schema }} (ALTER USER {{ s.schema }} '
+        || 'DEFAULT TABLESPACE <tablespace>) or for the database (ALTER DATABASE DEFAULT TABLESPACE <tablespace>)');
+  end if;
   if l_has_space = 0 then
     execute immediate 'alter user {{ s.schema | ident }} quota unlimited on '
                       || sys.dbms_assert.enquote_name(str => l_tablespace, capitalize => false);

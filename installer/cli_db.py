@@ -162,6 +162,9 @@ def _cmd_uninstall(args: argparse.Namespace) -> int:
     installer = Installer(settings, force=args.force)
 
     def work() -> int:
+        if "admin" in phases and phases[0] != "admin":  # refuse before the owner phase drops anything
+            with connect(options, admin) as conn:
+                installer.preflight_uninstall_admin(conn)
         for phase in phases:
             credentials = owner if phase == "owner" else admin
             print(f"== uninstall phase {phase} as {credentials.user} on {options.dsn}")

@@ -20,9 +20,9 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from . import __version__, audit
 from . import identifiers as ids
 from .manifest import UPGRADE_STEPS, DbObject, UpgradeStep
-from .render import RenderedObject, render_objects, template_context
+from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants, template_context
 from .runner import ScriptError, execute_statements, mask, split_script
-from .settings import Settings, owner_privileges
+from .settings import Settings, owner_privileges, sys_object_grants
 from .templates import environment
 
 MIN_ORACLE_MAJOR = 19
@@ -66,12 +66,35 @@ Q_ADMIN_OWNER_EXECUTE = (
     "select count(*) from dba_tab_privs where owner = 'SYS' and table_name = :object_name "
     "and privilege = 'EXECUTE' and grantee in ('PUBLIC', :user_name)"
 )
+# The owner's default tablespace (R5: never SYSTEM/SYSAUX) and, when the owner is still to be
+# created, the database default it will get (CREATE USER without DEFAULT TABLESPACE).
+Q_ADMIN_OWNER_TABLESPACE = "select default_tablespace from dba_users where username = :user_name"
+Q_DEFAULT_TABLESPACE = (
+    "select property_value from database_properties where property_name = 'DEFAULT_PERMANENT_TABLESPACE'"
+)
+SYSTEM_TABLESPACES = ("SYSTEM", "SYSAUX")
+# R3: the owner's grants on the SYS/AUDSYS objects lsnrmine grants, with who granted them
+# (only the grantor, or SYS, can revoke a grant on a SYS object: ORA-01927 otherwise).
+Q_OWNER_SYS_GRANTS = (
+    "select owner, table_name, privilege, grantor from dba_tab_privs "
+    "where grantee = :user_name and owner in ('SYS', 'AUDSYS') "
+    "and table_name in ('DBMS_LOB', 'UTL_SMTP', 'DBMS_SYSTEM', 'DBA_AUDIT_TRAIL', 'UNIFIED_AUDIT_TRAIL') "
+    "order by owner, table_name, privilege"
+)
 Q_SESSION_USER = "select sys_context('USERENV', 'SESSION_USER') from dual"
 # WITH GRANT OPTION is granted to users only, never to roles: a direct row or nothing.
 Q_GRANTABLE = (
-    "select count(*) from all_tab_privs where table_schema = 'SYS' and table_name = :object_name "
-    "and privilege = 'EXECUTE' and grantee = user and grantable = 'YES'"
+    "select count(*) from all_tab_privs where table_schema = :schema_name and table_name = :object_name "
+    "and privilege = :privilege and grantee = user and grantable = 'YES'"
 )
+# the loader log directory must be writable by the owner (ORACLE_LOADER writes its log there)
+Q_DIRECTORY_WRITE = (
+    "select count(*) from all_tab_privs "
+    "where table_name = :dir_name and privilege = 'WRITE' and grantee in (user, 'PUBLIC')"
+)
+# DBMS_OUTPUT lines of the statements just run (what SQL*Plus shows with SERVEROUTPUT ON)
+S_OUTPUT_ENABLE = "begin sys.dbms_output.enable(buffer_size => null); end;"
+S_OUTPUT_LINE = "begin sys.dbms_output.get_line(line => :out_line, status => :out_status); end;"
 Q_JOB_QUEUE_PROCESSES = "select value from v$parameter where name = 'job_queue_processes'"
 Q_USER_OBJECTS = "select object_name, object_type, status from user_objects"
 Q_INVALID_OBJECTS = (
@@ -97,10 +120,16 @@ end;"""
 # first (FORCE: a running instance is not stopped, it finishes), the run waits a bounded time for
 # running instances to end, and the jobs it disabled are enabled again after a complete run
 # (PL/SQL Packages and Types Reference, DBMS_SCHEDULER.DISABLE / ENABLE; USER_SCHEDULER_RUNNING_JOBS).
-Q_JOBS = "select job_name, enabled from user_scheduler_jobs"
+# A failed run leaves the jobs it disabled disabled (their code may be half-replaced). Each job it
+# disables carries JOB_PAUSE_MARKER at the start of its COMMENTS (DBMS_SCHEDULER.SET_ATTRIBUTE
+# 'comments'), so the next run (Python or install.sql) knows which disabled jobs are lsnrmine's to
+# enable again after it completes; a job a DBA disabled (no marker) stays disabled.
+Q_JOBS = "select job_name, enabled, comments from user_scheduler_jobs"
 Q_RUNNING_JOBS = "select job_name from user_scheduler_running_jobs"
 S_DISABLE_JOB = "begin sys.dbms_scheduler.disable(name => :job_name, force => true); end;"
 S_ENABLE_JOB = "begin sys.dbms_scheduler.enable(name => :job_name); end;"
+S_JOB_COMMENTS = ("begin sys.dbms_scheduler.set_attribute(name => :job_name, attribute => 'comments', "
+                  "value => :job_comments); end;")
 JOB_WAIT_SECONDS = 180
 # compile_all => false recompiles only invalid objects (PL/SQL Packages and Types Reference,
 # DBMS_UTILITY.COMPILE_SCHEMA): dependants of a replaced package are invalid until next use.
@@ -325,6 +354,18 @@ def probe_files(conn: Any, settings: Settings) -> list[str]:
     return problems
 
 
+def revoker(owner: str, grantor: str) -> str:
+    """Who can revoke a grant on a SYS/AUDSYS object: its grantor; a grant recorded with the object
+    owner as grantor (made by the owner or through GRANT ANY OBJECT PRIVILEGE) also SYS."""
+    return "SYS" if grantor in ("SYS", owner) else grantor
+
+
+def system_tablespace_problem(schema: str, tablespace: str) -> str:
+    return (f"the default tablespace of {schema} is {tablespace}: lsnrmine never puts its tables (or a quota) "
+            f"there; set a default tablespace for {schema} (ALTER USER {schema} DEFAULT TABLESPACE <tablespace>) "
+            "or for the database (ALTER DATABASE DEFAULT TABLESPACE <tablespace>)")
+
+
 def directory_conflict(directory: str, current: str, path: str) -> str:
     return (f"directory {directory} exists and points at {current}, not {path}: lsnrmine never repoints a "
             "directory object it may not own; choose another name (setting directory), or give --force "
@@ -377,6 +418,10 @@ class Installer:
         owner_exists = bool(_scalar(conn, Q_USER_EXISTS, user_name=s.schema))
         if s.create_schema and not owner_exists and "CREATE USER" not in privs:
             missing.append("CREATE USER")
+        if s.alert_log:  # the KSDWRT wrapper: a schema-only account and a procedure in it
+            missing += [f"{p} (alert_log: the wrapper {s.alert_log_schema}.WRITE_ALERT_LOG)"
+                        for p in ("CREATE USER", "CREATE ANY PROCEDURE")
+                        if p not in privs and not (p == "CREATE USER" and "CREATE USER" in missing)]
         # the owner grants give a quota on the owner's default tablespace when it has none
         if "ALTER USER" not in privs and (not owner_exists or not _scalar(conn, Q_ADMIN_OWNER_SPACE, user_name=s.schema)):
             missing.append(f"ALTER USER (gives {s.schema} a quota on its default tablespace)")
@@ -387,6 +432,10 @@ class Installer:
                             "(LSNRMINE_CREATE_SCHEMA=true) to let lsnrmine create it")
         if s.create_schema and owner_exists:
             notes.append(f"user {s.schema} exists: not created again")
+        tablespace = (_scalar(conn, Q_ADMIN_OWNER_TABLESPACE, user_name=s.schema) if owner_exists
+                      else _scalar(conn, Q_DEFAULT_TABLESPACE) if s.create_schema else None)
+        if tablespace is not None and str(tablespace).upper() in SYSTEM_TABLESPACES:
+            problems.append(system_tablespace_problem(s.schema, str(tablespace)))
         problems += self._sys_grant_problems(conn)
         for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
             if directory is None:
@@ -403,16 +452,22 @@ class Installer:
             raise PreflightFailed("admin", problems)
         return notes, owner_exists
 
-    def sys_grants(self, conn: Any) -> list[tuple[str, str]]:
-        """(SYS package, why) for every EXECUTE grant on a SYS object the admin phase will make."""
+    def sys_grants(self, conn: Any) -> list[tuple[str, str, str, str]]:
+        """(schema, object, privilege, why) for every grant on a SYS/AUDSYS object the admin phase
+        will make: DBMS_LOB and UTL_SMTP only where neither PUBLIC nor the owner has EXECUTE (the
+        same guard as admin/owner_grants.sql and admin/mail_acl.sql), the audit trails always."""
         s = self.settings
         grants = []
-        if not _scalar(conn, Q_ADMIN_OWNER_EXECUTE, object_name="DBMS_LOB", user_name=s.schema):
-            grants.append(("DBMS_LOB", "PUBLIC has no EXECUTE on it here (a CIS/STIG-hardened database)"))
-        if s.mail_host:
-            grants.append(("UTL_SMTP", "mail_host is set"))
-        if s.alert_log:
-            grants.append(("DBMS_SYSTEM", "alert_log is on"))
+        whys = {"UTL_SMTP": "mail_host is set", "DBMS_SYSTEM": f"alert_log is on; to {s.alert_log_schema}",
+                "UNIFIED_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}", "DBA_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}"}
+        for schema, name, privilege in sys_object_grants(s):
+            if name in ("DBMS_LOB", "UTL_SMTP"):
+                if _scalar(conn, Q_ADMIN_OWNER_EXECUTE, object_name=name, user_name=s.schema):
+                    continue
+                why = (f"{whys[name]}; " if name in whys else "") + "PUBLIC has no EXECUTE on it here"
+            else:
+                why = whys[name]
+            grants.append((schema, name, privilege, why))
         return grants
 
     def _sys_grant_problems(self, conn: Any) -> list[str]:
@@ -423,12 +478,13 @@ class Installer:
         if not grants or _scalar(conn, Q_SESSION_USER) == "SYS":
             return []
         problems = []
-        for package, why in grants:
-            if not _scalar(conn, Q_GRANTABLE, object_name=package):
+        for schema, name, privilege, why in grants:
+            if not _scalar(conn, Q_GRANTABLE, schema_name=schema, object_name=name, privilege=privilege):
                 problems.append(
-                    f"the admin phase grants EXECUTE on SYS.{package} ({why}), which only SYS or an account "
+                    f"the admin phase grants {privilege} on {schema}.{name} ({why}), which only SYS or an account "
                     f"holding it WITH GRANT OPTION can grant: run the admin phase as SYS (--user SYS --sysdba), "
-                    f"or have SYS run `grant execute on sys.{package.lower()} to <this account> with grant option`")
+                    f"or have SYS run `grant {privilege.lower()} on {schema.lower()}.{name.lower()} to <this account> "
+                    "with grant option`")
         return problems
 
     def install_admin(self, conn: Any, owner_password: Optional[str] = None) -> Report:
@@ -439,6 +495,7 @@ class Installer:
         report = Report(notes=notes)
         substitutions = {OWNER_PASSWORD_DEFINE: owner_password} if owner_password else None
         secrets = [owner_password] if owner_password else []
+        self._enable_output(conn)
         for item in render_objects(s, "admin", force=self.force):
             kind = item.obj.object_type
             if kind == "USER" and owner_exists:
@@ -451,11 +508,33 @@ class Installer:
                                    substitutions=substitutions)
             except ScriptError as exc:
                 raise InstallFailed("admin", mask(str(exc), secrets), report.lines) from None
+            self._print_output(conn)
             report.lines.append(self._done_line("admin", item))
             self.out(report.lines[-1])
             if item.obj.logical == "DIRECTORY":
                 self._check_directory_after_admin(conn, report)
         return report
+
+    @staticmethod
+    def _enable_output(conn: Any) -> None:
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(S_OUTPUT_ENABLE)
+        except Exception:  # the messages are information; the statements still run
+            pass
+
+    def _print_output(self, conn: Any) -> None:
+        """The DBMS_OUTPUT lines of the statements just run (e.g. a setting replaced, a quota given)."""
+        for _ in range(1000):
+            try:
+                with conn.cursor() as cursor:
+                    line, status = cursor.var(str), cursor.var(int)
+                    cursor.execute(S_OUTPUT_LINE, out_line=line, out_status=status)
+            except Exception:  # information only
+                return
+            if status.getvalue() != 0:
+                return
+            self.out(f"note: {str(line.getvalue() or '').removeprefix('lsnrmine: ')}")
 
     def _check_directory_after_admin(self, conn: Any, report: Report) -> None:
         s = self.settings
@@ -485,14 +564,15 @@ class Installer:
         problems: list[str] = []
         notes: list[str] = []
         _check_version(conn, problems)
-        schema = _scalar(conn, Q_CURRENT_SCHEMA)
+        schema = _scalar(conn, Q_SESSION_USER)
         if schema != s.schema:
-            raise PreflightFailed("owner", [f"connected to schema {schema}, not the owner {s.schema}: "
+            raise PreflightFailed("owner", [f"connected as {schema}, not the owner {s.schema}: "
                                             f"the owner phase connects as {s.schema} (LSNRMINE_OWNER_PASSWORD)"])
         privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
         missing = [p for p in owner_privileges(s) if p not in privs]
-        if not _scalar(conn, Q_SYS_EXECUTE, object_name="DBMS_LOB"):
-            missing.append("EXECUTE on SYS.DBMS_LOB")
+        for package in ("DBMS_LOB", "UTL_SMTP") if s.mail_host else ("DBMS_LOB",):
+            if not _scalar(conn, Q_SYS_EXECUTE, object_name=package):
+                missing.append(f"EXECUTE on SYS.{package}")
         space = _rows(conn, Q_OWNER_SPACE)
         if space and not space[0][1]:
             missing.append(f"a quota on tablespace {space[0][0]} (its default tablespace; "
@@ -505,6 +585,8 @@ class Installer:
                 missing.append(f"READ on directory {directory}")
                 directory_ok = False
                 continue
+            if directory == s.loader_log_directory and not _scalar(conn, Q_DIRECTORY_WRITE, dir_name=directory):
+                missing.append(f"WRITE on directory {directory} (ORACLE_LOADER writes its log files there)")
             current = _scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
             if current is None:
                 problems.append(f"directory {directory} does not exist: run `lsnrmine install --phase admin` as a DBA")
@@ -545,11 +627,13 @@ class Installer:
         run_id: Optional[int] = None
         current = "preflight"
         paused = self._pause_jobs(conn, items)
+        self._enable_output(conn)
         try:
             for item in items:
                 current = f"{item.obj.object_type.lower()} {item.name}"
                 existed = (item.name, item.obj.object_type) in existing
                 execute_statements(conn, split_script(item.deploy), label=current)
+                self._print_output(conn)
                 report.lines.append(self._done_line("owner", item, existed))
                 self.out(report.lines[-1])
                 if item is history:
@@ -574,33 +658,50 @@ class Installer:
                 reason = f"{current}: {exc}"
             failed = InstallFailed("owner", reason, report.lines, notes)
             if paused:
-                failed.notes.append(f"job(s) {', '.join(paused)} left disabled until an install completes "
-                                    "(or `exec sys.dbms_scheduler.enable('<job>')`)")
+                failed.notes.append(f"job(s) {', '.join(paused)} left disabled, marked '{JOB_PAUSE_MARKER.strip()}' in "
+                                    "their COMMENTS: the next install that completes enables them again")
             if run_id is not None:
                 self._history_end(conn, history.name, run_id, "incomplete", report.lines, failed.reason, failed.notes)
             else:
                 failed.notes.append("no install-history row was written (the run stopped before its table existed)")
             raise failed from None
-        for job in paused:
-            with conn.cursor() as cursor:
-                cursor.execute(S_ENABLE_JOB, job_name=job)
+        for job, comments in paused.items():
+            self._resume_job(conn, job, comments)
             report.lines.append(f"enabled JOB {job} again")
             self.out(report.lines[-1])
         if run_id is not None:
             self._history_end(conn, history.name, run_id, "complete", report.lines, None, report.notes)
         return report
 
-    def _pause_jobs(self, conn: Any, items: Sequence[RenderedObject]) -> list[str]:
-        """Disable lsnrmine's enabled jobs and wait (bounded) until none of them runs; the names disabled.
-        Raises InstallFailed (jobs enabled again) when one still runs after JOB_WAIT_SECONDS."""
+    def _pause_jobs(self, conn: Any, items: Sequence[RenderedObject]) -> dict[str, str]:
+        """Disable lsnrmine's enabled jobs and wait (bounded) until none of them runs. Returns job ->
+        its comments without the marker, for every job to enable after a complete run: the ones
+        disabled now, and the ones an earlier run disabled and left (JOB_PAUSE_MARKER in COMMENTS).
+        Raises InstallFailed (the jobs disabled now enabled again) when one still runs after
+        JOB_WAIT_SECONDS."""
         ours = {i.name for i in items if i.obj.object_type == "JOB"}
         if not ours:
-            return []
-        paused = [str(name) for name, enabled in _rows(conn, Q_JOBS) if name in ours and str(enabled).upper() == "TRUE"]
-        for job in paused:
-            with conn.cursor() as cursor:
-                cursor.execute(S_DISABLE_JOB, job_name=job)
-            self.out(f"disabled JOB {job} while its code is replaced")
+            return {}
+        paused: dict[str, str] = {}
+        disabled_now: list[str] = []
+        for name, enabled, comments in _rows(conn, Q_JOBS):
+            if name not in ours:
+                continue
+            job, text = str(name), str(comments or "")
+            marked = text.startswith(JOB_PAUSE_MARKER)
+            original = text[len(JOB_PAUSE_MARKER):] if marked else text
+            if str(enabled).upper() == "TRUE":
+                with conn.cursor() as cursor:
+                    cursor.execute(S_DISABLE_JOB, job_name=job)
+                disabled_now.append(job)
+                paused[job] = original
+                if not marked:
+                    self._set_job_comments(conn, job, (JOB_PAUSE_MARKER + original)[:240], disabled_now)
+                self.out(f"disabled JOB {job} while its code is replaced")
+            elif marked:
+                paused[job] = original
+                self.out(f"JOB {job} was left disabled by an install that did not complete: "
+                         "enabled again when this one completes")
         deadline = self.clock() + JOB_WAIT_SECONDS
         while True:
             running = sorted(str(r[0]) for r in _rows(conn, Q_RUNNING_JOBS) if r[0] in ours)
@@ -610,12 +711,31 @@ class Installer:
                 break
             self.out(f"waiting for running job(s) {', '.join(running)} to finish (at most {JOB_WAIT_SECONDS} s)")
             self.sleep(5)
-        for job in paused:
-            with conn.cursor() as cursor:
-                cursor.execute(S_ENABLE_JOB, job_name=job)
+        for job in disabled_now:
+            self._resume_job(conn, job, paused[job])
         raise InstallFailed("owner", f"job(s) {', '.join(running)} still running after {JOB_WAIT_SECONDS} s: nothing was "
                             "replaced (replacing code a job runs waits, then fails with ORA-04021); install again "
                             "when it has finished, or stop it with `exec sys.dbms_scheduler.stop_job('<job>')`", [])
+
+    def _set_job_comments(self, conn: Any, job: str, comments: str, disabled_now: Sequence[str]) -> None:
+        """Mark a job just disabled; if that fails, enable the jobs disabled so far and stop."""
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute(S_JOB_COMMENTS, job_name=job, job_comments=comments)
+        except Exception as exc:
+            for other in disabled_now:
+                with conn.cursor() as cursor:
+                    cursor.execute(S_ENABLE_JOB, job_name=other)
+            raise InstallFailed("owner", f"could not mark JOB {job} as paused ({_first_line(str(exc))}): its jobs "
+                                "were enabled again and nothing was replaced", []) from None
+
+    @staticmethod
+    def _resume_job(conn: Any, job: str, comments: str) -> None:
+        """Enable first, then remove the marker: a failed enable keeps the job marked for the next run."""
+        with conn.cursor() as cursor:
+            cursor.execute(S_ENABLE_JOB, job_name=job)
+        with conn.cursor() as cursor:
+            cursor.execute(S_JOB_COMMENTS, job_name=job, job_comments=comments)
 
     def _history_start(self, conn: Any, history: str) -> Optional[int]:
         with conn.cursor() as cursor:
@@ -678,10 +798,12 @@ class Installer:
     def uninstall(self, conn: Any, phase: str, keep_data: bool) -> Report:
         s = self.settings
         if phase == "owner":
-            schema = _scalar(conn, Q_CURRENT_SCHEMA)
+            schema = _scalar(conn, Q_SESSION_USER)
             if schema != s.schema:
-                raise PreflightFailed("owner", [f"connected to schema {schema}, not the owner {s.schema}: "
+                raise PreflightFailed("owner", [f"connected as {schema}, not the owner {s.schema}: "
                                                 "uninstall drops only in the owner schema"])
+        else:
+            self.preflight_uninstall_admin(conn)
         report = Report()
         for item, kept in self.uninstall_order(phase, keep_data):
             label = f"{item.obj.object_type} {item.name}"
@@ -699,7 +821,41 @@ class Installer:
             else:
                 report.lines.append(f"dropped {label}" if existed else f"absent {label} (nothing to drop)")
             self.out(report.lines[-1])
+        if phase == "admin":
+            left = self.sys_grants_left(conn)
+            if left:
+                raise InstallFailed("admin", "uninstall could not revoke: " + "; ".join(left), report.lines)
         return report
+
+    def _sys_grants_held(self, conn: Any) -> list[tuple[str, str, str, str]]:
+        """(schema, object, privilege, grantor) the owner holds among the SYS/AUDSYS grants this
+        uninstall revokes (settings-dependent, like the rendered revokes)."""
+        ours = set(revoked_sys_grants(self.settings))
+        rows = _rows(conn, Q_OWNER_SYS_GRANTS, user_name=self.settings.schema)
+        return [(str(o), str(n), str(p), str(g)) for o, n, p, g in rows if (o, n, p) in ours]
+
+    def preflight_uninstall_admin(self, conn: Any) -> None:
+        """The admin uninstall revokes grants on SYS/AUDSYS objects. An object privilege is revoked by
+        its grantor, or (GRANT ANY OBJECT PRIVILEGE) a grant the object owner made; for SYS's objects
+        dictionary protection leaves only SYS. A grant this account cannot revoke (ORA-01927, which
+        the revoke blocks tolerate) refuses the run before anything is dropped."""
+        me = str(_scalar(conn, Q_SESSION_USER))
+        problems = []
+        for owner, name, privilege, grantor in self._sys_grants_held(conn):
+            who = revoker(owner, grantor)
+            if who != me:
+                how = "SYS (--user SYS --sysdba)" if who == "SYS" else who
+                problems.append(f"{self.settings.schema} holds {privilege} on {owner}.{name} granted by {grantor}, "
+                                f"which only {who} can revoke: run the admin uninstall as {how}, or have {who} run "
+                                f"`revoke {privilege.lower()} on {owner.lower()}.{name.lower()} from {self.settings.schema}`")
+        if problems:
+            raise PreflightFailed("admin", problems)
+
+    def sys_grants_left(self, conn: Any) -> list[str]:
+        """After the revokes: one line per grant the owner still holds, naming who must revoke it."""
+        return [f"{self.settings.schema} still holds {p} on {o}.{n} (granted by {g}): {revoker(o, g)} must run "
+                f"`revoke {p.lower()} on {o.lower()}.{n.lower()} from {self.settings.schema}`"
+                for o, n, p, g in self._sys_grants_held(conn)]
 
     def _exists(self, conn: Any, item: RenderedObject) -> bool:
         try:
@@ -726,7 +882,8 @@ def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep]
     out = [f"-- lsnrmine {__version__} install --dry-run: statements only; preflight queries, install-history "
            "rows, read probes and the invalid-object check are not shown; before the owner phase replaces "
            "code, lsnrmine's enabled jobs are disabled (DBMS_SCHEDULER.DISABLE, force), running ones are "
-           f"awaited for at most {JOB_WAIT_SECONDS} s, and they are enabled again after a complete run"]
+           f"awaited for at most {JOB_WAIT_SECONDS} s, and they are enabled again after a complete run (until then "
+           f"their COMMENTS start with '{JOB_PAUSE_MARKER.strip()}', so a later run enables them if this one stops)"]
     for phase_name in phases:
         items = render_objects(settings, phase_name, force=force)
         who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
@@ -760,6 +917,11 @@ def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool, *, force:
             for statement in split_script(item.revert or ""):
                 out.append(statement)
                 out.append("/")
+        if phase_name == "admin":
+            held = ", ".join(f"{p} on {o}.{n}" for o, n, p in revoked_sys_grants(settings))
+            out.append(f"-- before: refused when the owner holds a grant this account cannot revoke; after: fails "
+                       f"naming any of {held} the owner still holds and who must revoke it (uninstall_admin.sql "
+                       "ends with the same check)")
     return "\n".join(out) + "\n"
 
 

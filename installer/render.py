@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from . import __version__
 from . import identifiers as ids
 from .manifest import MANIFEST, DbObject
-from .settings import SETTING_LIMITS, Settings, owner_privileges
+from .settings import SETTING_LIMITS, Settings, owner_privileges, sys_object_grants
 from .templates import environment
 
 PHASES = ("admin", "owner")
@@ -26,6 +26,18 @@ class RenderedObject:
     file_name: str
     deploy: str
     revert: Optional[str]
+
+
+# The start of a job's COMMENTS while an install has it disabled (plsql/pause_jobs.sql, lsnrmine.install).
+JOB_PAUSE_MARKER = "lsnrmine: paused by install; "
+
+
+def revoked_sys_grants(settings: Settings) -> list[tuple[str, str, str]]:
+    """(schema, object, privilege) on SYS/AUDSYS objects the admin uninstall revokes."""
+    grants = sys_object_grants(settings)
+    if settings.audit_unified:  # admin/revoke_audit_grants.sql also revokes SYS's (12.1) trail
+        grants.append(("SYS", "UNIFIED_AUDIT_TRAIL", "SELECT"))
+    return grants
 
 
 def _header(title: str) -> str:
@@ -93,7 +105,7 @@ def _install_master(settings: Settings, phase: str, objects: list[RenderedObject
         lines.append(render_template("plsql/check_owner.sql", settings))
         if jobs:
             lines.append("prompt disabling lsnrmine's jobs while their code is replaced")
-            lines.append(render_template("plsql/pause_jobs.sql", settings, jobs=jobs))
+            lines.append(render_template("plsql/pause_jobs.sql", settings, jobs=jobs, marker=JOB_PAUSE_MARKER))
     total = len(objects)
     history = None
     for index, item in enumerate(objects, start=1):
@@ -106,7 +118,7 @@ def _install_master(settings: Settings, phase: str, objects: list[RenderedObject
         lines.append("prompt checking for invalid objects")
         lines.append(render_template("plsql/check_invalid.sql", settings))
         if jobs:
-            lines.append(render_template("plsql/resume_jobs.sql", settings, jobs=jobs))
+            lines.append(render_template("plsql/resume_jobs.sql", settings, jobs=jobs, marker=JOB_PAUSE_MARKER))
     if history is not None:
         # the same row `lsnrmine install` writes; a run stopped by WHENEVER SQLERROR keeps 'running'
         done = "\n".join(f"deployed {i.obj.object_type} {i.name}" for i in objects)
@@ -126,6 +138,9 @@ def _uninstall_master(settings: Settings, phase: str, objects: list[RenderedObje
             continue
         lines.append(f"prompt drop {item.obj.object_type.lower()} {item.name}")
         lines.append(item.revert.rstrip("\n"))
+    if phase == "admin":
+        lines.append("prompt checking that no grant on a SYS/AUDSYS object is left")
+        lines.append(render_template("admin/check_revoked.sql", settings, grants=revoked_sys_grants(settings)))
     lines.append("spool off")
     return "\n".join(lines) + "\n"
 

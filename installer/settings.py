@@ -73,8 +73,9 @@ class Settings:
     mail_port: int = 25
     mail_sender: Optional[str] = None
     mail_recipients: tuple[str, ...] = ()
-    # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only,
-    # it needs a direct EXECUTE grant on SYS.DBMS_SYSTEM (admin phase).
+    # A line in the alert log through the undocumented SYS.DBMS_SYSTEM.KSDWRT: opt-in only. The
+    # admin phase grants EXECUTE on SYS.DBMS_SYSTEM to a schema-only account owning a wrapper that
+    # only writes that line (admin/alert_log_grant.sql); the owner may execute the wrapper only.
     alert_log: bool = False
     # Reports (issue 7): OS users whose connections the privileged_os_users report lists (CID USER,
     # compared case-insensitively), and the window of the new_clients report (days before the newest event).
@@ -188,6 +189,12 @@ class Settings:
             raise SettingError("mail_host", "needs mail_sender and mail_recipients too (mail is on when mail_host is set)")
         set_(self, "mail_sender", _check_mail_address("mail_sender", self.mail_sender))
 
+    @property
+    def alert_log_schema(self) -> str:
+        """The schema-only account (NO AUTHENTICATION) that owns the KSDWRT wrapper of alert_log:
+        it alone holds EXECUTE on SYS.DBMS_SYSTEM; the owner gets EXECUTE on the wrapper only."""
+        return ids.check_identifier("alert-log wrapper schema (schema + _ALERT_LOG)", self.schema + "_ALERT_LOG")
+
     def object_name(self, logical: str) -> str:
         """The validated upper-case name of a project object, e.g. ``EVENTS`` -> ``LSNR_EVENTS``."""
         return ids.check_identifier("object name", self.prefix + logical)
@@ -218,6 +225,23 @@ def owner_privileges(settings: "Settings") -> list[str]:
     if settings.jobs_enabled:
         privs.append("CREATE JOB")
     return privs
+
+
+def sys_object_grants(settings: "Settings") -> list[tuple[str, str, str]]:
+    """(schema, object, privilege) of every grant the admin phase may make on a SYS/AUDSYS object
+    (admin/owner_grants.sql, mail_acl.sql, alert_log_grant.sql, audit_grants.sql): checked WITH
+    GRANT OPTION by the admin preflight and looked up after the revokes of the admin uninstall.
+    DBMS_LOB and UTL_SMTP are granted only where neither PUBLIC nor the owner holds them."""
+    grants = [("SYS", "DBMS_LOB", "EXECUTE")]
+    if settings.mail_host:
+        grants.append(("SYS", "UTL_SMTP", "EXECUTE"))
+    if settings.alert_log:
+        grants.append(("SYS", "DBMS_SYSTEM", "EXECUTE"))
+    if settings.audit_unified:  # AUDSYS owns UNIFIED_AUDIT_TRAIL since 12.2 (lsnrmine needs 19c+)
+        grants.append(("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT"))
+    if settings.audit_traditional:
+        grants.append(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
+    return grants
 
 
 def _check_mail_address(setting: str, value: object) -> str:

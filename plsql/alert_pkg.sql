@@ -84,7 +84,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    e_bad_sql_name exception;
    pragma exception_init(e_bad_sql_name, -44003); -- DBMS_ASSERT: invalid SQL name
    e_plsql_compile exception;
-   pragma exception_init(e_plsql_compile, -6550); -- dynamic block: DBMS_SYSTEM not granted
+   pragma exception_init(e_plsql_compile, -6550); -- dynamic block: the alert-log wrapper not granted
    e_acl_denied exception;
    pragma exception_init(e_acl_denied, -24247); -- network access denied by access control list
    e_network exception;
@@ -463,9 +463,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
 
    procedure write_alert_log(in_text in varchar2) is
    begin
-      -- undocumented SYS.DBMS_SYSTEM.KSDWRT, dest 2 = alert log (see admin/alert_log_grant.sql);
-      -- dynamic so the package compiles without the grant
-      execute immediate 'begin sys.dbms_system.ksdwrt(2, :txt); end;' using log_text(in_text, 500);
+      -- the KSDWRT wrapper of the admin phase (admin/alert_log_grant.sql: the owner holds EXECUTE
+      -- on it, not on SYS.DBMS_SYSTEM); dynamic so the package compiles without it
+      execute immediate 'begin {{ s.alert_log_schema | ident }}."WRITE_ALERT_LOG"(:txt); end;' using log_text(in_text, 500);
    end write_alert_log;
 
    procedure deliver(out_problem out varchar2) is

@@ -1,5 +1,6 @@
 -- Preflight of the owner phase, before anything is created: connected as the
--- owner, and every privilege present. Missing privileges are listed all at once.
+-- owner, and every privilege present (WRITE on the loader log directory when one
+-- is set). Missing privileges are listed all at once.
 -- Space: a quota on the owner's default tablespace or UNLIMITED TABLESPACE (CREATE TABLE,
 -- Prerequisites); without it the first INSERT fails with ORA-01950.
 -- EXECUTE on SYS.DBMS_LOB directly or through PUBLIC (definer's rights ignore roles).
@@ -8,9 +9,11 @@ declare
   l_count pls_integer;
   l_tablespace user_users.default_tablespace%type;
 begin
-  if sys_context('USERENV', 'CURRENT_SCHEMA') <> {{ s.schema | sqlstr }} then
-    raise_application_error(-20000, 'lsnrmine: connect as {{ s.schema }} to run this script (current schema is '
-      || sys_context('USERENV', 'CURRENT_SCHEMA') || ')');
+  -- the session user, not CURRENT_SCHEMA (ALTER SESSION SET CURRENT_SCHEMA changes only name
+  -- resolution, not whose privileges the DDL uses)
+  if sys_context('USERENV', 'SESSION_USER') <> {{ s.schema | sqlstr }} then
+    raise_application_error(-20000, 'lsnrmine: connect as {{ s.schema }} to run this script (connected as '
+      || sys_context('USERENV', 'SESSION_USER') || ')');
   end if;
   for r_priv in (
     select column_value as privilege
@@ -28,6 +31,18 @@ begin
   if l_count = 0 then
     l_missing := l_missing || ', READ on directory {{ s.directory }}';
   end if;
+{% if s.loader_log_directory %}
+  -- ORACLE_LOADER writes its log files into the loader log directory: READ and WRITE
+  select count(*)
+    into l_count
+    from all_tab_privs
+   where table_name = {{ s.loader_log_directory | sqlstr }}
+     and privilege = 'WRITE'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', WRITE on directory {{ s.loader_log_directory }}';
+  end if;
+{% endif %}
   select count(*)
     into l_count
     from all_tab_privs
@@ -38,6 +53,18 @@ begin
   if l_count = 0 then
     l_missing := l_missing || ', EXECUTE on SYS.DBMS_LOB';
   end if;
+{% if s.mail_host %}
+  select count(*)
+    into l_count
+    from all_tab_privs
+   where table_schema = 'SYS'
+     and table_name = 'UTL_SMTP'
+     and privilege = 'EXECUTE'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', EXECUTE on SYS.UTL_SMTP';
+  end if;
+{% endif %}
   select default_tablespace into l_tablespace from user_users;
   select count(*)
     into l_count

@@ -1,11 +1,19 @@
--- The jobs plsql/pause_jobs.sql disabled, enabled again after a complete run.
+-- The jobs plsql/pause_jobs.sql disabled now or found marked by an earlier run that stopped,
+-- enabled again after a complete run; then the marker leaves their COMMENTS (a failed ENABLE keeps
+-- the marker, so the next run tries again).
 declare
-  co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list({% for job in jobs %}{{ job | sqlstr }}{{ ", " if not loop.last }}{% endfor %});
+  co_marker constant varchar2(64) := {{ marker | sqlstr }};
 begin
-  for i in 1..co_jobs.count
-  loop
-    if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then
-      sys.dbms_scheduler.enable(name => co_jobs(i));
+  for r_job in (
+    select j.job_name, j.comments
+      from user_scheduler_jobs j
+     where j.job_name in ({% for job in jobs %}{{ job | sqlstr }}{{ ", " if not loop.last }}{% endfor %})
+       and instr(:lsnrmine_paused_jobs, ',' || j.job_name || ',') > 0
+  ) loop
+    sys.dbms_scheduler.enable(name => r_job.job_name);
+    if substr(r_job.comments, 1, length(co_marker)) = co_marker then
+      sys.dbms_scheduler.set_attribute(name => r_job.job_name, attribute => 'comments',
+                                       value => substr(r_job.comments, length(co_marker) + 1));
     end if;
   end loop;
 end;

@@ -5,12 +5,13 @@
 --   empty) was not changed by hand: it takes the new value from lsnrmine.toml / LSNRMINE_* /
 --   the command line. A VALUE a DBA changed by hand (VALUE <> SEEDED_VALUE) is kept.
 -- * MAIL_HOST, MAIL_PORT and ALERT_LOG_ENABLED are install-owned: the admin phase builds the
---   network ACE and the DBMS_SYSTEM grant from the same settings, so the table always follows
+--   network ACE and the alert-log wrapper from the same settings, so the table always follows
 --   them (change them in lsnrmine.toml and re-run install, not in the table).
 -- * Rows nobody reads are not seeded: DATE_LANGUAGE and LISTENER_NAME are render-time values
 --   (the external table's date conversion and the events view), removed from older tables.
 -- Limits: the check constraint holds the same ranges as lsnrmine's settings validation, so a
--- by-hand UPDATE cannot set an interval the scheduler cannot run.
+-- by-hand UPDATE cannot set an interval the scheduler cannot run; a kept value outside them
+-- (set before the limits existed) is replaced by the install's value and reported.
 declare
   e_name_in_use exception;
   pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
@@ -29,13 +30,26 @@ exception
     null;
 end;
 /
+{# 1 when a value is within its limits, else 0. A searched CASE evaluates its WHEN conditions in
+    order and stops at the first true one, so TO_NUMBER only ever sees 1 to 6 digits (an AND/OR
+    chain has no evaluation order: TO_NUMBER('smtp.example.com') could raise ORA-01722). -#}
+{% macro within_limits(name, value) -%}
+case
+    when {{ value }} is null then 0
+    when not regexp_like({{ value }}, '^[1-9][0-9]{0,5}$') then 0
+    when to_number({{ value }}) <= case {{ name }}{% for row, limit in setting_limits.items() %} when {{ row | sqlstr }} then {{ limit }}{% endfor %} end then 1
+    else 0
+  end
+{%- endmacro -%}
+{% set limited_names %}{% for row in setting_limits %}{{ row | sqlstr }}{{ ", " if not loop.last }}{% endfor %}{% endset -%}
 -- upgrade of a table created by an earlier version: the SEEDED_VALUE column, then the limits
--- (ENABLE NOVALIDATE: rows already there are not checked, every later change is)
+-- (ENABLE NOVALIDATE: rows already there are not checked, every later change is). The constraint
+-- is dropped and added again on every install, so its condition is always this version's.
 declare
   e_column_exists exception;
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
-  e_constraint_exists exception;
-  pragma exception_init(e_constraint_exists, -2264); -- name already used by an existing constraint
+  e_no_constraint exception;
+  pragma exception_init(e_no_constraint, -2443); -- cannot drop constraint - nonexistent constraint
 begin
   begin
     -- rows of the earlier version keep SEEDED_VALUE empty: their values cannot be told from a
@@ -45,15 +59,33 @@ begin
     when e_column_exists then
       null;
   end;
+  begin
+    execute immediate 'alter table {{ obj('SETTINGS') }} drop constraint {{ obj('SETTINGS_LIMITS_CK') }}';
+  exception
+    when e_no_constraint then
+      null;
+  end;
   execute immediate q'[
 alter table {{ obj('SETTINGS') }} add constraint {{ obj('SETTINGS_LIMITS_CK') }} check (
-  name not in ({% for name in setting_limits %}{{ name | sqlstr }}{{ ", " if not loop.last }}{% endfor %})
-  or regexp_like(value, '^[1-9][0-9]{0,5}$')
-     and to_number(value) <= case name{% for name, limit in setting_limits.items() %} when {{ name | sqlstr }} then {{ limit }}{% endfor %} end
+  case
+    when name in ({{ limited_names }}) then {{ within_limits('name', 'value') | indent(4) }}
+    else 1
+  end = 1
 ) enable novalidate]';
-exception
-  when e_constraint_exists then
-    null;
+end;
+/
+-- A kept value outside the limits (an old by-hand '0', '05' or '2000') would fail the constraint
+-- in the MERGE below (ORA-02290): the MERGE replaces it with the install's value; said here.
+begin
+  for r_bad in (
+    select t.name, t.value
+      from {{ obj('SETTINGS') }} t
+     where t.name in ({{ limited_names }})
+       and {{ within_limits('t.name', 't.value') | indent(6) }} = 0
+  ) loop
+    sys.dbms_output.put_line('lsnrmine: setting ' || r_bad.name || ' = ''' || r_bad.value
+                             || ''' is outside its limits: replaced by the install value');
+  end loop;
 end;
 /
 merge into {{ obj('SETTINGS') }} t
@@ -83,7 +115,7 @@ using (
   union all
   select 'ALERT_LOG_ENABLED', {{ ('Y' if s.alert_log else 'N') | sqlstr }},
          'Y: also write each alert as a line in the alert log (undocumented DBMS_SYSTEM.KSDWRT); set by install '
-         || '(alert_log), which also grants EXECUTE on SYS.DBMS_SYSTEM', 'Y' from dual
+         || '(alert_log), which also builds the KSDWRT wrapper the owner may execute', 'Y' from dual
   union all
   select 'ALERT_MIN_SEVERITY', 'medium',
          'Lowest severity delivered by mail / alert log (info, low, medium, high, critical)', 'N' from dual
@@ -95,6 +127,8 @@ when matched then
              t.value = case
                          when src.install_owned = 'Y' then src.value
                          when t.value is null then src.value
+                         when src.name in ({{ limited_names }})
+                              and {{ within_limits('src.name', 't.value') | indent(30) }} = 0 then src.value -- outside the limits
                          when t.value = t.seeded_value then src.value
                          else t.value -- changed by hand: kept
                        end,
@@ -102,6 +136,8 @@ when matched then
              t.updated_at = case
                               when decode(t.value, src.value, 1, 0) = 1 then t.updated_at
                               when src.install_owned = 'Y' or t.value is null or t.value = t.seeded_value then sysdate
+                              when src.name in ({{ limited_names }})
+                                   and {{ within_limits('src.name', 't.value') | indent(35) }} = 0 then sysdate
                               else t.updated_at
                             end
 when not matched then

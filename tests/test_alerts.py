@@ -317,7 +317,10 @@ def test_render_has_alert_objects_and_mail_acl_only_with_mail(clean_env: Path, c
     assert "sys.dbms_network_acl_admin.append_host_ace" in admin
     assert "host       => 'smtp.example.com'" in admin and "lower_port => 25" in admin
     assert "grant execute on sys.utl_smtp to \"LSNRMINE\"" in admin
-    assert "grant execute on sys.dbms_system to \"LSNRMINE\"" in admin
+    # alert_log: DBMS_SYSTEM goes to the schema-only wrapper account, the owner gets the wrapper only
+    assert "grant execute on sys.dbms_system to \"LSNRMINE_ALERT_LOG\"" in admin
+    assert "grant execute on \"LSNRMINE_ALERT_LOG\".\"WRITE_ALERT_LOG\" to \"LSNRMINE\"" in admin
+    assert "grant execute on sys.dbms_system to \"LSNRMINE\"" not in admin
     assert "remove_host_ace" in (out / "uninstall_admin.sql").read_text()
     settings = next((out / n).read_text() for n in names if n.endswith("_lsnr_settings.sql"))
     assert "'ops@example.com,dba2@example.com'" in settings

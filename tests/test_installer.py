@@ -35,7 +35,8 @@ from lsnrmine.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 OWNER_PRIVS = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE JOB"]
-ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "ALTER USER", "CREATE SESSION"]
+ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "ALTER USER", "CREATE SESSION",
+               "CREATE ANY PROCEDURE"]
 
 Answer = Union[list, Callable[[dict], list]]
 
@@ -72,6 +73,10 @@ class FakeCursor:
                 raise error[1] if isinstance(error, tuple) else error
         if sql == inst.S_PROBE_FILE:
             merged["file_len"].value = 1234
+        if sql == inst.S_OUTPUT_LINE:  # DBMS_OUTPUT.GET_LINE: status 0 with a line, 1 when empty
+            pending = getattr(self.conn, "output", [])
+            merged["out_status"].value = 0 if pending else 1
+            merged["out_line"].value = pending.pop(0) if pending else None
         if "returning id into :run_id" in sql:
             merged["run_id"].value = [7]  # DML RETURNING: one value per row
         answer = self.conn.answers.get(sql, [])
@@ -111,7 +116,8 @@ class FakeConnection:
 
 def owner_answers(settings: Settings, **over: Any) -> dict:
     answers = {
-        inst.Q_CURRENT_SCHEMA: [(settings.schema,)],
+        inst.Q_SESSION_USER: [(settings.schema,)],
+        inst.Q_CURRENT_SCHEMA: [(settings.schema,)],  # lsnrmine verify
         inst.Q_SESSION_PRIVS: [(p,) for p in OWNER_PRIVS],
         inst.Q_DIRECTORY_READ: [(1,)],
         inst.Q_DIRECTORY_PATH: [(settings.log_dir,)],
@@ -176,7 +182,7 @@ def test_owner_phase_order_history_probes_and_invalid_check(settings: Settings) 
     assert [s for s in stmts if s in expected] == expected
     # preflight (privileges, directory, file probe) before the first DDL
     first_ddl = stmts.index(expected[0])
-    for query in (inst.Q_CURRENT_SCHEMA, inst.Q_SESSION_PRIVS, inst.Q_DIRECTORY_READ, inst.S_PROBE_FILE):
+    for query in (inst.Q_SESSION_USER, inst.Q_SESSION_PRIVS, inst.Q_DIRECTORY_READ, inst.S_PROBE_FILE):
         assert stmts.index(query) < first_ddl
     # the history row is written right after INSTALL_HISTORY's statements, before the next object
     items = render_objects(settings, "owner")
@@ -232,10 +238,10 @@ def test_owner_preflight_lists_all_problems_and_creates_nothing(settings: Settin
 
 
 def test_owner_preflight_refuses_wrong_schema(settings: Settings) -> None:
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
-    with pytest.raises(inst.PreflightFailed, match="connected to schema SYSTEM, not the owner LSNRMINE"):
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_SESSION_USER: [("SYSTEM",)]}))
+    with pytest.raises(inst.PreflightFailed, match="connected as SYSTEM, not the owner LSNRMINE"):
         quiet(settings).install_owner(conn)
-    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+    assert conn.statements == [inst.Q_SESSION_USER]
 
 
 def test_owner_preflight_directory_pointing_elsewhere(settings: Settings) -> None:
@@ -439,14 +445,14 @@ def test_uninstall_keep_data_and_only_manifest_objects(settings: Settings) -> No
     assert executed == expected
     # besides the drops, only the schema check and existence queries ran (no other DDL)
     others = [s for s in conn.statements if s not in expected]
-    assert set(others) <= {inst.Q_CURRENT_SCHEMA, *(i.obj.verify for i in render_objects(settings)), "select line, position, text from user_errors where name = :name and type = :type and attribute = 'ERROR' order by sequence"}
+    assert set(others) <= {inst.Q_SESSION_USER, *(i.obj.verify for i in render_objects(settings)), "select line, position, text from user_errors where name = :name and type = :type and attribute = 'ERROR' order by sequence"}
 
 
 def test_uninstall_refuses_other_schema(settings: Settings) -> None:
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_CURRENT_SCHEMA: [("SYSTEM",)]}))
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_SESSION_USER: [("SYSTEM",)]}))
     with pytest.raises(inst.PreflightFailed):
         quiet(settings).uninstall(conn, "owner", keep_data=False)
-    assert conn.statements == [inst.Q_CURRENT_SCHEMA]
+    assert conn.statements == [inst.Q_SESSION_USER]
 
 
 def test_uninstall_admin_never_drops_the_user() -> None:
@@ -1003,20 +1009,30 @@ def _job_names(settings: Settings) -> list[str]:
     return [i.name for i in render_objects(settings, "owner") if i.obj.object_type == "JOB"]
 
 
+def _job_calls(conn: FakeConnection) -> list[tuple]:
+    kinds = {inst.S_DISABLE_JOB: "disable", inst.S_ENABLE_JOB: "enable", inst.S_JOB_COMMENTS: "comments"}
+    return [(kinds[sql], b["job_name"], b.get("job_comments")) if sql == inst.S_JOB_COMMENTS else (kinds[sql], b["job_name"])
+            for sql, b in conn.log if sql in kinds]
+
+
 def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Settings) -> None:
     """F7: no CREATE OR REPLACE while a job runs the code (ORA-04021); jobs a DBA disabled stay so."""
     ingest, purge, alert = _job_names(settings)
     running = iter([[(ingest,)], [(ingest,)], []])
     conn = FakeConnection(owner_answers(settings, **{
-        inst.Q_JOBS: [(ingest, "TRUE"), (purge, "FALSE"), (alert, "TRUE"), ("OTHER_JOB", "TRUE")],
+        inst.Q_JOBS: [(ingest, "TRUE", "read new lines"), (purge, "FALSE", "a DBA's"), (alert, "TRUE", None),
+                      ("OTHER_JOB", "TRUE", None)],
         inst.Q_RUNNING_JOBS: lambda _b: next(running, []),
     }))
     lines: list[str] = []
     slept: list[float] = []
     inst.Installer(settings, out=lines.append, sleep=slept.append, clock=lambda: 0.0).install_owner(conn)
-    calls = [(sql, b.get("job_name")) for sql, b in conn.log if sql in (inst.S_DISABLE_JOB, inst.S_ENABLE_JOB)]
-    assert calls == [(inst.S_DISABLE_JOB, ingest), (inst.S_DISABLE_JOB, alert),
-                     (inst.S_ENABLE_JOB, ingest), (inst.S_ENABLE_JOB, alert)]
+    marker = inst.JOB_PAUSE_MARKER
+    assert _job_calls(conn) == [
+        ("disable", ingest), ("comments", ingest, marker + "read new lines"),
+        ("disable", alert), ("comments", alert, marker),
+        ("enable", ingest), ("comments", ingest, "read new lines"),
+        ("enable", alert), ("comments", alert, "")]
     assert len(slept) == 2 and f"waiting for running job(s) {ingest} to finish (at most 180 s)" in lines
     first_ddl = deploy_statements(settings, "owner")[0]
     assert conn.statements.index(first_ddl) > max(i for i, s in enumerate(conn.statements) if s == inst.Q_RUNNING_JOBS)
@@ -1026,34 +1042,73 @@ def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Se
 
 def test_upgrade_stops_before_replacing_anything_when_a_job_keeps_running(settings: Settings) -> None:
     ingest = _job_names(settings)[0]
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", "c")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
     ticks = iter(range(0, 1000, 60))
     with pytest.raises(inst.InstallFailed) as info:
         inst.Installer(settings, out=lambda _l: None, sleep=lambda _s: None, clock=lambda: float(next(ticks))).install_owner(conn)
     assert info.value.reason.startswith(f"job(s) {ingest} still running after 180 s: nothing was replaced")
     assert "stop_job" in info.value.reason
     assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
-    assert [b["job_name"] for sql, b in conn.log if sql == inst.S_ENABLE_JOB] == [ingest]  # state restored
+    # state restored: enabled, marker removed
+    assert _job_calls(conn)[-2:] == [("enable", ingest), ("comments", ingest, "c")]
 
 
-def test_failed_upgrade_leaves_paused_jobs_disabled_and_says_so(settings: Settings) -> None:
-    ingest = _job_names(settings)[0]
-    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")]}),
+def test_failed_upgrade_marks_paused_jobs_and_the_next_complete_run_enables_them(settings: Settings) -> None:
+    """Review R1: a run that stops half-way leaves its jobs disabled AND marked in COMMENTS; the next
+    run adds the marked (disabled) jobs to what it enables after completing; a job a DBA disabled
+    (no marker) stays disabled."""
+    ingest, purge, alert = _job_names(settings)
+    marker = inst.JOB_PAUSE_MARKER
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", "c1"), (alert, "TRUE", "c3")]}),
                           errors={"merge into": oracledb.DatabaseError("ORA-01950: no privileges on tablespace 'USERS'")})
     with pytest.raises(inst.InstallFailed) as info:
         quiet(settings).install_owner(conn)
-    assert inst.S_ENABLE_JOB not in conn.statements
-    assert any(f"job(s) {ingest} left disabled" in n for n in info.value.notes)
+    assert _job_calls(conn) == [("disable", ingest), ("comments", ingest, marker + "c1"),
+                                ("disable", alert), ("comments", alert, marker + "c3")]
+    assert any(f"job(s) {ingest}, {alert} left disabled, marked" in n and "next install that completes" in n
+               for n in info.value.notes)
+    # the next run sees what the failed run left: ingest and alert disabled with the marker, purge
+    # disabled by a DBA
+    left = [(ingest, "FALSE", marker + "c1"), (purge, "FALSE", "c2"), (alert, "FALSE", marker + "c3")]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: left}))
+    lines: list[str] = []
+    inst.Installer(settings, out=lines.append).install_owner(conn)
+    assert _job_calls(conn) == [("enable", ingest), ("comments", ingest, "c1"), ("enable", alert), ("comments", alert, "c3")]
+    assert f"JOB {ingest} was left disabled by an install that did not complete: enabled again when this one completes" in lines
+    # a marked job a DBA enabled by hand is paused like any enabled job and keeps one marker
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", marker + "c1")]}))
+    quiet(settings).install_owner(conn)
+    assert _job_calls(conn) == [("disable", ingest), ("enable", ingest), ("comments", ingest, "c1")]
+
+
+def test_a_job_that_cannot_be_marked_is_enabled_again_before_anything_changes(settings: Settings) -> None:
+    ingest, _purge, alert = _job_names(settings)
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE", None), (alert, "TRUE", None)]}),
+                          errors={inst.S_JOB_COMMENTS: (lambda b: b["job_name"] == alert,
+                                                        oracledb.DatabaseError("ORA-27486: insufficient privileges"))})
+    with pytest.raises(inst.InstallFailed, match=f"could not mark JOB {alert} as paused .ORA-27486"):
+        quiet(settings).install_owner(conn)
+    assert _job_calls(conn)[-2:] == [("enable", ingest), ("enable", alert)]
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
 
 
 def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: Settings) -> None:
     text = render_scripts(settings)["install.sql"]
-    jobs = ", ".join(f"'{name}'" for name in _job_names(settings))
-    assert text.count(f"sys.odcivarchar2list({jobs})") == 2
-    pause, resume = text.index("dbms_scheduler.disable(name => co_jobs(i), force => true)"), text.rindex(
-        "if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then")
+    names = _job_names(settings)
+    jobs = ", ".join(f"'{name}'" for name in names)
+    marker = f"co_marker constant varchar2(64) := '{inst.JOB_PAUSE_MARKER}';"
+    assert text.count(marker) == 2 and text.count(f"sys.odcivarchar2list({jobs})") == 1
+    pause = text.index("dbms_scheduler.disable(name => r_job.job_name, force => true)")
+    resume = text.index(f"where j.job_name in ({jobs})")
     assert text.index("connect as LSNRMINE") < pause < text.index("@@01_") and "co_wait_seconds constant pls_integer := 180" in text
     assert text.index("invalid objects after install") < resume < text.index("set status = 'complete'")
+    # the pause adds marked, disabled jobs (an earlier run's) to the set it enables at the end
+    block = text[pause - 2000:text.index("@@01_")]
+    assert "elsif substr(r_job.comments, 1, length(co_marker)) = co_marker then" in block
+    assert "value => substr(co_marker || r_job.comments, 1, 240)" in block
+    tail = text[resume:]
+    assert tail.index("sys.dbms_scheduler.enable(name => r_job.job_name)") < tail.index(
+        "value => substr(r_job.comments, length(co_marker) + 1)")
     assert str(inst.JOB_WAIT_SECONDS) in "180"
     nojobs = render_scripts(Settings(jobs_enabled=False))["install.sql"]
     assert "dbms_scheduler" not in nojobs and "lsnrmine_paused_jobs" not in nojobs
@@ -1075,3 +1130,179 @@ def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> 
     assert "cannot read" in problem and "No such file or directory" in problem
     assert "LISTENER_LOG reads the files that exist: LSNR_LOG_LOCATION_PKG.refresh" in problem
     assert not any("listener.log:" in line and "cannot read" in line for line in out)
+
+
+# -- review R2-R5, R8 and the minor points of the install-hardening review ---------------------------
+def test_dbms_output_of_the_deployed_statements_reaches_the_python_output(settings: Settings) -> None:
+    """R2: the settings block reports a kept value outside the limits with DBMS_OUTPUT; lsnrmine install
+    prints the same lines SQL*Plus shows."""
+    conn = FakeConnection(owner_answers(settings))
+    conn.output = ["lsnrmine: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value"]
+    lines: list[str] = []
+    inst.Installer(settings, out=lines.append).install_owner(conn)
+    assert "note: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value" in lines
+    assert conn.statements.index(inst.S_OUTPUT_ENABLE) < conn.statements.index(deploy_statements(settings, "owner")[0])
+    assert lines.index("note: setting RETENTION_DAYS = '0' is outside its limits: replaced by the install value") \
+        < lines.index("kept TABLE LSNR_SETTINGS" if "kept TABLE LSNR_SETTINGS" in lines else "created TABLE LSNR_SETTINGS")
+
+
+def test_admin_preflight_checks_the_audit_grants_with_grant_option(clean_env: Path) -> None:
+    """R4: SELECT on SYS.DBA_AUDIT_TRAIL / AUDSYS.UNIFIED_AUDIT_TRAIL needs SYS or the grant option too."""
+    s = Settings(audit_mode="both")
+    grantable = {("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT")}
+    answers = admin_answers(s, **{inst.Q_GRANTABLE: lambda b: [(int((b["schema_name"], b["object_name"], b["privilege"]) in grantable),)]})
+    conn = FakeConnection(answers)
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn)
+    assert info.value.problems == [
+        "the admin phase grants SELECT on SYS.DBA_AUDIT_TRAIL (audit_mode = both), which only SYS or an account "
+        "holding it WITH GRANT OPTION can grant: run the admin phase as SYS (--user SYS --sysdba), or have SYS run "
+        "`grant select on sys.dba_audit_trail to <this account> with grant option`"]
+    asked = [(b["schema_name"], b["object_name"], b["privilege"]) for sql, b in conn.log if sql == inst.Q_GRANTABLE]
+    assert asked == [("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT"), ("SYS", "DBA_AUDIT_TRAIL", "SELECT")]
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+    grantable.add(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
+    quiet(s).install_admin(FakeConnection(answers))
+
+
+def test_utl_smtp_is_granted_only_where_public_lacks_it(clean_env: Path) -> None:
+    """R8: on a default database PUBLIC has EXECUTE on UTL_SMTP: SYSTEM installs mail without SYS."""
+    s = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",))
+    conn = FakeConnection(admin_answers(s))  # PUBLIC has DBMS_LOB and UTL_SMTP
+    quiet(s).install_admin(conn)
+    assert inst.Q_GRANTABLE not in conn.statements
+    assert [b["object_name"] for sql, b in conn.log if sql == inst.Q_ADMIN_OWNER_EXECUTE] == ["DBMS_LOB", "UTL_SMTP"]
+    hardened = admin_answers(s, **{inst.Q_ADMIN_OWNER_EXECUTE: lambda b: [(int(b["object_name"] != "UTL_SMTP"),)]})
+    with pytest.raises(inst.PreflightFailed, match=r"grants EXECUTE on SYS.UTL_SMTP \(mail_host is set; PUBLIC has no EXECUTE"):
+        quiet(s).install_admin(FakeConnection(hardened))
+    mail = next(i for i in render_objects(s, "admin") if i.obj.logical == "MAIL_ACL").deploy
+    guard = mail.index("and t.table_name = 'UTL_SMTP'")
+    assert "and t.grantee in ('PUBLIC', 'LSNRMINE')" in mail[guard:] and guard < mail.index(
+        "if l_granted = 0 then\n    execute immediate 'grant execute on sys.utl_smtp to \"LSNRMINE\"'")
+    assert not any(line.strip().startswith("grant execute on sys.utl_smtp") for line in mail.splitlines())
+    # the owner preflight asks for UTL_SMTP (directly or through PUBLIC) only with mail
+    text = render_scripts(s)["install.sql"]
+    assert "l_missing := l_missing || ', EXECUTE on SYS.UTL_SMTP';" in text
+    assert "EXECUTE on SYS.UTL_SMTP" not in render_scripts(Settings())["install.sql"]
+    conn = FakeConnection(owner_answers(s, **{inst.Q_SYS_EXECUTE: lambda b: [(int(b["object_name"] != "UTL_SMTP"),)]}))
+    with pytest.raises(inst.PreflightFailed, match="EXECUTE on SYS.UTL_SMTP"):
+        quiet(s).install_owner(conn)
+
+
+@pytest.mark.parametrize("tablespace", ["SYSTEM", "SYSAUX"])
+def test_admin_refuses_an_owner_whose_tables_would_go_to_system(clean_env: Path, tablespace: str) -> None:
+    """R5: no quota unlimited on SYSTEM/SYSAUX: both the preflight and the rendered quota block refuse."""
+    s = Settings()
+    conn = FakeConnection(admin_answers(s, **{inst.Q_ADMIN_OWNER_TABLESPACE: [(tablespace,)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn)
+    assert info.value.problems == [inst.system_tablespace_problem("LSNRMINE", tablespace)]
+    assert (f"the default tablespace of LSNRMINE is {tablespace}" in info.value.problems[0]
+            and "ALTER USER LSNRMINE DEFAULT TABLESPACE <tablespace>" in info.value.problems[0]
+            and "ALTER DATABASE DEFAULT TABLESPACE" in info.value.problems[0])
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+    # a new owner gets the database default: checked before it is created
+    new = Settings(create_schema=True)
+    conn = FakeConnection(admin_answers(new, user_exists=False, **{inst.Q_DEFAULT_TABLESPACE: [(tablespace,)]}))
+    with pytest.raises(inst.PreflightFailed, match=f"default tablespace of LSNRMINE is {tablespace}"):
+        quiet(new).install_admin(conn)
+    grants = next(i for i in render_objects(s, "admin") if i.obj.logical == "OWNER_GRANTS").deploy
+    assert grants.index("if l_tablespace in ('SYSTEM', 'SYSAUX') then") < grants.index("quota unlimited on")
+    quiet(s).install_admin(FakeConnection(admin_answers(s, **{inst.Q_ADMIN_OWNER_TABLESPACE: [("USERS",)]})))
+
+
+def test_admin_uninstall_refuses_grants_it_cannot_revoke_and_names_what_is_left(clean_env: Path) -> None:
+    """R3: ORA-01927 (a grant SYS made, revoked by SYSTEM) is tolerated by the revoke blocks; the
+    preflight refuses first, and after the revokes every grant still held is named with its grantor."""
+    s = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",),
+                 alert_log=True, audit_mode="traditional")
+    held = [("SYS", "DBMS_SYSTEM", "EXECUTE", "SYS"), ("SYS", "UTL_SMTP", "EXECUTE", "SYSTEM"),
+            ("SYS", "DBMS_SQL", "EXECUTE", "SYS")]  # not lsnrmine's: never named
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYSTEM",)], inst.Q_OWNER_SYS_GRANTS: held})
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).uninstall(conn, "admin", keep_data=False)
+    assert info.value.problems == ["LSNRMINE holds EXECUTE on SYS.DBMS_SYSTEM granted by SYS, which only SYS can "
+                                   "revoke: run the admin uninstall as SYS (--user SYS --sysdba), or have SYS run "
+                                   "`revoke execute on sys.dbms_system from LSNRMINE`"]
+    assert conn.statements == [inst.Q_SESSION_USER, inst.Q_OWNER_SYS_GRANTS]
+    # SYS cannot revoke what SYSTEM granted (WITH GRANT OPTION); a grant recorded with AUDSYS (the
+    # owner) as grantor is SYS's to revoke
+    held_sys = [("SYS", "UTL_SMTP", "EXECUTE", "SYSTEM"), ("AUDSYS", "UNIFIED_AUDIT_TRAIL", "SELECT", "AUDSYS")]
+    both = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",),
+                    audit_mode="unified")
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: held_sys})
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(both).uninstall(conn, "admin", keep_data=False)
+    assert [p.split(",")[0] for p in info.value.problems] == ["LSNRMINE holds EXECUTE on SYS.UTL_SMTP granted by SYSTEM"]
+    assert "run the admin uninstall as SYSTEM" in info.value.problems[0]
+    # as SYS: everything runs, then what is still held fails the run (here a grant another account
+    # made between the preflight and the revokes: the stand-in answers the second lookup differently)
+    answers = iter([[], [("SYS", "DBA_AUDIT_TRAIL", "SELECT", "AUDIT_ADMIN")]])
+    conn = FakeConnection({inst.Q_SESSION_USER: [("SYS",)], inst.Q_OWNER_SYS_GRANTS: lambda _b: next(answers)})
+    with pytest.raises(inst.InstallFailed) as failed:
+        quiet(s).uninstall(conn, "admin", keep_data=False)
+    assert failed.value.reason == ("uninstall could not revoke: LSNRMINE still holds SELECT on SYS.DBA_AUDIT_TRAIL "
+                                   "(granted by AUDIT_ADMIN): AUDIT_ADMIN must run "
+                                   "`revoke select on sys.dba_audit_trail from LSNRMINE`")
+    assert "revoked privileges from LSNRMINE" in failed.value.done  # the rest was done first
+    revokes = [st for item in render_objects(s, "admin") if item.revert for st in split_script(item.revert)]
+    assert set(revokes) <= set(conn.statements)
+    # the SQL*Plus uninstall ends with the same check, after the last revoke
+    text = render_scripts(s)["uninstall_admin.sql"]
+    check = text.index("lsnrmine: uninstall could not revoke: LSNRMINE still holds")
+    assert check > text.rindex("revoke select on") and check > text.rindex("revoke execute on sys.dbms_system")
+    for owner, name, privilege in [("SYS", "DBMS_LOB", "EXECUTE"), ("SYS", "UTL_SMTP", "EXECUTE"),
+                                   ("SYS", "DBMS_SYSTEM", "EXECUTE"), ("SYS", "DBA_AUDIT_TRAIL", "SELECT")]:
+        assert f"(p.owner = '{owner}' and p.table_name = '{name}' and p.privilege = '{privilege}')" in text
+    assert "UNIFIED_AUDIT_TRAIL" not in text[check - 3000:]
+
+
+def test_owner_checks_use_the_session_user_and_the_loader_directory_needs_write(clean_env: Path) -> None:
+    """Minor points: ALTER SESSION SET CURRENT_SCHEMA must not pass the owner check; ORACLE_LOADER
+    writes its log files into the loader log directory, so the owner needs WRITE there."""
+    s = Settings(loader_log_directory="LSNR_LOADER_LOG_DIR", loader_log_dir="/u01/app/oracle/lsnrmine_loader_logs")
+    paths = {s.directory: s.log_dir, s.loader_log_directory: s.loader_log_dir}
+    answers = owner_answers(s, **{inst.Q_DIRECTORY_PATH: lambda b: [(paths[b["dir_name"]],)],
+                                  inst.Q_DIRECTORY_WRITE: lambda b: [(0,)]})
+    conn = FakeConnection(answers)
+    with pytest.raises(inst.PreflightFailed, match="WRITE on directory LSNR_LOADER_LOG_DIR"):
+        quiet(s).install_owner(conn)
+    assert [b["dir_name"] for sql, b in conn.log if sql == inst.Q_DIRECTORY_WRITE] == ["LSNR_LOADER_LOG_DIR"]
+    quiet(s).install_owner(FakeConnection(dict(answers, **{inst.Q_DIRECTORY_WRITE: [(1,)]})))
+    text = render_scripts(s)["install.sql"]
+    assert "sys_context('USERENV', 'SESSION_USER') <> 'LSNRMINE'" in text and "CURRENT_SCHEMA') <>" not in text
+    assert "l_missing := l_missing || ', WRITE on directory LSNR_LOADER_LOG_DIR';" in text
+    assert "WRITE on directory" not in render_scripts(Settings())["install.sql"]
+
+
+def test_dry_run_uninstall_names_the_revoke_checks(clean_env: Path) -> None:
+    s = Settings(alert_log=True)
+    text = inst.dry_run_uninstall(s, "admin", keep_data=False)
+    assert "EXECUTE on SYS.DBMS_LOB, EXECUTE on SYS.DBMS_SYSTEM the owner still holds" in text
+    assert "still holds" not in inst.dry_run_uninstall(s, "owner", keep_data=False)
+
+
+def test_alert_log_gives_the_owner_a_ksdwrt_wrapper_only(clean_env: Path) -> None:
+    """R7: EXECUTE on SYS.DBMS_SYSTEM goes to a schema-only account owning a one-line wrapper; the
+    owner gets EXECUTE on the wrapper; the admin preflight asks for CREATE USER and CREATE ANY PROCEDURE."""
+    s = Settings(alert_log=True)
+    assert s.alert_log_schema == "LSNRMINE_ALERT_LOG"
+    deploy = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT").deploy
+    statements = split_script(deploy)
+    assert "create user \"LSNRMINE_ALERT_LOG\" no authentication" in statements[0]
+    assert statements[1] == 'grant execute on sys.dbms_system to "LSNRMINE_ALERT_LOG"'
+    assert statements[2].startswith('create or replace procedure "LSNRMINE_ALERT_LOG"."WRITE_ALERT_LOG" (in_text in varchar2)')
+    assert "sys.dbms_system.ksdwrt(2, l_line);" in statements[2] and "co_max_bytes constant pls_integer := 500;" in statements[2]
+    assert statements[3] == 'grant execute on "LSNRMINE_ALERT_LOG"."WRITE_ALERT_LOG" to "LSNRMINE"'
+    assert "revoke execute on sys.dbms_system from \"LSNRMINE\"" in statements[4]  # an earlier version's grant
+    assert not any(st.startswith('grant execute on sys.dbms_system to "LSNRMINE"') for st in statements)
+    revert = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT").revert
+    assert "drop user \"LSNRMINE_ALERT_LOG\" cascade" in revert
+    package = next(i for i in render_objects(s, "owner") if i.obj.logical == "ALERT_PKG").deploy
+    assert "execute immediate 'begin \"LSNRMINE_ALERT_LOG\".\"WRITE_ALERT_LOG\"(:txt); end;'" in package
+    assert "sys.dbms_system" not in package
+    privs = {inst.Q_SESSION_PRIVS: [(p,) for p in ADMIN_PRIVS if p != "CREATE ANY PROCEDURE"],
+             inst.Q_SESSION_USER: [("SYS",)]}
+    with pytest.raises(inst.PreflightFailed, match=r"CREATE ANY PROCEDURE \(alert_log: the wrapper LSNRMINE_ALERT_LOG"):
+        quiet(s).install_admin(FakeConnection(admin_answers(s, **privs)))
+    quiet(Settings()).install_admin(FakeConnection(admin_answers(Settings(), **privs)))  # without alert_log: not needed

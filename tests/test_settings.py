@@ -215,3 +215,74 @@ def test_interval_limits_in_one_place(clean_env: Path) -> None:
         with pytest.raises(SettingError, match=f"use 1 to {maximum}"):
             Settings(**{attribute: maximum + 1})
     assert "regexp_like(value, '^[1-9][0-9]{0,5}$')" in block and "enable novalidate" in block
+
+
+# -- review R2 / R6: limits that cannot break an upgrade ------------------------------------------
+def _check_condition(settings: Settings) -> str:
+    """The condition of LSNR_SETTINGS_LIMITS_CK as rendered (between 'check (' and ') enable novalidate')."""
+    import re
+
+    block = _settings_statements(settings)[1]
+    return re.search(r"check \((.*)\) enable novalidate", block, re.DOTALL).group(1)
+
+
+def _report_query(settings: Settings) -> str:
+    """The SELECT of the block that reports out-of-limit values with DBMS_OUTPUT."""
+    import re
+
+    block = next(s for s in _settings_statements(settings) if "is outside its limits" in s)
+    return re.search(r"for r_bad in \((.*?)\) loop", block, re.DOTALL).group(1)
+
+
+def test_limits_constraint_is_a_case_that_refuses_null_and_never_converts_other_rows(clean_env: Path) -> None:
+    """R6: the check constraint is a CASE (its WHENs are evaluated in order, so TO_NUMBER sees only
+    1-6 digits) and NULL fails for the limited names. The rendered condition is the CHECK of a
+    DuckDB table here: every row below is really inserted or refused."""
+    import sqlglot
+
+    duckdb = pytest.importorskip("duckdb")
+    condition = sqlglot.transpile(f"select {_check_condition(Settings())}", read="oracle", write="duckdb")[0][len("SELECT "):]
+    con = duckdb.connect()
+    con.execute(f"create table s (name varchar, value varchar, check ({condition}))")
+    accepted = [("MAIL_HOST", "smtp.example.com"), ("MAIL_HOST", None), ("MAIL_SENDER", "1e5"),
+                ("INGEST_INTERVAL_MINUTES", "1"), ("INGEST_INTERVAL_MINUTES", "1440"),
+                ("ALERT_INTERVAL_MINUTES", "15"), ("RETENTION_DAYS", "36500")]
+    refused = [("INGEST_INTERVAL_MINUTES", None), ("INGEST_INTERVAL_MINUTES", "0"), ("INGEST_INTERVAL_MINUTES", "05"),
+               ("INGEST_INTERVAL_MINUTES", "1441"), ("ALERT_INTERVAL_MINUTES", "2000"), ("RETENTION_DAYS", "36501"),
+               ("RETENTION_DAYS", "1234567"), ("RETENTION_DAYS", "ten"), ("RETENTION_DAYS", " 10"), ("RETENTION_DAYS", "")]
+    for row in accepted:
+        con.execute("insert into s values (?, ?)", row)
+    for row in refused:
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("insert into s values (?, ?)", row)
+    assert con.execute("select count(*) from s").fetchone()[0] == len(accepted)
+    block = _settings_statements(Settings())[1]
+    assert "drop constraint \"LSNR_SETTINGS_LIMITS_CK\"" in block and "-2443" in block  # always this version's rule
+    assert " or regexp_like" not in block and " and to_number" not in block
+
+
+def test_upgrade_replaces_kept_values_outside_the_limits_and_reports_them(clean_env: Path, settings_db) -> None:
+    """R2: an old by-hand value the new constraint refuses ('0', '05', '2000') would make the MERGE
+    fail with ORA-02290 at step 1 of the upgrade: the install value replaces it, and the rendered
+    report query names exactly those rows (DBMS_OUTPUT in SQL*Plus, a 'note:' in lsnrmine install)."""
+    import sqlglot
+
+    settings_db.execute("""insert into "LSNR_SETTINGS" (name, value, seeded_value) values
+        ('INGEST_INTERVAL_MINUTES', '0', '5'), ('ALERT_INTERVAL_MINUTES', '05', null),
+        ('RETENTION_DAYS', '2000000', '90'), ('MAIL_SENDER', 'old@example.com', null)""")
+    report = sqlglot.transpile(_report_query(Settings()), read="oracle", write="duckdb")[0]
+    assert sorted(settings_db.execute(report).fetchall()) == [
+        ("ALERT_INTERVAL_MINUTES", "05"), ("INGEST_INTERVAL_MINUTES", "0"), ("RETENTION_DAYS", "2000000")]
+    _run_seed(settings_db, Settings(alert_interval_minutes=10))
+    rows = _table(settings_db)
+    assert rows["INGEST_INTERVAL_MINUTES"] == ("5", "5") and rows["ALERT_INTERVAL_MINUTES"] == ("10", "10")
+    assert rows["RETENTION_DAYS"] == ("90", "90")
+    assert rows["MAIL_SENDER"][0] == "old@example.com"  # not a limited row: a by-hand value is kept
+    # a valid by-hand value is still kept, and then nothing is reported
+    settings_db.execute("""update "LSNR_SETTINGS" set value = '30' where name = 'RETENTION_DAYS'""")
+    _run_seed(settings_db, Settings())
+    assert _table(settings_db)["RETENTION_DAYS"] == ("30", "90")
+    assert settings_db.execute(report).fetchall() == []
+    # every row now passes the constraint the upgrade adds
+    condition = sqlglot.transpile(f"select {_check_condition(Settings())}", read="oracle", write="duckdb")[0][len("SELECT "):]
+    assert settings_db.execute(f'select count(*) from "LSNR_SETTINGS" where not ({condition})').fetchone()[0] == 0

@@ -11,7 +11,8 @@ whenever sqlerror exit failure rollback
 
 spool lsnrmine_install.log
 -- Preflight of the owner phase, before anything is created: connected as the
--- owner, and every privilege present. Missing privileges are listed all at once.
+-- owner, and every privilege present (WRITE on the loader log directory when one
+-- is set). Missing privileges are listed all at once.
 -- Space: a quota on the owner's default tablespace or UNLIMITED TABLESPACE (CREATE TABLE,
 -- Prerequisites); without it the first INSERT fails with ORA-01950.
 -- EXECUTE on SYS.DBMS_LOB directly or through PUBLIC (definer's rights ignore roles).
@@ -20,9 +21,11 @@ declare
   l_count pls_integer;
   l_tablespace user_users.default_tablespace%type;
 begin
-  if sys_context('USERENV', 'CURRENT_SCHEMA') <> 'LSNRMINE' then
-    raise_application_error(-20000, 'lsnrmine: connect as LSNRMINE to run this script (current schema is '
-      || sys_context('USERENV', 'CURRENT_SCHEMA') || ')');
+  -- the session user, not CURRENT_SCHEMA (ALTER SESSION SET CURRENT_SCHEMA changes only name
+  -- resolution, not whose privileges the DDL uses)
+  if sys_context('USERENV', 'SESSION_USER') <> 'LSNRMINE' then
+    raise_application_error(-20000, 'lsnrmine: connect as LSNRMINE to run this script (connected as '
+      || sys_context('USERENV', 'SESSION_USER') || ')');
   end if;
   for r_priv in (
     select column_value as privilege
@@ -71,26 +74,36 @@ prompt disabling lsnrmine's jobs while their code is replaced
 -- Upgrade while jobs run (the same steps as `lsnrmine install`): CREATE OR REPLACE of code a
 -- running job executes waits on a library cache lock and fails with ORA-04021 after about 5
 -- minutes. lsnrmine's enabled jobs are disabled (FORCE: a running instance finishes), then this
--- waits at most 180 s for running instances to end; the jobs disabled here are enabled again at
--- the end of install.sql (a job a DBA had disabled stays disabled).
+-- waits at most 180 s for running instances to end. Each job disabled here gets co_marker at the
+-- start of its COMMENTS, removed when resume_jobs.sql enables it at the end of a complete run: a
+-- run that stops half-way leaves the marked jobs disabled, and the next run enables them when it
+-- completes. A job a DBA disabled (no marker) stays disabled.
 variable lsnrmine_paused_jobs varchar2(4000)
 declare
   co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB');
+  co_marker constant varchar2(64) := 'lsnrmine: paused by install; ';
   co_wait_seconds constant pls_integer := 180;
-  l_enabled pls_integer;
+  l_disabled_now varchar2(4000) := ',';
   l_running varchar2(4000);
 begin
   :lsnrmine_paused_jobs := ',';
-  for i in 1..co_jobs.count
-  loop
-    select count(*)
-      into l_enabled
+  for r_job in (
+    select j.job_name, j.enabled, j.comments
       from user_scheduler_jobs j
-     where j.job_name = co_jobs(i)
-       and j.enabled = 'TRUE';
-    if l_enabled > 0 then
-      sys.dbms_scheduler.disable(name => co_jobs(i), force => true);
-      :lsnrmine_paused_jobs := :lsnrmine_paused_jobs || co_jobs(i) || ',';
+     where j.job_name in (select column_value from table(co_jobs))
+  ) loop
+    if r_job.enabled = 'TRUE' then
+      sys.dbms_scheduler.disable(name => r_job.job_name, force => true);
+      l_disabled_now := l_disabled_now || r_job.job_name || ',';
+      :lsnrmine_paused_jobs := :lsnrmine_paused_jobs || r_job.job_name || ',';
+      if r_job.comments is null or substr(r_job.comments, 1, length(co_marker)) <> co_marker then
+        sys.dbms_scheduler.set_attribute(name => r_job.job_name, attribute => 'comments',
+                                         value => substr(co_marker || r_job.comments, 1, 240));
+      end if;
+    elsif substr(r_job.comments, 1, length(co_marker)) = co_marker then
+      :lsnrmine_paused_jobs := :lsnrmine_paused_jobs || r_job.job_name || ',';
+      sys.dbms_output.put_line('lsnrmine: job ' || r_job.job_name || ' was left disabled by an install that did '
+                               || 'not complete: enabled again when this one completes');
     end if;
   end loop;
   for l_second in 1..co_wait_seconds
@@ -103,11 +116,14 @@ begin
     sys.dbms_session.sleep(seconds => 1);
   end loop;
   if l_running is not null then
-    for i in 1..co_jobs.count
-    loop
-      if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then
-        sys.dbms_scheduler.enable(name => co_jobs(i));
-      end if;
+    for r_job in (
+      select j.job_name, j.comments
+        from user_scheduler_jobs j
+       where instr(l_disabled_now, ',' || j.job_name || ',') > 0
+    ) loop
+      sys.dbms_scheduler.enable(name => r_job.job_name);
+      sys.dbms_scheduler.set_attribute(name => r_job.job_name, attribute => 'comments',
+                                       value => substr(r_job.comments, length(co_marker) + 1));
     end loop;
     raise_application_error(-20000, 'lsnrmine: job(s) ' || l_running || ' still running after '
       || co_wait_seconds || ' s: nothing was replaced; install again when it has finished, or stop it with '
@@ -229,14 +245,22 @@ begin
 end;
 /
 
--- The jobs plsql/pause_jobs.sql disabled, enabled again after a complete run.
+-- The jobs plsql/pause_jobs.sql disabled now or found marked by an earlier run that stopped,
+-- enabled again after a complete run; then the marker leaves their COMMENTS (a failed ENABLE keeps
+-- the marker, so the next run tries again).
 declare
-  co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB');
+  co_marker constant varchar2(64) := 'lsnrmine: paused by install; ';
 begin
-  for i in 1..co_jobs.count
-  loop
-    if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then
-      sys.dbms_scheduler.enable(name => co_jobs(i));
+  for r_job in (
+    select j.job_name, j.comments
+      from user_scheduler_jobs j
+     where j.job_name in ('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB')
+       and instr(:lsnrmine_paused_jobs, ',' || j.job_name || ',') > 0
+  ) loop
+    sys.dbms_scheduler.enable(name => r_job.job_name);
+    if substr(r_job.comments, 1, length(co_marker)) = co_marker then
+      sys.dbms_scheduler.set_attribute(name => r_job.job_name, attribute => 'comments',
+                                       value => substr(r_job.comments, length(co_marker) + 1));
     end if;
   end loop;
 end;

@@ -60,4 +60,35 @@ begin
   end if;
 end;
 /
+prompt checking that no grant on a SYS/AUDSYS object is left
+-- After the revokes of the admin uninstall: a grant on a SYS/AUDSYS object can be revoked only by
+-- its grantor, or by SYS when the object owner is the recorded grantor (ORA-01927 "cannot REVOKE
+-- privileges you did not grant", which the revoke blocks tolerate, e.g. a grant SYS made while this
+-- script runs as SYSTEM). Every such grant the owner
+-- still holds is named here with the account that must revoke it, and the script fails.
+declare
+  l_left varchar2(4000);
+begin
+  for r_grant in (
+    select p.owner, p.table_name, p.privilege, p.grantor
+      from sys.dba_tab_privs p
+     where p.grantee = 'LSNRMINE'
+       and ((p.owner = 'SYS' and p.table_name = 'DBMS_LOB' and p.privilege = 'EXECUTE'))
+     order by p.owner, p.table_name
+  ) loop
+    l_left := substr(l_left || '; ' || r_grant.privilege || ' on ' || r_grant.owner || '.' || r_grant.table_name
+                     || ' (granted by ' || r_grant.grantor || ': '
+                     || case when r_grant.grantor in ('SYS', r_grant.owner) then 'SYS' else r_grant.grantor end
+                     || ' must run revoke '
+                     || lower(r_grant.privilege) || ' on ' || lower(r_grant.owner || '.' || r_grant.table_name)
+                     || ' from LSNRMINE)', 1, 3800);
+  end loop;
+  if l_left is not null then
+    sys.dbms_standard.raise_application_error(
+      num => -20000,
+      msg => 'lsnrmine: uninstall could not revoke: LSNRMINE still holds ' || substr(l_left, 3));
+  end if;
+end;
+/
+
 spool off

@@ -200,3 +200,171 @@ def test_f7_install_while_a_job_runs(scratch: Install) -> None:
         deadline = time.monotonic() + 60
         while query(con, inst.Q_RUNNING_JOBS)[1] and time.monotonic() < deadline:
             time.sleep(2)
+
+
+# -- review of the merged hardening (R1-R8) -------------------------------------------------------------
+def _jobs(con) -> dict[str, tuple[str, str]]:
+    _, rows = query(con, "select job_name, enabled, comments from user_scheduler_jobs")
+    return {r[0]: (r[1], r[2] or "") for r in rows}
+
+
+def test_r1_jobs_paused_by_a_failed_install_are_enabled_by_the_next_complete_one(scratch: Install) -> None:
+    """R1: a run that stops half-way leaves its jobs disabled and marked in COMMENTS; the next complete
+    run enables them and removes the marker; a job disabled by hand (no marker) stays disabled."""
+    settings = scratch.settings()
+    if not settings.jobs_enabled:
+        pytest.skip("jobs_enabled = false")
+    ingest, purge = settings.object_name("INGEST_JOB"), settings.object_name("PURGE_JOB")
+    blocker = settings.object_name("JDBC_SERVICE_HOSTS")  # a view of the manifest; a table of that name fails it
+    with scratch.connect_owner() as con:
+        before = _jobs(con)
+        assert before[ingest][0] == "TRUE", before
+        with con.cursor() as cursor:
+            cursor.execute("begin sys.dbms_scheduler.disable(name => :j); end;", j=purge)  # a DBA's choice
+            cursor.execute(f'drop view "{blocker}"')
+            cursor.execute(f'create table "{blocker}" (x number)')
+    try:
+        failed = scratch.as_owner("install", "--phase", "owner")
+        assert failed.returncode != 0 and blocker in failed.output, failed.describe()
+        with scratch.connect_owner() as con:
+            left = _jobs(con)
+        assert left[ingest] == ("FALSE", (inst.JOB_PAUSE_MARKER + before[ingest][1])[:240]), left
+        assert left[purge] == ("FALSE", before[purge][1]), left  # disabled by hand: not marked
+    finally:
+        with scratch.connect_owner() as con:
+            with con.cursor() as cursor:
+                cursor.execute(f'drop table "{blocker}" purge')
+    run = scratch.as_owner("install", "--phase", "owner")
+    assert run.returncode == 0, run.describe()
+    assert f"JOB {ingest} was left disabled by an install that did not complete" in run.output, run.describe()
+    with scratch.connect_owner() as con:
+        after = _jobs(con)
+        assert after[ingest] == ("TRUE", before[ingest][1]), after
+        assert after[purge][0] == "FALSE", after
+        with con.cursor() as cursor:
+            cursor.execute("begin sys.dbms_scheduler.enable(name => :j); end;", j=purge)
+
+
+def test_r2_r6_an_old_value_outside_the_limits_is_replaced_and_the_check_is_a_case(scratch: Install) -> None:
+    """R2: a kept value the limits refuse no longer stops the upgrade with ORA-02290; R6: the
+    constraint refuses NULL for a limited row and never converts another row's value."""
+    table = scratch.settings().object_name("SETTINGS")
+    check = scratch.settings().object_name("SETTINGS_LIMITS_CK")
+    with scratch.connect_owner() as con:
+        with con.cursor() as cursor:  # a table of an earlier version: no constraint, a by-hand '0'
+            cursor.execute(f'alter table "{table}" drop constraint "{check}"')
+            cursor.execute(f"""update "{table}" set value = '0' where name = 'INGEST_INTERVAL_MINUTES'""")
+        con.commit()
+    run = scratch.as_owner("install", "--phase", "owner")
+    assert run.returncode == 0, run.describe()
+    assert "setting INGEST_INTERVAL_MINUTES = '0' is outside its limits: replaced by the install value" in run.output
+    with scratch.connect_owner() as con:
+        _, rows = query(con, f"""select value, seeded_value from "{table}" where name = 'INGEST_INTERVAL_MINUTES'""")
+        assert rows[0][0] == rows[0][1] and rows[0][0] != "0", rows
+        with con.cursor() as cursor:
+            cursor.execute(f"""update "{table}" set value = 'smtp.invalid.example' where name = 'MAIL_SENDER'""")
+            with pytest.raises(oracledb.DatabaseError, match="ORA-02290"):
+                cursor.execute(f"""update "{table}" set value = null where name = 'RETENTION_DAYS'""")
+        con.rollback()
+
+
+def test_r3_default_database_owner_holds_no_direct_sys_grant(installed: Install, system_conn) -> None:
+    """R3: on a default database (PUBLIC has DBMS_LOB and UTL_SMTP) nothing is left for the admin
+    uninstall to need SYS for; its preflight passes for the suite's DBA account."""
+    installer = inst.Installer(installed.settings(), out=lambda _l: None)
+    assert installer.sys_grants_left(system_conn) == []
+    installer.preflight_uninstall_admin(system_conn)
+
+
+def test_r4_r8_system_preflight_names_audit_grants_and_not_utl_smtp(installed: Install, system_conn) -> None:
+    """R4: SYSTEM holds no grant option on SYS.DBA_AUDIT_TRAIL: the admin preflight says so before
+    anything runs. R8: PUBLIC has EXECUTE on UTL_SMTP by default: mail needs no SYS then."""
+    from lsnrmine.settings import Settings
+
+    if str(query(system_conn, inst.Q_SESSION_USER)[1][0][0]) == "SYS":
+        pytest.skip("the suite's DBA account is SYS: the restriction does not apply")
+    base = installed.settings()
+    audit = Settings(schema=base.schema, directory=base.directory, log_dir=base.log_dir,
+                     log_files=base.log_files, audit_mode="traditional")
+    with pytest.raises(inst.PreflightFailed) as info:
+        inst.Installer(audit, out=lambda _l: None).preflight_admin(system_conn)
+    assert any("grants SELECT on SYS.DBA_AUDIT_TRAIL" in p for p in info.value.problems), info.value.problems
+    mail = Settings(schema=base.schema, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files,
+                    mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",))
+    _, public = query(system_conn, "select count(*) from dba_tab_privs where owner = 'SYS' and table_name = 'UTL_SMTP' "
+                                   "and privilege = 'EXECUTE' and grantee = 'PUBLIC'")
+    if not public[0][0]:
+        pytest.skip("this database revoked EXECUTE on UTL_SMTP from PUBLIC")
+    inst.Installer(mail, out=lambda _l: None).preflight_admin(system_conn)  # no problem raised
+
+
+def test_r5_owner_in_system_tablespace_is_refused(installed: Install, system_conn) -> None:
+    """R5: an owner whose default tablespace is SYSTEM gets no quota there: the preflight refuses."""
+    import secrets
+
+    from lsnrmine.settings import Settings
+
+    user = "LSNR_IT_SYSTS"
+    with system_conn.cursor() as cursor:
+        cursor.execute(f'create user "{user}" identified by "P{secrets.token_hex(8)}x" default tablespace system')
+    try:
+        base = installed.settings()
+        s = Settings(schema=user, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files)
+        with pytest.raises(inst.PreflightFailed) as info:
+            inst.Installer(s, out=lambda _l: None).preflight_admin(system_conn)
+        assert inst.system_tablespace_problem(user, "SYSTEM") in info.value.problems, info.value.problems
+        grants = next(i.deploy for i in render_objects(s, "admin") if i.obj.logical == "OWNER_GRANTS")
+        with pytest.raises(ScriptError, match="default tablespace of LSNR_IT_SYSTS is SYSTEM"):
+            execute_statements(system_conn, split_script(grants), label="owner grants")
+        _, quota = query(system_conn, "select count(*) from dba_ts_quotas where username = :u", u=user)
+        assert quota == [(0,)], quota
+    finally:
+        with system_conn.cursor() as cursor:
+            cursor.execute(f'drop user "{user}" cascade')
+
+
+def test_owner_check_uses_the_session_user(installed: Install, system_conn) -> None:
+    """Minor: ALTER SESSION SET CURRENT_SCHEMA = <owner> as SYSTEM must not pass the owner preflight."""
+    with system_conn.cursor() as cursor:
+        cursor.execute(f'alter session set current_schema = "{installed.owner}"')
+    try:
+        with pytest.raises(inst.PreflightFailed, match=f"not the owner {installed.owner}"):
+            inst.Installer(installed.settings(), out=lambda _l: None).preflight_owner(system_conn)
+    finally:
+        with system_conn.cursor() as cursor:
+            cursor.execute("begin execute immediate 'alter session set current_schema = ' || "
+                           "sys.dbms_assert.enquote_name(sys_context('USERENV', 'SESSION_USER'), false); end;")
+
+
+def test_r7_alert_log_wrapper_is_all_the_owner_gets(installed: Install, live_db) -> None:
+    """R7: with alert_log the owner may execute the KSDWRT wrapper only; EXECUTE on SYS.DBMS_SYSTEM
+    is held by the schema-only wrapper account. Run as SYS (only SYS can grant on DBMS_SYSTEM)."""
+    from lsnrmine.settings import Settings
+
+    from .test_06_audit import sys_connection, sys_password
+
+    if sys_password(live_db) is None:
+        pytest.skip("granting EXECUTE on SYS.DBMS_SYSTEM needs SYS: set LSNRMINE_TEST_SYS_PASSWORD")
+    base = installed.settings()
+    s = Settings(schema=base.schema, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files,
+                 alert_log=True)
+    item = next(i for i in render_objects(s, "admin") if i.obj.logical == "ALERT_LOG_GRANT")
+    with sys_connection(live_db) as sys_con:
+        execute_statements(sys_con, split_script(item.deploy), label="alert-log wrapper")
+        try:
+            _, grants = query(sys_con, "select grantee from dba_tab_privs where owner = 'SYS' "
+                                       "and table_name = 'DBMS_SYSTEM' and grantee in (:o, :w)",
+                              o=s.schema, w=s.alert_log_schema)
+            assert grants == [(s.alert_log_schema,)], grants
+            _, auth = query(sys_con, "select authentication_type from dba_users where username = :w", w=s.alert_log_schema)
+            assert auth == [("NONE",)], auth
+            with installed.connect_owner() as con:
+                with con.cursor() as cursor:
+                    cursor.execute(f'begin "{s.alert_log_schema}"."WRITE_ALERT_LOG"(:t); end;',
+                                   t="lsnrmine_it r7 wrapper line\nsecond line " + "x" * 900)
+                    with pytest.raises(oracledb.DatabaseError, match="PLS-00201|ORA-06550"):
+                        cursor.execute("begin sys.dbms_system.ksdwrt(2, 'lsnrmine_it r7 direct'); end;")
+        finally:
+            execute_statements(sys_con, split_script(item.revert or ""), label="drop alert-log wrapper")
+        _, left = query(sys_con, "select count(*) from dba_users where username = :w", w=s.alert_log_schema)
+        assert left == [(0,)], left
