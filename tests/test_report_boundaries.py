@@ -19,7 +19,8 @@ LOGS = [str(FIXTURES / "report_boundaries.log"), str(FIXTURES / "report_boundari
 ADDRESSES = [("10.0.0.1", 0), ("11.0.0.1", 1), ("127.0.0.1", 0), ("192.168.1.1", 0), ("192.169.1.1", 1),
              ("172.15.0.1", 1), ("172.16.0.1", 0), ("172.24.9.9", 0), ("172.31.0.1", 0), ("172.32.0.1", 1),
              ("169.254.1.1", 0), ("169.255.1.1", 1), ("::1", 0), ("FE80::1", 0), ("fc00::1", 0), ("fd12::1", 0),
-             ("fe00::1", 1), ("2001:db8::1", 1), ("::ffff:10.0.0.1", 0), ("::ffff:8.8.8.8", 1), ("8.8.8.8", 1)]
+             ("fe00::1", 1), ("2001:db8::1", 1), ("::ffff:10.0.0.1", 0), ("::ffff:8.8.8.8", 1), ("8.8.8.8", 1),
+             ("febf::1", 0), ("fec0::1", 1), ("fc0::1", 1), ("0:0:0:0:0:ffff:192.168.0.1", 0)]
 USERS = ["root", "Oracle", "ADMINISTRATOR", "oracle2", "scott"]      # the first three are privileged by default
 
 
@@ -53,7 +54,7 @@ def test_connections_classify_every_address_user_host_and_outcome(engine: Offlin
 def test_connections_hour_and_day_buckets(engine: OfflineEngine) -> None:
     got = rows(engine, "select to_char(hour_start, 'YYYY-MM-DD HH24:MI:SS'), to_char(day_start, 'YYYY-MM-DD HH24:MI:SS'), "
                        "count(*) from lsnr_report_connections group by hour_start, day_start order by 1")
-    assert got == [("2024-08-01 09:00:00", "2024-08-01 00:00:00", 22), ("2024-08-02 10:00:00", "2024-08-02 00:00:00", 2)]
+    assert got == [("2024-08-01 09:00:00", "2024-08-01 00:00:00", 26), ("2024-08-02 10:00:00", "2024-08-02 00:00:00", 2)]
 
 
 def test_commands_failed_and_restricted(engine: OfflineEngine) -> None:
@@ -75,7 +76,7 @@ def test_tns_errors_are_the_failures_with_their_messages(engine: OfflineEngine) 
         (1190, "command", "The user is not authorized to execute the requested listener command", 1),
         (12502, "establish", "TNS:listener received no CONNECT_DATA from client", 1),
         (12508, "command", "TNS:listener could not resolve the COMMAND given", 1),
-        (12514, "establish", "TNS:listener does not currently know of service requested in connect descriptor", 4),
+        (12514, "establish", "TNS:listener does not currently know of service requested in connect descriptor", 5),
         (12537, "service_died", "TNS:connection closed", 1),
     ]
 
@@ -84,4 +85,4 @@ def test_new_clients_window_is_the_setting_before_the_last_event(engine: Offline
     got = rows(engine, "select count(*), count(distinct window_start), "
                        "max(to_char(window_start, 'YYYY-MM-DD HH24:MI:SS')), sum(connections), sum(failures) "
                        "from lsnr_report_new_clients")
-    assert got == [(24, 1, "2024-07-26 10:00:05", 24, 5)]
+    assert got == [(28, 1, "2024-07-26 10:00:05", 28, 6)]
