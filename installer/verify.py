@@ -246,7 +246,7 @@ def location_problem(status: Optional[str], package: str, schema: str) -> Option
     text = str(status)
     if text.startswith("ok:"):
         return None
-    if text.startswith("no configured log file exists"):
+    if text.startswith("no configured log file"):  # "exists" or "is readable (ORA-2228x ...)"
         return (f"{_first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
                 f"then `exec {package}.refresh` as {schema}")
     return f"LISTENER_LOG's file list could not be refreshed: {_first_line(text)}; {fix}"

@@ -1,7 +1,9 @@
 -- LOG_LOCATION_PKG: keeps the LOCATION of LISTENER_LOG_EXT (under the article's LISTENER_LOG) to the
 -- log files that exist now (A5). ORACLE_LOADER fails the whole query with KUP-04040 when one
--- LOCATION file is missing (a rotated segment deleted or renamed), and wildcards in LOCATION are
--- not documented for ORACLE_LOADER; so the file list is computed and applied with
+-- LOCATION file is missing (a rotated segment deleted or renamed). ORACLE_LOADER documents * and ?
+-- in LOCATION file names (Utilities 12.1, How Are External Tables Created?), but a pattern like
+-- listener*.log also matches unrelated files and reads rows twice, and it is not verified on
+-- 19c/23ai; so the exact file list is computed and applied with
 -- ALTER TABLE ... LOCATION (...) (SQL Language Reference, ALTER TABLE, alter_external_table ->
 -- external_table_data_props; docs/oracle-facts.md).
 --
@@ -11,7 +13,9 @@
 -- BFILENAME of the directory. When that list differs from USER_EXTERNAL_LOCATIONS the table is
 -- altered. When no file exists at all the LOCATION is kept unchanged (an external table needs one)
 -- and that is recorded. The result of each refresh is the SETTINGS row LOG_LOCATION_STATUS
--- ('ok: ...' or the problem), which `lsnrmine verify` reports.
+-- ('ok: <count> files: <first> .. <last>' or the problem), which `lsnrmine verify` reports.
+-- The list is repaired only around ingest runs (and by exec LOG_LOCATION_PKG.refresh): a segment
+-- deleted between runs breaks LISTENER_LOG until the next run (README, docs/oracle-facts.md).
 --
 -- refresh runs as an autonomous transaction: the DDL commits only its own transaction, never
 -- the caller's (PL/SQL Language Reference, AUTONOMOUS_TRANSACTION pragma). run_ingest is the
@@ -49,10 +53,17 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
 {% endfor %}
    );
 
+   -- the first ORA-2228x of the current refresh (why no file was found); variables come before
+   -- the subprogram bodies of a declarative part
+   g_file_error varchar2(1000 byte);
+
+   -- in_value is cut in PL/SQL: a bind longer than 4000 bytes fails in SQL (ORA-01460) before
+   -- any SUBSTRB there could cut it
    procedure put_status(in_value in varchar2) is
+      l_value varchar2(4000 byte) := substrb(in_value, 1, 4000);
    begin
       merge into {{ obj('SETTINGS') }} t
-      using (select co_status_setting name, substrb(in_value, 1, 4000) value,
+      using (select co_status_setting name, l_value value,
                     'LOCATION of ' || co_table || ' at the last refresh (written by ' ||
                     {{ s.object_name('LOG_LOCATION_PKG') | sqlstr }} || ')' description
                from dual) src
@@ -68,7 +79,10 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
       return sys.dbms_lob.fileexists(file_loc => bfilename(co_directory, in_name)) = 1;
    exception
       when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
-         return false; -- the directory's problem: verify and the ingest's LOAD_STATE name it
+         if g_file_error is null then
+            g_file_error := substrb(in_name || ': ' || sqlerrm, 1, 1000);
+         end if;
+         return false; -- the directory's problem (e.g. ORA-22288 soft link in path): in the status
    end file_exists;
 
    -- the segment number of in_name when it is a 19c segment stem_<n>.ext of in_base, else null
@@ -194,15 +208,16 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
       return true;
    end same_files;
 
-   function joined(in_files in t_file_list) return varchar2 is
-      l_text varchar2(32767);
+   -- a short summary for the status: the count, the first and the last name
+   function summary(in_files in t_file_list) return varchar2 is
    begin
-      for i_file in 1..in_files.count
-      loop
-         l_text := l_text || case when i_file > 1 then ', ' end || in_files(i_file);
-      end loop;
-      return l_text;
-   end joined;
+      if in_files.count = 0 then
+         return '0 files';
+      elsif in_files.count = 1 then
+         return '1 file: ' || in_files(1);
+      end if;
+      return in_files.count || ' files: ' || in_files(1) || ' .. ' || in_files(in_files.count);
+   end summary;
 
    procedure apply_location(in_files in t_file_list) is
       l_sql varchar2(32767);
@@ -219,29 +234,14 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
    end apply_location;
 
    -- Whether ALTER TABLE ... LOCATION invalidates the views over the table is not documented; an
-   -- invalid view recompiles on its next use anyway, but verify would report it meanwhile: the
-   -- invalid views of the schema are compiled again (one compiled with errors stays for verify).
-   procedure compile_invalid_views is
-      e_compiled_with_errors exception;
-      pragma exception_init(e_compiled_with_errors, -24344); -- success with compilation error
+   -- invalid view recompiles on its next use anyway, but verify would report it meanwhile. The
+   -- schema's invalid objects are compiled in dependency order by DBMS_UTILITY.COMPILE_SCHEMA with
+   -- compile_all => false (own schema, no further privilege); ALTER VIEW ... COMPILE one by one
+   -- would invalidate the views that depend on each one again (SQL Language Reference, ALTER VIEW).
+   procedure compile_invalid_objects is
    begin
-      for r_view in (
-         select o.object_name
-           from user_objects o
-          where o.object_type = 'VIEW'
-            and o.status = 'INVALID'
-          order by o.created
-      )
-      loop
-         begin
-            execute immediate 'alter view '
-               || sys.dbms_assert.enquote_name(str => r_view.object_name, capitalize => false) || ' compile';
-         exception
-            when e_compiled_with_errors then
-               null; -- stays invalid: verify names it with its first error
-         end;
-      end loop;
-   end compile_invalid_views;
+      sys.dbms_utility.compile_schema(schema => user, compile_all => false);
+   end compile_invalid_objects;
 
    procedure do_refresh(in_raise in boolean) is
       pragma autonomous_transaction;
@@ -249,17 +249,21 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
       l_current t_file_list;
       l_error   varchar2(4000);
    begin
+      g_file_error := null;
       l_wanted := existing_files;
       l_current := current_files;
       if l_wanted.count = 0 then
-         put_status(in_value => 'no configured log file exists in directory ' || co_directory
-            || ': LOCATION kept (' || joined(in_files => l_current) || ')');
+         put_status(in_value =>
+            case
+               when g_file_error is null then 'no configured log file exists in directory ' || co_directory
+               else 'no configured log file is readable in directory ' || co_directory || ' (' || g_file_error || ')'
+            end || ': LOCATION kept (' || summary(in_files => l_current) || ')');
       else
          if not same_files(in_left => l_current, in_right => l_wanted) then
             apply_location(in_files => l_wanted); -- DDL: commits this autonomous transaction only
-            compile_invalid_views;
+            compile_invalid_objects;
          end if;
-         put_status(in_value => 'ok: ' || joined(in_files => l_wanted));
+         put_status(in_value => 'ok: ' || summary(in_files => l_wanted));
       end if;
       commit;
    exception
@@ -281,7 +285,13 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
    procedure run_ingest is
    begin
       do_refresh(in_raise => false);
-      {{ obj('INGEST_PKG') }}.run;
+      begin
+         {{ obj('INGEST_PKG') }}.run;
+      exception
+         when others then
+            do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised
+            raise;
+      end;
       do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
    end run_ingest;
 end {{ obj('LOG_LOCATION_PKG') }};

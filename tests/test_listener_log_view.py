@@ -149,3 +149,35 @@ def test_uninstall_drops_the_view_or_an_old_external_table_never_a_user_table() 
     assert "execute immediate 'drop view \"LISTENER_LOG\"'" in text
     assert "execute immediate 'drop table \"LISTENER_LOG\" purge'" in text
     assert "user_tables" not in text  # a heap table LISTENER_LOG is not looked at, never dropped
+    # R6: only lsnrmine's view (its text reads the prefixed external table) is dropped; another is reported
+    assert ("where view_name = 'LISTENER_LOG'\n      and instr(upper(text_vc), 'LSNR_LISTENER_LOG_EXT') > 0;"
+            in text)
+    assert "' is not lsnrmine''s: not dropped'" in text
+
+
+@pytest.mark.parametrize("prefix", ["LSNR_", "XX_"])
+def test_only_lsnrmines_view_is_replaced(prefix: str) -> None:
+    """R6: a LISTENER_LOG view is lsnrmine's when its text (USER_VIEWS.TEXT_VC: the first 4000 bytes)
+    names the prefixed external table; any other view of the name stops the install (ORA-20002)."""
+    settings = Settings(prefix=prefix)
+    guard, view = _view_statements(settings)
+    ext = f"{prefix}LISTENER_LOG_EXT"
+    assert (f"where view_name = 'LISTENER_LOG'\n      and nvl(instr(upper(text_vc), '{ext}'), 0) = 0;"
+            in guard)
+    assert guard.index("from user_views") < guard.index("if l_other_count > 0 then") \
+        < guard.index("raise_application_error")
+    # the stored text of our own view is the query after AS: the name is within TEXT_VC's 4000 bytes
+    query = view[view.index(") as\n") + len(") as\n"):]
+    assert 0 <= query.upper().find(ext) and len(query[:query.upper().find(ext) + len(ext)].encode()) <= 4000
+    # another prefix's view is not ours
+    assert "OTHER_LISTENER_LOG_EXT" not in query.upper() and (prefix == "XX_") == ("LSNR_LISTENER_LOG_EXT" not in query)
+
+
+def test_old_external_table_grants_are_printed_before_the_drop() -> None:
+    """R6: dropping the old LISTENER_LOG external table drops other users' grants on it: they are
+    printed first (USER_TAB_PRIVS_MADE) so the DBA can grant SELECT on the view again."""
+    guard = _view_statements(Settings())[0]
+    grants = guard.index("from user_tab_privs_made p")
+    assert "where p.table_name = 'LISTENER_LOG'" in guard
+    assert grants < guard.index("sys.dbms_output.put_line(") < guard.index("execute immediate 'drop table \"LISTENER_LOG\" purge'")
+    assert "' drops the grant of ' || r_grant.privilege || ' to ' || r_grant.grantee" in guard

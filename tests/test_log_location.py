@@ -45,13 +45,10 @@ def test_package_renders_the_configured_files_and_validates_names() -> None:
     refresh = body[body.index("procedure do_refresh"):body.index("end do_refresh;")]
     assert "pragma autonomous_transaction;" in refresh
     assert "if l_wanted.count = 0 then" in refresh and "LOCATION kept" in refresh
-    # only when the list differs: the DDL, then the views it may have invalidated compiled again
+    # only when the list differs: the DDL, then the objects it may have invalidated compiled again
     assert "apply_location(in_files => l_wanted); -- DDL: commits this autonomous transaction only\n" \
-           "            compile_invalid_views;" in refresh
-    assert "sys.dbms_assert.enquote_name(str => r_view.object_name, capitalize => false) || ' compile'" in body
+           "            compile_invalid_objects;" in refresh
     assert refresh.index("if in_raise then") > refresh.index("put_status(in_value => 'error: ' || l_error);")
-    assert ("do_refresh(in_raise => false);\n      \"XX_INGEST_PKG\".run;\n      do_refresh(in_raise => false);"
-            in body)  # before the run (gone files) and after it (segments it has just discovered)
     # install runs it once, in the script itself (the SQL*Plus path does the same)
     assert call == 'begin\n   "XX_LOG_LOCATION_PKG".refresh;\nend;'
 
@@ -77,10 +74,14 @@ def test_uninstall_drops_the_package_after_the_job() -> None:
 
 
 @pytest.mark.parametrize("status, expected", [
-    ("ok: listener_1.log, listener.log", None),
+    ("ok: 2 files: listener_1.log .. listener.log", None),
+    ("ok: 1 file: listener.log", None),
     (None, "never refreshed"),
     ("no configured log file exists in directory LISTENER_LOG_DIR: LOCATION kept (listener.log)",
      "no configured log file exists in directory LISTENER_LOG_DIR"),
+    ("no configured log file is readable in directory LISTENER_LOG_DIR (listener.log: ORA-22288: file or LOB "
+     "operation FILEEXISTS failed\nsoft link in path): LOCATION kept (1 file: listener.log)",
+     "no configured log file is readable in directory LISTENER_LOG_DIR (listener.log: ORA-22288"),
     ("error: ORA-00054: resource busy and acquire with NOWAIT specified", "could not be refreshed: error: ORA-00054"),
 ])
 def test_verify_location_status(status, expected) -> None:
@@ -106,9 +107,9 @@ def test_verify_reports_a_location_problem(settings: Settings) -> None:
                    "and log_file (lsnrctl status, Listener Log File), then `exec LSNR_LOG_LOCATION_PKG.refresh` "
                    "as LSNRMINE"]
     out.clear()
-    answers = _verify_answers(settings, names, *history, location_status="ok: listener_1.log, listener.log")
+    answers = _verify_answers(settings, names, *history, location_status="ok: 2 files: listener_1.log .. listener.log")
     assert ver.run_verify(FakeConnection(answers), settings, out.append) == 0
-    assert "note: LISTENER_LOG reads listener_1.log, listener.log" in out
+    assert "note: LISTENER_LOG reads 2 files: listener_1.log .. listener.log" in out
 
 
 def test_a_missing_location_file_names_the_refresh(settings: Settings) -> None:
@@ -118,3 +119,71 @@ def test_a_missing_location_file_names_the_refresh(settings: Settings) -> None:
     assert "`exec LSNR_LOG_LOCATION_PKG.refresh` as LSNRMINE keeps LISTENER_LOG to the files that exist" in message
     # other file errors are not about a gone segment
     assert "refresh" not in inst.translate_read_error("ORA-29913: x\nKUP-04001: error opening file x", settings)
+
+
+def _unit(body: str, start: str, end: str) -> str:
+    return body[body.index(start):body.index(end) + len(end)]
+
+
+def test_status_is_cut_in_plsql_and_short() -> None:
+    """R1: a bind over 4000 bytes fails in SQL (ORA-01460) before a SUBSTRB in the MERGE could cut
+    it, so the value is cut into a varchar2(4000 byte) in PL/SQL; the status names the count and
+    the first and last file, never the whole list."""
+    body = split_script(_deploy(THREE, "LOG_LOCATION_PKG"))[1]
+    put = _unit(body, "procedure put_status(", "end put_status;")
+    assert "l_value varchar2(4000 byte) := substrb(in_value, 1, 4000);" in put
+    merge = put[put.index("merge into"):]
+    assert "in_value" not in merge and "select co_status_setting name, l_value value," in merge
+    refresh = _unit(body, "procedure do_refresh", "end do_refresh;")
+    assert "put_status(in_value => 'ok: ' || summary(in_files => l_wanted));" in refresh
+    assert "LOCATION kept (' || summary(in_files => l_current) || ')'" in refresh
+    assert "joined(" not in body
+    summary = _unit(body, "function summary(", "end summary;")
+    assert "return in_files.count || ' files: ' || in_files(1) || ' .. ' || in_files(in_files.count);" in summary
+    assert "return '1 file: ' || in_files(1);" in summary
+
+
+def test_invalid_objects_compiled_in_dependency_order() -> None:
+    """R3: ALTER VIEW ... COMPILE invalidates the views depending on it again; COMPILE_SCHEMA with
+    compile_all => false compiles only the invalid objects, in dependency order."""
+    body = split_script(_deploy(THREE, "LOG_LOCATION_PKG"))[1]
+    assert "sys.dbms_utility.compile_schema(schema => user, compile_all => false);" in body
+    assert "'alter view '" not in body.lower() and "user_objects" not in body
+
+
+def test_file_errors_are_kept_for_the_status() -> None:
+    """R4: ORA-22285..22288 (e.g. 22288 soft link in path) mean 'not readable', not 'absent': the
+    first one is kept and named in the status instead of 'no configured log file exists'."""
+    body = split_script(_deploy(THREE, "LOG_LOCATION_PKG"))[1]
+    exists = _unit(body, "function file_exists(", "end file_exists;")
+    assert "when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then" in exists
+    assert exists.index("if g_file_error is null then") < exists.index("g_file_error := substrb(in_name || ': ' || sqlerrm, 1, 1000);") \
+        < exists.index("return false;")
+    refresh = _unit(body, "procedure do_refresh", "end do_refresh;")
+    assert refresh.index("g_file_error := null;") < refresh.index("l_wanted := existing_files;")
+    assert "when g_file_error is null then 'no configured log file exists in directory ' || co_directory" in refresh
+    assert "else 'no configured log file is readable in directory ' || co_directory || ' (' || g_file_error || ')'" \
+        in refresh
+    for name, code in (("e_file_access", 22285), ("e_file_privs", 22286), ("e_invalid_directory", 22287),
+                       ("e_open_failed", 22288)):
+        assert f"pragma exception_init({name}, -{code});" in body
+
+
+def test_run_ingest_refreshes_even_when_the_ingest_raises() -> None:
+    """R5: INGEST_PKG.run raising still gets the second refresh, then the error is raised again."""
+    body = split_script(_deploy(THREE, "LOG_LOCATION_PKG"))[1]
+    run = _unit(body, "procedure run_ingest is", "end run_ingest;")
+    assert run == (
+        "procedure run_ingest is\n"
+        "   begin\n"
+        "      do_refresh(in_raise => false);\n"
+        "      begin\n"
+        "         \"XX_INGEST_PKG\".run;\n"
+        "      exception\n"
+        "         when others then\n"
+        "            do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised\n"
+        "            raise;\n"
+        "      end;\n"
+        "      do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)\n"
+        "   end run_ingest;"
+    )

@@ -11,8 +11,11 @@
 -- same rules (installer/engine/loader.py, dates.py).
 --
 -- Upgrade: LISTENER_LOG was the external table itself before; an external table of that name is
--- dropped first (it holds no data). A LISTENER_LOG that is a table but not an external table (a
--- user's own heap table), or another kind of object, is never dropped: ORA-20002 names it.
+-- dropped first (it holds no data), after printing (DBMS_OUTPUT) the users it was granted to: the
+-- drop drops their grants, the DBA grants SELECT on the view again. A view of that name is replaced
+-- only when it is lsnrmine's (its text reads the prefixed external table; USER_VIEWS.TEXT_VC, 12c+).
+-- A user's own view, a table that is not an external table (a user's heap table), or another kind
+-- of object is never replaced or dropped: ORA-20002 names it.
 declare
    e_table_missing exception;
    pragma exception_init(e_table_missing, -942); -- table or view does not exist
@@ -28,6 +31,11 @@ begin
      from user_objects
     where object_name = 'LISTENER_LOG'
       and object_type not in ('VIEW', 'TABLE');
+   select count(*) + l_other_count
+     into l_other_count
+     from user_views
+    where view_name = 'LISTENER_LOG'
+      and nvl(instr(upper(text_vc), 'LSNR_LISTENER_LOG_EXT'), 0) = 0;
    if l_external_count = 0 then
       select count(*) + l_other_count
         into l_other_count
@@ -38,10 +46,21 @@ begin
       sys.dbms_standard.raise_application_error(
          num => "LSNR_ERROR_PKG".co_not_external_table,
          msg => 'lsnrmine: ' || 'LISTENER_LOG'
-            || ' exists and is not lsnrmine''s (an external table or view); rename or drop it, then install again'
+            || ' exists and is not lsnrmine''s (its external table or view); rename or drop it, then install again'
       );
    end if;
    if l_external_count > 0 then
+      for r_grant in (
+         select p.grantee, p.privilege
+           from user_tab_privs_made p
+          where p.table_name = 'LISTENER_LOG'
+          order by p.grantee, p.privilege
+      )
+      loop
+         sys.dbms_output.put_line('lsnrmine: dropping the old external table ' || 'LISTENER_LOG'
+            || ' drops the grant of ' || r_grant.privilege || ' to ' || r_grant.grantee
+            || '; grant it on the view again');
+      end loop;
       begin
          execute immediate 'drop table "LISTENER_LOG" purge';
       exception

@@ -418,8 +418,9 @@ exception
 end;
 /
 prompt drop view LISTENER_LOG
--- Uninstall of LISTENER_LOG: drops it while it is lsnrmine's (the view, or the external table of
--- an install older than the view); a user's own table of that name is never dropped.
+-- Uninstall of LISTENER_LOG: drops it while it is lsnrmine's (the view whose text reads the
+-- prefixed external table, or the external table of an install older than the view); a user's own
+-- view or table of that name is never dropped (skipped with a DBMS_OUTPUT line).
 declare
    e_missing exception;
    pragma exception_init(e_missing, -942); -- table or view does not exist
@@ -429,7 +430,8 @@ begin
    select count(*)
      into l_views
      from user_views
-    where view_name = 'LISTENER_LOG';
+    where view_name = 'LISTENER_LOG'
+      and instr(upper(text_vc), 'LSNR_LISTENER_LOG_EXT') > 0;
    select count(*)
      into l_external
      from user_external_tables
@@ -438,6 +440,12 @@ begin
       execute immediate 'drop view "LISTENER_LOG"';
    elsif l_external > 0 then
       execute immediate 'drop table "LISTENER_LOG" purge';
+   else
+      for r_object in (select o.object_type from user_objects o where o.object_name = 'LISTENER_LOG')
+      loop
+         sys.dbms_output.put_line('lsnrmine: ' || r_object.object_type || ' ' || 'LISTENER_LOG'
+            || ' is not lsnrmine''s: not dropped');
+      end loop;
    end if;
 exception
    when e_missing then

@@ -105,7 +105,7 @@ def test_a5_listener_log_follows_the_files_that_exist(scratch: Install, live_db:
             with pytest.raises(oracledb.DatabaseError, match="KUP-04040"):
                 query(con, 'select count(*) from "LISTENER_LOG"')
             status = _refresh(con, package)
-            assert status.startswith("ok: ") and "loc_1.log" not in status, status
+            assert status.startswith("ok: 2 files: ") and "loc_1.log" not in status, status  # count, first .. last
             assert _locations(con, ext) == {"loc.log", "loc_2.log"}
             _, count = query(con, 'select count(*) from "LISTENER_LOG" where log_date is not null')
             assert count[0][0] >= 2
@@ -124,7 +124,7 @@ def test_a5_listener_log_follows_the_files_that_exist(scratch: Install, live_db:
                 cur.execute(f'insert into "{load_state}" (file_name) values (\'loc_3.log\')')
             con.commit()
             status = _refresh(con, package)
-            assert status == "ok: loc_3.log, loc.log", status  # segments by ascending n, then the file
+            assert status == "ok: 2 files: loc_3.log .. loc.log", status  # segments by ascending n, then the file
             assert _locations(con, ext) == {"loc.log", "loc_3.log"}
             assert _jdbc_hosts(con, settings) == {hosts["loc.log"], hosts["loc_2.log"]}
 
