@@ -258,10 +258,13 @@ events as (
          v.f2,
          v.f3,
          v.rc_txt,
+         -- nf = 5 with field 3 not a '(...)' list: CONNECT DATA * EVENT * SID * RETURN CODE (the
+         -- header's PROTOCOL INFO is optional); else CONNECT DATA * PROTOCOL INFO * EVENT * ...
          case
            when v.nf = 3 then lower(v.f2)
            when v.nf = 4 and v.f2 like '(%' then lower(v.f3)
            when v.nf = 4 then lower(v.f2)
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then lower(v.f3)
            when v.nf >= 5 then lower(v.f4)
          end ev,
          case
@@ -270,11 +273,13 @@ events as (
            when v.nf = 4 and lower(v.f3) = '<unknown connect data>' then v.f3
          end connect_data,
          case
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then null
            when v.nf >= 5 then v.f3
            when v.nf = 4 and upper(v.f2) like '(ADDRESS%' then v.f2
          end protocol_info,
          case
            when v.nf = 4 then v.f3
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then v.f4
            when v.nf >= 6 then v.f5
          end sid_field
     from heads v
