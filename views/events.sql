@@ -136,8 +136,11 @@ classified as (
                        1, 1, null, 1) date_txt
     from contents c
 ),
+-- dated (3 references) and owned (2) carry the MATERIALIZE hint: evaluated once per query into a
+-- temporary result instead of being inlined per reference (the regex work of a batch is done once,
+-- V1); DuckDB ignores the comment (its CTEs referenced more than once are materialized too).
 dated as (
-  select k.source,
+  select /*+ materialize */ k.source,
          k.line_no,
          k.line,
          k.content,
@@ -175,7 +178,7 @@ dated as (
 -- continuation line of the source, which is the running minimum of continuation line numbers
 -- for any continuation line that has no record before it.
 owned as (
-  select d.source,
+  select /*+ materialize */ d.source,
          d.line_no,
          d.is_cont,
          d.is_head,
