@@ -18,9 +18,11 @@ Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
 
 * 19c+ segments (Network Log File Segmentation): a configured file ``stem.ext`` covers itself and
   its segments ``stem_<n>.ext`` (listener.log -> listener_1.log, listener_2.log, ...; log.xml ->
-  log_1.xml, ...). :func:`discover_segments` finds new ones: with no segment known yet it probes
-  n = 1..``SEGMENT_BOOTSTRAP_PROBES``; then from the highest number known upward until the first
-  name that does not exist. A poll reads, per configured file, its known segments in ascending n,
+  log_1.xml, ...). :func:`discover_segments` finds new ones: with no live segment known it probes
+  :func:`bootstrap_probes` (bounded, every n <= 65536 within 66 runs); then a window of
+  ``SEGMENT_WINDOW`` numbers above the highest known (gaps of deleted segments are crossed). A
+  segment read to its end is CLOSED and costs only a size/first-bytes check per run; a FINISHED
+  one (gone) is read again when its name comes back. A poll reads, per configured file, its known segments in ascending n,
   then the file itself; a renamed file continues where the old generation stopped (its tail is
   read exactly once).
 * Adoption (a new generation whose first bytes are where another file's generation stopped):
@@ -44,15 +46,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
-__all__ = ["SIGNATURE_BYTES", "SEGMENT_BOOTSTRAP_PROBES", "FileState", "Line", "poll", "Follower",
+__all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll", "Follower",
            "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
            "BATCH_LINES", "RESTAGE_LINES"]
 
 SIGNATURE_BYTES = 256
-SEGMENT_BOOTSTRAP_PROBES = 1000  # INGEST_PKG.co_segment_probes
+SEGMENT_WINDOW = 50  # INGEST_PKG.co_segment_window: n = max+1..max+this probed (slides with each find)
+SEGMENT_MAX = 65536  # segment numbers are 16-bit (docs/oracle-facts.md)
+SEGMENT_SLICE = 1000  # INGEST_PKG.co_segment_slice: bootstrap numbers probed per run, rotating
 _CHUNK = 1 << 20
 
-OK, NEW, MISSING, UNREADABLE, FINISHED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED"
+OK, NEW, MISSING, UNREADABLE, FINISHED, CLOSED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED", "CLOSED"
 
 
 @dataclass
@@ -76,6 +80,12 @@ class FileState:
     # the last event read (INGEST_PKG re-stages it: its error lines may follow)
     last_event_line_no: Optional[int] = None
     last_event_offset: Optional[int] = None
+    # the last event of the previous generation: adopted with prev_* (S5), so a renamed segment's
+    # first batch re-stages it and its late error lines join it
+    prev_last_event_line_no: Optional[int] = None
+    prev_last_event_offset: Optional[int] = None
+    # INGEST_PKG's UPDATE + COMMIT of this row (save_state); an unchanged segment is not written
+    saves: int = 0
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,10 @@ def _signature_matches(stored: Optional[str], head_hex: str) -> bool:
     return stored[:common] == head_hex[:common]
 
 
-def _open_and_check(path: str, state: FileState, others: Iterable[FileState]):
-    """INGEST_PKG.ingest_file's header phase: (open file, size), or None with the status set."""
+def _open_and_check(path: str, state: FileState, others: Iterable[FileState], configured: bool = True):
+    """INGEST_PKG.ingest_file's header phase: (open file, size), or None with the status set (or
+    nothing changed: a segment, not ``configured``, whose size and first bytes are what the last
+    run saw is neither read nor written, S4)."""
     others = list(others)
     try:
         fh = open(path, "rb")
@@ -117,11 +129,17 @@ def _open_and_check(path: str, state: FileState, others: Iterable[FileState]):
         state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
         return None
     head_hex = head.hex().upper()
+    if not configured and state.generation > 0 and state.status in (OK, CLOSED) and size == state.file_size \
+            and (state.signature or "") == head_hex:
+        fh.close()
+        return None  # unchanged segment: no UPDATE, no COMMIT
     if state.generation == 0 or size < state.byte_offset - 1 or not _signature_matches(state.signature, head_hex):
         if state.generation > 0:
             state.restarts += 1
             state.prev_signature, state.prev_offset, state.prev_line_no = (
                 state.signature, state.byte_offset, state.line_no)
+            state.prev_last_event_line_no, state.prev_last_event_offset = (
+                state.last_event_line_no, state.last_event_offset)
             if state.prev_signature and any(
                     o is not state and o.signature and o.signature.startswith(state.prev_signature)
                     for o in others):
@@ -134,22 +152,34 @@ def _open_and_check(path: str, state: FileState, others: Iterable[FileState]):
         state.signature = head_hex or None
     state.file_size = size
     state.status, state.health = OK, None
+    state.saves += 1
     return fh, size
 
 
+def _close_if_read(state: FileState, configured: bool) -> None:
+    """A segment read to its end is CLOSED (the listener writes only the configured name; a
+    renamed segment does not grow): later runs only check its size and first bytes."""
+    if not configured and state.status == OK and state.byte_offset - 1 == state.file_size:
+        state.status = CLOSED
+
+
 def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Optional[int] = None,
-         source: Optional[str] = None, others: Iterable[FileState] = ()) -> list[Line]:
+         source: Optional[str] = None, others: Iterable[FileState] = (), configured: bool = True) -> list[Line]:
     """Read the complete lines appended to ``path`` since ``state``; update ``state`` in place.
     ``others``: the states of the other files of the same listener; a file starting a new
     generation whose first bytes match where another file's previous generation stopped (a
     rotation by rename: listener.log -> listener_1.log) continues from that offset."""
     name = source or state.file_name
-    opened = _open_and_check(path, state, others)
+    opened = _open_and_check(path, state, others, configured)
     if opened is None:
         return []
     fh, size = opened
     with fh:
-        return list(_complete_lines(fh, name, state, size, encoding, max_lines))
+        lines = list(_complete_lines(fh, name, state, size, encoding, max_lines))
+    if lines:
+        state.saves += 1
+    _close_if_read(state, configured)
+    return lines
 
 
 BATCH_LINES = 50000  # INGEST_PKG.co_batch_lines
@@ -193,15 +223,16 @@ def ingest_batch(path: str, state: FileState, event_lines: Callable[[list[Line]]
         by_no = {line.line_no: line for line in staged}
         state.last_event_line_no, state.last_event_offset = inserted[-1], by_no[inserted[-1]].byte_offset
     old = state.line_no
+    state.saves += 1
     state.lines += staged[-1].line_no - old
     state.byte_offset, state.line_no = staged[-1].next_offset, staged[-1].line_no
     return Batch(staged, inserted, updated, staged[-1].line_no - old >= batch_lines)
 
 
 def ingest_file(path: str, state: FileState, event_lines: Callable[[list[Line]], Iterable[int]], *,
-                others: Iterable[FileState] = (), **batch_options) -> list[Batch]:
+                others: Iterable[FileState] = (), configured: bool = True, **batch_options) -> list[Batch]:
     """INGEST_PKG.ingest_file: the header phase, then batches until one is not full."""
-    opened = _open_and_check(path, state, others)
+    opened = _open_and_check(path, state, others, configured)
     if opened is None:
         return []
     fh, size = opened
@@ -214,6 +245,7 @@ def ingest_file(path: str, state: FileState, event_lines: Callable[[list[Line]],
         batches.append(batch)
         if not batch.more:
             break
+    _close_if_read(state, configured)
     return batches
 
 
@@ -222,12 +254,16 @@ def _adopt_renamed(state: FileState, head_hex: str, size: int, others: Iterable[
     file name."""
     ordered = sorted((o for o in others if o is not state and o.file_name != state.file_name),
                      key=lambda o: o.file_name)
-    candidates = [(o, True, o.prev_signature, o.prev_offset, o.prev_line_no) for o in ordered] + \
-                 [(o, False, o.signature, o.byte_offset, o.line_no) for o in ordered]
-    for other, is_prev, sig, offset, line_no in candidates:
+    candidates = [(o, True, o.prev_signature, o.prev_offset, o.prev_line_no,
+                   o.prev_last_event_line_no, o.prev_last_event_offset) for o in ordered] + \
+                 [(o, False, o.signature, o.byte_offset, o.line_no,
+                   o.last_event_line_no, o.last_event_offset) for o in ordered]
+    for other, is_prev, sig, offset, line_no, event_line_no, event_offset in candidates:
         if sig and offset is not None and offset - 1 <= size \
                 and len(head_hex) >= min(len(sig), 2 * (offset - 1)) and _signature_matches(sig, head_hex):
             state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
+            # S5: the last event comes along: the first batch re-stages it (late error lines)
+            state.last_event_line_no, state.last_event_offset = event_line_no, event_offset
             if is_prev:
                 other.prev_signature = None  # adopted once
             return
@@ -276,23 +312,52 @@ def segment_number(base: str, name: str) -> Optional[int]:
     return int(m.group(1)) if m else None
 
 
-def discover_segments(base: str, known: Iterable[str], exists=os.path.exists) -> list[str]:
-    """The segments of ``base`` not in ``known`` that exist now (INGEST_PKG.discover_segments):
-    with none known, n = 1..SEGMENT_BOOTSTRAP_PROBES; else from the highest known n + 1 upward
-    until the first name that does not exist."""
+def bootstrap_probes(slice_no: int) -> list[int]:
+    """The numbers probed while no live segment is known (INGEST_PKG.bootstrap_probes): 1..W, the
+    powers of two up to SEGMENT_MAX, and slice ``slice_no`` (mod the number of slices) of
+    SEGMENT_SLICE numbers: every n <= SEGMENT_MAX is probed within SEGMENT_MAX / SEGMENT_SLICE runs
+    (S2); about 1,060 FILEEXISTS per run while nothing exists."""
+    slices = -(-SEGMENT_MAX // SEGMENT_SLICE)
+    first = (slice_no % slices) * SEGMENT_SLICE + 1
+    numbers = set(range(1, SEGMENT_WINDOW + 1)) | {1 << k for k in range(17)}
+    numbers |= set(range(first, min(first + SEGMENT_SLICE, SEGMENT_MAX + 1)))
+    return sorted(numbers)
+
+
+def discover_segments(base: str, known: Iterable[str], exists=os.path.exists, *,
+                      finished: Iterable[str] = (), slice_no: int = 0) -> list[str]:
+    """The segments of ``base`` not in ``known`` that exist now (INGEST_PKG.discover_segments),
+    ascending. While no known segment is live (none known, or all ``finished``: numbering may
+    have restarted, S3): :func:`bootstrap_probes`, and from each hit downward while names exist
+    (the older segments LOG_FILE_NUM kept). Then the window above the highest number known or
+    found: n = top+1..top+SEGMENT_WINDOW, top moving up with every find, so segments deleted
+    before discovery (a gap) do not hide later ones (S1)."""
     stem, ext = os.path.splitext(base)
-    numbers = [n for n in (segment_number(base, k) for k in known) if n is not None]
-    found: list[str] = []
-    if not numbers:
-        for n in range(1, SEGMENT_BOOTSTRAP_PROBES + 1):
-            if exists(f"{stem}_{n}{ext}"):
-                found.append(f"{stem}_{n}{ext}")
-        return found
-    n = max(numbers) + 1
-    while exists(f"{stem}_{n}{ext}"):
-        found.append(f"{stem}_{n}{ext}")
+    known = list(known)
+    done = set(finished)
+    numbers = {n for n in (segment_number(base, k) for k in known) if n is not None}
+    live = {segment_number(base, k) for k in known if k not in done} - {None}
+    found: set[int] = set()
+
+    def name(n: int) -> str:
+        return f"{stem}_{n}{ext}"
+
+    if not live:
+        for hit in bootstrap_probes(slice_no):
+            if hit in numbers or hit in found or not exists(name(hit)):
+                continue
+            n = hit
+            while n >= 1 and n not in numbers and n not in found and exists(name(n)):
+                found.add(n)
+                n -= 1
+    top = max(numbers | found, default=0)
+    n = top + 1
+    while n <= min(top + SEGMENT_WINDOW, SEGMENT_MAX):
+        if n not in numbers and exists(name(n)):
+            found.add(n)
+            top = n
         n += 1
-    return found
+    return [name(n) for n in sorted(found)]
 
 
 @dataclass
@@ -306,20 +371,23 @@ class Follower:
     encoding: str = "utf-8"
     states: dict[str, FileState] = field(default_factory=dict)
     segments: bool = False
+    #: the bootstrap slice (INGEST_PKG: from the clock, one per 5 minutes); the twin counts polls
+    slice_no: int = 0
 
     def order(self) -> list[str]:
         """INGEST_PKG.run's order: per configured file, discovery, its segments by ascending n
-        (FINISHED ones, read and gone, are skipped), then the file itself."""
+        (FINISHED ones, read and gone, only when the name exists again, S3), then the file."""
         out: list[str] = []
         for path in self.paths:
             if self.segments:
                 known = [k for k in self.states if os.path.dirname(k) == os.path.dirname(path)
                          and segment_number(path, k) is not None]
-                for new in discover_segments(path, known):
+                finished = [k for k in known if self.states[k].status == FINISHED]
+                for new in discover_segments(path, known, finished=finished, slice_no=self.slice_no):
                     self.states.setdefault(new, FileState(new))
                     known.append(new)
                 for seg in sorted(known, key=lambda k: segment_number(path, k)):
-                    if seg not in out and self.states[seg].status != FINISHED:
+                    if seg not in out and (self.states[seg].status != FINISHED or os.path.exists(seg)):
                         out.append(seg)
             if path not in out:
                 out.append(path)
@@ -332,5 +400,19 @@ class Follower:
         for path in self.order():
             state = self.states[path]
             out.extend(poll(path, state, encoding=self.encoding, max_lines=max_lines,
-                            others=list(self.states.values())))
+                            others=list(self.states.values()), configured=path in self.paths))
+        self.slice_no += 1
         return out
+
+    def unadopted(self) -> dict[str, str]:
+        """INGEST_PKG.run's health note per configured file whose previous generation no segment
+        continued (S1): its unread tail, if any, is lost (segment deleted before discovery, or a
+        copy-and-truncate rotation)."""
+        return {p: unadopted_note(self.states[p]) for p in self.paths
+                if p in self.states and self.states[p].prev_signature and self.states[p].prev_offset}
+
+
+def unadopted_note(state: FileState) -> str:
+    """The health text INGEST_PKG.run writes (same words)."""
+    return (f"previous generation ({state.prev_offset - 1} bytes read) not found in any segment: "
+            "lines written after the last run before the rotation may be lost")

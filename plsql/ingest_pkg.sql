@@ -2,9 +2,14 @@
 -- Python twin of the reading algorithm: installer/ingest.py (tests/test_ingest_reader.py).
 --
 -- One poll (procedure run), per configured file (stem.ext):
--- 0. its 19c+ segments stem_<n>.ext are discovered (discover_segments: FILEEXISTS from the
---    highest number known upward) and read first, by ascending n, then the file itself: the
---    tail written to a file between the last poll and its rename is read once, in the segment;
+-- 0. its 19c+ segments stem_<n>.ext are discovered (discover_segments: FILEEXISTS over a window
+--    above the highest number known, a bounded bootstrap while none is live) and read first, by
+--    ascending n, then the file itself: the tail written to a file between the last poll and its
+--    rename is read once, in the segment; a segment read to its end is CLOSED (only its size and
+--    first bytes are checked, nothing is written while they do not change);
+-- Whole runs are serialised by a sentinel row of LOAD_STATE (co_run_lock): run takes it NOWAIT
+-- (a clear error when another run holds it) and every transaction of the package locks it
+-- first, so two sessions never lock two files' rows in opposite orders (no ORA-00060).
 -- 1. lock the file's LOAD_STATE row (SELECT ... FOR UPDATE: two sessions never read the same bytes);
 -- 2. FILEEXISTS / FILEOPEN / GETLENGTH, and the first 256 bytes (DBMS_LOB.SUBSTR) as signature;
 --    a file shorter than what was read, or whose first bytes changed, is read from byte 1 (a new
@@ -34,12 +39,14 @@ create or replace package {{ obj('INGEST_PKG') }} authid definer is
    -- One poll of every configured file (the ingest job's action).
    procedure run;
 
-   -- One poll of one file of the directory object (a plain file name).
-   procedure ingest_file(in_file in varchar2);
+   -- One poll of one file of the directory object (a plain file name); in_configured false: a
+   -- 19c segment (CLOSED once read to its end, not written while unchanged).
+   procedure ingest_file(in_file in varchar2, in_configured in boolean default true);
 
    -- Deletes events older than in_retention_days (default: setting RETENTION_DAYS, else 90), in
    -- batches with a commit each (the purge job's action). An event without a time goes once a
-   -- later-loaded event of the same source is older than the limit.
+   -- later-loaded event of the same source is older than the limit, or when its source's
+   -- LOAD_STATE row is FINISHED/CLOSED (or gone) and was last read before the limit.
    procedure purge(in_retention_days in number default null);
 
    -- Applies INGEST_INTERVAL_MINUTES from the settings table to the ingest job's schedule (the job
@@ -54,12 +61,16 @@ create or replace package body {{ obj('INGEST_PKG') }} is
    co_purge_batch  constant pls_integer := 10000;
    co_fetch_rows   constant pls_integer := 1000;  -- parsed rows per fetch (bounded PGA)
    co_restage_lines constant pls_integer := 1000; -- a last event with more lines read after it is closed
-   co_segment_probes constant pls_integer := 1000; -- n = 1..this probed while no segment is known
+   co_segment_window constant pls_integer := 50;    -- n = max+1..max+this probed (slides with each find)
+   co_segment_max    constant pls_integer := 65536; -- segment numbers are 16-bit
+   co_segment_slice  constant pls_integer := 1000;  -- bootstrap numbers per run, rotating (5-minute slots)
+   co_run_lock       constant varchar2(30) := '/ingest run'; -- sentinel row: '/' is in no file name
    co_default_days constant pls_integer := 90;
    co_status_ok         constant varchar2(30) := 'OK';
    co_status_missing    constant varchar2(30) := 'MISSING';
    co_status_unreadable constant varchar2(30) := 'UNREADABLE';
    co_status_finished   constant varchar2(30) := 'FINISHED';
+   co_status_closed     constant varchar2(30) := 'CLOSED';
    co_status_error      constant varchar2(30) := 'ERROR';
 
    e_file_access exception;
@@ -70,6 +81,8 @@ create or replace package body {{ obj('INGEST_PKG') }} is
    pragma exception_init(e_open_failed, -22288); -- file or LOB operation FILEOPEN failed
    e_invalid_directory exception;
    pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
+   e_resource_busy exception;
+   pragma exception_init(e_resource_busy, -54); -- resource busy and acquire with NOWAIT specified
 
    type t_file_list is table of varchar2(255);
    co_log_files constant t_file_list := t_file_list(
@@ -90,10 +103,36 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       return coalesce(l_value, in_default);
    end setting_number;
 
+   -- The sentinel row, locked first by every transaction of the package (D1); in_nowait: run's
+   -- check that no other run is active.
+   procedure lock_run(in_nowait in boolean default false) is
+      l_name {{ obj('LOAD_STATE') }}.file_name%type;
+   begin
+      if in_nowait then
+         begin
+            insert into {{ obj('LOAD_STATE') }} (file_name, status) values (co_run_lock, 'LOCK');
+            commit;
+         exception
+            when dup_val_on_index then
+               null; -- the usual case
+         end;
+         select t.file_name into l_name
+           from {{ obj('LOAD_STATE') }} t
+          where t.file_name = co_run_lock
+            for update nowait;
+      else
+         select t.file_name into l_name
+           from {{ obj('LOAD_STATE') }} t
+          where t.file_name = co_run_lock
+            for update;
+      end if;
+   end lock_run;
+
    -- The file's state row, locked; created when missing.
    function locked_state(in_file in varchar2) return {{ obj('LOAD_STATE') }}%rowtype is
       l_state {{ obj('LOAD_STATE') }}%rowtype;
    begin
+      lock_run;
       begin
          insert into {{ obj('LOAD_STATE') }} (file_name) values (in_file);
       exception
@@ -110,6 +149,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
 
    procedure record_health(in_file in varchar2, in_status in varchar2, in_health in varchar2) is
    begin
+      lock_run;
       update {{ obj('LOAD_STATE') }} t
          set t.status = in_status,
              t.health = substrb(in_health, 1, 4000),
@@ -129,6 +169,11 @@ create or replace package body {{ obj('INGEST_PKG') }} is
              t.prev_signature = in_state.prev_signature,
              t.prev_offset = in_state.prev_offset,
              t.prev_line_no = in_state.prev_line_no,
+             t.prev_last_event_id = in_state.prev_last_event_id,
+             t.prev_last_event_line_no = in_state.prev_last_event_line_no,
+             t.prev_last_event_offset = in_state.prev_last_event_offset,
+             t.prev_last_event_time = in_state.prev_last_event_time,
+             t.prev_last_event_host = in_state.prev_last_event_host,
              t.last_event_id = in_state.last_event_id,
              t.last_event_line_no = in_state.last_event_line_no,
              t.last_event_offset = in_state.last_event_offset,
@@ -168,6 +213,11 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          io_state.prev_signature := io_state.signature;
          io_state.prev_offset := io_state.byte_offset;
          io_state.prev_line_no := io_state.line_no;
+         io_state.prev_last_event_id := io_state.last_event_id;
+         io_state.prev_last_event_line_no := io_state.last_event_line_no;
+         io_state.prev_last_event_offset := io_state.last_event_offset;
+         io_state.prev_last_event_time := io_state.last_event_time;
+         io_state.prev_last_event_host := io_state.last_event_host;
          if io_state.prev_signature is not null then
             select count(*)
               into l_taken
@@ -189,15 +239,19 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       io_state.last_event_time := null;
       io_state.last_event_host := null;
       for r_other in (
-         select o.file_name, o.is_prev, o.signature, o.byte_offset, o.line_no
+         select o.file_name, o.is_prev, o.signature, o.byte_offset, o.line_no, o.event_id,
+                o.event_line_no, o.event_offset, o.event_time, o.event_host
            from (select t.file_name, 1 is_prev, t.prev_signature signature, t.prev_offset byte_offset,
-                        t.prev_line_no line_no
+                        t.prev_line_no line_no, t.prev_last_event_id event_id,
+                        t.prev_last_event_line_no event_line_no, t.prev_last_event_offset event_offset,
+                        t.prev_last_event_time event_time, t.prev_last_event_host event_host
                    from {{ obj('LOAD_STATE') }} t
                   where t.file_name <> io_state.file_name
                     and t.prev_signature is not null
                     and t.prev_offset is not null
                  union all
-                 select t.file_name, 0 is_prev, t.signature, t.byte_offset, t.line_no
+                 select t.file_name, 0 is_prev, t.signature, t.byte_offset, t.line_no, t.last_event_id,
+                        t.last_event_line_no, t.last_event_offset, t.last_event_time, t.last_event_host
                    from {{ obj('LOAD_STATE') }} t
                   where t.file_name <> io_state.file_name
                     and t.signature is not null) o
@@ -211,6 +265,12 @@ create or replace package body {{ obj('INGEST_PKG') }} is
             io_state.byte_offset := r_other.byte_offset;
             io_state.line_no := nvl(r_other.line_no, 0);
             io_state.signature := r_other.signature;
+            -- S5: the last event comes along; the first batch re-stages it (late error lines)
+            io_state.last_event_id := r_other.event_id;
+            io_state.last_event_line_no := r_other.event_line_no;
+            io_state.last_event_offset := r_other.event_offset;
+            io_state.last_event_time := r_other.event_time;
+            io_state.last_event_host := r_other.event_host;
             if r_other.is_prev = 1 then
                update {{ obj('LOAD_STATE') }} t
                   set t.prev_signature = null
@@ -369,7 +429,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       return l_end_line - l_old_line_no >= co_batch_lines;
    end ingest_batch;
 
-   procedure ingest_file(in_file in varchar2) is
+   procedure ingest_file(in_file in varchar2, in_configured in boolean default true) is
       l_state   {{ obj('LOAD_STATE') }}%rowtype;
       l_bfile   bfile;
       l_size    number;
@@ -396,6 +456,15 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       end if;
       l_is_open := false;
       sys.dbms_lob.fileclose(l_bfile);
+      if not in_configured
+         and l_state.generation > 0
+         and l_state.status in (co_status_ok, co_status_closed)
+         and l_size = l_state.file_size
+         and nvl(l_state.signature, '-') = nvl(l_head, '-')
+      then
+         rollback; -- an unchanged segment: no UPDATE, no COMMIT of its row (S4); releases the lock
+         return;
+      end if;
       if l_state.generation = 0
          or l_size < l_state.byte_offset - 1
          or not signature_matches(in_stored => l_state.signature, in_head => l_head)
@@ -417,6 +486,14 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          l_state := locked_state(in_file => in_file); -- each commit releases the lock
          l_more := ingest_batch(io_state => l_state);
       end loop;
+      if not in_configured and l_state.byte_offset - 1 = l_state.file_size then
+         -- read to its end: the listener writes only the configured name, a segment never grows
+         lock_run;
+         update {{ obj('LOAD_STATE') }} t
+            set t.status = co_status_closed
+          where t.file_name = in_file
+            and t.status = co_status_ok;
+      end if;
       commit;
    exception
       when e_file_access or e_file_privs or e_open_failed or e_invalid_directory then
@@ -476,58 +553,104 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       return sys.dbms_lob.fileexists(bfilename(co_directory, in_name)) = 1;
    end file_exists;
 
-   -- New segments of in_base get a LOAD_STATE row (lsnrmine.ingest.discover_segments: same rule):
-   -- with none known, n = 1..co_segment_probes is probed with FILEEXISTS; else from the highest
-   -- known n + 1 upward until the first name that does not exist.
+   -- New segments of in_base get a LOAD_STATE row (lsnrmine.ingest.discover_segments: same rule).
+   -- While no live segment is known (none, or all FINISHED: the numbering may have restarted):
+   -- n = 1..co_segment_window, the powers of two up to co_segment_max and one slice of
+   -- co_segment_slice numbers chosen by the clock (every n within 66 five-minute slots), and from
+   -- each hit downward while the names exist. Then the window top+1..top+co_segment_window above
+   -- the highest number known or found, top moving up with every find: segments deleted before
+   -- they were discovered (a gap) do not hide later ones (S1).
    procedure discover_segments(in_base in varchar2) is
-      l_stem varchar2(255);
-      l_ext  varchar2(255);
-      l_max  number;
-      l_n    number;
-      l_name varchar2(255);
-      procedure add_segment(in_name in varchar2) is
+      type t_numbers is table of boolean index by pls_integer;
+      co_slices constant pls_integer := ceil(co_segment_max / co_segment_slice);
+      l_stem    varchar2(255);
+      l_ext     varchar2(255);
+      l_known   t_numbers;
+      l_found   t_numbers;
+      l_live    boolean := false;
+      l_top     pls_integer := 0;
+      l_n       pls_integer;
+      l_slice   pls_integer;
+      l_first   pls_integer;
+      l_last    pls_integer;
+      function seg_name(in_n in pls_integer) return varchar2 is
       begin
-         insert into {{ obj('LOAD_STATE') }} (file_name) values (in_name);
-      exception
-         when dup_val_on_index then
-            null; -- another session found it first
-      end add_segment;
+         return l_stem || '_' || in_n || l_ext;
+      end seg_name;
+      procedure probe_down(in_hit in pls_integer) is
+         l_k pls_integer := in_hit;
+      begin
+         while l_k >= 1 and not l_known.exists(l_k) and not l_found.exists(l_k)
+               and file_exists(in_name => seg_name(l_k))
+         loop
+            l_found(l_k) := true;
+            l_k := l_k - 1;
+         end loop;
+      end probe_down;
    begin
       split_name(in_base => in_base, out_stem => l_stem, out_ext => l_ext);
-      for r_state in (select t.file_name from {{ obj('LOAD_STATE') }} t)
+      lock_run;
+      for r_state in (select t.file_name, t.status from {{ obj('LOAD_STATE') }} t)
       loop
          l_n := segment_number(in_base => in_base, in_name => r_state.file_name);
-         if l_n is not null then
-            l_max := greatest(nvl(l_max, l_n), l_n);
+         if l_n is not null and l_n <= co_segment_max then
+            l_known(l_n) := true;
+            l_top := greatest(l_top, l_n);
+            if r_state.status <> co_status_finished then
+               l_live := true;
+            end if;
          end if;
       end loop;
-      if l_max is null then
-         for i_n in 1..co_segment_probes
+      if not l_live then
+         l_slice := mod(trunc((sysdate - date '2000-01-01') * 288), co_slices);
+         for i_n in 1..co_segment_window
          loop
-            l_name := l_stem || '_' || i_n || l_ext;
-            if file_exists(in_name => l_name) then
-               add_segment(in_name => l_name);
-            end if;
+            probe_down(in_hit => i_n);
          end loop;
-      else
-         l_n := l_max + 1;
+         for i_k in 0..16
          loop
-            l_name := l_stem || '_' || l_n || l_ext;
-            exit when not file_exists(in_name => l_name);
-            add_segment(in_name => l_name);
-            l_n := l_n + 1;
+            probe_down(in_hit => power(2, i_k));
          end loop;
+         l_first := l_slice * co_segment_slice + 1;
+         l_last := least(l_first + co_segment_slice - 1, co_segment_max);
+         for i_n in l_first..l_last
+         loop
+            probe_down(in_hit => i_n);
+         end loop;
+         if l_found.count > 0 then
+            l_top := greatest(l_top, l_found.last);
+         end if;
       end if;
+      l_n := l_top + 1;
+      while l_n <= least(l_top + co_segment_window, co_segment_max)
+      loop
+         if not l_known.exists(l_n) and file_exists(in_name => seg_name(l_n)) then
+            l_found(l_n) := true;
+            l_top := l_n;
+         end if;
+         l_n := l_n + 1;
+      end loop;
+      l_n := l_found.first;
+      while l_n is not null
+      loop
+         begin
+            insert into {{ obj('LOAD_STATE') }} (file_name) values (seg_name(l_n));
+         exception
+            when dup_val_on_index then
+               null; -- another session found it first
+         end;
+         l_n := l_found.next(l_n);
+      end loop;
       commit;
    exception
       when e_file_access or e_file_privs or e_open_failed or e_invalid_directory then
          rollback; -- the directory's problem: ingest_file records it for in_base
    end discover_segments;
 
-   procedure ingest_one(in_file in varchar2, io_failed in out nocopy varchar2) is
+   procedure ingest_one(in_file in varchar2, in_configured in boolean, io_failed in out nocopy varchar2) is
    begin
       g_failed := null;
-      ingest_file(in_file => in_file);
+      ingest_file(in_file => in_file, in_configured => in_configured);
       if g_failed is not null then
          io_failed := substrb(io_failed || g_failed || '; ', 1, 3900);
       end if;
@@ -541,29 +664,50 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       l_n        number;
       i_segment  pls_integer;
    begin
+      begin
+         lock_run(in_nowait => true);
+      exception
+         when e_resource_busy then
+            sys.dbms_standard.raise_application_error(
+               num => {{ obj('ERROR_PKG') }}.co_ingest_failed,
+               msg => 'lsnrmine ingest: another INGEST_PKG.run is active (LOAD_STATE row "'
+                      || co_run_lock || '" is locked); this run read nothing, the next one reads on');
+      end;
       for i_file in 1..co_log_files.count
       loop
          discover_segments(in_base => co_log_files(i_file));
          -- its segments by ascending n (a renamed file adopts the generation it continues before
          -- the configured name restarts), then the configured file itself; a segment that
-         -- disappeared after it was read (FINISHED) is not probed again
+         -- disappeared after it was read (FINISHED) is read again only when its name exists (S3)
          l_segments := l_none;
-         for r_state in (select t.file_name
-                           from {{ obj('LOAD_STATE') }} t
-                          where t.status <> co_status_finished)
+         for r_state in (select t.file_name, t.status
+                           from {{ obj('LOAD_STATE') }} t)
          loop
             l_n := segment_number(in_base => co_log_files(i_file), in_name => r_state.file_name);
-            if l_n is not null then
+            if l_n is not null and l_n <= co_segment_max
+               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
+            then
                l_segments(l_n) := r_state.file_name;
             end if;
          end loop;
          i_segment := l_segments.first;
          while i_segment is not null
          loop
-            ingest_one(in_file => l_segments(i_segment), io_failed => l_failed);
+            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => l_failed);
             i_segment := l_segments.next(i_segment);
          end loop;
-         ingest_one(in_file => co_log_files(i_file), io_failed => l_failed);
+         ingest_one(in_file => co_log_files(i_file), in_configured => true, io_failed => l_failed);
+         -- S1: a previous generation no segment continued (deleted before discovery, or copied
+         -- and truncated): its unread tail, if any, is lost; said in health (verify shows it)
+         lock_run;
+         update {{ obj('LOAD_STATE') }} t
+            set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
+                           || 'segment: lines written after the last run before the rotation may be lost'
+          where t.file_name = co_log_files(i_file)
+            and t.status = co_status_ok
+            and t.prev_signature is not null
+            and t.prev_offset is not null;
+         commit;
       end loop;
       if l_failed is not null then
          sys.dbms_standard.raise_application_error(num => {{ obj('ERROR_PKG') }}.co_ingest_failed,
@@ -573,25 +717,47 @@ create or replace package body {{ obj('INGEST_PKG') }} is
 
    -- Deletes events older than the retention limit. Events without a time (undated lines at the
    -- top of a generation, the error_only event of a rotated-away event's error lines, records
-   -- whose date did not convert and that have no header before them) are deleted too, by this
-   -- criterion (F8): a later-loaded event of the same source (higher event_id) is itself older
-   -- than the limit. A log is chronological, so such an event is older still.
+   -- whose date did not convert and that have no header before them) are deleted too, by these
+   -- criteria (F8, P2), per source:
+   --  a. a later-loaded event of the same source (higher event_id) is itself older than the limit
+   --     (a log is chronological, so such an event is older still);
+   --  b. the source is no longer read: its LOAD_STATE row is FINISHED (gone) or CLOSED (a segment
+   --     read to its end) and was last read before the limit, or it has no LOAD_STATE row (a file
+   --     removed from log_file) and no event of it is at or after the limit.
+   -- The highest old event_id is computed once per source (EVENTS_TIME_IX), each delete is a
+   -- range of EVENTS_SOURCE_TIME_IX (source, event_time is null): a single-column index on
+   -- event_time has no entry for NULL (P1).
    procedure purge(in_retention_days in number default null) is
       l_days  number := coalesce(in_retention_days, setting_number(in_name => 'RETENTION_DAYS',
                                                                    in_default => co_default_days));
       l_limit date;
    begin
       l_limit := sysdate - l_days;
+      for r_source in (
+         select x.source, max(case when x.event_time < l_limit then x.event_id end) max_old_id,
+                max(case when x.event_time >= l_limit then 1 else 0 end) has_recent
+           from {{ obj('EVENTS') }} x
+          group by x.source
+      )
       loop
-         delete from {{ obj('EVENTS') }} e
-          where e.event_time is null
-            and e.event_id < (select max(x.event_id)
-                                from {{ obj('EVENTS') }} x
-                               where x.source = e.source
-                                 and x.event_time < l_limit)
-            and rownum <= co_purge_batch;
-         exit when sql%rowcount = 0;
-         commit;
+         loop
+            delete from {{ obj('EVENTS') }} e
+             where e.source = r_source.source
+               and e.event_time is null
+               and (e.event_id < r_source.max_old_id
+                    or exists (select null
+                                 from {{ obj('LOAD_STATE') }} t
+                                where t.file_name = r_source.source
+                                  and t.status in (co_status_finished, co_status_closed)
+                                  and t.last_success < l_limit)
+                    or r_source.has_recent = 0
+                       and not exists (select null
+                                         from {{ obj('LOAD_STATE') }} t
+                                        where t.file_name = r_source.source))
+               and rownum <= co_purge_batch;
+            exit when sql%rowcount = 0;
+            commit;
+         end loop;
       end loop;
       loop
          delete from {{ obj('EVENTS') }} e

@@ -58,7 +58,8 @@ create or replace package {{ obj('LINE_READER') }} authid definer is
       in_file      in varchar2
    ) return number;
 
-   -- The lines of every configured log file, file by file in configuration order.
+   -- The lines of the files INGEST_PKG.run reads, in its order: per configured file, its 19c
+   -- segments known in LOAD_STATE (ascending n) that exist, then the file itself.
    function all_lines return t_line_tab pipelined;
 end {{ obj('LINE_READER') }};
 /
@@ -377,19 +378,84 @@ create or replace package body {{ obj('LINE_READER') }} is
          raise;
    end file_length;
 
+   -- The file set INGEST_PKG.run reads, in its order (R1): per configured file stem.ext, its 19c
+   -- segments stem_<n>.ext known in LOAD_STATE (INGEST_PKG.discover_segments records them) by
+   -- ascending n, then the file itself. LOAD_STATE is created after this package: read through
+   -- dynamic SQL; while it does not exist (ORA-00942), the configured files only.
+   function file_set return t_file_list is
+      type t_by_number is table of varchar2(255) index by pls_integer;
+      e_no_table exception;
+      pragma exception_init(e_no_table, -942); -- table or view does not exist
+      l_names    t_file_list := t_file_list();
+      l_out      t_file_list := t_file_list();
+      l_segments t_by_number;
+      l_none     t_by_number;
+      l_dot      pls_integer;
+      l_stem     varchar2(255);
+      l_ext      varchar2(255);
+      l_mid      varchar2(255);
+      i_n        pls_integer;
+   begin
+      begin
+         execute immediate 'select t.file_name from {{ obj('LOAD_STATE') }} t'
+            bulk collect into l_names;
+      exception
+         when e_no_table then
+            null;
+      end;
+      for i_file in 1..co_log_files.count
+      loop
+         l_dot := instr(co_log_files(i_file), '.', -1);
+         if l_dot > 1 then
+            l_stem := substr(co_log_files(i_file), 1, l_dot - 1);
+            l_ext := substr(co_log_files(i_file), l_dot);
+         else
+            l_stem := co_log_files(i_file);
+            l_ext := null;
+         end if;
+         l_segments := l_none;
+         for i_name in 1..l_names.count
+         loop
+            -- INGEST_PKG.segment_number's rule: stem || '_' || 1 to 9 digits || ext
+            if length(l_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
+               and substr(l_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
+               and (l_ext is null or substr(l_names(i_name), -length(l_ext)) = l_ext)
+            then
+               l_mid := substr(l_names(i_name), length(l_stem) + 2,
+                               length(l_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+               if regexp_like(l_mid, '^[0-9]{1,5}$') then
+                  i_n := to_number(l_mid);
+                  l_segments(i_n) := l_names(i_name);
+               end if;
+            end if;
+         end loop;
+         i_n := l_segments.first;
+         while i_n is not null
+         loop
+            l_out.extend;
+            l_out(l_out.count) := l_segments(i_n);
+            i_n := l_segments.next(i_n);
+         end loop;
+         l_out.extend;
+         l_out(l_out.count) := co_log_files(i_file);
+      end loop;
+      return l_out;
+   end file_set;
+
    function all_lines return t_line_tab pipelined is
       l_reader t_reader;
       l_line   t_line;
       l_bfile  bfile;
+      l_files  t_file_list := file_set;
    begin
-      for i_file in 1..co_log_files.count
+      for i_file in 1..l_files.count
       loop
-         l_bfile := locator(in_directory => {{ s.directory | sqlstr }}, in_file => co_log_files(i_file));
-         -- a configured file that does not exist (yet), e.g. a rotation target, has no lines
+         l_bfile := locator(in_directory => {{ s.directory | sqlstr }}, in_file => l_files(i_file));
+         -- a file that does not exist (a configured rotation target, a deleted segment) has no lines
          if sys.dbms_lob.fileexists(l_bfile) = 1 then
             open_reader(io_reader        => l_reader,
                         in_bfile         => l_bfile,
-                        in_source        => co_log_files(i_file),
+                        in_source        => l_files(i_file),
                         in_start_offset  => 1,
                         in_first_line_no => 1,
                         in_complete_only => false);

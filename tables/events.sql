@@ -3,8 +3,9 @@
 -- purge job. Created only if missing (install doubles as upgrade; uninstall --keep-data keeps it).
 -- Identity column: 12.1+ (SQL Language Reference, CREATE TABLE, identity_clause).
 -- Indexes for the report and alert access paths: time windows, client address, service, return
--- code (each with event_time for range scans), and (source, line_no) for the ingest's last-event
--- lookup. Each index is created only if missing (ORA-00955 name in use, ORA-01408 same columns).
+-- code (each with event_time for range scans), (source, line_no) for the ingest's last-event
+-- lookup, and (source, event_time) for the purge of events without a time (a B-tree has no entry
+-- for an all-NULL key: event_time alone cannot find them; with source NOT NULL every row is in it). Each index is created only if missing (ORA-00955 name in use, ORA-01408 same columns).
 declare
   e_name_in_use exception;
   pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
@@ -52,7 +53,8 @@ declare
     'create index {{ obj('EVENTS_IP_IX') }} on {{ obj('EVENTS') }} (client_ip, event_time)',
     'create index {{ obj('EVENTS_SERVICE_IX') }} on {{ obj('EVENTS') }} (service_name, event_time)',
     'create index {{ obj('EVENTS_RC_IX') }} on {{ obj('EVENTS') }} (return_code, event_time)',
-    'create index {{ obj('EVENTS_SOURCE_IX') }} on {{ obj('EVENTS') }} (source, line_no)'
+    'create index {{ obj('EVENTS_SOURCE_IX') }} on {{ obj('EVENTS') }} (source, line_no)',
+    'create index {{ obj('EVENTS_SOURCE_TIME_IX') }} on {{ obj('EVENTS') }} (source, event_time)'
   );
 begin
   for i in 1..l_ddl.count

@@ -9,10 +9,14 @@
 --                longer match is read from the start (generation + 1, restarts + 1); prev_* keep
 --                where the old generation stopped, so a segment renamed from it (listener.log ->
 --                listener_1.log) continues there instead of being read twice.
---   last_event_* the last event read (its error lines may follow in the next run: it is re-parsed)
+--   last_event_* the last event read (its error lines may follow in the next run: it is re-parsed);
+--                prev_last_event_* the same for the previous generation, adopted with prev_* by
+--                the renamed segment (its first batch re-stages that event)
 --   lines        lines read over all generations; rejects: records whose date did not convert
 --   status       NEW, OK, MISSING (never seen), UNREADABLE, FINISHED (read before, now gone),
---                ERROR (unexpected error; health has the message)
+--                CLOSED (a 19c segment read to its end: checked, not written, while unchanged),
+--                ERROR (unexpected error; health has the message), LOCK (the row file_name
+--                '/ingest run': the sentinel INGEST_PKG locks to serialise runs, not a file)
 -- Python twin: lsnrmine.ingest.FileState.
 declare
   e_name_in_use exception;
@@ -29,6 +33,11 @@ create table {{ obj('LOAD_STATE') }} (
   prev_signature     varchar2(512 char),
   prev_offset        number,
   prev_line_no       number,
+  prev_last_event_id      number,
+  prev_last_event_line_no number,
+  prev_last_event_offset  number,
+  prev_last_event_time    date,
+  prev_last_event_host    varchar2(255 char),
   last_event_id      number,
   last_event_line_no number,
   last_event_offset  number,
@@ -45,6 +54,19 @@ create table {{ obj('LOAD_STATE') }} (
 )]';
 exception
   when e_name_in_use then
+    null;
+end;
+/
+-- upgrade: prev_last_event_* (issue 17, S5) on a table created before them
+declare
+  e_column_exists exception;
+  pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+begin
+  execute immediate 'alter table {{ obj('LOAD_STATE') }} add (prev_last_event_id number, '
+    || 'prev_last_event_line_no number, prev_last_event_offset number, prev_last_event_time date, '
+    || 'prev_last_event_host varchar2(255 char))';
+exception
+  when e_column_exists then
     null;
 end;
 /

@@ -299,3 +299,33 @@ def test_entities_are_decoded_in_log_xml_only(tmp_path: Path) -> None:
     rows = dict(engine.query("select source, program || ' / ' || error_text from lsnr_events").rows)
     assert rows[str(text_log)] == "&lt;b&gt; &amp;x / TNS-00000: &apos;as written&apos;"
     assert rows[str(xml_log)] == "<b> &x / TNS-00000: 'decoded'"
+
+
+def test_establish_without_protocol_info_is_an_establish(tmp_path: Path) -> None:
+    """The log header: TIMESTAMP * CONNECT DATA [* PROTOCOL INFO] * EVENT [* SID] * RETURN CODE.
+    Five fields without PROTOCOL INFO (a bequeath/IPC hand-off) is an establish with no client
+    address; five fields without SID keep the address; six fields unchanged."""
+    log = tmp_path / "listener.log"
+    log.write_text(
+        "TIMESTAMP * CONNECT DATA [* PROTOCOL INFO] * EVENT [* SID] * RETURN CODE\n"
+        "31-JUL-2024 02:00:00 * (CONNECT_DATA=(SID=ORCL)(CID=(PROGRAM=sqlplus@db1)(HOST=db1)(USER=oracle))) "
+        "* establish * ORCL * 0\n"
+        "31-JUL-2024 02:00:01 * (CONNECT_DATA=(SERVICE_NAME=NOSUCH)(CID=(PROGRAM=sqlplus@db1)(HOST=db1)"
+        "(USER=oracle))) * establish * NOSUCH * 12514\n"
+        "TNS-12514: TNS:listener does not currently know of service requested in connect descriptor\n"
+        "31-JUL-2024 02:00:02 * (CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app1)(USER=app))) "
+        "* (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.30)(PORT=51010)) * establish * 0\n"
+        "31-JUL-2024 02:00:03 * (CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app1)(USER=app))) "
+        "* (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.31)(PORT=51011)) * establish * ORCL * 0\n")
+    rows = _engine(log).query(
+        "select line_no, event_kind, sid, service_name, program, client_host, client_user, client_ip, protocol_info, "
+        "return_code, error_text from lsnr_events where event_kind <> 'other' order by line_no").rows
+    assert [tuple(r) for r in rows] == [
+        (2, "establish", "ORCL", None, "sqlplus@db1", "db1", "oracle", None, None, 0, None),
+        (3, "establish", None, "NOSUCH", "sqlplus@db1", "db1", "oracle", None, None, 12514,
+         "TNS-12514: TNS:listener does not currently know of service requested in connect descriptor"),
+        (5, "establish", None, "ORCL", "java", "app1", "app", "10.0.0.30",
+         "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.30)(PORT=51010))", 0, None),
+        (6, "establish", None, "ORCL", "java", "app1", "app", "10.0.0.31",
+         "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.31)(PORT=51011))", 0, None),
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lsnrmine.ingest import FINISHED, MISSING, OK, UNREADABLE, FileState, Follower, poll
+from lsnrmine.ingest import CLOSED, FINISHED, MISSING, OK, UNREADABLE, FileState, Follower, poll
 
 
 def _append(path: Path, data: bytes) -> None:
@@ -232,7 +232,7 @@ def test_repeated_19c_rotations_read_every_line_exactly_once(tmp_path: Path, bas
     got += _texts(follower.poll())
     assert sorted(got) == sorted(written) and len(got) == len(set(got)) == counter
     segs = {segment.format(n=n): follower.states[str(tmp_path / segment.format(n=n))] for n in (1, 2, 3)}
-    assert all(s.status == OK and s.generation == 1 for s in segs.values())
+    assert all(s.status == CLOSED and s.generation == 1 for s in segs.values())  # read to the end (S4)
     assert follower.order() == [str(tmp_path / segment.format(n=n)) for n in (1, 2, 3)] + [str(main)]
 
 
@@ -243,14 +243,14 @@ def test_segment_names_and_discovery_rule(tmp_path: Path) -> None:
                   "my_listener_1.log"):
         assert segment_number("listener.log", other) is None, other
     base = str(tmp_path / "listener.log")
-    for n in (37, 38):  # LOG_FILE_NUM deleted the older ones: the bootstrap probes 1..1000
+    for n in (37, 38):  # LOG_FILE_NUM deleted the older ones: the bootstrap probes 1..50 and more
         (tmp_path / f"listener_{n}.log").write_text("x\n")
     assert discover_segments(base, []) == [str(tmp_path / "listener_37.log"), str(tmp_path / "listener_38.log")]
     known = [str(tmp_path / "listener_37.log"), str(tmp_path / "listener_38.log")]
     assert discover_segments(base, known) == []
     (tmp_path / "listener_39.log").write_text("x\n")
-    (tmp_path / "listener_41.log").write_text("x\n")  # behind a gap: found once 40 exists
-    assert discover_segments(base, known) == [str(tmp_path / "listener_39.log")]
+    (tmp_path / "listener_41.log").write_text("x\n")  # behind a gap (40 deleted before discovery)
+    assert discover_segments(base, known) == [str(tmp_path / "listener_39.log"), str(tmp_path / "listener_41.log")]
 
 
 def test_empty_file_is_no_restart_until_bytes_arrive(tmp_path: Path) -> None:
@@ -322,14 +322,18 @@ def test_scripted_sequence_state_is_what_ingest_pkg_specifies(tmp_path: Path) ->
         ("append", b"t2\n", ["t2"], {"listener.log": (2, 7, 2, 1, True, OK)}),
         # renamed with an unread tail: the segment continues at byte 7, the new file from byte 1
         ("rename", (b"t3\n", b"n1\n"), ["t3", "n1"],
-         {"listener_1.log": (1, 10, 3, 0, False, OK), "listener.log": (3, 4, 1, 2, False, OK)}),
+         {"listener_1.log": (1, 10, 3, 0, False, CLOSED), "listener.log": (3, 4, 1, 2, False, OK)}),
         # truncated to 0 bytes below the offset: a new generation (size < byte_offset - 1)
         ("empty", b"", [], {"listener.log": (4, 1, 0, 3, True, OK)}),
         # an empty file renamed: nothing to adopt (prev offset 4 > size 0 + 1); the new file
         # continues generation 4 (no signature stored yet: any head matches)
         ("rename", (b"", b"m1\nm2\n"), ["m1", "m2"],
-         {"listener_2.log": (1, 1, 0, 0, False, OK), "listener.log": (4, 7, 2, 3, True, OK)}),
+         {"listener_2.log": (1, 1, 0, 0, False, CLOSED), "listener.log": (4, 7, 2, 3, True, OK)}),
         ("delete", "listener_1.log", [], {"listener_1.log": (1, 10, 3, 0, False, FINISHED)}),
+        # S3: the name comes back (numbering restarted after a cleanup): read from byte 1 once
+        ("comeback", ("listener_1.log", b"r1\nr2\n"), ["r1", "r2"],
+         {"listener_1.log": (2, 7, 2, 1, True, CLOSED)}),
+        ("append", b"m3\n", ["m3"], {"listener_1.log": (2, 7, 2, 1, True, CLOSED)}),
     ]
     renames = 0
     for action, data, rows, expected in steps:
@@ -346,7 +350,13 @@ def test_scripted_sequence_state_is_what_ingest_pkg_specifies(tmp_path: Path) ->
             main.write_bytes(b"")
         elif action == "delete":
             (tmp_path / data).unlink()
+        elif action == "comeback":
+            (tmp_path / data[0]).write_bytes(data[1])
+        saves = {k: v.saves for k, v in follower.states.items()}
         assert sorted(_texts(follower.poll())) == sorted(rows), action
+        for name, st in follower.states.items():  # S4: a CLOSED segment that did not change is not written
+            if st.status == CLOSED and saves.get(name) and action not in ("rename", "comeback"):
+                assert st.saves == saves[name], (action, name)
         for name, want in expected.items():
             assert state(name) == want, (action, name)
 
@@ -424,3 +434,76 @@ def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fix
     assert state.line_no == len(here.read_bytes().splitlines())
     assert len(batches) >= state.line_no // batch_lines
     assert got == full
+
+
+def test_segments_deleted_before_discovery_do_not_hide_later_ones(tmp_path: Path) -> None:
+    """S1: LOG_FILE_NUM_<listener>=2 and 4 rotations while the DB was down: listener_2..4 were
+    renamed and 2, 3 already deleted; 4 and 5 (one more rotation) are found through the gap, the
+    lost previous generation is reported."""
+    main = tmp_path / "listener.log"
+    follower = Follower([str(main)], segments=True)
+    main.write_text(f"{_stamp(0)} * ping * 0\n")
+    (tmp_path / "listener_1.log").write_text(f"{_stamp(1)} * ping * 0\n")
+    follower.poll()
+    assert str(tmp_path / "listener_1.log") in follower.states
+    main.write_text(f"{_stamp(5)} * ping * 0 #5\n")  # rotated: listener_2..4 gone, 1 kept
+    (tmp_path / "listener_4.log").write_text(f"{_stamp(3)} * ping * 0 #3\n")
+    (tmp_path / "listener_5.log").write_text(f"{_stamp(4)} * ping * 0 #4\n")
+    got = _texts(follower.poll())
+    assert sorted(got) == sorted([f"{_stamp(3)} * ping * 0 #3", f"{_stamp(4)} * ping * 0 #4",
+                                  f"{_stamp(5)} * ping * 0 #5"])
+    assert follower.order()[-3:] == [str(tmp_path / "listener_4.log"), str(tmp_path / "listener_5.log"), str(main)]
+    note = follower.unadopted()[str(main)]
+    assert "not found in any segment" in note and f"({len(_stamp(0)) + 12} bytes read)" in note
+
+
+def test_bootstrap_is_bounded_and_reaches_every_segment_number(tmp_path: Path) -> None:
+    """S2: nothing exists: about 1,060 probes per run, not 65,536; a listener whose segments are
+    only 40123..40125 (long rotation, old ones deleted) is found within SEGMENT_MAX/SEGMENT_SLICE
+    runs, all three at once (downward walk + window)."""
+    from lsnrmine.ingest import SEGMENT_MAX, SEGMENT_SLICE, bootstrap_probes
+    base = str(tmp_path / "listener.log")
+    probed: list[str] = []
+
+    def exists(name: str) -> bool:
+        probed.append(name)
+        return os.path.exists(name)
+
+    assert discover_segments(base, [], exists) == [] and len(probed) < 1100
+    for n in (40123, 40124, 40125):
+        (tmp_path / f"listener_{n}.log").write_text("x\n")
+    runs = -(-SEGMENT_MAX // SEGMENT_SLICE)
+    hits = [s for s in range(runs) if discover_segments(base, [], slice_no=s)]
+    assert hits == [40]  # the slice 40001..41000 of run 40 (runs 0..65 cover every n)
+    assert discover_segments(base, [], slice_no=40) == [str(tmp_path / f"listener_{n}.log")
+                                                         for n in (40123, 40124, 40125)]
+    assert set(range(1, SEGMENT_MAX + 1)) <= set().union(*(bootstrap_probes(s) for s in range(runs)))
+    # all known segments FINISHED: the numbering may have restarted, the bootstrap probes again (S3)
+    (tmp_path / "listener_2.log").write_text("x\n")
+    known = [str(tmp_path / "listener_9.log")]
+    assert discover_segments(base, known, finished=known) == [str(tmp_path / "listener_2.log")]
+    assert discover_segments(base, known) == []  # 9 live: only the window 10..59
+
+
+def test_renamed_segment_restages_the_last_event_of_the_old_generation(tmp_path: Path) -> None:
+    """S5: error lines written after the last poll, then the rename: the segment's first batch
+    re-stages the last event (its error_text is updated), no error_only event without a time."""
+    main, seg = tmp_path / "listener.log", tmp_path / "listener_1.log"
+    main_state, seg_state = FileState(str(main)), FileState(str(seg))
+    first = f"{_stamp(0)} * ping * 0\n{_stamp(1)} * (CONNECT_DATA=(SID=x)) * establish * x * 12505\n"
+    main.write_text(first)
+
+    def events(lines):  # the parse view's classification: a line starting with a date is an event
+        return [ln.line_no for ln in lines if ln.text[:2].isdigit()]
+
+    ingest_file(str(main), main_state, events)
+    assert main_state.last_event_line_no == 2
+    _append(main, b"TNS-12505: TNS:listener does not currently know of SID given in connect descriptor\n")
+    os.rename(main, seg)
+    main.write_text(f"{_stamp(9)} * ping * 0\n")
+    batches = ingest_file(str(seg), seg_state, events, others=[main_state], configured=False)
+    assert batches[0].updated == 2 and batches[0].inserted == []
+    assert [ln.line_no for ln in batches[0].staged] == [2, 3]
+    assert seg_state.status == CLOSED
+    ingest_file(str(main), main_state, events, others=[seg_state])
+    assert main_state.generation == 2 and main_state.prev_signature is None  # taken by the segment

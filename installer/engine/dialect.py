@@ -731,6 +731,8 @@ class _Translator:
         elif not isinstance(tree, exp.Query):
             raise UnsupportedConstruct(f"statement {tree.key.upper()} (only SELECT/WITH/CREATE VIEW)")
         self._reject_structural(tree)
+        for hint in list(tree.find_all(exp.Hint)):
+            hint.pop()  # optimizer hints (/*+ materialize */) steer Oracle's plan only; DuckDB has none
         self._collect_date_aliases(tree)
         self._rownum_to_limit(tree)
         tree = self._outer_joins(tree)

@@ -139,8 +139,11 @@ classified as (
                        1, 1, null, 1) date_txt
     from contents c
 ),
+-- dated (3 references) and owned (2) carry the MATERIALIZE hint: evaluated once per query into a
+-- temporary result instead of being inlined per reference (the regex work of a batch is done once,
+-- V1); DuckDB ignores the comment (its CTEs referenced more than once are materialized too).
 dated as (
-  select k.source,
+  select /*+ materialize */ k.source,
          k.line_no,
          k.line,
          k.content,
@@ -178,7 +181,7 @@ dated as (
 -- continuation line of the source, which is the running minimum of continuation line numbers
 -- for any continuation line that has no record before it.
 owned as (
-  select d.source,
+  select /*+ materialize */ d.source,
          d.line_no,
          d.is_cont,
          d.is_head,
@@ -261,10 +264,13 @@ events as (
          v.f2,
          v.f3,
          v.rc_txt,
+         -- nf = 5 with field 3 not a '(...)' list: CONNECT DATA * EVENT * SID * RETURN CODE (the
+         -- header's PROTOCOL INFO is optional); else CONNECT DATA * PROTOCOL INFO * EVENT * ...
          case
            when v.nf = 3 then lower(v.f2)
            when v.nf = 4 and v.f2 like '(%' then lower(v.f3)
            when v.nf = 4 then lower(v.f2)
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then lower(v.f3)
            when v.nf >= 5 then lower(v.f4)
          end ev,
          case
@@ -273,11 +279,13 @@ events as (
            when v.nf = 4 and lower(v.f3) = '<unknown connect data>' then v.f3
          end connect_data,
          case
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then null
            when v.nf >= 5 then v.f3
            when v.nf = 4 and upper(v.f2) like '(ADDRESS%' then v.f2
          end protocol_info,
          case
            when v.nf = 4 then v.f3
+           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then v.f4
            when v.nf >= 6 then v.f5
          end sid_field
     from heads v

@@ -24,9 +24,11 @@ XML_LOG = "lsnrmine_rot.xml"  # segments lsnrmine_rot_<n>.xml
 STALL_LOG = "lsnrmine_stall.log"
 PURGE_LOG = "lsnrmine_purge.log"
 SEQ_LOG = "lsnrmine_seq.log"  # the differential script (twin vs INGEST_PKG)
-CONFIGURED = [TEXT_LOG, XML_LOG, STALL_LOG, PURGE_LOG, SEQ_LOG]
+GAP_LOG = "lsnrmine_gap.log"  # segments deleted before discovery (review S1)
+CONFIGURED = [TEXT_LOG, XML_LOG, STALL_LOG, PURGE_LOG, SEQ_LOG, GAP_LOG]
 ALL_FILES = CONFIGURED + [
-    f"{Path(name).stem}_{n}{Path(name).suffix}" for name in (TEXT_LOG, XML_LOG, SEQ_LOG) for n in (1, 2, 3)]
+    f"{Path(name).stem}_{n}{Path(name).suffix}" for name in (TEXT_LOG, XML_LOG, SEQ_LOG) for n in (1, 2, 3)] + [
+    f"lsnrmine_gap_{n}.log" for n in (1, 2, 3, 4, 5)]
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +132,8 @@ def test_repeated_rotations_read_every_record_exactly_once(rot: Install, live_db
     if fmt == "xml":
         assert {r[2] for r in rows} == {"rothost"}  # host_id of the second line of the start tag
     assert [s[0] for s in states] == sorted([base] + [f"{stem}_{n}{ext}" for n in (1, 2, 3)])
-    assert all(s[1] == "OK" for s in states), states
+    # the configured file is OK; every segment was read to its end: CLOSED (review S4)
+    assert all(s[1] == ("OK" if s[0] == base else "CLOSED") for s in states), states
 
 
 def test_no_stall_after_60000_non_event_lines(rot: Install, live_db: LiveDb) -> None:
@@ -237,3 +240,40 @@ def test_scripted_sequence_matches_the_twin(rot: Install, live_db: LiveDb, tmp_p
         _, kinds = query(con, f'select count(*) from "{events}" where source like :p', p=f"{stem}%{ext}")
     # every complete line of the script is a line of no record format: one 'other' event each
     assert kinds[0][0] == sum(s.lines for p, s in twin.states.items() if Path(p).name.startswith(stem))
+
+
+def test_segments_behind_a_gap_are_found(rot: Install, live_db: LiveDb) -> None:
+    """Review S1: LOG_FILE_NUM deleted segments 2 and 3 before INGEST_PKG.run saw them (the DB was
+    down during several rotations); segments 4 and 5 are still found (window above the highest
+    known n), every record of them is read once, and the configured file's health says its previous
+    generation was not continued by any segment."""
+    settings = rot.settings()
+    events = settings.object_name("EVENTS")
+    state_table = settings.object_name("LOAD_STATE")
+    with rot.connect_owner(program="lsnrmine_it_gap") as con:
+        live_db.write_scratch(GAP_LOG, (establish(1) + "\n").encode())
+        run_ingest(con, settings)
+        live_db.write_scratch(GAP_LOG, (establish(2) + "\n").encode(), append=True)
+        rename_scratch(live_db, GAP_LOG, "lsnrmine_gap_1.log")
+        live_db.write_scratch(GAP_LOG, (establish(3) + "\n").encode())
+        run_ingest(con, settings)  # segment 1 known
+        for n, k in ((2, 4), (3, 5), (4, 6), (5, 7)):  # rotations while no run happens
+            live_db.write_scratch(GAP_LOG, (establish(k) + "\n").encode(), append=True)
+            rename_scratch(live_db, GAP_LOG, f"lsnrmine_gap_{n}.log")
+            live_db.write_scratch(GAP_LOG, b"")
+        for n in (2, 3):  # LOG_FILE_NUM removed them before any run
+            live_db.sh(f"rm -f {shlex.quote(f'{live_db.scratch_dir}/lsnrmine_gap_{n}.log')}") \
+                if live_db.has_shell else (live_db.scratch_host_dir / f"lsnrmine_gap_{n}.log").unlink()  # type: ignore[operator]
+        live_db.write_scratch(GAP_LOG, (establish(8) + "\n").encode())
+        run_ingest(con, settings)
+        _, rows = query(con, f'select service_name, count(*) from "{events}" where source like :p '
+                             "group by service_name order by service_name", p="lsnrmine_gap%")
+        _, states = query(con, f'select file_name, status, health from "{state_table}" where file_name like :p '
+                               "order by file_name", p="lsnrmine_gap%")
+    counts = dict((r[0], r[1]) for r in rows)
+    # rot4/rot5 were in the deleted segments 2 and 3: lost by the listener's own cleanup
+    assert counts == {f"rot{k}": 1 for k in (1, 2, 3, 6, 7, 8)}, counts
+    names = [s[0] for s in states]
+    assert "lsnrmine_gap_4.log" in names and "lsnrmine_gap_5.log" in names, names
+    health = {s[0]: s[2] for s in states}
+    assert "not found in any segment" in (health[GAP_LOG] or ""), health
