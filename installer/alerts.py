@@ -64,9 +64,11 @@ def severity_rank(severity: Optional[str]) -> int:
     return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 1
 
 
-#: C0, DEL, C1 ([[:cntrl:]]) plus the format characters ALERT_PKG strips: LRM, RLM, LINE and
-#: PARAGRAPH SEPARATOR, the bidi embeddings/overrides/isolates
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: C0, DEL ([[:cntrl:]]), C1 U+0080-U+009F (NEL U+0085 included) plus the format characters
+#: ALERT_PKG strips: ALM, ZWSP/ZWNJ/ZWJ, LRM, RLM, LINE and PARAGRAPH SEPARATOR, the bidi
+#: embeddings/overrides/isolates, WJ and the invisible operators, BOM/ZWNBSP
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u2069\ufeff]")
 _ORA = re.compile("ORA-", re.IGNORECASE)
 
 

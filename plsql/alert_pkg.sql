@@ -41,8 +41,9 @@ create or replace package {{ obj('ALERT_PKG') }} authid definer is
    -- in_text cut to whole characters so that it takes at most in_max_bytes bytes (at most 8191)
    function fit_bytes(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
-   -- in_text without control characters (CR, LF, TAB, ESC, C1 ...), line/paragraph separators and
-   -- bidi formatting characters (each becomes a blank), at most in_max_bytes bytes: safe in a
+   -- in_text without control characters (CR, LF, TAB, ESC, C1 U+0080-U+009F ...), line/paragraph
+   -- separators, bidi and zero-width format characters (U+061C, U+200B-U+200F, U+202A-U+202E,
+   -- U+2060-U+2064, U+2066-U+2069, U+FEFF; each becomes a blank), at most in_max_bytes bytes: safe in a
    -- mail header or body line, the alert log and a terminal.
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
@@ -59,12 +60,20 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    co_stop_rule     constant varchar2(30) := 'LISTENER_STOP';
    -- not UTL_TCP.CRLF: without mail the package must not depend on the network packages
    co_crlf constant varchar2(2) := chr(13) || chr(10);
-   -- LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI:
-   -- [[:cntrl:]] does not match them (they are format characters, not controls). In a database
-   -- character set without them the conversion gives replacement characters: then they cannot
-   -- occur in VARCHAR2 data either, and the list is not used.
-   g_format_chars constant varchar2(100) := to_char(unistr('\200E\200F\2028\2029\202A\202B\202C\202D\202E\2066\2067\2068\2069'));
-   g_format_ok    constant boolean := length(g_format_chars) = 13 and instr(g_format_chars, '?') = 0;
+   -- Listed explicitly, not left to [[:cntrl:]] (whose reach beyond ASCII the documentation does
+   -- not state): the C1 controls U+0080-U+009F (NEL U+0085 included), and the format characters
+   -- ALM U+061C, ZWSP/ZWNJ/ZWJ U+200B-U+200D, LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR,
+   -- LRE, RLE, PDF, LRO, RLO, WJ and invisible operators U+2060-U+2064, LRI, RLI, FSI, PDI, BOM/
+   -- ZWNBSP U+FEFF. In a database character set without them the conversion gives replacement
+   -- characters: then they cannot occur in VARCHAR2 data either, and that list is not used.
+   g_c1_chars constant varchar2(400) := to_char(unistr(
+      '\0080\0081\0082\0083\0084\0085\0086\0087\0088\0089\008A\008B\008C\008D\008E\008F'
+      || '\0090\0091\0092\0093\0094\0095\0096\0097\0098\0099\009A\009B\009C\009D\009E\009F'));
+   g_c1_ok    constant boolean := length(g_c1_chars) = 32 and instr(g_c1_chars, '?') = 0;
+   g_format_chars constant varchar2(400) := to_char(unistr(
+      '\061C\200B\200C\200D\200E\200F\2028\2029\202A\202B\202C\202D\202E'
+      || '\2060\2061\2062\2063\2064\2066\2067\2068\2069\FEFF'));
+   g_format_ok    constant boolean := length(g_format_chars) = 23 and instr(g_format_chars, '?') = 0;
 
    type t_lines is table of varchar2(2000);
 
@@ -138,6 +147,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
       l_text varchar2(32767) := regexp_replace(substr(in_text, 1, least(in_max_bytes, 8191)), '[[:cntrl:]]', ' ');
    begin
+      if g_c1_ok then
+         l_text := translate(l_text, g_c1_chars, rpad(' ', length(g_c1_chars)));
+      end if;
       if g_format_ok then
          l_text := translate(l_text, g_format_chars, rpad(' ', length(g_format_chars)));
       end if;

@@ -517,6 +517,10 @@ def test_fit_bytes_cuts_whole_characters_within_the_byte_limit(text: str, limit:
 def test_one_line_and_log_text_strip_controls_separators_bidi_and_ora() -> None:
     assert alerts_mod.one_line("a\r\nb\tc\x1b\u0085d\u2028e\u2029f\u202eg\u2066h\u200fi", 100) == "a  b c  d e f g h i"
     assert alerts_mod.log_text("key=ORA-00600 ora-7445", 100) == "key=ORA_00600 ORA_7445"
+    # N10: every C1 control, ALM, zero-width and invisible format characters, BOM
+    hidden = "".join(chr(c) for c in range(0x80, 0xA0)) + "\u061c\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+    assert alerts_mod.one_line("x" + hidden + "y", 400) == "x" + " " * len(hidden) + "y"
+    assert alerts_mod.log_text("OR\u200bA-00600 ORA\ufeff-1", 100) == "OR A-00600 ORA -1"
     assert len(alerts_mod.one_line("é" * 4000, 401).encode()) == 400
 
 
@@ -628,7 +632,11 @@ def test_rule4_refused_stop_is_not_downgraded_by_a_claimed_allow_listed_user(det
 
 def test_rule8_ipv4_mapped_addresses_are_classified_like_ipv4(detections: list[dict]) -> None:
     found = {(r["KEY"], r["SEVERITY"]) for r in of_rule(detections, "NEW_CLIENT_IP")}
-    assert found == {("::ffff:203.0.113.99", "high")}
+    # private: 10/8 and 192.168/16 mapped in both spellings, fd12: (fc00::/7), fe80::/10 (fe80,
+    # fe9a); public: the mapped 203.0.113.99 / 198.51.100.200, fc::1 (= 00fc::1, not fc00::/7),
+    # fec0::1 (outside fe80::/10)
+    assert found == {("::ffff:203.0.113.99", "high"), ("0:0:0:0:0:ffff:198.51.100.200", "high"), ("fc::1", "high"),
+                     ("fec0::1", "high")}
 
 
 # -- the Oracle side: what the package and tables render -----------------------------------------

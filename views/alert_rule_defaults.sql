@@ -58,7 +58,7 @@ union all
 select 'NEW_CLIENT_IP', 8, 'New or public client IP',
        'Client IP never seen before, after a learning period of threshold days; any IP outside the private ranges (params regexp) is high',
        'Y', 7, 1440, 'medium',
-       '^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE]80:|[fF][cCdD][0-9a-fA-F]{0,2}:)',
+       '^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE][89aAbB][0-9a-fA-F]:|[fF][cCdD][0-9a-fA-F]{2}:)',
        {{ s.object_name('ALERT_R8_NEW_IP') | sqlstr }}
   from dual
 union all
