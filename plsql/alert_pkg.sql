@@ -11,8 +11,11 @@
 --            (its events are read again next run) and becomes a HEALTH alert naming it; the
 --            other rules go on. An episode that cannot be stored is rolled back alone, recorded
 --            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
---            advances, so one event cannot block a rule. An escalation (higher severity) of an
---            acknowledged alert sets it back to 'new', so it is delivered again.
+--            advances, so one event cannot block a rule (infrastructure errors such as a deadlock
+--            or a full tablespace are re-raised instead: the run rolls back and is retried). An
+--            escalation (higher severity) of an acknowledged alert sets it back to 'new', so it is
+--            delivered again; for LOG_REDIRECTION and LISTENER_STOP any event at least as severe
+--            re-opens it, and it is delivered again on both channels.
 -- deliver  : every alert not yet delivered at its current severity (and at least
 --            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
 --            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
@@ -21,7 +24,11 @@
 --            severities and counts. Every text from the log is cut to whole characters within a
 --            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
 --            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
---            text written line by line, at most co_max_mail_alerts alerts and "and N more".
+--            text written line by line, the most severe first, at most co_max_mail_alerts
+--            alerts and "and N more". The alert-log records are committed before the mail is
+--            tried; any mail or alert-log error becomes the DELIVERY HEALTH alert, never a failed
+--            run. Then alerts done (acknowledged or delivered) and older than RETENTION_DAYS are
+--            deleted (purge_alerts).
 -- acknowledge: sets status acknowledged.
 create or replace package {{ obj('ALERT_PKG') }} authid definer is
    co_max_mail_alerts constant pls_integer := 50;
@@ -668,6 +675,23 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       commit;
    end acknowledge;
 
+   -- Alerts that are done (acknowledged, or delivered at their severity) and whose last event is
+   -- older than RETENTION_DAYS: their events are purged by then, and no episode can extend them
+   -- (windows are at most a day), so LSNR_ALERTS does not grow without end. Open alerts stay.
+   procedure purge_alerts is
+      l_days number;
+   begin
+      -- in SQL: DEFAULT ... ON CONVERSION ERROR (a value the settings constraint should refuse)
+      select max(to_number(value default null on conversion error))
+        into l_days
+        from {{ obj('SETTINGS') }}
+       where name = 'RETENTION_DAYS';
+      l_days := nvl(l_days, 90);
+      delete from {{ obj('ALERTS') }}
+       where last_time < sysdate - greatest(l_days, 1)
+         and (status = 'acknowledged' or delivered_severity = severity);
+   end purge_alerts;
+
    procedure run is
       l_failed  pls_integer;
       l_problem varchar2(4000);
@@ -675,6 +699,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    begin
       evaluate(out_failed_rules => l_failed);
       deliver(out_problem => l_problem);
+      purge_alerts;
       if l_problem is not null then
          -- a delivery problem is itself an alert (table only until delivery works again)
          store_health('DELIVERY', l_problem);
