@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SEVERITIES: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
 HEALTH_RULE = "HEALTH"
+#: rules whose acknowledged alert is re-opened by any event at least as severe (ALERT_PKG.merge_episode)
+REOPEN_RULES: tuple[str, ...] = ("LOG_REDIRECTION", "LISTENER_STOP")
 STATE_VERSION = 1
 #: columns users may change in the rules table (``--rule-set RULE.column=value``)
 EDITABLE_RULE_COLUMNS: tuple[str, ...] = ("enabled", "threshold", "window_minutes", "severity", "params")
@@ -62,9 +64,11 @@ def severity_rank(severity: Optional[str]) -> int:
     return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 1
 
 
-#: C0, DEL, C1 ([[:cntrl:]]) plus the format characters ALERT_PKG strips: LRM, RLM, LINE and
-#: PARAGRAPH SEPARATOR, the bidi embeddings/overrides/isolates
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: C0, DEL ([[:cntrl:]]), C1 U+0080-U+009F (NEL U+0085 included) plus the format characters
+#: ALERT_PKG strips: ALM, ZWSP/ZWNJ/ZWJ, LRM, RLM, LINE and PARAGRAPH SEPARATOR, the bidi
+#: embeddings/overrides/isolates, WJ and the invisible operators, BOM/ZWNBSP
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
+                      r"\u2066-\u2069\ufeff]")
 _ORA = re.compile("ORA-", re.IGNORECASE)
 
 
@@ -114,7 +118,9 @@ def mail_lines(alerts: Iterable["Alert"], min_severity: str = "medium",
     ``min_severity`` (key at most 300 bytes, evidence 1000), at most ``max_alerts`` alerts, then
     "and N more". Plain text; no line starts with '.'."""
     floor = severity_rank(min_severity)
-    chosen = [a for a in alerts if severity_rank(a.severity) >= floor]
+    # ALERT_PKG.deliver's order: the most severe first, then last_time, alert_id
+    chosen = sorted((a for a in alerts if severity_rank(a.severity) >= floor),
+                    key=lambda a: (-severity_rank(a.severity), a.last_time, a.alert_id))
     lines: list[str] = []
     for a in chosen[:max_alerts]:
         lines.append(f"- {a.severity} {a.rule_id} key={one_line(a.alert_key, 300) or ''} count={a.cnt}"
@@ -253,6 +259,9 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
                    and ep.first_time <= a.last_time + window]
         if matches:
             alert = max(matches, key=lambda a: a.alert_id)
+            if (alert.status == "acknowledged" and ep.rule_id in REOPEN_RULES
+                    and severity_rank(ep.severity) >= severity_rank(alert.severity)):
+                alert.status = "new"  # a redirect/stop after the acknowledgement is delivered again
             if severity_rank(ep.severity) > severity_rank(alert.severity):
                 alert.severity = ep.severity
                 alert.status = "new"  # an escalation re-opens an acknowledged alert

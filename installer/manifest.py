@@ -111,7 +111,7 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("ALERT_RULE_DEFAULTS", "VIEW", "views/alert_rule_defaults.sql"),
     DbObject("ALERT_RULES", "TABLE", "tables/alert_rules.sql", holds_data=True),
     DbObject("ALERTS", "TABLE", "tables/alerts.sql", holds_data=True),
-    DbObject("ALERT_CANDIDATES", "TABLE", "tables/alert_candidates.sql"),
+    DbObject("ALERT_CANDIDATES", "TABLE", "tables/alert_candidates.sql", revert="tables/drop_alert_candidates.sql"),
     # one view per rule, and the episode (dedup) view: the embedded engine creates them itself
     # after its alert tables exist (lsnrmine.alerts), hence offline=False
     DbObject("ALERT_R1_PASSWORD", "VIEW", "views/alert_r1_password.sql", offline=False),

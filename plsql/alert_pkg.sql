@@ -11,8 +11,11 @@
 --            (its events are read again next run) and becomes a HEALTH alert naming it; the
 --            other rules go on. An episode that cannot be stored is rolled back alone, recorded
 --            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
---            advances, so one event cannot block a rule. An escalation (higher severity) of an
---            acknowledged alert sets it back to 'new', so it is delivered again.
+--            advances, so one event cannot block a rule (infrastructure errors such as a deadlock
+--            or a full tablespace are re-raised instead: the run rolls back and is retried). An
+--            escalation (higher severity) of an acknowledged alert sets it back to 'new', so it is
+--            delivered again; for LOG_REDIRECTION and LISTENER_STOP any event at least as severe
+--            re-opens it, and it is delivered again on both channels.
 -- deliver  : every alert not yet delivered at its current severity (and at least
 --            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
 --            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
@@ -21,7 +24,11 @@
 --            severities and counts. Every text from the log is cut to whole characters within a
 --            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
 --            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
---            text written line by line, at most co_max_mail_alerts alerts and "and N more".
+--            text written line by line, the most severe first, at most co_max_mail_alerts
+--            alerts and "and N more". The alert-log records are committed before the mail is
+--            tried; any mail or alert-log error becomes the DELIVERY HEALTH alert, never a failed
+--            run. Then alerts done (acknowledged or delivered) and older than RETENTION_DAYS are
+--            deleted (purge_alerts).
 -- acknowledge: sets status acknowledged.
 create or replace package {{ obj('ALERT_PKG') }} authid definer is
    co_max_mail_alerts constant pls_integer := 50;
@@ -41,8 +48,9 @@ create or replace package {{ obj('ALERT_PKG') }} authid definer is
    -- in_text cut to whole characters so that it takes at most in_max_bytes bytes (at most 8191)
    function fit_bytes(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
-   -- in_text without control characters (CR, LF, TAB, ESC, C1 ...), line/paragraph separators and
-   -- bidi formatting characters (each becomes a blank), at most in_max_bytes bytes: safe in a
+   -- in_text without control characters (CR, LF, TAB, ESC, C1 U+0080-U+009F ...), line/paragraph
+   -- separators, bidi and zero-width format characters (U+061C, U+200B-U+200F, U+202A-U+202E,
+   -- U+2060-U+2064, U+2066-U+2069, U+FEFF; each becomes a blank), at most in_max_bytes bytes: safe in a
    -- mail header or body line, the alert log and a terminal.
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
@@ -54,14 +62,25 @@ end {{ obj('ALERT_PKG') }};
 
 create or replace package body {{ obj('ALERT_PKG') }} is
    co_health_rule constant varchar2(30) := 'HEALTH';
+   -- rules whose every event after an acknowledgement is delivered again (merge_episode)
+   co_redirect_rule constant varchar2(30) := 'LOG_REDIRECTION';
+   co_stop_rule     constant varchar2(30) := 'LISTENER_STOP';
    -- not UTL_TCP.CRLF: without mail the package must not depend on the network packages
    co_crlf constant varchar2(2) := chr(13) || chr(10);
-   -- LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI:
-   -- [[:cntrl:]] does not match them (they are format characters, not controls). In a database
-   -- character set without them the conversion gives replacement characters: then they cannot
-   -- occur in VARCHAR2 data either, and the list is not used.
-   g_format_chars constant varchar2(100) := to_char(unistr('\200E\200F\2028\2029\202A\202B\202C\202D\202E\2066\2067\2068\2069'));
-   g_format_ok    constant boolean := length(g_format_chars) = 13 and instr(g_format_chars, '?') = 0;
+   -- Listed explicitly, not left to [[:cntrl:]] (whose reach beyond ASCII the documentation does
+   -- not state): the C1 controls U+0080-U+009F (NEL U+0085 included), and the format characters
+   -- ALM U+061C, ZWSP/ZWNJ/ZWJ U+200B-U+200D, LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR,
+   -- LRE, RLE, PDF, LRO, RLO, WJ and invisible operators U+2060-U+2064, LRI, RLI, FSI, PDI, BOM/
+   -- ZWNBSP U+FEFF. In a database character set without them the conversion gives replacement
+   -- characters: then they cannot occur in VARCHAR2 data either, and that list is not used.
+   g_c1_chars constant varchar2(400) := to_char(unistr(
+      '\0080\0081\0082\0083\0084\0085\0086\0087\0088\0089\008A\008B\008C\008D\008E\008F'
+      || '\0090\0091\0092\0093\0094\0095\0096\0097\0098\0099\009A\009B\009C\009D\009E\009F'));
+   g_c1_ok    constant boolean := length(g_c1_chars) = 32 and instr(g_c1_chars, '?') = 0;
+   g_format_chars constant varchar2(400) := to_char(unistr(
+      '\061C\200B\200C\200D\200E\200F\2028\2029\202A\202B\202C\202D\202E'
+      || '\2060\2061\2062\2063\2064\2066\2067\2068\2069\FEFF'));
+   g_format_ok    constant boolean := length(g_format_chars) = 23 and instr(g_format_chars, '?') = 0;
 
    type t_lines is table of varchar2(2000);
 
@@ -81,6 +100,23 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    pragma exception_init(e_regexp, -12726); -- unmatched bracket in regular expression
    e_snapshot_too_old exception;
    pragma exception_init(e_snapshot_too_old, -1555); -- snapshot too old
+   -- infrastructure errors: not a problem of one episode; the run is rolled back and retried
+   e_deadlock exception;
+   pragma exception_init(e_deadlock, -60); -- deadlock detected while waiting for resource
+   e_cancelled exception;
+   pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
+   e_session_killed exception;
+   pragma exception_init(e_session_killed, -28); -- your session has been killed
+   e_package_state_gone exception;
+   pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
+   e_package_state_discarded exception;
+   pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
+   e_undo_space_full exception;
+   pragma exception_init(e_undo_space_full, -30036); -- unable to extend segment in undo tablespace
+   e_table_space_full exception;
+   pragma exception_init(e_table_space_full, -1653); -- unable to extend table
+   e_index_space_full exception;
+   pragma exception_init(e_index_space_full, -1654); -- unable to extend index
    e_bad_sql_name exception;
    pragma exception_init(e_bad_sql_name, -44003); -- DBMS_ASSERT: invalid SQL name
    e_plsql_compile exception;
@@ -89,6 +125,8 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    pragma exception_init(e_acl_denied, -24247); -- network access denied by access control list
    e_network exception;
    pragma exception_init(e_network, -29260); -- UTL_TCP network error
+   e_end_of_input exception;
+   pragma exception_init(e_end_of_input, -29259); -- UTL_TCP end-of-input reached
    -- UTL_SMTP's exceptions by number (ORA-29277 invalid SMTP operation = INVALID_OPERATION,
    -- ORA-29278 SMTP transient error = TRANSIENT_ERROR (4xx reply), ORA-29279 SMTP permanent
    -- error = PERMANENT_ERROR (5xx reply)); local names keep this body free of UTL_SMTP
@@ -116,6 +154,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
       l_text varchar2(32767) := regexp_replace(substr(in_text, 1, least(in_max_bytes, 8191)), '[[:cntrl:]]', ' ');
    begin
+      if g_c1_ok then
+         l_text := translate(l_text, g_c1_chars, rpad(' ', length(g_c1_chars)));
+      end if;
       if g_format_ok then
          l_text := translate(l_text, g_format_chars, rpad(' ', length(g_format_chars)));
       end if;
@@ -256,6 +297,11 @@ create or replace package body {{ obj('ALERT_PKG') }} is
             set last_run = sysdate, last_status = 'failed', last_error = l_error
           where rule_id = in_rule_id;
          store_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
+      -- infrastructure errors are not the rule's fault: the run fails and is retried (merge_episodes)
+      when e_deadlock or e_cancelled or e_session_killed or e_package_state_gone
+        or e_package_state_discarded or e_undo_space_full or e_table_space_full
+        or e_index_space_full then
+         raise;
       -- Catch-all on purpose: the job must not die on one bad rule (a user-edited view or
       -- params value can raise anything). The error is recorded in ALERT_RULES.last_error and
       -- as a HEALTH alert naming the rule, with the backtrace; the other rules go on.
@@ -273,6 +319,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       in_last_time in date, in_cnt in number, in_last_event_id in number, in_evidence in varchar2,
       in_window in number
    ) is
+      l_reopen boolean := false;
       l_alert_id {{ obj('ALERTS') }}.alert_id%type;
       l_severity {{ obj('ALERTS') }}.severity%type;
       l_status   {{ obj('ALERTS') }}.status%type;
@@ -288,6 +335,14 @@ create or replace package body {{ obj('ALERT_PKG') }} is
            into l_severity, l_status
            from {{ obj('ALERTS') }}
           where alert_id = l_alert_id;
+         if l_status = 'acknowledged' and in_rule_id in (co_redirect_rule, co_stop_rule)
+            and severity_rank(in_severity) >= severity_rank(l_severity) then
+            -- a log redirection or stop after the acknowledgement, at least as severe as the alert
+            -- (a second successful log_file: critical -> critical): re-opened and delivered again
+            -- on both channels
+            l_reopen := true;
+            l_status := 'new';
+         end if;
          if severity_rank(in_severity) > severity_rank(l_severity) then
             l_severity := in_severity;
             -- an escalation re-opens an acknowledged alert: deliver sends status 'new' only
@@ -300,6 +355,8 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                 cnt = cnt + in_cnt,
                 severity = l_severity,
                 status = l_status,
+                delivered_severity = case when l_reopen then null else delivered_severity end,
+                logged_severity = case when l_reopen then null else logged_severity end,
                 updated_at = sysdate
           where alert_id = l_alert_id;
       else
@@ -332,6 +389,12 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                           in_evidence      => ep.evidence,
                           in_window        => ep.window_minutes);
          exception
+            -- infrastructure errors are not the episode's fault: the run fails, its transaction
+            -- is rolled back (watermarks included) and the next run evaluates the events again
+            when e_deadlock or e_cancelled or e_session_killed or e_package_state_gone
+              or e_package_state_discarded or e_undo_space_full or e_table_space_full
+              or e_index_space_full or e_snapshot_too_old then
+               raise;
             -- Catch-all on purpose: one episode that cannot be stored (whatever the reason) is
             -- recorded as the rule's last_error and a HEALTH alert with the
             -- backtrace, and skipped; the other episodes are stored and the rule's watermark
@@ -375,6 +438,19 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    end evaluate;
 
 {% if s.mail_host %}
+   -- Clean-up after a failed mail: CLOSE_CONNECTION aborts whatever SMTP operation was under way
+   -- (no reply needed, unlike QUIT, which is an invalid operation in DATA mode), so no connection
+   -- stays open in the job's session whatever state the dialogue was in.
+   procedure close_mail(io_conn in out nocopy utl_smtp.connection, in_open in boolean) is
+   begin
+      if in_open then
+         sys.utl_smtp.close_connection(c => io_conn);
+      end if;
+   exception
+      when e_smtp_invalid_operation or e_network or e_end_of_input then
+         null; -- the connection is already gone
+   end close_mail;
+
    -- One mail; out_problem is NULL when the server accepted it. Plain text (RFC 5322 headers
    -- Date: and Message-ID:), written line by line: no buffer holds the whole body.
    procedure send_mail(in_subject in varchar2, in_lines in t_lines, out_problem out varchar2) is
@@ -387,6 +463,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       l_domain     varchar2(4000);
       l_address    varchar2(4000);
       l_to         varchar2(4000);
+      l_now        timestamp with time zone := systimestamp;
    begin
       -- the addresses live in an editable table: plain addresses only, so nothing can add a
       -- header line or an SMTP command (MAIL/RCPT arguments, the From:/To: headers)
@@ -413,44 +490,49 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                                              port       => to_number(setting('MAIL_PORT')),
                                              tx_timeout => 30);
       l_open := true;
-      sys.utl_smtp.helo(l_conn, l_domain);
-      sys.utl_smtp.mail(l_conn, l_sender);
+      sys.utl_smtp.helo(c => l_conn, domain => l_domain);
+      sys.utl_smtp.mail(c => l_conn, sender => l_sender);
       for i in 1 .. regexp_count(l_to, '[^, ]+') loop
-         sys.utl_smtp.rcpt(l_conn, regexp_substr(l_to, '[^, ]+', 1, i));
+         sys.utl_smtp.rcpt(c => l_conn, recipient => regexp_substr(l_to, '[^, ]+', 1, i));
       end loop;
-      sys.utl_smtp.open_data(l_conn);
-      -- RFC 5322 3.6.1: the origination date is required; day and month names in English
-      sys.utl_smtp.write_data(l_conn, 'Date: '
-         || to_char(systimestamp, 'Dy, DD Mon YYYY HH24:MI:SS TZHTZM', 'NLS_DATE_LANGUAGE = ENGLISH') || co_crlf);
-      sys.utl_smtp.write_data(l_conn, 'Message-ID: <' || lower(rawtohex(sys_guid())) || '.lsnrmine@' || l_domain || '>' || co_crlf);
-      sys.utl_smtp.write_data(l_conn, 'From: ' || l_sender || co_crlf);
-      sys.utl_smtp.write_data(l_conn, 'To: ' || l_to || co_crlf);
+      sys.utl_smtp.open_data(c => l_conn);
+      -- RFC 5322 3.6.1: the origination date is required, Gregorian, day and month names in
+      -- English. Built from EXTRACT (the stored datetime's fields) and fixed name lists, not
+      -- from TO_CHAR's Dy/Mon/YYYY, which follow the session's NLS_CALENDAR and language.
+      -- 2001-01-01 (an ANSI date literal, Gregorian) was a Monday.
+      sys.utl_smtp.write_data(c => l_conn, data => 'Date: '
+         || substr('MonTueWedThuFriSatSun', mod(trunc(cast(l_now as date)) - date '2001-01-01', 7) * 3 + 1, 3) || ', '
+         || to_char(extract(day from l_now), 'fm00') || ' '
+         || substr('JanFebMarAprMayJunJulAugSepOctNovDec', (extract(month from l_now) - 1) * 3 + 1, 3) || ' '
+         || to_char(extract(year from l_now), 'fm0000') || ' '
+         || to_char(l_now, 'HH24:MI:SS TZHTZM') || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'Message-ID: <' || lower(rawtohex(sys_guid())) || '.lsnrmine@' || l_domain || '>' || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'From: ' || l_sender || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'To: ' || l_to || co_crlf);
       -- the subject is built from counts and severities; one_line() strips CR/LF anyway
-      sys.utl_smtp.write_data(l_conn, 'Subject: ' || one_line(in_subject, 150) || co_crlf);
-      sys.utl_smtp.write_data(l_conn, 'MIME-Version: 1.0' || co_crlf);
-      sys.utl_smtp.write_data(l_conn, 'Content-Type: text/plain; charset=us-ascii' || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'Subject: ' || one_line(in_subject, 150) || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'MIME-Version: 1.0' || co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => 'Content-Type: text/plain; charset=us-ascii' || co_crlf);
       -- a blank line ends the headers; every body line starts with a fixed label ('- ' or
       -- '  evidence: '), never with '.', so no dot-stuffing is needed (RFC 5321 4.5.2)
-      sys.utl_smtp.write_data(l_conn, co_crlf);
+      sys.utl_smtp.write_data(c => l_conn, data => co_crlf);
       for i in 1 .. in_lines.count loop
-         sys.utl_smtp.write_data(l_conn, in_lines(i) || co_crlf);
+         sys.utl_smtp.write_data(c => l_conn, data => in_lines(i) || co_crlf);
       end loop;
-      sys.utl_smtp.close_data(l_conn);
-      sys.utl_smtp.quit(l_conn);
+      sys.utl_smtp.close_data(c => l_conn);
+      sys.utl_smtp.quit(c => l_conn);
    exception
       when e_smtp_transient or e_smtp_permanent or e_smtp_invalid_operation
         or e_network or e_acl_denied or e_invalid_number or value_error then
          out_problem := substr(sqlerrm, 1, 1000);
-         if l_open then
-            begin
-               sys.utl_smtp.quit(l_conn);
-            exception
-               -- the server is gone: QUIT raises as well (as in Oracle's UTL_SMTP example); in
-               -- DATA mode QUIT is an invalid operation (ORA-29277, UTL_SMTP exceptions table)
-               when e_smtp_transient or e_smtp_permanent or e_smtp_invalid_operation or e_network then
-                  null;
-            end;
-         end if;
+         close_mail(io_conn => l_conn, in_open => l_open);
+      -- Catch-all on purpose (as evaluate_rule's): whatever else the mail path raises (ORA-29259
+      -- end-of-input, ORA-29261 bad argument, other UTL_TCP errors, a character set conversion)
+      -- must not fail the run: it is returned with the backtrace, deliver records it as the
+      -- DELIVERY HEALTH alert and the alerts stay undelivered by mail for the next run.
+      when others then
+         out_problem := substr(sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace, 1, 1000);
+         close_mail(io_conn => l_conn, in_open => l_open);
    end send_mail;
 {% else %}
    procedure send_mail(in_subject in varchar2, in_lines in t_lines, out_problem out varchar2) is
@@ -479,7 +561,11 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       l_needs_mail boolean;
       l_mail_problem varchar2(2000);
       type t_ids is table of {{ obj('ALERTS') }}.alert_id%type;
+      type t_severities is table of {{ obj('ALERTS') }}.severity%type;
       l_ids       t_ids := t_ids();
+      -- the severity each alert was selected (and mailed) with: recorded as delivered_severity,
+      -- not the column's value at update time
+      l_sevs      t_severities := t_severities();
    begin
       for a in (
          select alert_id, rule_id, severity, alert_key, first_time, last_time, cnt, evidence,
@@ -493,13 +579,17 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                     and (logged_severity is null
                          or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
                           > case logged_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end))
-          order by last_time, alert_id
+          -- the mail lists the first co_max_mail_alerts: the most severe first
+          order by case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end desc,
+                   last_time, alert_id
       )
       loop
          l_needs_mail := a.delivered_severity is null or severity_rank(a.severity) > severity_rank(a.delivered_severity);
          if l_needs_mail then
             l_ids.extend;
             l_ids(l_ids.last) := a.alert_id;
+            l_sevs.extend;
+            l_sevs(l_sevs.last) := a.severity;
          end if;
          if severity_rank(a.severity) >= l_min_rank then
             if l_needs_mail then
@@ -527,6 +617,12 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                      out_problem := 'alert log: SYS.DBMS_SYSTEM.KSDWRT not callable (grant missing?): '
                                     || substr(sqlerrm, 1, 300);
                      l_log_flag := 'N';
+                  -- Catch-all on purpose: whatever else the alert-log call raises must not fail the
+                  -- run; it is returned with the backtrace (run records it as the DELIVERY HEALTH
+                  -- alert) and the alert log is not tried again in this run.
+                  when others then
+                     out_problem := substr('alert log: ' || sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace, 1, 1000);
+                     l_log_flag := 'N';
                end;
             end if;
          end if;
@@ -537,6 +633,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
              where alert_id = a.alert_id;
          end if;
       end loop;
+      -- the alert-log lines are written: their record is committed before the mail is tried, so
+      -- nothing the mail path does can roll it back and repeat the lines next run
+      commit;
       if l_mail_on and l_count > 0 then
          if l_count > co_max_mail_alerts then
             l_lines.extend;
@@ -556,7 +655,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       if l_delivered then
          forall i in 1 .. l_ids.count
             update {{ obj('ALERTS') }}
-               set delivered_severity = severity, delivered_at = sysdate
+               set delivered_severity = l_sevs(i), delivered_at = sysdate
              where alert_id = l_ids(i);
       end if;
       commit;
@@ -576,6 +675,23 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       commit;
    end acknowledge;
 
+   -- Alerts that are done (acknowledged, or delivered at their severity) and whose last event is
+   -- older than RETENTION_DAYS: their events are purged by then, and no episode can extend them
+   -- (windows are at most a day), so LSNR_ALERTS does not grow without end. Open alerts stay.
+   procedure purge_alerts is
+      l_days number;
+   begin
+      -- in SQL: DEFAULT ... ON CONVERSION ERROR (a value the settings constraint should refuse)
+      select max(to_number(value default null on conversion error))
+        into l_days
+        from {{ obj('SETTINGS') }}
+       where name = 'RETENTION_DAYS';
+      l_days := nvl(l_days, 90);
+      delete from {{ obj('ALERTS') }}
+       where last_time < sysdate - greatest(l_days, 1)
+         and (status = 'acknowledged' or delivered_severity = severity);
+   end purge_alerts;
+
    procedure run is
       l_failed  pls_integer;
       l_problem varchar2(4000);
@@ -583,6 +699,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    begin
       evaluate(out_failed_rules => l_failed);
       deliver(out_problem => l_problem);
+      purge_alerts;
       if l_problem is not null then
          -- a delivery problem is itself an alert (table only until delivery works again)
          store_health('DELIVERY', l_problem);

@@ -2,7 +2,11 @@
 -- candidates here, ALERT_EPISODES groups them, the package merges the episodes into ALERTS.
 -- A global temporary table keeps two runs (the job and a manual evaluate) from seeing each
 -- other's rows (SQL Language Reference, CREATE TABLE, GLOBAL TEMPORARY: its rows are private
--- to the session that inserted them).
+-- to the session that inserted them). ON COMMIT DELETE ROWS: ALERT_PKG.evaluate fills and reads
+-- it within one transaction (no commit between), and a transaction-specific temporary table
+-- binds a session only until its transaction ends, so DROP (uninstall) does not meet ORA-14452
+-- from a job slave that once ran the alert job (session-specific tables stay bound until the
+-- session ends or truncates).
 declare
   e_name_in_use exception;
   pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
@@ -15,9 +19,42 @@ create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   event_id    number,
   event_time  date not null,
   evidence    varchar2(4000 byte)
-) on commit preserve rows]';
+) on commit delete rows]';
 exception
   when e_name_in_use then
     null;
+end;
+/
+-- upgrade: a table created ON COMMIT PRESERVE ROWS (before issue 18b) is dropped and created
+-- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION); it holds
+-- no data between runs. A session still bound to it (ORA-14452) is named with what to do.
+declare
+  e_in_use exception;
+  pragma exception_init(e_in_use, -14452); -- temporary table already in use
+  l_duration varchar2(30);
+begin
+  select max(duration)
+    into l_duration
+    from sys.user_tables
+   where table_name = {{ s.object_name('ALERT_CANDIDATES') | sqlstr }};
+  if l_duration = 'SYS$SESSION' then
+    execute immediate 'drop table {{ obj('ALERT_CANDIDATES') }} purge';
+    execute immediate q'[
+create global temporary table {{ obj('ALERT_CANDIDATES') }} (
+  rule_id     varchar2(30 byte) not null,
+  severity    varchar2(10 byte) not null,
+  alert_key   varchar2(400 byte) not null,
+  event_id    number,
+  event_time  date not null,
+  evidence    varchar2(4000 byte)
+) on commit delete rows]';
+  end if;
+exception
+  when e_in_use then
+    sys.dbms_standard.raise_application_error(
+      num => -20001,
+      msg => 'ORA-14452: ' || {{ s.object_name('ALERT_CANDIDATES') | sqlstr }}
+             || ' is still bound to a session that ran the alert job: wait for that session to end'
+             || ' (or end it: it is a scheduler job slave or a session that called ALERT_PKG), then re-run install');
 end;
 /

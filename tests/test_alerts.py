@@ -93,10 +93,12 @@ def test_rule3_admin_restricted(capsys) -> None:
     assert rows == []
 
 
-def test_rule4_stop_by_allow_listed_user_is_info_by_others_high(capsys) -> None:
+def test_rule4_stop_by_allow_listed_user_is_info_by_others_critical(capsys) -> None:
     _, rows, _ = run_alerts(capsys, "--log", fixture("stop.log"))
+    # a successful stop by a user outside the allow-list: the listener did stop (as rule 2's
+    # successful redirect): critical
     assert {(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "LISTENER_STOP")} == {
-        ("oracle@prolin01", "info"), ("mallory@laptop7", "high")}
+        ("oracle@prolin01", "info"), ("mallory@laptop7", "critical")}
     _, rows, _ = run_alerts(capsys, "--log", fixture("stop_benign.log"))
     assert rows and all(r["SEVERITY"] == "info" for r in rows)
     # the allow-list is the rule's params
@@ -405,7 +407,7 @@ def flood(tmp_path_factory: pytest.TempPathFactory) -> dict:
         after1 = json.loads(state.read_text(encoding="utf-8"))
         data = json.loads(state.read_text(encoding="utf-8"))
         for alert in data["alerts"]:
-            if alert["rule_id"] == "LOG_REDIRECTION":
+            if alert["rule_id"] in ("LOG_REDIRECTION", "LISTENER_STOP"):
                 alert["status"] = "acknowledged"  # what ALERT_PKG.acknowledge does to the row
         state.write_text(json.dumps(data), encoding="utf-8")
         code2, out2, err2 = _main_captured("--log", FLOOD[0], "--log", FLOOD[1], "--state", str(state))
@@ -432,6 +434,7 @@ def test_flood_every_rule_raises_what_it_should_and_nothing_fails(flood: dict) -
     assert [(r["KEY"], r["SEVERITY"]) for r in poison] == [("registration refused (no client address)", "critical")]
     assert poison[0]["EVIDENCE"].startswith("registration refused by valid node checking (TNS-01182)")
     assert [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "LOG_REDIRECTION")] == [("mallory@jump01", "high")]
+    assert [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "LISTENER_STOP")] == [("mallory@jump01", "high")]
     assert flood["api"].failed_rules == []
 
 
@@ -481,8 +484,14 @@ def test_flood_escalation_after_acknowledgement_is_delivered_again(flood: dict) 
     assert code == 0
     assert [(r["ALERT_ID"], r["SEVERITY"], r["STATUS"], r["COUNT"]) for r in of_rule(rows, "LOG_REDIRECTION")] == [
         (first[0]["alert_id"], "critical", "new", 2)]
+    # a refused stop (part 1, acknowledged) followed by a successful one from the same user@host:
+    # high -> critical, re-opened
+    stop = [a for a in flood["state1"]["alerts"] if a["rule_id"] == "LISTENER_STOP"]
+    assert [(a["alert_key"], a["severity"], a["cnt"]) for a in stop] == [("mallory@jump01", "high", 1)]
+    assert [(r["ALERT_ID"], r["SEVERITY"], r["STATUS"], r["COUNT"]) for r in of_rule(rows, "LISTENER_STOP")] == [
+        (stop[0]["alert_id"], "critical", "new", 2)]
     # the re-scan of part 1 adds nothing else
-    assert {r["RULE"] for r in rows} == {"LOG_REDIRECTION"}
+    assert {r["RULE"] for r in rows} == {"LOG_REDIRECTION", "LISTENER_STOP"}
 
 
 def test_flood_python_api_gives_the_same_alerts_as_the_cli(flood: dict) -> None:
@@ -511,6 +520,10 @@ def test_fit_bytes_cuts_whole_characters_within_the_byte_limit(text: str, limit:
 def test_one_line_and_log_text_strip_controls_separators_bidi_and_ora() -> None:
     assert alerts_mod.one_line("a\r\nb\tc\x1b\u0085d\u2028e\u2029f\u202eg\u2066h\u200fi", 100) == "a  b c  d e f g h i"
     assert alerts_mod.log_text("key=ORA-00600 ora-7445", 100) == "key=ORA_00600 ORA_7445"
+    # N10: every C1 control, ALM, zero-width and invisible format characters, BOM
+    hidden = "".join(chr(c) for c in range(0x80, 0xA0)) + "\u061c\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
+    assert alerts_mod.one_line("x" + hidden + "y", 400) == "x" + " " * len(hidden) + "y"
+    assert alerts_mod.log_text("OR\u200bA-00600 ORA\ufeff-1", 100) == "OR A-00600 ORA -1"
     assert len(alerts_mod.one_line("é" * 4000, 401).encode()) == 400
 
 
@@ -533,14 +546,42 @@ def test_an_episode_the_store_refuses_is_a_health_alert_and_the_others_are_store
 def test_an_escalation_reopens_an_acknowledged_alert_a_repeat_does_not() -> None:
     t = dt.datetime(2026, 12, 3, 6, 0, 0)
     store = alerts_mod.AlertStore()
-    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "high", t, t, 1, 1, "e", 60)], t)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("PASSWORD_FAILURES", "m@j", "low", t, t, 1, 1, "e", 60)], t)
     store.alerts[0].status = "acknowledged"
     later = t + dt.timedelta(minutes=10)
-    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "high", later, later, 1, 2, "e", 60)], t)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("PASSWORD_FAILURES", "m@j", "low", later, later, 1, 2, "e", 60)], t)
     assert store.alerts[0].status == "acknowledged"
     later = t + dt.timedelta(minutes=20)
-    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "critical", later, later, 1, 3, "e", 60)], t)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("PASSWORD_FAILURES", "m@j", "high", later, later, 1, 3, "e", 60)], t)
+    assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("high", "new", 3)]
+
+
+@pytest.mark.parametrize("rule", ["LOG_REDIRECTION", "LISTENER_STOP"])
+def test_a_redirect_or_stop_after_acknowledgement_reopens_at_the_same_severity(rule: str) -> None:
+    # a second successful log_file (critical -> critical) after the acknowledgement is not silent;
+    # a lower one (a refused attempt after an acknowledged successful one) does not re-open
+    t = dt.datetime(2026, 12, 3, 6, 0, 0)
+    store = alerts_mod.AlertStore()
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode(rule, "m@j", "critical", t, t, 1, 1, "e", 60)], t)
+    store.alerts[0].status = "acknowledged"
+    later = t + dt.timedelta(minutes=10)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode(rule, "m@j", "high", later, later, 1, 2, "e", 60)], t)
+    assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("critical", "acknowledged", 2)]
+    later = t + dt.timedelta(minutes=20)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode(rule, "m@j", "critical", later, later, 1, 3, "e", 60)], t)
     assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("critical", "new", 3)]
+
+
+def test_mail_lists_the_most_severe_alerts_first() -> None:
+    t = dt.datetime(2026, 12, 3, 6, 0, 0)
+    alerts = [alerts_mod.Alert(i, "NEW_CLIENT_IP", "medium", f"10.0.0.{i}", t, t + dt.timedelta(minutes=i), 1, i, "e")
+              for i in range(1, 61)]
+    alerts.append(alerts_mod.Alert(61, "LOG_REDIRECTION", "critical", "m@j", t, t + dt.timedelta(hours=5), 1, 61, "e"))
+    alerts.append(alerts_mod.Alert(62, "LISTENER_STOP", "high", "m@j", t, t + dt.timedelta(hours=4), 1, 62, "e"))
+    lines = alerts_mod.mail_lines(alerts, "medium", max_alerts=50)
+    assert lines[0].startswith("- critical LOG_REDIRECTION") and lines[2].startswith("- high LISTENER_STOP")
+    assert lines[4].startswith("- medium NEW_CLIENT_IP key=10.0.0.1 ")  # then by last_time
+    assert lines[-1] == "- and 12 more: see table LSNR_ALERTS"
 
 
 def test_health_honours_its_rule_row(capsys) -> None:
@@ -594,7 +635,11 @@ def test_rule4_refused_stop_is_not_downgraded_by_a_claimed_allow_listed_user(det
 
 def test_rule8_ipv4_mapped_addresses_are_classified_like_ipv4(detections: list[dict]) -> None:
     found = {(r["KEY"], r["SEVERITY"]) for r in of_rule(detections, "NEW_CLIENT_IP")}
-    assert found == {("::ffff:203.0.113.99", "high")}
+    # private: 10/8 and 192.168/16 mapped in both spellings, fd12: (fc00::/7), fe80::/10 (fe80,
+    # fe9a); public: the mapped 203.0.113.99 / 198.51.100.200, fc::1 (= 00fc::1, not fc00::/7),
+    # fec0::1 (outside fe80::/10)
+    assert found == {("::ffff:203.0.113.99", "high"), ("0:0:0:0:0:ffff:198.51.100.200", "high"), ("fc::1", "high"),
+                     ("fec0::1", "high")}
 
 
 # -- the Oracle side: what the package and tables render -----------------------------------------
@@ -612,10 +657,35 @@ def test_package_renders_the_robustness_parts(clean_env: Path, capsys) -> None:
     assert "fit_bytes(in_evidence, co_evidence_bytes)" in package
     assert "l_body" not in package and "in_lines(i) || co_crlf" in package
     assert "'Date: '" in package and "'Message-ID: <'" in package
-    # C10: QUIT after a failure in DATA mode
-    assert "when e_smtp_transient or e_smtp_permanent or e_smtp_invalid_operation or e_network then" in package
+    # C10/N3: after a failure (DATA mode included) the connection is closed without a reply;
+    # any other error of the mail path is returned (DELIVERY HEALTH alert), not raised
+    assert "sys.utl_smtp.close_connection(c => io_conn);" in package
+    send_mail = package[package.index("procedure send_mail"):package.index("end send_mail;")]
+    assert "when others then\n         out_problem := substr(sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace" in send_mail
+    assert send_mail.count("close_mail(io_conn => l_conn, in_open => l_open);") == 2
+    deliver = package[package.index("procedure deliver"):package.index("end deliver;")]
+    # N3: the alert-log record is committed before the mail is tried; N11: the mailed severity
+    assert deliver.index("commit;") < deliver.index("send_mail(")
+    assert "set delivered_severity = l_sevs(i)" in deliver
+    # N2: the most severe first
+    assert "else 1 end desc,\n                   last_time, alert_id" in deliver
+    # N9: infrastructure errors are re-raised before the per-episode catch-all
+    merge = package[package.index("procedure merge_episodes"):package.index("end merge_episodes;")]
+    assert merge.index("raise;") < merge.index("when others then") and "e_deadlock" in merge
+    # N13: named notation, a Gregorian Date: header whatever NLS_CALENDAR
+    assert "sys.utl_smtp.helo(c => l_conn, domain => l_domain);" in package
+    assert "date '2001-01-01', 7) * 3 + 1, 3)" in package and "'Dy, DD Mon YYYY" not in package
     # C13: lower-case view names; C9: per-channel delivery; C4: escalation re-opens
     assert "capitalize => true" in package and "capitalize => false" not in package
     assert "set logged_severity = a.severity" in package and "l_status := 'new';" in package
     assert "an alert could not be stored: " in package and "last_error = substr('alert not stored (key '" in package
     assert "logged_severity    varchar2(10 byte)" in table and "add (logged_severity varchar2(10 byte))" in table
+    # N8: the upgrade marks what the old package already wrote to the alert log, once
+    assert ("add (logged_severity varchar2(10 byte))';\n  -- once" in table
+            and "set logged_severity = delivered_severity where delivered_severity is not null" in table)
+    # N7: transaction-specific scratch table; an old session-specific one is recreated
+    candidates = next((out / n).read_text() for n in names if n.endswith("_lsnr_alert_candidates.sql"))
+    assert candidates.count(") on commit delete rows]';") == 2 and "preserve rows" not in candidates
+    assert "if l_duration = 'SYS$SESSION' then" in candidates
+    uninstall = (out / "uninstall.sql").read_text()
+    assert "is still bound to a session that ran the alert job" in uninstall

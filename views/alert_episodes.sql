@@ -18,7 +18,12 @@ with hw as (
     from (select a.rule_id, a.alert_key, a.last_time, a.last_event_id,
                  row_number() over (partition by a.rule_id, a.alert_key
                                     order by a.last_time desc, a.alert_id desc) rn
-            from {{ obj('ALERTS') }} a) l
+            from {{ obj('ALERTS') }} a
+           -- only the (rule, key)s of this run's candidates: the sort does not grow with the table
+           where exists (select null
+                           from {{ obj('ALERT_CANDIDATES') }} k
+                          where k.rule_id = a.rule_id
+                            and k.alert_key = a.alert_key)) l
    where l.rn = 1
 ),
 fresh as (

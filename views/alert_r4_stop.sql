@@ -1,15 +1,20 @@
 -- Alert rule 4 (LISTENER_STOP): every stop / reload. A successful one (return code 0) by an OS
 -- user in the allow-list (params: comma-separated user names, case-insensitive) is informational;
--- a refused one, or one by anyone else (or an unknown user), has the rule's severity: the CID USER
--- is chosen by the client, so it never downgrades a refused command.
+-- a successful one by anyone else (or an unknown user) is critical (the listener did stop, as
+-- rule 2 for a successful redirect), so a refused attempt followed by a successful one escalates
+-- and is delivered again; a refused one has the rule's severity: the CID USER is chosen by the
+-- client, so it never downgrades a refused command. The user is cut to 129 characters inside the
+-- concatenation, so it cannot exceed 4000 bytes whichever condition Oracle evaluates first.
 -- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 select r.rule_id,
        case
          when e.return_code = 0
           and length(e.client_user) <= 128
-          and instr(',' || lower(replace(r.params, ' ', '')) || ',', ',' || lower(e.client_user) || ',') > 0
+          and instr(',' || lower(replace(r.params, ' ', '')) || ',', ',' || lower(substr(e.client_user, 1, 129)) || ',') > 0
          then 'info'
+         when e.return_code = 0
+         then 'critical'
          else r.severity
        end,
        substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, nvl(e.client_ip, '-')), 1, 51),

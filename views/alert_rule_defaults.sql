@@ -8,7 +8,8 @@
 --   PASSWORD_FAILURES  N failures (TNS-01169/01189/01190) by one user@host within M minutes -> severity; fewer -> low
 --   LOG_REDIRECTION    (threshold unused) any log_file/log_directory/trc_* command; success -> critical
 --   ADMIN_RESTRICTED   (threshold unused) TNS-12508
---   LISTENER_STOP      params: comma list of OS users allowed to stop/reload (they give info alerts)
+--   LISTENER_STOP      params: comma list of OS users allowed to stop/reload (they give info alerts);
+--                      a successful one by anyone else -> critical, a refused one the rule severity
 --   TNS_POISON         params: comma list of the server's own IP addresses (loopback is always local)
 --   SID_ENUMERATION    N distinct SID/SERVICE_NAME with 12505/12514 from one IP within M minutes
 --   CONNECTION_STORM   N establishes per minute per listener; params: factor over the trailing
@@ -35,7 +36,7 @@ select 'ADMIN_RESTRICTED', 3, 'Admin-restricted command attempts',
   from dual
 union all
 select 'LISTENER_STOP', 4, 'Listener stop or reload',
-       'stop/reload by an allow-listed OS user (params, comma list) is info, by anyone else the rule severity',
+       'successful stop/reload by an allow-listed OS user (params, comma list) is info, by anyone else critical; a refused one the rule severity',
        'Y', 1, 60, 'high', 'oracle,grid', {{ s.object_name('ALERT_R4_STOP') | sqlstr }}
   from dual
 union all
@@ -57,7 +58,7 @@ union all
 select 'NEW_CLIENT_IP', 8, 'New or public client IP',
        'Client IP never seen before, after a learning period of threshold days; any IP outside the private ranges (params regexp) is high',
        'Y', 7, 1440, 'medium',
-       '^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE]80:|[fF][cCdD][0-9a-fA-F]{0,2}:)',
+       '^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE][89aAbB][0-9a-fA-F]:|[fF][cCdD][0-9a-fA-F]{2}:)',
        {{ s.object_name('ALERT_R8_NEW_IP') | sqlstr }}
   from dual
 union all

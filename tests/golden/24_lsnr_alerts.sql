@@ -68,6 +68,10 @@ declare
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
 begin
   execute immediate 'alter table "LSNR_ALERTS" add (logged_severity varchar2(10 byte))';
+  -- once, when the column is new: alerts already delivered were written to the alert log by the
+  -- old package at that severity; without this every open alert would be written again
+  execute immediate 'update "LSNR_ALERTS" set logged_severity = delivered_severity where delivered_severity is not null';
+  commit;
 exception
   when e_column_exists then
     null;

@@ -8,7 +8,7 @@
 --   "Listener(VNCR option 1) rejected Registration request from destination" line);
 -- * TNS-01185 "Registration attempted from a remote node" (Error Help: the registering instance
 --   is not on the listener's node; a local_listener naming a remote listener, or a remote attempt).
--- Local = loopback (IPv4, IPv6 and IPv4-mapped ::ffff:127.x) or one of the server's own addresses
+-- Local = loopback (IPv4, IPv6 and IPv4-mapped ::ffff:127.x / 0:0:0:0:0:ffff:127.x) or one of the server's own addresses
 -- listed in params (comma-separated; an IPv4-mapped client address is compared in its IPv4
 -- form). A successful registration without a client IP (IPC, or no address in the record) is not
 -- judged remote. Byte budget (docs/alerts.md): key <= 100 characters, evidence < 4000 bytes.
@@ -20,7 +20,7 @@ with r as (
 ),
 f as (
   select e.event_id, e.event_time, e.client_ip, e.raw_line,
-         regexp_replace(e.client_ip, '^::[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\1') ip4,
+         regexp_replace(e.client_ip, '^(::|(0{1,4}:){5})[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\3') ip4,
          case
            when e.return_code = 1182 or e.error_text like '%TNS-01182%' then 1182
            when e.return_code = 1185 or e.error_text like '%TNS-01185%' then 1185

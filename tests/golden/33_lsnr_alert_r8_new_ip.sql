@@ -5,9 +5,10 @@
 -- a) the first event ever (in the kept events) of a client IP, once the learning period
 --    (threshold days from the first event in the table) is over: the rule's severity;
 -- b) every event of a client IP outside the private ranges (params: a regular expression of
---    private addresses, default 10/8, 172.16/12, 192.168/16, 127/8, ::1, fe80, fc00/7): high.
+--    private addresses, default 10/8, 172.16/12, 192.168/16, 127/8, ::1, fe80::/10, fc00::/7): high.
 -- Purged events are forgotten: an IP last seen before the retention period is new again.
--- An IPv4-mapped IPv6 address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) is classified by its IPv4 form.
+-- An IPv4-mapped IPv6 address (::ffff:a.b.c.d or 0:0:0:0:0:ffff:a.b.c.d, any case, RFC 4291
+-- 2.5.5.2) is classified by its IPv4 form.
 -- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view "LSNR_ALERT_R8_NEW_IP" (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
@@ -17,7 +18,7 @@ with r as (
 ),
 ev as (
   select e.event_id, e.event_time, e.client_ip, e.client_user, e.client_host, e.program, e.raw_line,
-         regexp_replace(e.client_ip, '^::[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\1') ip4
+         regexp_replace(e.client_ip, '^(::|(0{1,4}:){5})[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\3') ip4
     from "LSNR_EVENTS" e
    cross join r
    where e.client_ip is not null

@@ -14,8 +14,11 @@
 --            (its events are read again next run) and becomes a HEALTH alert naming it; the
 --            other rules go on. An episode that cannot be stored is rolled back alone, recorded
 --            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
---            advances, so one event cannot block a rule. An escalation (higher severity) of an
---            acknowledged alert sets it back to 'new', so it is delivered again.
+--            advances, so one event cannot block a rule (infrastructure errors such as a deadlock
+--            or a full tablespace are re-raised instead: the run rolls back and is retried). An
+--            escalation (higher severity) of an acknowledged alert sets it back to 'new', so it is
+--            delivered again; for LOG_REDIRECTION and LISTENER_STOP any event at least as severe
+--            re-opens it, and it is delivered again on both channels.
 -- deliver  : every alert not yet delivered at its current severity (and at least
 --            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
 --            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
@@ -24,7 +27,11 @@
 --            severities and counts. Every text from the log is cut to whole characters within a
 --            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
 --            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
---            text written line by line, at most co_max_mail_alerts alerts and "and N more".
+--            text written line by line, the most severe first, at most co_max_mail_alerts
+--            alerts and "and N more". The alert-log records are committed before the mail is
+--            tried; any mail or alert-log error becomes the DELIVERY HEALTH alert, never a failed
+--            run. Then alerts done (acknowledged or delivered) and older than RETENTION_DAYS are
+--            deleted (purge_alerts).
 -- acknowledge: sets status acknowledged.
 create or replace package "LSNR_ALERT_PKG" authid definer is
    co_max_mail_alerts constant pls_integer := 50;
@@ -44,8 +51,9 @@ create or replace package "LSNR_ALERT_PKG" authid definer is
    -- in_text cut to whole characters so that it takes at most in_max_bytes bytes (at most 8191)
    function fit_bytes(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
-   -- in_text without control characters (CR, LF, TAB, ESC, C1 ...), line/paragraph separators and
-   -- bidi formatting characters (each becomes a blank), at most in_max_bytes bytes: safe in a
+   -- in_text without control characters (CR, LF, TAB, ESC, C1 U+0080-U+009F ...), line/paragraph
+   -- separators, bidi and zero-width format characters (U+061C, U+200B-U+200F, U+202A-U+202E,
+   -- U+2060-U+2064, U+2066-U+2069, U+FEFF; each becomes a blank), at most in_max_bytes bytes: safe in a
    -- mail header or body line, the alert log and a terminal.
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 
@@ -57,14 +65,25 @@ end "LSNR_ALERT_PKG";
 
 create or replace package body "LSNR_ALERT_PKG" is
    co_health_rule constant varchar2(30) := 'HEALTH';
+   -- rules whose every event after an acknowledgement is delivered again (merge_episode)
+   co_redirect_rule constant varchar2(30) := 'LOG_REDIRECTION';
+   co_stop_rule     constant varchar2(30) := 'LISTENER_STOP';
    -- not UTL_TCP.CRLF: without mail the package must not depend on the network packages
    co_crlf constant varchar2(2) := chr(13) || chr(10);
-   -- LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI:
-   -- [[:cntrl:]] does not match them (they are format characters, not controls). In a database
-   -- character set without them the conversion gives replacement characters: then they cannot
-   -- occur in VARCHAR2 data either, and the list is not used.
-   g_format_chars constant varchar2(100) := to_char(unistr('\200E\200F\2028\2029\202A\202B\202C\202D\202E\2066\2067\2068\2069'));
-   g_format_ok    constant boolean := length(g_format_chars) = 13 and instr(g_format_chars, '?') = 0;
+   -- Listed explicitly, not left to [[:cntrl:]] (whose reach beyond ASCII the documentation does
+   -- not state): the C1 controls U+0080-U+009F (NEL U+0085 included), and the format characters
+   -- ALM U+061C, ZWSP/ZWNJ/ZWJ U+200B-U+200D, LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR,
+   -- LRE, RLE, PDF, LRO, RLO, WJ and invisible operators U+2060-U+2064, LRI, RLI, FSI, PDI, BOM/
+   -- ZWNBSP U+FEFF. In a database character set without them the conversion gives replacement
+   -- characters: then they cannot occur in VARCHAR2 data either, and that list is not used.
+   g_c1_chars constant varchar2(400) := to_char(unistr(
+      '\0080\0081\0082\0083\0084\0085\0086\0087\0088\0089\008A\008B\008C\008D\008E\008F'
+      || '\0090\0091\0092\0093\0094\0095\0096\0097\0098\0099\009A\009B\009C\009D\009E\009F'));
+   g_c1_ok    constant boolean := length(g_c1_chars) = 32 and instr(g_c1_chars, '?') = 0;
+   g_format_chars constant varchar2(400) := to_char(unistr(
+      '\061C\200B\200C\200D\200E\200F\2028\2029\202A\202B\202C\202D\202E'
+      || '\2060\2061\2062\2063\2064\2066\2067\2068\2069\FEFF'));
+   g_format_ok    constant boolean := length(g_format_chars) = 23 and instr(g_format_chars, '?') = 0;
 
    type t_lines is table of varchar2(2000);
 
@@ -84,6 +103,23 @@ create or replace package body "LSNR_ALERT_PKG" is
    pragma exception_init(e_regexp, -12726); -- unmatched bracket in regular expression
    e_snapshot_too_old exception;
    pragma exception_init(e_snapshot_too_old, -1555); -- snapshot too old
+   -- infrastructure errors: not a problem of one episode; the run is rolled back and retried
+   e_deadlock exception;
+   pragma exception_init(e_deadlock, -60); -- deadlock detected while waiting for resource
+   e_cancelled exception;
+   pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
+   e_session_killed exception;
+   pragma exception_init(e_session_killed, -28); -- your session has been killed
+   e_package_state_gone exception;
+   pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
+   e_package_state_discarded exception;
+   pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
+   e_undo_space_full exception;
+   pragma exception_init(e_undo_space_full, -30036); -- unable to extend segment in undo tablespace
+   e_table_space_full exception;
+   pragma exception_init(e_table_space_full, -1653); -- unable to extend table
+   e_index_space_full exception;
+   pragma exception_init(e_index_space_full, -1654); -- unable to extend index
    e_bad_sql_name exception;
    pragma exception_init(e_bad_sql_name, -44003); -- DBMS_ASSERT: invalid SQL name
    e_plsql_compile exception;
@@ -92,6 +128,8 @@ create or replace package body "LSNR_ALERT_PKG" is
    pragma exception_init(e_acl_denied, -24247); -- network access denied by access control list
    e_network exception;
    pragma exception_init(e_network, -29260); -- UTL_TCP network error
+   e_end_of_input exception;
+   pragma exception_init(e_end_of_input, -29259); -- UTL_TCP end-of-input reached
    -- UTL_SMTP's exceptions by number (ORA-29277 invalid SMTP operation = INVALID_OPERATION,
    -- ORA-29278 SMTP transient error = TRANSIENT_ERROR (4xx reply), ORA-29279 SMTP permanent
    -- error = PERMANENT_ERROR (5xx reply)); local names keep this body free of UTL_SMTP
@@ -119,6 +157,9 @@ create or replace package body "LSNR_ALERT_PKG" is
    function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
       l_text varchar2(32767) := regexp_replace(substr(in_text, 1, least(in_max_bytes, 8191)), '[[:cntrl:]]', ' ');
    begin
+      if g_c1_ok then
+         l_text := translate(l_text, g_c1_chars, rpad(' ', length(g_c1_chars)));
+      end if;
       if g_format_ok then
          l_text := translate(l_text, g_format_chars, rpad(' ', length(g_format_chars)));
       end if;
@@ -259,6 +300,11 @@ create or replace package body "LSNR_ALERT_PKG" is
             set last_run = sysdate, last_status = 'failed', last_error = l_error
           where rule_id = in_rule_id;
          store_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
+      -- infrastructure errors are not the rule's fault: the run fails and is retried (merge_episodes)
+      when e_deadlock or e_cancelled or e_session_killed or e_package_state_gone
+        or e_package_state_discarded or e_undo_space_full or e_table_space_full
+        or e_index_space_full then
+         raise;
       -- Catch-all on purpose: the job must not die on one bad rule (a user-edited view or
       -- params value can raise anything). The error is recorded in ALERT_RULES.last_error and
       -- as a HEALTH alert naming the rule, with the backtrace; the other rules go on.
@@ -276,6 +322,7 @@ create or replace package body "LSNR_ALERT_PKG" is
       in_last_time in date, in_cnt in number, in_last_event_id in number, in_evidence in varchar2,
       in_window in number
    ) is
+      l_reopen boolean := false;
       l_alert_id "LSNR_ALERTS".alert_id%type;
       l_severity "LSNR_ALERTS".severity%type;
       l_status   "LSNR_ALERTS".status%type;
@@ -291,6 +338,14 @@ create or replace package body "LSNR_ALERT_PKG" is
            into l_severity, l_status
            from "LSNR_ALERTS"
           where alert_id = l_alert_id;
+         if l_status = 'acknowledged' and in_rule_id in (co_redirect_rule, co_stop_rule)
+            and severity_rank(in_severity) >= severity_rank(l_severity) then
+            -- a log redirection or stop after the acknowledgement, at least as severe as the alert
+            -- (a second successful log_file: critical -> critical): re-opened and delivered again
+            -- on both channels
+            l_reopen := true;
+            l_status := 'new';
+         end if;
          if severity_rank(in_severity) > severity_rank(l_severity) then
             l_severity := in_severity;
             -- an escalation re-opens an acknowledged alert: deliver sends status 'new' only
@@ -303,6 +358,8 @@ create or replace package body "LSNR_ALERT_PKG" is
                 cnt = cnt + in_cnt,
                 severity = l_severity,
                 status = l_status,
+                delivered_severity = case when l_reopen then null else delivered_severity end,
+                logged_severity = case when l_reopen then null else logged_severity end,
                 updated_at = sysdate
           where alert_id = l_alert_id;
       else
@@ -335,6 +392,12 @@ create or replace package body "LSNR_ALERT_PKG" is
                           in_evidence      => ep.evidence,
                           in_window        => ep.window_minutes);
          exception
+            -- infrastructure errors are not the episode's fault: the run fails, its transaction
+            -- is rolled back (watermarks included) and the next run evaluates the events again
+            when e_deadlock or e_cancelled or e_session_killed or e_package_state_gone
+              or e_package_state_discarded or e_undo_space_full or e_table_space_full
+              or e_index_space_full or e_snapshot_too_old then
+               raise;
             -- Catch-all on purpose: one episode that cannot be stored (whatever the reason) is
             -- recorded as the rule's last_error and a HEALTH alert with the
             -- backtrace, and skipped; the other episodes are stored and the rule's watermark
@@ -402,7 +465,11 @@ create or replace package body "LSNR_ALERT_PKG" is
       l_needs_mail boolean;
       l_mail_problem varchar2(2000);
       type t_ids is table of "LSNR_ALERTS".alert_id%type;
+      type t_severities is table of "LSNR_ALERTS".severity%type;
       l_ids       t_ids := t_ids();
+      -- the severity each alert was selected (and mailed) with: recorded as delivered_severity,
+      -- not the column's value at update time
+      l_sevs      t_severities := t_severities();
    begin
       for a in (
          select alert_id, rule_id, severity, alert_key, first_time, last_time, cnt, evidence,
@@ -416,13 +483,17 @@ create or replace package body "LSNR_ALERT_PKG" is
                     and (logged_severity is null
                          or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
                           > case logged_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end))
-          order by last_time, alert_id
+          -- the mail lists the first co_max_mail_alerts: the most severe first
+          order by case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end desc,
+                   last_time, alert_id
       )
       loop
          l_needs_mail := a.delivered_severity is null or severity_rank(a.severity) > severity_rank(a.delivered_severity);
          if l_needs_mail then
             l_ids.extend;
             l_ids(l_ids.last) := a.alert_id;
+            l_sevs.extend;
+            l_sevs(l_sevs.last) := a.severity;
          end if;
          if severity_rank(a.severity) >= l_min_rank then
             if l_needs_mail then
@@ -450,6 +521,12 @@ create or replace package body "LSNR_ALERT_PKG" is
                      out_problem := 'alert log: SYS.DBMS_SYSTEM.KSDWRT not callable (grant missing?): '
                                     || substr(sqlerrm, 1, 300);
                      l_log_flag := 'N';
+                  -- Catch-all on purpose: whatever else the alert-log call raises must not fail the
+                  -- run; it is returned with the backtrace (run records it as the DELIVERY HEALTH
+                  -- alert) and the alert log is not tried again in this run.
+                  when others then
+                     out_problem := substr('alert log: ' || sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace, 1, 1000);
+                     l_log_flag := 'N';
                end;
             end if;
          end if;
@@ -460,6 +537,9 @@ create or replace package body "LSNR_ALERT_PKG" is
              where alert_id = a.alert_id;
          end if;
       end loop;
+      -- the alert-log lines are written: their record is committed before the mail is tried, so
+      -- nothing the mail path does can roll it back and repeat the lines next run
+      commit;
       if l_mail_on and l_count > 0 then
          if l_count > co_max_mail_alerts then
             l_lines.extend;
@@ -479,7 +559,7 @@ create or replace package body "LSNR_ALERT_PKG" is
       if l_delivered then
          forall i in 1 .. l_ids.count
             update "LSNR_ALERTS"
-               set delivered_severity = severity, delivered_at = sysdate
+               set delivered_severity = l_sevs(i), delivered_at = sysdate
              where alert_id = l_ids(i);
       end if;
       commit;
@@ -499,6 +579,23 @@ create or replace package body "LSNR_ALERT_PKG" is
       commit;
    end acknowledge;
 
+   -- Alerts that are done (acknowledged, or delivered at their severity) and whose last event is
+   -- older than RETENTION_DAYS: their events are purged by then, and no episode can extend them
+   -- (windows are at most a day), so LSNR_ALERTS does not grow without end. Open alerts stay.
+   procedure purge_alerts is
+      l_days number;
+   begin
+      -- in SQL: DEFAULT ... ON CONVERSION ERROR (a value the settings constraint should refuse)
+      select max(to_number(value default null on conversion error))
+        into l_days
+        from "LSNR_SETTINGS"
+       where name = 'RETENTION_DAYS';
+      l_days := nvl(l_days, 90);
+      delete from "LSNR_ALERTS"
+       where last_time < sysdate - greatest(l_days, 1)
+         and (status = 'acknowledged' or delivered_severity = severity);
+   end purge_alerts;
+
    procedure run is
       l_failed  pls_integer;
       l_problem varchar2(4000);
@@ -506,6 +603,7 @@ create or replace package body "LSNR_ALERT_PKG" is
    begin
       evaluate(out_failed_rules => l_failed);
       deliver(out_problem => l_problem);
+      purge_alerts;
       if l_problem is not null then
          -- a delivery problem is itself an alert (table only until delivery works again)
          store_health('DELIVERY', l_problem);

@@ -1,13 +1,13 @@
 """Alert robustness (issue 18) against the database: the acceptance log of tests/test_alerts.py
 (tests/fixtures/alerts/hostile_flood_part1.log, part2.log: 50 connects from 50 public IPs whose
 PROGRAM/USER/HOST are 4,000-byte strings of 4-byte characters, an SID scan with 4,000-byte SIDs,
-a registration refused by valid node checking (TNS-01182), a log_file redirection refused in part 1
-and successful in part 2) through the ingest job and the alert job, twice, in an install of its own
+a registration refused by valid node checking (TNS-01182), a log_file redirection and a listener stop
+refused in part 1 and successful in part 2) through the ingest job and the alert job, twice, in an install of its own
 (a third owner over ``hostile18.log`` in the scratch directory, so the other live files' alerts
 are not touched).
 
 Run 1 (part 1): the alert job ends SUCCEEDED, every alert is stored within its column's bytes, no
-rule failed. The LOG_REDIRECTION alert is acknowledged. Run 2 (part 2 appended): SUCCEEDED again,
+rule failed. The LOG_REDIRECTION and LISTENER_STOP alerts are acknowledged. Run 2 (part 2 appended): SUCCEEDED again,
 the redirection alert escalated to critical, re-opened (status new) and delivered again at
 critical. The package's byte helpers (fit_bytes, one_line, log_text) return what their Python
 twins return for the same hostile text, and ``lsnrmine alerts --log`` offline raises the same
@@ -112,10 +112,10 @@ def two_runs(hostile: Install, live_db: LiveDb) -> dict:
         run_job(con, settings.object_name("INGEST_JOB"))
         run1 = run_alert_job_in_background(con, job)
         alerts1, rules1 = _alerts(con, settings), _rule_state(con, settings)
-        redirect = [a for a in alerts1 if a["rule_id"] == "LOG_REDIRECTION"]
-        if redirect:
+        acked = [a for a in alerts1 if a["rule_id"] in ("LOG_REDIRECTION", "LISTENER_STOP")]
+        for alert in acked:
             with con.cursor() as cur:
-                cur.callproc(f'"{settings.object_name("ALERT_PKG")}".acknowledge', [redirect[0]["alert_id"]])
+                cur.callproc(f'"{settings.object_name("ALERT_PKG")}".acknowledge', [alert["alert_id"]])
         _, clock = query(con, "select sysdate from dual")
         live_db.write_scratch(HOSTILE_LOG, PART2, append=True)
         run_job(con, settings.object_name("INGEST_JOB"))
@@ -155,6 +155,17 @@ def test_escalation_after_acknowledgement_is_delivered_again(two_runs: dict) -> 
     assert [(a["alert_id"], a["severity"], a["status"], a["cnt"]) for a in second] == [
         (first[0]["alert_id"], "critical", "new", 2)], second
     # no mail configured: delivery is the table; the run delivered it again at its new severity
+    assert second[0]["delivered_severity"] == "critical" and second[0]["delivered_at"] >= two_runs["before_run2"]
+
+
+def test_refused_then_successful_stop_is_delivered_again(two_runs: dict) -> None:
+    # part 1: stop refused (1190) for mallory@jump01, acknowledged; part 2: the same user@host's
+    # successful stop (outside the allow-list: critical) re-opens and escalates it
+    first = [a for a in two_runs["alerts1"] if a["rule_id"] == "LISTENER_STOP" and a["alert_key"] == "mallory@jump01"]
+    assert [(a["severity"], a["status"], a["cnt"]) for a in first] == [("high", "new", 1)], first
+    second = [a for a in two_runs["alerts2"] if a["rule_id"] == "LISTENER_STOP" and a["alert_key"] == "mallory@jump01"]
+    assert [(a["alert_id"], a["severity"], a["status"], a["cnt"]) for a in second] == [
+        (first[0]["alert_id"], "critical", "new", 2)], second
     assert second[0]["delivered_severity"] == "critical" and second[0]["delivered_at"] >= two_runs["before_run2"]
 
 
