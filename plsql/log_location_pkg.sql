@@ -55,12 +55,12 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
 
    -- the first ORA-2228x of the current refresh (why no file was found); variables come before
    -- the subprogram bodies of a declarative part
-   g_file_error varchar2(1000 byte);
+   g_file_error varchar2(1000);
 
    -- in_value is cut in PL/SQL: a bind longer than 4000 bytes fails in SQL (ORA-01460) before
    -- any SUBSTRB there could cut it
    procedure put_status(in_value in varchar2) is
-      l_value varchar2(4000 byte) := substrb(in_value, 1, 4000);
+      l_value varchar2(4000) := substrb(in_value, 1, 4000); -- at most 4000 bytes whatever the length semantics
    begin
       merge into {{ obj('SETTINGS') }} t
       using (select co_status_setting name, l_value value,

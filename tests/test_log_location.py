@@ -127,11 +127,11 @@ def _unit(body: str, start: str, end: str) -> str:
 
 def test_status_is_cut_in_plsql_and_short() -> None:
     """R1: a bind over 4000 bytes fails in SQL (ORA-01460) before a SUBSTRB in the MERGE could cut
-    it, so the value is cut into a varchar2(4000 byte) in PL/SQL; the status names the count and
+    it, so the value is cut with SUBSTRB into a varchar2(4000) in PL/SQL; the status names the count and
     the first and last file, never the whole list."""
     body = split_script(_deploy(THREE, "LOG_LOCATION_PKG"))[1]
     put = _unit(body, "procedure put_status(", "end put_status;")
-    assert "l_value varchar2(4000 byte) := substrb(in_value, 1, 4000);" in put
+    assert "l_value varchar2(4000) := substrb(in_value, 1, 4000);" in put
     merge = put[put.index("merge into"):]
     assert "in_value" not in merge and "select co_status_setting name, l_value value," in merge
     refresh = _unit(body, "procedure do_refresh", "end do_refresh;")
