@@ -62,14 +62,14 @@ def _cmd_render(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if args.stdout:
-        scripts = render_scripts(settings)
+        scripts = render_scripts(settings, force=args.force)
         for file_name, text in scripts.items():
             sys.stdout.write(f"-- ===== {file_name} =====\n{text}\n")
         return EXIT_OK
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"--out {out_dir}: exists and is not a directory; give a directory path")
-    written = write_scripts(settings, out_dir)
+    written = write_scripts(settings, out_dir, force=args.force)
     print(f"wrote {len(written)} files to {out_dir}: run install_admin.sql as a DBA, then install.sql as {settings.schema}")
     return EXIT_OK
 
@@ -94,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     target = render.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="DIR", help="folder to write the scripts into")
     target.add_argument("--stdout", action="store_true", help="print every script to standard output")
+    render.add_argument("--force", action="store_true",
+                        help="scripts that repoint/drop an existing directory object pointing at another folder")
     render.set_defaults(handler=_cmd_render)
 
     from . import cli_alerts, cli_db, cli_offline

@@ -120,7 +120,7 @@ def _cmd_install(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if args.dry_run:
-        sys.stdout.write(dry_run_install(settings, args.phase))
+        sys.stdout.write(dry_run_install(settings, args.phase, force=args.force))
         return EXIT_OK
     options = options_from(args)
     phases = _phases(args.phase)
@@ -130,7 +130,7 @@ def _cmd_install(args: argparse.Namespace) -> int:
         owner = _owner_credentials(args, settings, options)
         if settings.create_schema and "admin" in phases:
             check_new_password(owner.password)
-    installer = Installer(settings)
+    installer = Installer(settings, force=args.force)
 
     def work() -> int:
         if admin is not None:
@@ -153,13 +153,13 @@ def _cmd_uninstall(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if args.dry_run:
-        sys.stdout.write(dry_run_uninstall(settings, args.phase, args.keep_data))
+        sys.stdout.write(dry_run_uninstall(settings, args.phase, args.keep_data, force=args.force))
         return EXIT_OK
     options = options_from(args)
     phases = _phases(args.phase, reverse=True)
     owner = _owner_credentials(args, settings, options) if "owner" in phases else None
     admin = _admin_credentials(options) if "admin" in phases else None
-    installer = Installer(settings)
+    installer = Installer(settings, force=args.force)
 
     def work() -> int:
         for phase in phases:
@@ -230,6 +230,9 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
                          help="print the statements the run would execute (same text as `lsnrmine render`) without "
                          "connecting; the preflight queries, history rows, read probes and invalid-object check are "
                          "not printed, and the owner password stays a &lsnrmine_owner_password placeholder")
+    install.add_argument("--force", action="store_true",
+                         help="repoint an existing directory object of the configured name that points at another "
+                         "folder (without it the admin phase stops and names it)")
     install.set_defaults(handler=_cmd_install)
 
     uninstall = commands.add_parser(
@@ -246,6 +249,8 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
                            help="owner: the owner's objects; admin: directory and grants; all (default): owner then admin")
     uninstall.add_argument("--dry-run", dest="dry_run", action="store_true",
                            help="print the drop statements without connecting")
+    uninstall.add_argument("--force", action="store_true",
+                           help="drop the directory object even when it no longer points at log_dir")
     uninstall.set_defaults(handler=_cmd_uninstall)
 
     for name, text, handler in (

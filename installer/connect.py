@@ -121,6 +121,9 @@ def check_new_password(password: str) -> str:
     if '"' in password or any(ord(ch) < 32 or ord(ch) == 127 for ch in password):
         raise UserError("the owner password contains a double quote or a control character; choose another",
                         exit_code=EXIT_USAGE)
+    if "~'" in password:  # admin/create_schema.sql quotes the CREATE USER statement as q'~...~'
+        raise UserError("the owner password contains ~ followed by a single quote; choose another",
+                        exit_code=EXIT_USAGE)
     if len(password.encode("utf-8")) > 1024:
         raise UserError("the owner password is longer than 1024 bytes", exit_code=EXIT_USAGE)
     return password

@@ -13,6 +13,7 @@ checks, the install-history rows, probes of the log files, the invalid-object ch
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
@@ -21,7 +22,7 @@ from . import identifiers as ids
 from .manifest import UPGRADE_STEPS, DbObject, UpgradeStep
 from .render import RenderedObject, render_objects, template_context
 from .runner import ScriptError, execute_statements, mask, split_script
-from .settings import Settings
+from .settings import Settings, owner_privileges
 from .templates import environment
 
 MIN_ORACLE_MAJOR = 19
@@ -41,6 +42,35 @@ Q_DIRECTORY_PATH = "select directory_path from all_directories where directory_n
 Q_DIRECTORY_READ = (
     "select count(*) from all_tab_privs "
     "where table_name = :dir_name and privilege = 'READ' and grantee in (user, 'PUBLIC')"
+)
+# Space for the owner's tables: a quota on its default tablespace or UNLIMITED TABLESPACE (SQL
+# Language Reference, CREATE TABLE, Prerequisites; without it: ORA-01950 at the first INSERT).
+Q_OWNER_SPACE = (
+    "select u.default_tablespace, (select count(*) from user_ts_quotas q "
+    "where q.tablespace_name = u.default_tablespace and (q.max_bytes = -1 or q.max_bytes > 0)) "
+    "+ (select count(*) from session_privs where privilege = 'UNLIMITED TABLESPACE') from user_users u"
+)
+# EXECUTE on a SYS package usable by definer's-rights code: granted directly or to PUBLIC.
+Q_SYS_EXECUTE = (
+    "select count(*) from all_tab_privs where table_schema = 'SYS' and table_name = :object_name "
+    "and privilege = 'EXECUTE' and grantee in (user, 'PUBLIC')"
+)
+# admin phase: the same questions about the owner, and whether this account may grant on SYS objects
+Q_ADMIN_OWNER_SPACE = (
+    "select (select count(*) from dba_ts_quotas q where q.username = u.username "
+    "and q.tablespace_name = u.default_tablespace and (q.max_bytes = -1 or q.max_bytes > 0)) "
+    "+ (select count(*) from dba_sys_privs p where p.grantee = u.username and p.privilege = 'UNLIMITED TABLESPACE') "
+    "from dba_users u where u.username = :user_name"
+)
+Q_ADMIN_OWNER_EXECUTE = (
+    "select count(*) from dba_tab_privs where owner = 'SYS' and table_name = :object_name "
+    "and privilege = 'EXECUTE' and grantee in ('PUBLIC', :user_name)"
+)
+Q_SESSION_USER = "select sys_context('USERENV', 'SESSION_USER') from dual"
+# WITH GRANT OPTION is granted to users only, never to roles: a direct row or nothing.
+Q_GRANTABLE = (
+    "select count(*) from all_tab_privs where table_schema = 'SYS' and table_name = :object_name "
+    "and privilege = 'EXECUTE' and grantee = user and grantable = 'YES'"
 )
 Q_JOB_QUEUE_PROCESSES = "select value from v$parameter where name = 'job_queue_processes'"
 Q_USER_OBJECTS = "select object_name, object_type, status from user_objects"
@@ -62,6 +92,16 @@ begin
   :file_len := sys.dbms_lob.getlength(l_file);
   sys.dbms_lob.fileclose(l_file);
 end;"""
+# Upgrade while jobs run (F7): CREATE OR REPLACE of a unit a running job executes waits on a library
+# cache lock and fails with ORA-04021 after about 5 minutes. lsnrmine's enabled jobs are disabled
+# first (FORCE: a running instance is not stopped, it finishes), the run waits a bounded time for
+# running instances to end, and the jobs it disabled are enabled again after a complete run
+# (PL/SQL Packages and Types Reference, DBMS_SCHEDULER.DISABLE / ENABLE; USER_SCHEDULER_RUNNING_JOBS).
+Q_JOBS = "select job_name, enabled from user_scheduler_jobs"
+Q_RUNNING_JOBS = "select job_name from user_scheduler_running_jobs"
+S_DISABLE_JOB = "begin sys.dbms_scheduler.disable(name => :job_name, force => true); end;"
+S_ENABLE_JOB = "begin sys.dbms_scheduler.enable(name => :job_name); end;"
+JOB_WAIT_SECONDS = 180
 # compile_all => false recompiles only invalid objects (PL/SQL Packages and Types Reference,
 # DBMS_UTILITY.COMPILE_SCHEMA): dependants of a replaced package are invalid until next use.
 S_RECOMPILE = "begin sys.dbms_utility.compile_schema(schema => user, compile_all => false); end;"
@@ -118,23 +158,55 @@ class InstallFailed(Exception):
         self.notes = list(notes)
 
 
-_READ_ERRORS = re.compile(r"ORA-29913|ORA-29400|KUP-04040|KUP-04001|KUP-04027|ORA-22288|ORA-22285")
+# ORA-29913 / ORA-29400 wrap EVERY access-driver error (syntax errors included): only these are
+# file errors (KUP-04040 not found, KUP-04001 open failed, KUP-04027 file name check failed;
+# ORA-22285 / ORA-22288 from a BFILE open). Every other error is reported with Oracle's KUP lines.
+_FILE_ERRORS = re.compile(r"KUP-04040|KUP-04001|KUP-04027|ORA-22288|ORA-22285")
 _NO_GRANT_ERRORS = re.compile(r"ORA-22286|KUP-04080|ORA-29289")
+_DRIVER_LINE = re.compile(r"^\s*((?:KUP|ORA)-\d{5}.*)$", re.MULTILINE)
+_WRAPPERS = ("ORA-29913", "ORA-29400", "ORA-06512")
+_OS_ERROR_AFTER_22288 = re.compile(r"ORA-22288[^\n]*\n\s*((?!(?:ORA|KUP)-\d)[^\n]+)")
+SYMLINK_HINT = ("since 18c a directory object's path must not contain a symbolic link "
+                "(ORA-22288 \"soft link in path\"): give log_dir as the real path")
+
+
+def driver_lines(text: str) -> list[str]:
+    """Oracle's own error lines without the ORA-29913/ORA-29400/ORA-06512 wrappers, in order."""
+    lines = [m.group(1).strip() for m in _DRIVER_LINE.finditer(str(text))]
+    inner = [line for line in lines if not line.startswith(_WRAPPERS)]
+    return list(dict.fromkeys(inner or lines))
 
 
 def translate_read_error(text: str, settings: Settings, file_name: Optional[str] = None) -> Optional[str]:
-    """Oracle's error when reading the log, as the one fix the DBA needs; None if unrelated."""
+    """Oracle's error when reading the log, as the one fix the DBA needs; None if unrelated.
+
+    A file error names the path (and the symbolic-link rule for ORA-22288) and keeps Oracle's
+    lines; any other access-driver error (ORA-29913/ORA-29400 around a KUP-xxxxx) is reported as
+    the KUP lines the database gave, never as a file problem."""
     if _NO_GRANT_ERRORS.search(text):
         return (f"{settings.schema} has no READ on directory {settings.directory}: "
                 "run `lsnrmine install --phase admin` as a DBA (grants READ)")
-    if not _READ_ERRORS.search(text):
+    lines = driver_lines(text)
+    os_error = _OS_ERROR_AFTER_22288.search(text)
+    if os_error:  # ORA-22288 puts the operating system's reason on the next line
+        lines.append(os_error.group(1).strip())
+    if not _FILE_ERRORS.search(text):
+        if "ORA-29913" in text or "ORA-29400" in text:
+            message = "the ORACLE_LOADER access driver failed: " + " | ".join(lines)
+            if re.search(r"KUP-0(?:0554|1005|1007)", text) and re.search(r"\blanguage\b", text, re.IGNORECASE):
+                message += ("; this database refuses the LANGUAGE record option of LISTENER_LOG (documented "
+                            "for 12.1 only): see docs/oracle-facts.md, 'Install hardening', A4")
+            return message
         return None
     if file_name is None:
         named = [f for f in settings.log_files if f in text]
         file_name = named[0] if named else ",".join(settings.log_files)
     sep = "\\" if "\\" in settings.log_dir and "/" not in settings.log_dir else "/"
     path = settings.log_dir.rstrip("/\\") + sep + file_name
-    return f"the database cannot read {path}: check the path and the OS permissions of the oracle user"
+    message = f"the database cannot read {path}: check the path and the OS permissions of the oracle user"
+    if "ORA-22288" in text and re.search(r"soft link|symbolic link", text, re.IGNORECASE):
+        message += f"; {SYMLINK_HINT}"
+    return f"{message} (Oracle: {' | '.join(lines)})" if lines else message
 
 
 def _error_text(exc: BaseException) -> str:
@@ -166,14 +238,6 @@ def server_major_version(conn: Any) -> int:
         return int(version.split(".", 1)[0])
     except ValueError:
         return 0
-
-
-def owner_privileges(settings: Settings) -> list[str]:
-    """System privileges the owner needs, as granted by admin/owner_grants.sql."""
-    privs = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE"]
-    if settings.jobs_enabled:
-        privs.append("CREATE JOB")
-    return privs
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -253,6 +317,12 @@ def probe_files(conn: Any, settings: Settings) -> list[str]:
     return problems
 
 
+def directory_conflict(directory: str, current: str, path: str) -> str:
+    return (f"directory {directory} exists and points at {current}, not {path}: lsnrmine never repoints a "
+            "directory object it may not own; choose another name (setting directory), or give --force "
+            "to repoint it (and let uninstall drop it)")
+
+
 # -- the orchestrator --------------------------------------------------------------------------
 @dataclass
 class Report:
@@ -270,8 +340,14 @@ class Installer:
         out: Callable[[str], None] = print,
         steps: Sequence[UpgradeStep] = UPGRADE_STEPS,
         version: str = __version__,
+        force: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.settings = settings
+        self.force = force
+        self.clock = clock
+        self.sleep = sleep
         self.out = out
         self.steps = steps
         self.version = version
@@ -293,6 +369,9 @@ class Installer:
         owner_exists = bool(_scalar(conn, Q_USER_EXISTS, user_name=s.schema))
         if s.create_schema and not owner_exists and "CREATE USER" not in privs:
             missing.append("CREATE USER")
+        # the owner grants give a quota on the owner's default tablespace when it has none
+        if "ALTER USER" not in privs and (not owner_exists or not _scalar(conn, Q_ADMIN_OWNER_SPACE, user_name=s.schema)):
+            missing.append(f"ALTER USER (gives {s.schema} a quota on its default tablespace)")
         if missing:
             problems.append(f"the admin account lacks: {', '.join(missing)}; connect as a DBA (e.g. SYSTEM) with --user")
         if not s.create_schema and not owner_exists:
@@ -300,17 +379,49 @@ class Installer:
                             "(LSNRMINE_CREATE_SCHEMA=true) to let lsnrmine create it")
         if s.create_schema and owner_exists:
             notes.append(f"user {s.schema} exists: not created again")
+        problems += self._sys_grant_problems(conn)
         for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
             if directory is None:
                 continue
             current = _scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
             if current is not None and current != path:
-                notes.append(f"directory {directory} points at {current}; install repoints it to {path}")
+                if self.force:
+                    notes.append(f"directory {directory} points at {current}; --force: install repoints it to {path}")
+                else:
+                    problems.append(directory_conflict(directory, current, path))
         _check_job_queue(conn, s, problems, notes)
         notes += audit.admin_notes(conn, s)
         if problems:
             raise PreflightFailed("admin", problems)
         return notes, owner_exists
+
+    def sys_grants(self, conn: Any) -> list[tuple[str, str]]:
+        """(SYS package, why) for every EXECUTE grant on a SYS object the admin phase will make."""
+        s = self.settings
+        grants = []
+        if not _scalar(conn, Q_ADMIN_OWNER_EXECUTE, object_name="DBMS_LOB", user_name=s.schema):
+            grants.append(("DBMS_LOB", "PUBLIC has no EXECUTE on it here (a CIS/STIG-hardened database)"))
+        if s.mail_host:
+            grants.append(("UTL_SMTP", "mail_host is set"))
+        if s.alert_log:
+            grants.append(("DBMS_SYSTEM", "alert_log is on"))
+        return grants
+
+    def _sys_grant_problems(self, conn: Any) -> list[str]:
+        """Only SYS, or an account holding the privilege WITH GRANT OPTION, may grant on a SYS
+        object: GRANT ANY OBJECT PRIVILEGE (SYSTEM's, through the DBA role) does not reach SYS's
+        objects under dictionary protection (docs/oracle-facts.md, "Install hardening")."""
+        grants = self.sys_grants(conn)
+        if not grants or _scalar(conn, Q_SESSION_USER) == "SYS":
+            return []
+        problems = []
+        for package, why in grants:
+            if not _scalar(conn, Q_GRANTABLE, object_name=package):
+                problems.append(
+                    f"the admin phase grants EXECUTE on SYS.{package} ({why}), which only SYS or an account "
+                    f"holding it WITH GRANT OPTION can grant: run the admin phase as SYS (--user SYS --sysdba), "
+                    f"or have SYS run `grant execute on sys.{package.lower()} to <this account> with grant option`")
+        return problems
 
     def install_admin(self, conn: Any, owner_password: Optional[str] = None) -> Report:
         s = self.settings
@@ -320,7 +431,7 @@ class Installer:
         report = Report(notes=notes)
         substitutions = {OWNER_PASSWORD_DEFINE: owner_password} if owner_password else None
         secrets = [owner_password] if owner_password else []
-        for item in render_objects(s, "admin"):
+        for item in render_objects(s, "admin", force=self.force):
             kind = item.obj.object_type
             if kind == "USER" and owner_exists:
                 continue
@@ -372,6 +483,12 @@ class Installer:
                                             f"the owner phase connects as {s.schema} (LSNRMINE_OWNER_PASSWORD)"])
         privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
         missing = [p for p in owner_privileges(s) if p not in privs]
+        if not _scalar(conn, Q_SYS_EXECUTE, object_name="DBMS_LOB"):
+            missing.append("EXECUTE on SYS.DBMS_LOB")
+        space = _rows(conn, Q_OWNER_SPACE)
+        if space and not space[0][1]:
+            missing.append(f"a quota on tablespace {space[0][0]} (its default tablespace; "
+                           f"or `alter user {s.schema} quota unlimited on {space[0][0]}`)")
         directory_ok = True
         for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
             if directory is None:
@@ -419,6 +536,7 @@ class Installer:
                      else f"reinstalling lsnrmine {self.version} over {installed_version}")
         run_id: Optional[int] = None
         current = "preflight"
+        paused = self._pause_jobs(conn, items)
         try:
             for item in items:
                 current = f"{item.obj.object_type.lower()} {item.name}"
@@ -447,14 +565,49 @@ class Installer:
             else:
                 reason = f"{current}: {exc}"
             failed = InstallFailed("owner", reason, report.lines, notes)
+            if paused:
+                failed.notes.append(f"job(s) {', '.join(paused)} left disabled until an install completes "
+                                    "(or `exec sys.dbms_scheduler.enable('<job>')`)")
             if run_id is not None:
                 self._history_end(conn, history.name, run_id, "incomplete", report.lines, failed.reason, failed.notes)
             else:
                 failed.notes.append("no install-history row was written (the run stopped before its table existed)")
             raise failed from None
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_ENABLE_JOB, job_name=job)
+            report.lines.append(f"enabled JOB {job} again")
+            self.out(report.lines[-1])
         if run_id is not None:
             self._history_end(conn, history.name, run_id, "complete", report.lines, None, report.notes)
         return report
+
+    def _pause_jobs(self, conn: Any, items: Sequence[RenderedObject]) -> list[str]:
+        """Disable lsnrmine's enabled jobs and wait (bounded) until none of them runs; the names disabled.
+        Raises InstallFailed (jobs enabled again) when one still runs after JOB_WAIT_SECONDS."""
+        ours = {i.name for i in items if i.obj.object_type == "JOB"}
+        if not ours:
+            return []
+        paused = [str(name) for name, enabled in _rows(conn, Q_JOBS) if name in ours and str(enabled).upper() == "TRUE"]
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_DISABLE_JOB, job_name=job)
+            self.out(f"disabled JOB {job} while its code is replaced")
+        deadline = self.clock() + JOB_WAIT_SECONDS
+        while True:
+            running = sorted(str(r[0]) for r in _rows(conn, Q_RUNNING_JOBS) if r[0] in ours)
+            if not running:
+                return paused
+            if self.clock() >= deadline:
+                break
+            self.out(f"waiting for running job(s) {', '.join(running)} to finish (at most {JOB_WAIT_SECONDS} s)")
+            self.sleep(5)
+        for job in paused:
+            with conn.cursor() as cursor:
+                cursor.execute(S_ENABLE_JOB, job_name=job)
+        raise InstallFailed("owner", f"job(s) {', '.join(running)} still running after {JOB_WAIT_SECONDS} s: nothing was "
+                            "replaced (replacing code a job runs waits, then fails with ORA-04021); install again "
+                            "when it has finished, or stop it with `exec sys.dbms_scheduler.stop_job('<job>')`", [])
 
     def _history_start(self, conn: Any, history: str) -> Optional[int]:
         with conn.cursor() as cursor:
@@ -502,7 +655,7 @@ class Installer:
     # -- uninstall ------------------------------------------------------------------------------
     def uninstall_order(self, phase: str, keep_data: bool) -> list[tuple[RenderedObject, Optional[str]]]:
         """(object, reason it is kept or None) in drop order: jobs first, then reverse manifest order."""
-        items = list(reversed(render_objects(self.settings, phase)))
+        items = list(reversed(render_objects(self.settings, phase, force=self.force)))
         items.sort(key=lambda i: 0 if i.obj.object_type == "JOB" else 1)  # stable: keeps reverse order
         plan = []
         for item in items:
@@ -558,13 +711,16 @@ class _InvalidObjects(Exception):
 
 
 # -- dry run --------------------------------------------------------------------------------------
-def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep] = UPGRADE_STEPS) -> str:
+def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep] = UPGRADE_STEPS,
+                    *, force: bool = False) -> str:
     """The statements ``install`` executes, in order, each ended by a ``/`` line."""
     phases = ("admin", "owner") if phase == "all" else (phase,)
     out = [f"-- lsnrmine {__version__} install --dry-run: statements only; preflight queries, install-history "
-           "rows, read probes and the invalid-object check are not shown"]
+           "rows, read probes and the invalid-object check are not shown; before the owner phase replaces "
+           "code, lsnrmine's enabled jobs are disabled (DBMS_SCHEDULER.DISABLE, force), running ones are "
+           f"awaited for at most {JOB_WAIT_SECONDS} s, and they are enabled again after a complete run"]
     for phase_name in phases:
-        items = render_objects(settings, phase_name)
+        items = render_objects(settings, phase_name, force=force)
         who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
         out.append(f"-- ===== phase {phase_name}: connected as {who} =====")
         for index, item in enumerate(items, start=1):
@@ -580,9 +736,9 @@ def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep]
     return "\n".join(out) + "\n"
 
 
-def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool) -> str:
+def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool, *, force: bool = False) -> str:
     phases = ("owner", "admin") if phase == "all" else (phase,)
-    installer = Installer(settings, out=lambda _line: None)
+    installer = Installer(settings, out=lambda _line: None, force=force)
     out = [f"-- lsnrmine {__version__} uninstall --dry-run: drops only what the manifest owns"]
     for phase_name in phases:
         who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"

@@ -43,6 +43,7 @@ class DbObject:
     min_version: Optional[int] = None  # minimum Oracle major version
     when: Optional[str] = None  # Settings attribute that must be truthy for the object to exist
     offline: bool = True  # a VIEW the embedded engine creates from the same template
+    path_from: Optional[str] = None  # DIRECTORY: the Settings attribute holding its folder
 
     def name(self, settings: "Settings") -> str:
         if self.name_from:
@@ -57,10 +58,12 @@ MANIFEST: tuple[DbObject, ...] = (
     # -- phase admin: run by a DBA account ------------------------------------------------
     DbObject("OWNER_SCHEMA", "USER", "admin/create_schema.sql", phase="admin",
              revert=None, verify=VERIFY_GRANTS, name_from="schema", when="create_schema"),
-    DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin",
-             verify=VERIFY_DIRECTORY, name_from="directory"),
+    # never repointed or dropped while it points elsewhere, unless --force (admin/drop_directory.sql)
+    DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin", revert="admin/drop_directory.sql",
+             verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir"),
     DbObject("LOADER_LOG_DIRECTORY", "DIRECTORY", "admin/loader_log_directory.sql", phase="admin",
-             verify=VERIFY_DIRECTORY, name_from="loader_log_directory", when="loader_log_directory"),
+             revert="admin/drop_directory.sql", verify=VERIFY_DIRECTORY, name_from="loader_log_directory",
+             when="loader_log_directory", path_from="loader_log_dir"),
     DbObject("OWNER_GRANTS", "GRANT", "admin/owner_grants.sql", phase="admin",
              revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
     # alert delivery (issue 6): EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;

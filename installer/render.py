@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from . import __version__
 from . import identifiers as ids
 from .manifest import MANIFEST, DbObject
-from .settings import Settings
+from .settings import SETTING_LIMITS, Settings, owner_privileges
 from .templates import environment
 
 PHASES = ("admin", "owner")
@@ -37,6 +37,8 @@ def template_context(settings: Settings) -> dict[str, object]:
         "s": settings,
         "obj": lambda logical: ids.quote_identifier(settings.object_name(logical)),
         "version": __version__,
+        "owner_privileges": owner_privileges(settings),
+        "setting_limits": {row: maximum for row, (_attribute, maximum) in SETTING_LIMITS.items()},
     }
 
 
@@ -52,13 +54,17 @@ def objects_for(settings: Settings, phase: Optional[str] = None) -> list[DbObjec
     return [o for o in MANIFEST if o.applies(settings) and (phase is None or o.phase == phase)]
 
 
-def render_objects(settings: Settings, phase: Optional[str] = None) -> list[RenderedObject]:
-    """Render deploy and revert text of every applicable manifest object, in manifest order."""
+def render_objects(settings: Settings, phase: Optional[str] = None, *, force: bool = False) -> list[RenderedObject]:
+    """Render deploy and revert text of every applicable manifest object, in manifest order.
+
+    ``force`` (install/render/uninstall --force) lets the admin phase repoint or drop a directory
+    object that points elsewhere (admin/directory.sql, admin/drop_directory.sql)."""
     rendered: list[RenderedObject] = []
     for phase_name in PHASES if phase is None else (phase,):
         for number, obj in enumerate(objects_for(settings, phase_name), start=1):
             name = obj.name(settings)
-            extra = {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": obj.object_type}
+            extra = {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": obj.object_type,
+                     "force": force, "directory_path": getattr(settings, obj.path_from) if obj.path_from else None}
             deploy = render_template(obj.deploy, settings, **extra)
             revert = render_template(obj.revert, settings, **extra) if obj.revert else None
             stem = f"{'admin_' if phase_name == 'admin' else ''}{number:02d}_{name.lower()}"
@@ -69,6 +75,7 @@ def render_objects(settings: Settings, phase: Optional[str] = None) -> list[Rend
 
 
 _MASTER_PROLOGUE = """set define off
+set verify off
 set sqlblanklines on
 set serveroutput on size unlimited
 set feedback on
@@ -81,15 +88,30 @@ def _install_master(settings: Settings, phase: str, objects: list[RenderedObject
     who = "a DBA account (phase 1 of 2)" if phase == "admin" else f"the owner schema {settings.schema} (phase 2 of 2)"
     log = "lsnrmine_install_admin.log" if phase == "admin" else "lsnrmine_install.log"
     lines = [_header(f"install, run as {who}"), _MASTER_PROLOGUE, f"spool {log}"]
+    jobs = [i.name for i in objects if i.obj.object_type == "JOB"]
     if phase == "owner":
         lines.append(render_template("plsql/check_owner.sql", settings))
+        if jobs:
+            lines.append("prompt disabling lsnrmine's jobs while their code is replaced")
+            lines.append(render_template("plsql/pause_jobs.sql", settings, jobs=jobs))
     total = len(objects)
+    history = None
     for index, item in enumerate(objects, start=1):
         lines.append(f"prompt [{index}/{total}] {item.obj.object_type.lower()} {item.name}")
         lines.append(f"@@{item.file_name}")
+        if phase == "owner" and item.obj.logical == "INSTALL_HISTORY":
+            history = item
+            lines.append(render_template("tables/install_history_start.sql", settings, name=ids.quote_identifier(item.name)))
     if phase == "owner":
         lines.append("prompt checking for invalid objects")
         lines.append(render_template("plsql/check_invalid.sql", settings))
+        if jobs:
+            lines.append(render_template("plsql/resume_jobs.sql", settings, jobs=jobs))
+    if history is not None:
+        # the same row `lsnrmine install` writes; a run stopped by WHENEVER SQLERROR keeps 'running'
+        done = "\n".join(f"deployed {i.obj.object_type} {i.name}" for i in objects)
+        lines.append(render_template("tables/install_history_end.sql", settings,
+                                     name=ids.quote_identifier(history.name), objects=ids.sql_string(done)))
     lines.append(f"prompt lsnrmine {__version__} {phase} phase complete")
     lines.append("spool off")
     return "\n".join(lines) + "\n"
@@ -108,11 +130,11 @@ def _uninstall_master(settings: Settings, phase: str, objects: list[RenderedObje
     return "\n".join(lines) + "\n"
 
 
-def render_scripts(settings: Settings) -> dict[str, str]:
+def render_scripts(settings: Settings, *, force: bool = False) -> dict[str, str]:
     """File name -> text for every script ``render`` writes, masters first."""
     scripts: dict[str, str] = {}
     for phase in PHASES:
-        objects = render_objects(settings, phase)
+        objects = render_objects(settings, phase, force=force)
         suffix = "_admin" if phase == "admin" else ""
         scripts[f"install{suffix}.sql"] = _install_master(settings, phase, objects)
         scripts[f"uninstall{suffix}.sql"] = _uninstall_master(settings, phase, objects)
@@ -127,8 +149,8 @@ def render_scripts(settings: Settings) -> dict[str, str]:
     return scripts
 
 
-def write_scripts(settings: Settings, out_dir: Path) -> list[Path]:
-    scripts = render_scripts(settings)  # render everything before writing anything
+def write_scripts(settings: Settings, out_dir: Path, *, force: bool = False) -> list[Path]:
+    scripts = render_scripts(settings, force=force)  # render everything before writing anything
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for file_name, text in scripts.items():

@@ -17,7 +17,7 @@ _TERMINATOR = re.compile(r"^\s*/\s*$")
 _SQLPLUS_COMMAND = re.compile(
     r"^\s*(?:@@?\S|--|rem(?:ark)?\b|set\s|prompt\b|pro\b|spool\b|whenever\s|show\s+err|"
     r"sho\s+err|define\s|undefine\s|accept\s|exit\b|quit\b|column\s|col\s|ttitle\s|btitle\s|"
-    r"break\s|compute\s|clear\s|pause\b|host\s|connect\s|conn\s)",
+    r"break\s|compute\s|clear\s|pause\b|host\s|connect\s|conn\s|var(?:iable)?\s)",
     re.IGNORECASE,
 )
 _PLSQL_UNIT = re.compile(
@@ -135,9 +135,16 @@ def execute_statements(
                 error = ScriptError(f"{label}: {reason} (statement: {first})")
                 error.detail = mask(str(exc), secrets)  # every line: KUP-xxxxx follows ORA-29913
                 raise error from None  # no chained traceback that could quote a substituted secret
+            # Cursor.warning belongs to the LAST execute: read it now, before the USER_ERRORS query
+            # below replaces it (python-oracledb API, Cursor.warning; DPY-7000 "created with
+            # compilation errors").
+            warning = getattr(cursor, "warning", None)
             count += 1
             unit = plsql_unit(statement)
             if unit is None:
+                if warning is not None:
+                    first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
+                    raise ScriptError(f"{label}: {warning} (statement: {first})")
                 continue
             unit_type, name = unit
             cursor.execute(
@@ -146,9 +153,9 @@ def execute_statements(
                 name=name, type=unit_type,
             )
             errors = cursor.fetchall()
-            if errors or getattr(cursor, "warning", None):
+            if errors or warning is not None:
                 detail = "; ".join(f"line {line}, col {pos}: {text.strip()}" for line, pos, text in errors[:5])
                 raise ScriptError(
-                    f"{label}: {unit_type.lower()} {name} compiled with errors: {detail or cursor.warning}"
+                    f"{label}: {unit_type.lower()} {name} compiled with errors: {detail or warning}"
                 )
     return count

@@ -30,6 +30,17 @@ DATE_LANGUAGES = frozenset(
 
 DEFAULT_CONFIG_FILE = "lsnrmine.toml"
 
+# Upper limits of the numeric settings that are also rows of the settings table (row name ->
+# (attribute, maximum)); the one place they are defined: Settings validates them, and the table's
+# check constraint (tables/settings.sql) holds the same limits against a by-hand UPDATE. 1440
+# minutes: the ingest job turns minutes above 59 into FREQ=HOURLY;INTERVAL=ceil(m/60), 24 at most,
+# far below the calendaring INTERVAL maximum of 999 (docs/oracle-facts.md, "Install hardening").
+SETTING_LIMITS: dict[str, tuple[str, int]] = {
+    "INGEST_INTERVAL_MINUTES": ("ingest_interval_minutes", 1440),
+    "ALERT_INTERVAL_MINUTES": ("alert_interval_minutes", 1440),
+    "RETENTION_DAYS": ("retention_days", 36500),
+}
+
 # Logon audit trails the audit match views can read (docs/audit.md).
 AUDIT_MODES = ("none", "unified", "traditional", "both")
 
@@ -110,9 +121,8 @@ class Settings:
                 raise ids.SettingError(
                     "loader_log_directory", "must differ from directory: the log directory stays read-only"
                 )
-        set_(self, "ingest_interval_minutes", ids.check_positive_int("ingest_interval_minutes", self.ingest_interval_minutes, maximum=1440))
-        set_(self, "alert_interval_minutes", ids.check_positive_int("alert_interval_minutes", self.alert_interval_minutes, maximum=1440))
-        set_(self, "retention_days", ids.check_positive_int("retention_days", self.retention_days, maximum=36500))
+        for attribute, maximum in SETTING_LIMITS.values():
+            set_(self, attribute, ids.check_positive_int(attribute, getattr(self, attribute), maximum=maximum))
         set_(self, "jobs_enabled", _as_bool("jobs_enabled", self.jobs_enabled))
         set_(self, "create_schema", _as_bool("create_schema", self.create_schema))
         self._check_mail()
@@ -198,6 +208,16 @@ _OS_USER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.$-]{0,63}")
 _MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45}")
 # a deliberately plain address: local@domain, no display name, no quotes, no CR/LF (header injection)
 _MAIL_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+def owner_privileges(settings: "Settings") -> list[str]:
+    """System privileges the owner needs, granted by admin/owner_grants.sql and checked by both
+    owner preflights (plsql/check_owner.sql and lsnrmine install). CREATE SEQUENCE: identity
+    columns create a sequence in the owner's schema (docs/oracle-facts.md, "Install hardening")."""
+    privs = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE SEQUENCE"]
+    if settings.jobs_enabled:
+        privs.append("CREATE JOB")
+    return privs
 
 
 def _check_mail_address(setting: str, value: object) -> str:

@@ -61,6 +61,11 @@ Q_HISTORY_TABLE = "select count(*) from user_tables where table_name = :table_na
 
 FIX_INSTALL = "run `lsnrmine install`"
 
+# LISTENER_LOG's LOCATION is the configured file list; one missing file fails every query on it
+# (KUP-04040), so a deleted rotated segment needs a re-install with the files that exist (A5).
+MISSING_FILE_FIX = ("; fix: if it was a rotated segment that is gone, run `lsnrmine install --phase owner` with "
+                    "the log_file list that exists now (LISTENER_LOG fails on any missing file: KUP-04040)")
+
 
 def q_load_state(table: str) -> str:
     """One configured file's ingest state; the age is computed by the database (its clock wrote
@@ -183,6 +188,8 @@ def collect(conn: Any, settings: Settings) -> Findings:
         for file_name in s.log_files:
             size, problem = probe_file(conn, s, file_name)
             f.files.append((file_name, size, problem))
+            if problem and ("ORA-22285" in problem or "No such file" in problem):
+                problem += MISSING_FILE_FIX  # A5: a configured rotated segment that is gone
             if problem:
                 f.problems.append(f"{problem}")
         for logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):

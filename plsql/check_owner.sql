@@ -1,8 +1,12 @@
 -- Preflight of the owner phase, before anything is created: connected as the
 -- owner, and every privilege present. Missing privileges are listed all at once.
+-- Space: a quota on the owner's default tablespace or UNLIMITED TABLESPACE (CREATE TABLE,
+-- Prerequisites); without it the first INSERT fails with ORA-01950.
+-- EXECUTE on SYS.DBMS_LOB directly or through PUBLIC (definer's rights ignore roles).
 declare
   l_missing varchar2(4000);
   l_count pls_integer;
+  l_tablespace user_users.default_tablespace%type;
 begin
   if sys_context('USERENV', 'CURRENT_SCHEMA') <> {{ s.schema | sqlstr }} then
     raise_application_error(-20000, 'lsnrmine: connect as {{ s.schema }} to run this script (current schema is '
@@ -10,7 +14,7 @@ begin
   end if;
   for r_priv in (
     select column_value as privilege
-      from sys.odcivarchar2list('CREATE SESSION', 'CREATE TABLE', 'CREATE VIEW', 'CREATE PROCEDURE'{% if s.jobs_enabled %}, 'CREATE JOB'{% endif %})
+      from sys.odcivarchar2list({% for p in owner_privileges %}{{ p | sqlstr }}{{ ", " if not loop.last }}{% endfor %})
      where column_value not in (select privilege from session_privs)
   ) loop
     l_missing := l_missing || ', ' || r_priv.privilege;
@@ -23,6 +27,26 @@ begin
      and grantee in (user, 'PUBLIC');
   if l_count = 0 then
     l_missing := l_missing || ', READ on directory {{ s.directory }}';
+  end if;
+  select count(*)
+    into l_count
+    from all_tab_privs
+   where table_schema = 'SYS'
+     and table_name = 'DBMS_LOB'
+     and privilege = 'EXECUTE'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', EXECUTE on SYS.DBMS_LOB';
+  end if;
+  select default_tablespace into l_tablespace from user_users;
+  select count(*)
+    into l_count
+    from (select 1 from user_ts_quotas
+           where tablespace_name = l_tablespace and (max_bytes = -1 or max_bytes > 0)
+          union all
+          select 1 from session_privs where privilege = 'UNLIMITED TABLESPACE');
+  if l_count = 0 then
+    l_missing := l_missing || ', a quota on tablespace ' || l_tablespace;
   end if;
   if l_missing is not null then
     raise_application_error(-20000, 'lsnrmine: missing privileges: ' || substr(l_missing, 3)

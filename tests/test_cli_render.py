@@ -118,3 +118,27 @@ def test_out_is_a_file(clean_env: Path) -> None:
     target.write_text("x")
     result = run_cli("render", "--out", str(target), cwd=clean_env)
     assert result.returncode == 2 and "not a directory" in result.stderr
+
+
+def test_render_and_dry_run_show_the_hardening_and_force(clean_env: Path, capsys: pytest.CaptureFixture) -> None:
+    """Issue 15: every new grant, check and statement is visible in `render` and `install --dry-run`;
+    --force changes only the directory guard (A14)."""
+    assert main(["install", "--phase", "all", "--dry-run"]) == 0
+    dry = capsys.readouterr().out
+    for needle in ("create sequence", "quota unlimited on", "grant execute on sys.dbms_lob",
+                   "never repoints a directory", "disabled (DBMS_SCHEDULER.DISABLE, force)", "seeded_value",
+                   '"LSNR_SETTINGS_LIMITS_CK"'):
+        assert needle in dry, needle
+    assert main(["install", "--phase", "admin", "--dry-run", "--force"]) == 0
+    forced = capsys.readouterr().out
+    assert "never repoints a directory" not in forced and 'create or replace directory "LISTENER_LOG_DIR"' in forced
+    assert main(["uninstall", "--phase", "admin", "--dry-run", "--force"]) == 0
+    assert "or l_path is not null then" in capsys.readouterr().out
+    plain, force = clean_env / "plain", clean_env / "force"
+    assert main(["render", "--out", str(plain)]) == 0 and main(["render", "--out", str(force), "--force"]) == 0
+    capsys.readouterr()
+    changed = sorted(p.name for p in plain.iterdir() if p.read_text() != (force / p.name).read_text())
+    assert changed == ["admin_01_listener_log_dir.sql", "uninstall_admin.sql"], changed
+    install = (plain / "install.sql").read_text()
+    assert "'CREATE SEQUENCE'" in install and "from user_ts_quotas" in install and "'DBMS_LOB'" in install
+    assert "returning id into :lsnrmine_run_id" in install and "dbms_scheduler.disable" in install

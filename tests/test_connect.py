@@ -70,7 +70,7 @@ def test_read_password_env_prompt_and_no_tty() -> None:
         read_password("P", "x", environ={}, is_tty=lambda: True, ask=lambda _p: "")
 
 
-@pytest.mark.parametrize("bad", ['ab"cd', "ab\ncd", "ab\x00", ""])
+@pytest.mark.parametrize("bad", ['ab"cd', "ab\ncd", "ab\x00", "", "ab~'cd"])
 def test_new_owner_password_rules_never_echo(bad: str) -> None:
     with pytest.raises(UserError) as info:
         check_new_password(bad)

@@ -68,7 +68,8 @@ def test_gate_sees_every_kind_of_statement(statements_by_set) -> None:
     for head in ("merge into", "grant create", "grant read", "create or"):
         assert any(h.startswith(head) for h in heads), head
     assert any(
-        sqlgate.first_line(s).lower().startswith("create user") for _, s in statements_by_set["japanese_loader_log_schema_nojobs"]
+        inner.lower().startswith("create user")
+        for _, s in statements_by_set["japanese_loader_log_schema_nojobs"] for inner in sqlgate.inner_ddl(s)
     )
 
 
@@ -246,31 +247,35 @@ def statement_lines(statement: str) -> tuple[str, str]:
 
 def test_split_real_object_files_exactly() -> None:
     scripts = render_scripts(Settings())
-    assert split_script(scripts["admin_01_listener_log_dir.sql"]) == [
+    assert split_script(scripts["admin_01_listener_log_dir.sql"])[1:] == [
         "create or replace directory \"LISTENER_LOG_DIR\" as '/opt/oracle/diag/tnslsnr/localhost/listener/trace'",
         'grant read on directory "LISTENER_LOG_DIR" to "LSNRMINE"',
     ]
-    assert split_script(scripts["admin_02_lsnrmine_grants.sql"]) == [
-        'grant create session, create table, create view, create procedure, create job to "LSNRMINE"'
-    ]
+    assert split_script(scripts["admin_02_lsnrmine_grants.sql"])[0] == (
+        'grant create session, create table, create view, create procedure, create sequence, create job to "LSNRMINE"'
+    )
     settings_statements = split_script(scripts["01_lsnr_settings.sql"])
     assert [statement_lines(s) for s in settings_statements] == [
-        ("declare", "end;"), ('merge into "LSNR_SETTINGS" t', "  insert (name, value, description) values "
-                                                               "(src.name, src.value, src.description)"),
+        ("declare", "end;"), ("declare", "end;"),
+        ('merge into "LSNR_SETTINGS" t', "  insert (name, value, description, seeded_value) values "
+                                         "(src.name, src.value, src.description, src.value)"),
+        ('delete from "LSNR_SETTINGS"', " where name in ('DATE_LANGUAGE', 'LISTENER_NAME')"),
         ("commit", "commit"),
     ]
-    install = split_script(scripts["install.sql"])  # prompts, spool, whenever, @@ between the two blocks
-    assert [statement_lines(s) for s in install] == [("declare", "end;"), ("declare", "end;")]
-    assert "connect as LSNRMINE" in install[0] and "invalid objects after install" in install[1]
+    install = split_script(scripts["install.sql"])  # prompts, spool, whenever, @@ between the blocks
+    assert [statement_lines(s) for s in install] == [("declare", "end;")] * 2 + [("begin", "end;")] + [
+        ("declare", "end;")] * 2 + [("begin", "end;")]
+    assert "connect as LSNRMINE" in install[0] and "invalid objects after install" in install[3]
+    assert "dbms_scheduler.disable" in install[1] and "dbms_scheduler.enable" in install[4]  # jobs paused
+    assert "'running'" in install[2] and "'complete'" in install[5]  # the install-history row
     assert split_script(scripts["install_admin.sql"]) == []
 
 
 def test_split_create_schema_skips_sqlplus_commands() -> None:
     scripts = render_scripts(SETTINGS_SETS["japanese_loader_log_schema_nojobs"])
     name = next(n for n in scripts if n.startswith("admin_") and n.endswith("_lsnrmine.sql"))
-    assert split_script(scripts[name]) == [
-        'create user "LSNRMINE" identified by "&lsnrmine_owner_password" default tablespace users quota unlimited on users'
-    ]
+    (block,) = split_script(scripts[name])
+    assert [ddl.strip() for ddl in sqlgate.inner_ddl(block)] == ['create user "LSNRMINE" identified by "&lsnrmine_owner_password"']
 
 
 TRICKY = [

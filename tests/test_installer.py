@@ -29,13 +29,13 @@ from lsnrmine import __version__
 from lsnrmine import install as inst
 from lsnrmine.cli import main
 from lsnrmine.manifest import UpgradeStep
-from lsnrmine.render import render_objects
-from lsnrmine.runner import split_script
+from lsnrmine.render import render_objects, render_scripts
+from lsnrmine.runner import ScriptError, execute_statements, split_script
 from lsnrmine.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-OWNER_PRIVS = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE JOB"]
-ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "CREATE SESSION"]
+OWNER_PRIVS = ["CREATE SESSION", "CREATE TABLE", "CREATE VIEW", "CREATE PROCEDURE", "CREATE SEQUENCE", "CREATE JOB"]
+ADMIN_PRIVS = ["CREATE ANY DIRECTORY", "GRANT ANY PRIVILEGE", "CREATE USER", "ALTER USER", "CREATE SESSION"]
 
 Answer = Union[list, Callable[[dict], list]]
 
@@ -118,6 +118,8 @@ def owner_answers(settings: Settings, **over: Any) -> dict:
         inst.Q_JOB_QUEUE_PROCESSES: [("20",)],
         inst.Q_USER_OBJECTS: [],
         inst.Q_INVALID_OBJECTS: [],
+        inst.Q_SYS_EXECUTE: [(1,)],
+        inst.Q_OWNER_SPACE: [("USERS", 1)],
     }
     answers.update(over)
     return answers
@@ -130,6 +132,10 @@ def admin_answers(settings: Settings, *, user_exists: bool = True, **over: Any) 
         inst.Q_USER_EXISTS: [(1 if user_exists else 0,)],
         inst.Q_DIRECTORY_PATH: [(settings.log_dir,)],
         inst.Q_JOB_QUEUE_PROCESSES: [("20",)],
+        inst.Q_ADMIN_OWNER_SPACE: [(1,)],
+        inst.Q_ADMIN_OWNER_EXECUTE: [(1,)],
+        inst.Q_SESSION_USER: [("SYSTEM",)],
+        inst.Q_GRANTABLE: [(0,)],
     }
     answers.update(over)
     return answers
@@ -200,7 +206,9 @@ def test_dry_run_keeps_owner_password_placeholder() -> None:
     s = Settings(create_schema=True)
     text = inst.dry_run_install(s, "admin")
     assert '"&lsnrmine_owner_password"' in text
-    assert split_script(text)[0].startswith('create user "LSNRMINE"')
+    first = split_script(text)[0]
+    assert first.startswith("declare") and "create user \"LSNRMINE\" identified by \"&lsnrmine_owner_password\"" in first
+    assert "-1920" in first  # re-runnable: an existing user is kept (A7)
 
 
 # -- preflight: everything listed at once, nothing created -----------------------------------
@@ -217,7 +225,8 @@ def test_owner_preflight_lists_all_problems_and_creates_nothing(settings: Settin
     problems = info.value.problems
     text = "\n".join(problems)
     assert "18.3.0.0.0 is not supported" in text and "19c" in text
-    assert "missing privileges: CREATE VIEW, CREATE PROCEDURE, CREATE JOB, READ on directory LISTENER_LOG_DIR" in text
+    assert ("missing privileges: CREATE VIEW, CREATE PROCEDURE, CREATE SEQUENCE, CREATE JOB, "
+            "READ on directory LISTENER_LOG_DIR") in text
     assert "job_queue_processes is 0" in text
     assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
 
@@ -243,9 +252,12 @@ def test_preflight_file_probe_translated(settings: Settings, code: str) -> None:
     conn = FakeConnection(owner_answers(settings), errors={inst.S_PROBE_FILE: oracledb.DatabaseError(code)})
     with pytest.raises(inst.PreflightFailed) as info:
         quiet(settings).install_owner(conn)
-    assert info.value.problems == [
-        f"the database cannot read {settings.log_dir}/listener.log: check the path and the OS permissions of the oracle user"
-    ]
+    assert len(info.value.problems) == 1
+    problem = info.value.problems[0]
+    assert problem.startswith(
+        f"the database cannot read {settings.log_dir}/listener.log: check the path and the OS permissions of the oracle user")
+    assert problem.endswith(f"(Oracle: {' | '.join(code.splitlines())})")  # Oracle's own lines kept (A3)
+    assert "symbolic link" not in problem  # only for "soft link in path"
 
 
 def test_admin_preflight_lists_missing_admin_privileges(settings: Settings) -> None:
@@ -273,7 +285,7 @@ def test_create_user_skipped_when_owner_exists_and_substituted_otherwise() -> No
     assert create not in conn.statements and not any("create user" in x for x in conn.statements)
     conn = FakeConnection(admin_answers(s, user_exists=False))
     quiet(s).install_admin(conn, owner_password="Pw_1")
-    created = [x for x in conn.statements if x.startswith("create user")]
+    created = [x for x in conn.statements if "create user" in x]
     assert created == [create.replace("&lsnrmine_owner_password", "Pw_1")]
 
 
@@ -344,7 +356,8 @@ def test_failure_midway_stops_reports_and_records_incomplete(settings: Settings)
         quiet(settings).install_owner(conn)
     failed = info.value
     assert failed.reason == (f"reading LISTENER_LOG: the database cannot read {settings.log_dir}/listener.log: "
-                             "check the path and the OS permissions of the oracle user")
+                             "check the path and the OS permissions of the oracle user "
+                             "(Oracle: KUP-04040: file listener.log in LISTENER_LOG_DIR not found)")
     assert failed.done[:2] == ["created TABLE LSNR_SETTINGS", "created TABLE LSNR_INSTALL_HISTORY"]
     assert failed.done[-1] == "created TABLE LISTENER_LOG"
     # stopped: nothing after the external table was deployed
@@ -395,7 +408,8 @@ def test_translate_names_the_file_from_the_message() -> None:
     s = Settings(log_files=("listener.log", "listener_1.log"))
     text = "ORA-29913: ...\nKUP-04040: file listener_1.log in LISTENER_LOG_DIR not found"
     assert inst.translate_read_error(text, s) == (
-        f"the database cannot read {s.log_dir}/listener_1.log: check the path and the OS permissions of the oracle user")
+        f"the database cannot read {s.log_dir}/listener_1.log: check the path and the OS permissions of the oracle user "
+        "(Oracle: KUP-04040: file listener_1.log in LISTENER_LOG_DIR not found)")
 
 
 # -- uninstall -----------------------------------------------------------------------------------
@@ -778,3 +792,279 @@ def test_verify_failed_alert_evaluation_rules_and_broken_job(settings: Settings)
     assert "alert rule SID_ENUMERATION failed at 2024-07-31 10:01:00: ORA-01476: divisor is equal to zero; fix:" in text
     assert "job LSNR_INGEST_JOB is BROKEN after 0 failure(s); fix:" in text
     assert all("fix:" in line for line in out)
+
+
+# -- install hardening (issue 15) -----------------------------------------------------------------
+def _admin_text(settings: Settings, logical: str, *, force: bool = False) -> str:
+    return next(i.deploy for i in render_objects(settings, "admin", force=force) if i.obj.logical == logical)
+
+
+def _admin_revert(settings: Settings, logical: str, *, force: bool = False) -> str:
+    return next(i.revert for i in render_objects(settings, "admin", force=force) if i.obj.logical == logical) or ""
+
+
+@pytest.mark.parametrize("jobs", [True, False])
+def test_owner_grants_create_sequence_quota_and_dbms_lob(clean_env: Path, jobs: bool) -> None:
+    """A1, A2, A10: the admin phase grants exactly what both preflights check."""
+    s = Settings(jobs_enabled=jobs)
+    statements = split_script(_admin_text(s, "OWNER_GRANTS"))
+    privileges = inst.owner_privileges(s)
+    assert statements[0] == f'grant {", ".join(privileges).lower()} to "LSNRMINE"'
+    assert "CREATE SEQUENCE" in privileges and ("CREATE JOB" in privileges) == jobs
+    quota = statements[1]
+    assert "from sys.dba_users u" in quota and "'UNLIMITED TABLESPACE'" in quota
+    assert "'alter user \"LSNRMINE\" quota unlimited on '" in quota and "enquote_name" in quota
+    lob = statements[2]
+    assert "t.grantee in ('PUBLIC', 'LSNRMINE')" in lob and "'grant execute on sys.dbms_lob to \"LSNRMINE\"'" in lob
+    # the SQL*Plus owner preflight checks the same list, the DBMS_LOB grant and the quota
+    check = render_scripts(s)["install.sql"]
+    listed = "sys.odcivarchar2list(" + ", ".join(f"'{p}'" for p in privileges) + ")"
+    assert listed in check
+    assert "table_name = 'DBMS_LOB'" in check and "from user_ts_quotas" in check
+
+
+def test_revoke_one_privilege_at_a_time_tolerating_each_error(settings: Settings) -> None:
+    """A12: a privilege that is not granted (ORA-01952/ORA-01927) does not keep the others;
+    CREATE JOB is revoked even when jobs are off now (an earlier install may have granted it)."""
+    s = Settings(jobs_enabled=False)
+    revert = _admin_revert(s, "OWNER_GRANTS")
+    for privilege in ("create table", "create view", "create procedure", "create sequence", "create job"):
+        assert f"'revoke {privilege} from \"LSNRMINE\"'" in revert
+    assert "'revoke execute on sys.dbms_lob from \"LSNRMINE\"'" in revert
+    assert "-1952" in revert and "-1927" in revert and "-1917" in revert
+    assert "for i in 1..l_statements.count" in revert and revert.count("execute immediate") == 1
+
+
+def test_create_schema_rerunnable_no_echo_default_tablespace(clean_env: Path) -> None:
+    """A6, A7, A13: VERIFY off before the password is substituted, ORA-01920 tolerated, no USERS."""
+    s = Settings(create_schema=True)
+    text = _admin_text(s, "OWNER_SCHEMA")
+    lines = text.splitlines()
+    assert lines.index("set verify off") < lines.index("set define on") + 2
+    assert lines.index("set verify off") < next(i for i, line in enumerate(lines) if "&lsnrmine_owner_password" in line)
+    assert "users" not in text.lower().replace("all_users", "")
+    assert "tablespace" not in split_script(text)[0]
+    assert "pragma exception_init(e_user_exists, -1920)" in text
+    assert render_scripts(s)["install_admin.sql"].splitlines()[3:5] == ["set define off", "set verify off"]
+
+
+def test_owner_preflight_names_missing_quota_and_dbms_lob(settings: Settings) -> None:
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_SYS_EXECUTE: [(0,)], inst.Q_OWNER_SPACE: [("DATA_TS", 0)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(settings).install_owner(conn)
+    text = info.value.problems[0]
+    assert "EXECUTE on SYS.DBMS_LOB" in text
+    assert "a quota on tablespace DATA_TS" in text and "alter user LSNRMINE quota unlimited on DATA_TS" in text
+    assert ("DBMS_LOB",) == tuple(b["object_name"] for sql, b in conn.log if sql == inst.Q_SYS_EXECUTE)
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
+
+
+def test_admin_preflight_sys_grants_need_sys_or_grant_option(clean_env: Path) -> None:
+    """C7, A10: the mail, alert-log and (hardened DB) DBMS_LOB grants are made only by an account
+    that can make them; the preflight says which account before anything runs."""
+    s = Settings(mail_host="smtp.example.com", mail_sender="a@example.com", mail_recipients=("b@example.com",),
+                 alert_log=True)
+    hardened = {inst.Q_ADMIN_OWNER_EXECUTE: [(0,)]}
+    conn = FakeConnection(admin_answers(s, **hardened))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(s).install_admin(conn)
+    text = "\n".join(info.value.problems)
+    for package in ("DBMS_LOB", "UTL_SMTP", "DBMS_SYSTEM"):
+        assert f"grants EXECUTE on SYS.{package}" in text
+    assert "--user SYS --sysdba" in text and "with grant option" in text
+    assert not set(conn.statements) & set(deploy_statements(s, "admin"))
+    # SYS itself, or an account holding each privilege WITH GRANT OPTION: no problem
+    quiet(s).install_admin(FakeConnection(admin_answers(s, **hardened, **{inst.Q_SESSION_USER: [("SYS",)]})))
+    quiet(s).install_admin(FakeConnection(admin_answers(s, **hardened, **{inst.Q_GRANTABLE: [(1,)]})))
+    # a default database (PUBLIC has DBMS_LOB), no mail, no alert log: SYSTEM is enough
+    plain = Settings()
+    conn = FakeConnection(admin_answers(plain))
+    quiet(plain).install_admin(conn)
+    assert inst.Q_GRANTABLE not in conn.statements
+
+
+def test_admin_preflight_alter_user_only_when_a_quota_is_needed(settings: Settings) -> None:
+    privs = {inst.Q_SESSION_PRIVS: [(p,) for p in ADMIN_PRIVS if p != "ALTER USER"]}
+    quiet(settings).install_admin(FakeConnection(admin_answers(settings, **privs)))  # owner has its quota
+    conn = FakeConnection(admin_answers(settings, **privs, **{inst.Q_ADMIN_OWNER_SPACE: [(0,)]}))
+    with pytest.raises(inst.PreflightFailed, match=r"lacks: ALTER USER \(gives LSNRMINE a quota"):
+        quiet(settings).install_admin(conn)
+
+
+def test_existing_directory_elsewhere_needs_force(settings: Settings) -> None:
+    """A14: never repoint (or drop) a directory object that points at another folder without --force."""
+    conn = FakeConnection(admin_answers(settings, **{inst.Q_DIRECTORY_PATH: [("/u01/app/oracle/admin/dpdump",)]}))
+    with pytest.raises(inst.PreflightFailed) as info:
+        quiet(settings).install_admin(conn)
+    assert info.value.problems == [inst.directory_conflict("LISTENER_LOG_DIR", "/u01/app/oracle/admin/dpdump",
+                                                           settings.log_dir)]
+    assert "--force" in info.value.problems[0]
+    assert not set(conn.statements) & set(deploy_statements(settings, "admin"))
+    # the SQL*Plus path refuses the same way; --force renders the block without the refusal
+    plain, forced = _admin_text(settings, "DIRECTORY"), _admin_text(settings, "DIRECTORY", force=True)
+    guard, create, grant = split_script(plain)
+    assert "num => -20000" in guard and "if l_path <> '/opt/oracle" in guard and "raise_application_error" not in forced
+    assert split_script(forced) == [create, grant]
+    assert create == f"create or replace directory \"LISTENER_LOG_DIR\" as '{settings.log_dir}'"
+    # uninstall drops it only while it points at log_dir, unless --force
+    assert f"if l_path = '{settings.log_dir}' then" in _admin_revert(settings, "DIRECTORY")
+    assert f"if l_path = '{settings.log_dir}' or l_path is not null then" in _admin_revert(settings, "DIRECTORY", force=True)
+
+
+def test_existing_directory_elsewhere_with_force_is_repointed(settings: Settings) -> None:
+    answers = admin_answers(settings, **{inst.Q_DIRECTORY_PATH: lambda b: [(settings.log_dir,)]})
+    conn = FakeConnection(answers)
+    lines: list[str] = []
+    # first call (preflight) sees the other folder, the check after the directory sees log_dir
+    paths = iter([("/other",), (settings.log_dir,)])
+    answers[inst.Q_DIRECTORY_PATH] = lambda b: [next(paths, (settings.log_dir,))]
+    inst.Installer(settings, out=lines.append, force=True).install_admin(conn)
+    assert f"note: directory LISTENER_LOG_DIR points at /other; --force: install repoints it to {settings.log_dir}" in lines
+    assert f"create or replace directory \"LISTENER_LOG_DIR\" as '{settings.log_dir}'" in conn.statements
+    assert not any("never repoints" in sql for sql in conn.statements)
+
+
+def test_install_sql_writes_the_install_history_rows(settings: Settings) -> None:
+    """A8: install.sql records its run in LSNR_INSTALL_HISTORY like `lsnrmine install`."""
+    text = render_scripts(settings)["install.sql"]
+    history = settings.object_name("INSTALL_HISTORY")
+    start = text.index(f'insert into "{history}" (version, phase, status)')
+    assert text.index("@@02_lsnr_install_history.sql") < start < text.index("@@03_")
+    assert f"values ('{__version__}', 'owner', 'running')" in text
+    assert "variable lsnrmine_run_id number" in text and "returning id into :lsnrmine_run_id" in text
+    end = text.index(f'  update "{history}"')
+    assert text.index("invalid objects after install") < end < text.index("phase complete")
+    assert "set status = 'complete'" in text and "deployed TABLE LSNR_EVENTS" in text
+    # the same columns and values as the Python path's statements
+    assert "(version, phase, status)" in inst.s_history_start(history)
+    assert "finished_at = systimestamp" in inst.s_history_end(history)
+
+
+def test_access_driver_errors_keep_their_kup_lines(settings: Settings) -> None:
+    """A3: ORA-29913/ORA-29400 wrap every access-driver error; only file errors mean 'cannot read'."""
+    syntax = ("ORA-29913: error in executing ODCIEXTTABLEOPEN callout\nORA-29400: data cartridge error\n"
+              "KUP-00554: error encountered while parsing access parameters\n"
+              "KUP-01005: syntax error: found \"language\": expecting one of: \"badfile, byteordermark\"\n"
+              "KUP-01007: at line 4 column 5")
+    message = inst.translate_read_error(syntax, settings)
+    assert "cannot read" not in message
+    assert message.startswith("the ORACLE_LOADER access driver failed: KUP-00554: error encountered while parsing "
+                              "access parameters | KUP-01005: syntax error: found \"language\": expecting one of: "
+                              "\"badfile, byteordermark\" | KUP-01007: at line 4 column 5; ")
+    conn = FakeConnection(owner_answers(settings), errors={'select 1 from "LISTENER_LOG" where': oracledb.DatabaseError(syntax)})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert info.value.reason.startswith("reading LISTENER_LOG: the ORACLE_LOADER access driver failed: KUP-00554")
+    assert "refuses the LANGUAGE record option" in info.value.reason  # A4 named when it is the cause
+    other = syntax.replace('found "language"', 'found "nobadfile"')
+    assert "LANGUAGE" not in inst.translate_read_error(other, settings)
+    for code in ("KUP-04001: error opening file /x/listener.log", "KUP-04027: file name check failed: listener.log"):
+        assert "cannot read" in inst.translate_read_error("ORA-29913: error\n" + code, settings)
+    link = inst.translate_read_error("ORA-22288: file or LOB operation FILEOPEN failed\nsoft link in path", settings)
+    assert "symbolic link" in link and "cannot read" in link and link.endswith("| soft link in path)")
+    missing = inst.translate_read_error("ORA-22288: file or LOB operation FILEOPEN failed\n"
+                                        "No such file or directory\nORA-06512: at line 4", settings)
+    assert "symbolic link" not in missing and missing.endswith(
+        "(Oracle: ORA-22288: file or LOB operation FILEOPEN failed | No such file or directory)")
+
+
+class _WarningCursor(FakeCursor):
+    """python-oracledb sets Cursor.warning on the execute that created something with
+    compilation errors and clears it on the next execute."""
+
+    def execute(self, sql: str, binds: Optional[dict] = None, **kwargs: Any) -> None:
+        super().execute(sql, binds, **kwargs)
+        self.warning = "DPY-7000: creation succeeded with compilation errors" if sql.startswith("create") else None
+
+
+class _WarningConnection(FakeConnection):
+    def cursor(self) -> FakeCursor:
+        return _WarningCursor(self)
+
+
+def test_runner_reads_cursor_warning_right_after_the_ddl() -> None:
+    """A11: USER_ERRORS empty (e.g. another type of the same name), warning set by the DDL."""
+    conn = _WarningConnection()
+    with pytest.raises(ScriptError, match="compiled with errors: DPY-7000"):
+        execute_statements(conn, ["create or replace package p as\nend p;"], label="package P")
+    with pytest.raises(ScriptError, match="view V: DPY-7000"):
+        execute_statements(_WarningConnection(), ["create or replace view v as select x from t"], label="view V")
+    assert execute_statements(FakeConnection(), ["create or replace view v as select 1 x from dual"], label="v") == 1
+
+
+def _job_names(settings: Settings) -> list[str]:
+    return [i.name for i in render_objects(settings, "owner") if i.obj.object_type == "JOB"]
+
+
+def test_upgrade_disables_running_jobs_waits_and_enables_them_again(settings: Settings) -> None:
+    """F7: no CREATE OR REPLACE while a job runs the code (ORA-04021); jobs a DBA disabled stay so."""
+    ingest, purge, alert = _job_names(settings)
+    running = iter([[(ingest,)], [(ingest,)], []])
+    conn = FakeConnection(owner_answers(settings, **{
+        inst.Q_JOBS: [(ingest, "TRUE"), (purge, "FALSE"), (alert, "TRUE"), ("OTHER_JOB", "TRUE")],
+        inst.Q_RUNNING_JOBS: lambda _b: next(running, []),
+    }))
+    lines: list[str] = []
+    slept: list[float] = []
+    inst.Installer(settings, out=lines.append, sleep=slept.append, clock=lambda: 0.0).install_owner(conn)
+    calls = [(sql, b.get("job_name")) for sql, b in conn.log if sql in (inst.S_DISABLE_JOB, inst.S_ENABLE_JOB)]
+    assert calls == [(inst.S_DISABLE_JOB, ingest), (inst.S_DISABLE_JOB, alert),
+                     (inst.S_ENABLE_JOB, ingest), (inst.S_ENABLE_JOB, alert)]
+    assert len(slept) == 2 and f"waiting for running job(s) {ingest} to finish (at most 180 s)" in lines
+    first_ddl = deploy_statements(settings, "owner")[0]
+    assert conn.statements.index(first_ddl) > max(i for i, s in enumerate(conn.statements) if s == inst.Q_RUNNING_JOBS)
+    assert conn.statements.index(inst.S_ENABLE_JOB) > conn.statements.index(inst.Q_INVALID_OBJECTS)
+    assert f"enabled JOB {alert} again" in lines
+
+
+def test_upgrade_stops_before_replacing_anything_when_a_job_keeps_running(settings: Settings) -> None:
+    ingest = _job_names(settings)[0]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")], inst.Q_RUNNING_JOBS: [(ingest,)]}))
+    ticks = iter(range(0, 1000, 60))
+    with pytest.raises(inst.InstallFailed) as info:
+        inst.Installer(settings, out=lambda _l: None, sleep=lambda _s: None, clock=lambda: float(next(ticks))).install_owner(conn)
+    assert info.value.reason.startswith(f"job(s) {ingest} still running after 180 s: nothing was replaced")
+    assert "stop_job" in info.value.reason
+    assert not set(conn.statements) & set(deploy_statements(settings, "owner"))
+    assert [b["job_name"] for sql, b in conn.log if sql == inst.S_ENABLE_JOB] == [ingest]  # state restored
+
+
+def test_failed_upgrade_leaves_paused_jobs_disabled_and_says_so(settings: Settings) -> None:
+    ingest = _job_names(settings)[0]
+    conn = FakeConnection(owner_answers(settings, **{inst.Q_JOBS: [(ingest, "TRUE")]}),
+                          errors={"merge into": oracledb.DatabaseError("ORA-01950: no privileges on tablespace 'USERS'")})
+    with pytest.raises(inst.InstallFailed) as info:
+        quiet(settings).install_owner(conn)
+    assert inst.S_ENABLE_JOB not in conn.statements
+    assert any(f"job(s) {ingest} left disabled" in n for n in info.value.notes)
+
+
+def test_install_sql_pauses_and_resumes_the_jobs_like_the_python_path(settings: Settings) -> None:
+    text = render_scripts(settings)["install.sql"]
+    jobs = ", ".join(f"'{name}'" for name in _job_names(settings))
+    assert text.count(f"sys.odcivarchar2list({jobs})") == 2
+    pause, resume = text.index("dbms_scheduler.disable(name => co_jobs(i), force => true)"), text.rindex(
+        "if instr(:lsnrmine_paused_jobs, ',' || co_jobs(i) || ',') > 0 then")
+    assert text.index("connect as LSNRMINE") < pause < text.index("@@01_") and "co_wait_seconds constant pls_integer := 180" in text
+    assert text.index("invalid objects after install") < resume < text.index("set status = 'complete'")
+    assert str(inst.JOB_WAIT_SECONDS) in "180"
+    nojobs = render_scripts(Settings(jobs_enabled=False))["install.sql"]
+    assert "dbms_scheduler" not in nojobs and "lsnrmine_paused_jobs" not in nojobs
+    assert "disabled (DBMS_SCHEDULER.DISABLE, force)" in inst.dry_run_install(settings, "owner")
+
+
+def test_verify_names_a_missing_rotated_segment_and_the_fix(clean_env: Path) -> None:
+    """A5: LOCATION is the configured list; verify says which file is gone and how to heal."""
+    from lsnrmine.verify import run_verify
+
+    s = Settings(log_files=("listener.log", "listener_1.log"))
+    names = {i.name: "VALID" for i in render_objects(s, "owner")}
+    answers = _verify_answers(s, names, [(3, __version__, "complete", "t0", "t1", None)], [(__version__, "t1")])
+    gone = oracledb.DatabaseError("ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory")
+    conn = FakeConnection(answers, errors={inst.S_PROBE_FILE: (lambda b: b["file_name"] == "listener_1.log", gone)})
+    out: list[str] = []
+    assert run_verify(conn, s, out.append) == 1
+    problem = next(line for line in out if "listener_1.log" in line)
+    assert "cannot read" in problem and "No such file or directory" in problem
+    assert "run `lsnrmine install --phase owner` with the log_file list that exists now" in problem
+    assert not any("listener.log:" in line and "cannot read" in line for line in out)

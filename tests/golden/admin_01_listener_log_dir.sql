@@ -3,7 +3,26 @@
 
 -- The directory object over the listener log folder; the owner gets READ only.
 -- CREATE DIRECTORY needs CREATE ANY DIRECTORY; directories belong to SYS
--- (SQL Language Reference, CREATE DIRECTORY).
+-- (SQL Language Reference, CREATE DIRECTORY). CREATE OR REPLACE would repoint a directory of
+-- the same name that someone else uses (e.g. DATA_PUMP_DIR): an existing directory pointing
+-- elsewhere is repointed only when rendered/installed with --force.
+-- Without --force, a guard refuses to go on when it exists and points elsewhere.
+declare
+  l_path sys.dba_directories.directory_path%type;
+begin
+  select max(d.directory_path)
+    into l_path
+    from sys.dba_directories d
+   where d.directory_name = 'LISTENER_LOG_DIR';
+  if l_path <> '/opt/oracle/diag/tnslsnr/localhost/listener/trace' then
+    sys.dbms_standard.raise_application_error(
+      num => -20000,
+      msg => 'lsnrmine: directory ' || 'LISTENER_LOG_DIR' || ' exists and points at ' || l_path
+        || ', not ' || '/opt/oracle/diag/tnslsnr/localhost/listener/trace' || ': lsnrmine never repoints a directory it may not own; '
+        || 'choose another name (setting directory), or render/install with --force');
+  end if;
+end;
+/
 create or replace directory "LISTENER_LOG_DIR" as '/opt/oracle/diag/tnslsnr/localhost/listener/trace'
 /
 grant read on directory "LISTENER_LOG_DIR" to "LSNRMINE"

@@ -77,22 +77,79 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}"
 
 
+# Sockets of engines that do not create /var/run/docker.sock (rootless Docker, Podman's
+# Docker-compatible API, Docker Desktop, colima). testcontainers itself looks only at the
+# tc.host property, DOCKER_HOST and the current docker context (testcontainers/core/docker_client.py
+# get_docker_host, 4.15); these are named in the skip reason so that the user can export DOCKER_HOST.
+def well_known_sockets(environ: Optional[dict[str, str]] = None, home: Optional[Path] = None) -> list[str]:
+    environ = os.environ if environ is None else environ
+    home = Path.home() if home is None else home
+    runtime = environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    return [
+        f"{runtime}/docker.sock",  # rootless Docker (dockerd-rootless-setuptool.sh)
+        f"{runtime}/podman/podman.sock",  # Podman, rootless (podman.socket user unit)
+        "/run/podman/podman.sock",  # Podman, rootful
+        str(home / ".docker/run/docker.sock"),  # Docker Desktop
+        str(home / ".colima/default/docker.sock"),  # colima
+    ]
+
+
+def docker_endpoint() -> tuple[Optional[str], str]:
+    """(the engine address testcontainers will use or None for docker-py's default, where it came
+    from). The same lookup as testcontainers: ~/.testcontainers.properties tc.host, DOCKER_HOST,
+    then the current docker context (``docker context use``: how rootless Docker and Docker
+    Desktop register themselves); TESTCONTAINERS_HOST_OVERRIDE only changes the host name used
+    for mapped ports, not the engine."""
+    from testcontainers.core.config import testcontainers_config
+
+    try:  # testcontainers 4.15: the function get_docker_host() itself calls
+        from testcontainers.core.docker_client import _get_docker_host_from_context
+    except ImportError:  # a release without it: docker-py's context store, as 4.15 reads it
+        def _get_docker_host_from_context() -> Optional[str]:
+            from docker.context import ContextAPI
+
+            try:
+                context = ContextAPI.get_current_context()
+            except Exception:  # an unreadable docker config: no context
+                return None
+            if context is None or context.Name == "default" or not context.Host:
+                return None
+            return context.Host
+
+    if testcontainers_config.tc_properties_get_tc_host():
+        return testcontainers_config.tc_properties_get_tc_host(), "tc.host in ~/.testcontainers.properties"
+    if os.environ.get("DOCKER_HOST"):
+        return os.environ["DOCKER_HOST"], "DOCKER_HOST"
+    context_host = _get_docker_host_from_context()
+    if context_host:
+        return context_host, "the current docker context"
+    return None, "docker-py's default unix:///var/run/docker.sock"
+
+
 def _docker_problem() -> Optional[str]:
-    docker_host = os.environ.get("DOCKER_HOST")
-    if not docker_host and not os.path.exists("/var/run/docker.sock"):
-        return "no Docker engine: DOCKER_HOST is not set and /var/run/docker.sock does not exist"
     try:
         import docker  # installed with testcontainers
-    except ImportError:
-        return "the docker Python package is not installed (pip install -e '.[test]')"
+        import testcontainers  # noqa: F401
+    except ImportError as exc:
+        return f"{exc.name} is not installed (pip install -e '.[test]')"
+    host, source = docker_endpoint()
+    if host is None and not os.path.exists("/var/run/docker.sock"):
+        found = [path for path in well_known_sockets() if os.path.exists(path)]
+        hint = (f"; an engine socket exists at {found[0]}: export DOCKER_HOST=unix://{found[0]}" if found else "")
+        return ("no Docker engine: no tc.host, DOCKER_HOST is not set, the docker context is the default "
+                f"and /var/run/docker.sock does not exist{hint}")
     try:
-        client = docker.from_env(timeout=10)
+        kwargs: dict[str, Any] = {"timeout": 10}
+        if host:
+            kwargs["base_url"] = host
+            kwargs["use_ssh_client"] = host.startswith("ssh://")
+        client = docker.DockerClient(**kwargs) if host else docker.from_env(timeout=10)
         try:
             client.ping()
         finally:
             client.close()
     except Exception as exc:  # any failure to reach the engine means: no Docker here
-        return f"no Docker engine answers at {docker_host or 'unix:///var/run/docker.sock'} ({_first_line(exc)})"
+        return f"no Docker engine answers at {host or 'unix:///var/run/docker.sock'} ({source}; {_first_line(exc)})"
     return None
 
 
@@ -109,11 +166,6 @@ def live_mode() -> tuple[Optional[str], str]:
             return None, f"{ENV_DSN} is set but {', '.join(missing)} is not; see docs/live-suite.md"
         return "dsn", ""
     problem = _docker_problem()
-    if problem is None:
-        try:
-            import testcontainers  # noqa: F401
-        except ImportError:
-            problem = "testcontainers is not installed (pip install -e '.[test]')"
     if problem is not None:
         return None, (
             f"live Oracle suite skipped: {problem}, and {ENV_DSN} is not set "
@@ -186,6 +238,8 @@ class LiveDb:
     host_log_dir: Optional[Path] = None  # DSN mode: the same directory as seen from here
     scratch_host_dir: Optional[Path] = None  # DSN mode: scratch_dir as seen from here
     container: Any = None
+    public_ip: Optional[str] = None  # the container's address on the non-RFC 1918 network
+    public_skipped: Optional[str] = None  # why there is none
 
     @property
     def dsn(self) -> str:
@@ -214,10 +268,16 @@ class LiveDb:
         if not self.has_shell:
             pytest.skip(reason=f"needs a shell on the database host; {ENV_DSN} mode has none")
 
-    def exec(self, argv: Sequence[str], *, check: bool = True) -> tuple[int, bytes]:
-        """Run argv inside the container as its default user (oracle in gvenzl images)."""
+    def exec(self, argv: Sequence[str], *, check: bool = True, user: Optional[str] = None,
+             environment: Optional[dict[str, str]] = None, workdir: Optional[str] = None) -> tuple[int, bytes]:
+        """Run argv inside the container as its default user (oracle in gvenzl images), or as
+        ``user`` in ``workdir``, with extra ``environment`` variables (docker-py Container.exec_run)."""
         self.require_shell()
-        result = self.container.exec(list(argv))
+        if user is None and environment is None and workdir is None:
+            result = self.container.exec(list(argv))
+        else:
+            result = self.container.get_wrapped_container().exec_run(list(argv), user=user or "",
+                                                                     environment=environment, workdir=workdir)
         code = result.exit_code if result.exit_code is not None else -1
         if check and code != 0:
             raise AssertionError(f"{' '.join(argv)} exited {code}: {result.output[-2000:]!r}")
@@ -316,7 +376,55 @@ class _ContainerStartError(RuntimeError):
     pass
 
 
+ENV_KEEP = "LSNRMINE_TEST_KEEP_CONTAINER"
+# A network whose addresses are not RFC 1918 (RFC 2544's benchmarking block 198.18.0.0/15, never
+# routed on the Internet), so that the suite's clients count as public addresses in the reports
+# (views/report_connections.sql, is_public). Candidates are tried in turn (one may be in use).
+PUBLIC_SUBNETS = tuple(f"198.18.{n}.0/24" for n in (117, 163, 201, 47))
+ENV_PUBLIC_NETWORK = "LSNRMINE_TEST_PUBLIC_NETWORK"  # "0": no such network (the public checks skip)
+
+
+def keep_container_requested(environ: Optional[dict[str, str]] = None) -> bool:
+    return (os.environ if environ is None else environ).get(ENV_KEEP) == "1"
+
+
+def apply_keep_container() -> bool:
+    """LSNRMINE_TEST_KEEP_CONTAINER=1: testcontainers labels every container with its session id and
+    starts Ryuk, which removes the labelled containers about 10 s after the session ends
+    (testcontainers core/labels.py, core/container.py Reaper, 4.15). Ryuk is the only thing that
+    would remove the kept container, so it is disabled for this session, the documented way:
+    TESTCONTAINERS_RYUK_DISABLED (read into testcontainers_config.ryuk_disabled on first use; the
+    setter covers the case where it was read already). Returns whether the container is kept."""
+    if not keep_container_requested():
+        return False
+    os.environ["TESTCONTAINERS_RYUK_DISABLED"] = "true"
+    from testcontainers.core.config import testcontainers_config
+
+    testcontainers_config.ryuk_disabled = True
+    return True
+
+
+def _public_network():
+    """A docker network on one of PUBLIC_SUBNETS, or (None, why not)."""
+    import docker
+    from testcontainers.core.network import Network
+
+    if os.environ.get(ENV_PUBLIC_NETWORK) == "0":
+        return None, f"{ENV_PUBLIC_NETWORK}=0: the container stays on docker's default network"
+    errors = []
+    for subnet in PUBLIC_SUBNETS:
+        ipam = docker.types.IPAMConfig(pool_configs=[docker.types.IPAMPool(subnet=subnet)])
+        network = Network(docker_network_kw={"ipam": ipam})
+        try:
+            return network.create(), None
+        except Exception as exc:  # docker.errors.APIError: "Pool overlaps with other one on this address space"
+            errors.append(f"{subnet}: {_first_line(exc)}")
+    return None, "no docker network on a non-RFC 1918 subnet could be created (" + "; ".join(errors) + ")"
+
+
 def _start_container(system_password: str):
+    """(container, network or None, why there is no public network or None). A container whose
+    start fails is removed here (with its network) before the error goes up."""
     try:  # testcontainers >= 4.15 (community modules)
         from testcontainers.community.oracle import OracleDbContainer
     except ImportError:  # older releases
@@ -331,10 +439,38 @@ def _start_container(system_password: str):
                 warnings.simplefilter("ignore", DeprecationWarning)
                 wait_for_logs(self, "DATABASE IS READY TO USE!", timeout=READY_TIMEOUT_S)
 
+    apply_keep_container()
+    network, no_network = _public_network()
     # hostname goes through DockerContainer(**kwargs) to docker-py containers.create(hostname=...)
     container = LsnrmineOracle(image=IMAGE, oracle_password=system_password, hostname=CONTAINER_HOSTNAME)
-    container.start()
-    return container
+    if network is not None:
+        container.with_network(network)
+    try:
+        container.start()
+    except BaseException:
+        _remove_container(container, network)
+        raise
+    return container, network, no_network
+
+
+def _remove_container(container, network) -> None:
+    try:
+        container.stop()  # docker rm -f -v: stops and removes (testcontainers DockerContainer.stop)
+    except Exception as exc:  # not created at all (pull failed): nothing to remove
+        print(f"\nlive suite: removing the container failed: {_first_line(exc)}", file=sys.stderr)
+    if network is not None:
+        try:
+            network.remove()
+        except Exception as exc:
+            print(f"\nlive suite: removing network {network.name} failed: {_first_line(exc)}", file=sys.stderr)
+
+
+def container_ip(container, network) -> Optional[str]:
+    """The container's address on ``network`` (docker inspect NetworkSettings.Networks)."""
+    wrapped = container.get_wrapped_container()
+    wrapped.reload()
+    return (wrapped.attrs.get("NetworkSettings", {}).get("Networks", {}).get(network.name, {})
+            .get("IPAddress")) or None
 
 
 def _wait_for_service(db: LiveDb) -> None:
@@ -381,14 +517,19 @@ def open_live_db() -> Iterator[LiveDb]:
         yield db
         return
     system_password = _password()
-    container = _start_container(system_password)
+    container, network, no_network = _start_container(system_password)
     try:
         db = LiveDb(
             mode="container", host=container.get_container_host_ip(),
             port=int(container.get_exposed_port(1521)), service=PDB_SERVICE,
             system_user="SYSTEM", system_password=system_password,
             log_dir=CONTAINER_TRACE_DIR, scratch_dir=CONTAINER_SCRATCH_DIR, container=container,
+            public_skipped=no_network,
         )
+        if network is not None:
+            db.public_ip = container_ip(container, network)
+            if db.public_ip is None:
+                db.public_skipped = f"docker inspect shows no address on network {network.name}"
         _wait_for_service(db)
         code, out = db.exec(["test", "-f", db.log_path], check=False)
         if code != 0:
@@ -397,10 +538,12 @@ def open_live_db() -> Iterator[LiveDb]:
         db.sh(f"mkdir -p {CONTAINER_SCRATCH_DIR}")
         yield db
     finally:
-        if os.environ.get("LSNRMINE_TEST_KEEP_CONTAINER") == "1":
-            print(f"\nlive suite: container {container.get_container_id()} kept (LSNRMINE_TEST_KEEP_CONTAINER=1)")
+        if keep_container_requested():
+            print(f"\nlive suite: container {container.get_container_id()} kept ({ENV_KEEP}=1, Ryuk disabled); "
+                  f"remove it with: docker rm -f {container.get_container_id()[:12]}"
+                  + (f" && docker network rm {network.name}" if network is not None else ""))
         else:
-            container.stop()
+            _remove_container(container, network)
 
 
 @pytest.fixture(scope="session")
@@ -535,26 +678,88 @@ def installed(live_db: LiveDb, cli: Cli, system_conn) -> Iterator[Install]:
                  log_file=[live_db.log_file], create_schema=True)
     owner_password = _password()
     install = Install(live_db, cli, OWNER, owner_password, DIRECTORY, admin_run=None, owner_run=None)  # type: ignore[arg-type]
-    install.admin_run = install.as_admin("install", "--phase", "admin")
-    if install.admin_run.returncode != 0:
-        pytest.fail("phase admin failed:\n" + install.admin_run.describe())
-    install.owner_run = install.as_owner("install", "--phase", "owner")
-    if install.owner_run.returncode != 0:
-        pytest.fail("phase owner failed:\n" + install.owner_run.describe())
-    yield install
-    if live_db.mode == "dsn":  # a shared database: leave nothing behind
-        _drop_test_objects(system_conn, OWNER, DIRECTORY)
+    try:
+        # the rendered admin phase, exactly as the README tells a DBA (create_schema = true: the
+        # owner is created by the admin phase with its grants and quota, nothing else)
+        install.admin_run = install.as_admin("install", "--phase", "admin")
+        if install.admin_run.returncode != 0:
+            pytest.fail("phase admin failed:\n" + install.admin_run.describe())
+        install.owner_run = install.as_owner("install", "--phase", "owner")
+        if install.owner_run.returncode != 0:
+            pytest.fail("phase owner failed:\n" + install.owner_run.describe())
+        yield install
+    finally:
+        if live_db.mode == "dsn":  # a shared database: leave nothing behind, even after a failed phase
+            drop_test_objects(system_conn, OWNER, DIRECTORY)
 
 
-def _drop_test_objects(con, owner: str, directory: str) -> None:
+# ORA-01918 user does not exist; ORA-04043 object (directory) does not exist
+_ALREADY_GONE = (1918, 4043)
+# ORA-01940 cannot drop a user who is currently connected (a scheduler job session of the owner)
+_USER_CONNECTED = 1940
+
+
+def drop_test_objects(con, owner: str, directory: str, *, attempts: int = 10) -> None:
+    """Drop a user the suite created (cascade) and its directory object. The owner's scheduler jobs
+    are disabled and stopped first and its remaining sessions killed, so ORA-01940 (a job still
+    running) does not leave the user behind; "does not exist" is fine; any other error is raised."""
     import oracledb
 
     with con.cursor() as cur:
-        for statement in (f'drop user "{owner}" cascade', f'drop directory "{directory}"'):
+        cur.execute("select job_name from all_scheduler_jobs where owner = :o", o=owner)
+        for (job,) in cur.fetchall():
+            qualified = f'"{owner}"."{job}"'
+            for call in ("begin sys.dbms_scheduler.disable(name => :n, force => true); end;",
+                         "begin sys.dbms_scheduler.stop_job(job_name => :n, force => true); end;"):
+                try:
+                    cur.execute(call, n=qualified)
+                except oracledb.DatabaseError:
+                    pass  # not running (ORA-27366) or already disabled: the drop below decides
+        for attempt in range(attempts):
             try:
-                cur.execute(statement)
-            except oracledb.DatabaseError:
-                pass  # already gone (uninstall ran) or never created
+                cur.execute(f'drop user "{owner}" cascade')
+                break
+            except oracledb.DatabaseError as exc:
+                code = exc.args[0].code
+                if code in _ALREADY_GONE:
+                    break
+                if code != _USER_CONNECTED or attempt == attempts - 1:
+                    raise
+                _kill_sessions(cur, owner)
+                time.sleep(3)
+        try:
+            cur.execute(f'drop directory "{directory}"')
+        except oracledb.DatabaseError as exc:
+            if exc.args[0].code not in _ALREADY_GONE:
+                raise
+
+
+def _kill_sessions(cur, owner: str) -> None:
+    import oracledb
+
+    cur.execute("select sid, serial# from v$session where username = :o", o=owner)
+    for sid, serial in cur.fetchall():
+        try:
+            cur.execute(f"alter system kill session '{int(sid)},{int(serial)}' immediate")
+        except oracledb.DatabaseError:
+            pass  # ended meanwhile (ORA-00030)
+
+
+_drop_test_objects = drop_test_objects  # the earlier name
+
+
+def run_teardown(what: str, action: Callable[[], None], *, strict: bool) -> None:
+    """Run a clean-up step. ``strict`` (DSN mode, a shared database: nothing may be left behind):
+    its error is raised. Otherwise (container mode: the container is discarded with everything in
+    it) an error becomes a warning; e.g. DROP USER ... CASCADE meeting ORA-00054 or ORA-14452 while a
+    scheduler job session still holds the owner's global temporary table (review R6)."""
+    try:
+        action()
+    except Exception as exc:  # any failure of the step; raised again in strict mode
+        if strict:
+            raise
+        warnings.warn(f"live suite: {what} failed, ignored in container mode (the container is removed "
+                      f"at the end of the session): {' '.join(str(exc).split())[:300]}", stacklevel=2)
 
 
 @pytest.fixture(scope="session")
@@ -590,6 +795,18 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "read"):  # LOB
         return value.read()
     return value
+
+
+_SEGMENT_CREATION = re.compile(r"\s*\bSEGMENT\s+CREATION\s+(?:DEFERRED|IMMEDIATE)\b", re.I)
+
+
+def normalize_ddl(ddl: Optional[str]) -> Optional[str]:
+    """DBMS_METADATA DDL without a SEGMENT CREATION clause (review F5: it changes from DEFERRED to
+    IMMEDIATE when a row is first inserted) and without trailing blanks per line."""
+    if ddl is None:
+        return None
+    text = _SEGMENT_CREATION.sub("", ddl)
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def complete_part(data: bytes) -> bytes:
@@ -647,7 +864,9 @@ def scratch(live_db: LiveDb, system_conn, tmp_path_factory: pytest.TempPathFacto
             pytest.fail("scratch install, phase owner failed:\n" + install.owner_run.describe())
         yield install
     finally:
-        _drop_test_objects(system_conn, SCRATCH_OWNER, SCRATCH_DIRECTORY)
+        run_teardown(f"dropping {SCRATCH_OWNER} and {SCRATCH_DIRECTORY}",
+                     lambda: drop_test_objects(system_conn, SCRATCH_OWNER, SCRATCH_DIRECTORY),
+                     strict=live_db.mode == "dsn")
         live_db.remove_scratch(SCRATCH_LOG)
 
 
@@ -707,3 +926,137 @@ def main_evaluated(installed: Install, alert_traffic) -> Any:
         run_job(con, settings.object_name("INGEST_JOB"))
         run_job(con, settings.object_name("ALERT_JOB"))
     return alert_traffic
+
+
+# --------------------------------------------------------------------------------------------
+# the checklist: what ran against Oracle and whether it matched, printed at the end of the run
+#
+# Tests record one entry per rendered object / article query / report through the ``checklist``
+# fixture (item.user_properties, so the entries travel in the test reports, also with xdist).
+# pytest_terminal_summary prints them next to the full catalogue: anything without an entry is
+# listed as "not run", never as passed.
+
+CHECKLIST_KEY = "lsnrmine_check"
+CHECK_KINDS = ("object", "article", "report")
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # "object" (render file name), "article" (article query), "report" (catalogue report)
+    name: str
+    ran: bool  # compiled (object) / executed (query) on Oracle
+    matched: Optional[bool]  # equal to the offline engine; None: no offline twin to compare with
+    detail: str = ""
+
+    def as_property(self) -> tuple[str, dict]:
+        return CHECKLIST_KEY, {"kind": self.kind, "name": self.name, "ran": self.ran, "matched": self.matched,
+                               "detail": self.detail}
+
+
+@pytest.fixture
+def checklist(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """checklist(kind, name, ran=..., matched=..., detail=...): one line of the final summary."""
+    def add(kind: str, name: str, *, ran: bool, matched: Optional[bool], detail: str = "") -> None:
+        if kind not in CHECK_KINDS:
+            raise ValueError(f"checklist kind {kind!r} is not one of {CHECK_KINDS}")
+        request.node.user_properties.append(Check(kind, name, ran, matched, detail).as_property())
+    return add
+
+
+def expected_catalogue() -> dict[str, list[str]]:
+    """Every rendered object (render file names of both phases, settings of the main install),
+    every article query (the article views and reports/article_*.sql) and every catalogue report."""
+    from lsnrmine.manifest import MANIFEST
+    from lsnrmine.render import render_objects
+    from lsnrmine.reports import catalogue
+    from lsnrmine.settings import Settings
+    from lsnrmine.templates import template_root
+
+    settings = Settings(schema=OWNER, directory=DIRECTORY, log_dir=CONTAINER_TRACE_DIR, log_files=(LOG_FILE,),
+                        create_schema=True)
+    objects = [item.file_name for item in render_objects(settings)]
+    article_views = [f"view {o.logical}" for o in MANIFEST if o.object_type == "VIEW" and o.logical in ARTICLE_VIEW_NAMES]
+    article_reports = sorted(p.name for p in (template_root() / "reports").glob("article_*.sql"))
+    return {"object": objects, "article": article_views + article_reports, "report": [r.name for r in catalogue()]}
+
+
+# the article's queries the project ships as views (tests/live/test_05_article_offline.py)
+ARTICLE_VIEW_NAMES = ("JDBC_SERVICE_HOSTS", "SID_SERVICE_BREAKUP", "LISTENER_COMMANDS", "ADMIN_RESTRICTED",
+                      "FAILED_COMMANDS")
+
+
+def checks_from_reports(reports: Sequence[Any]) -> list[Check]:
+    """The checklist entries of test reports (each test's entries once, whatever its phases)."""
+    seen: set[str] = set()
+    checks: list[Check] = []
+    for report in reports:
+        if report.nodeid in seen or not getattr(report, "user_properties", None):
+            continue
+        entries = [value for key, value in report.user_properties if key == CHECKLIST_KEY]
+        if entries:
+            seen.add(report.nodeid)
+            # within one test the last entry for a name wins: a test records "did not run" first
+            # and overwrites it once the query ran, so a test that stops early stays "FAILED"
+            latest = {(entry["kind"], entry["name"]): entry for entry in entries}
+            checks.extend(Check(**entry) for entry in latest.values())
+    return checks
+
+
+def summary_lines(checks: Sequence[Check], catalogue: dict[str, list[str]], *, skip_reason: str = "") -> list[str]:
+    """The checklist as text: per kind, every catalogue entry with what happened to it. An entry
+    checked several times keeps its worst outcome (not run < failed to run < ran, mismatch < match)."""
+    def rank(check: Check) -> tuple[int, int]:
+        return (1 if check.ran else 0, {False: 0, None: 1, True: 2}[check.matched])
+
+    titles = {"object": "rendered objects (compiled VALID on Oracle)",
+              "article": "article queries (ran verbatim on Oracle; matched the offline engine)",
+              "report": "catalogue reports (ran on Oracle; matched the offline engine)"}
+    lines: list[str] = []
+    if skip_reason:
+        lines.append(f"nothing ran against Oracle: {skip_reason}")
+    for kind in CHECK_KINDS:
+        by_name: dict[str, Check] = {}
+        for check in checks:
+            if check.kind == kind and (check.name not in by_name or rank(check) < rank(by_name[check.name])):
+                by_name[check.name] = check
+        names = list(catalogue.get(kind, []))
+        names += [name for name in by_name if name not in names]
+        counts = {"ok": 0, "FAILED": 0, "MISMATCH": 0, "not run": 0, "ran": 0}
+        body = []
+        for name in names:
+            check = by_name.get(name)
+            if check is None:
+                verdict = "not run"
+            elif not check.ran:
+                verdict = "FAILED"
+            elif check.matched is False:
+                verdict = "MISMATCH"
+            elif check.matched is None:
+                verdict = "ran"
+            else:
+                verdict = "ok"
+            counts[verdict] += 1
+            detail = f"  {check.detail}" if check is not None and check.detail else ""
+            body.append(f"  {verdict:<8} {name}{detail}")
+        summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+        lines.append(f"{titles[kind]}: {summary or 'none'}")
+        if checks:  # with no entry at all the list would only repeat "not run"
+            lines.extend(body)
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    reports = [r for key in ("passed", "failed", "error", "skipped", "xfailed", "xpassed")
+               for r in terminalreporter.stats.get(key, []) if hasattr(r, "nodeid")]
+    live = [r for r in reports if "tests/live/" in r.nodeid.replace("\\", "/") or r.nodeid.startswith("live/")]
+    if not live:
+        return
+    mode, reason = live_mode()
+    try:
+        catalogue = expected_catalogue()
+    except Exception as exc:  # the summary must not hide the run's own result
+        catalogue = {}
+        terminalreporter.write_line(f"(catalogue unavailable: {_first_line(exc)})")
+    terminalreporter.write_sep("=", "lsnrmine live checklist")
+    for line in summary_lines(checks_from_reports(live), catalogue, skip_reason=reason if mode is None else ""):
+        terminalreporter.write_line(line)

@@ -12,9 +12,12 @@ from lsnrmine.manifest import UpgradeStep
 
 from .conftest import Install, query
 
+# UpgradeStep.table is the manifest's LOGICAL name (installer/manifest.py), which
+# plan_upgrade_steps matches against the installed tables' logical names: "SETTINGS", not the
+# physical "LSNR_SETTINGS" (review F2; tests/test_live_helpers.py plans this very step offline)
 STEP = UpgradeStep(
     version="0.1.0",
-    table="LSNR_SETTINGS",
+    table="SETTINGS",
     statement=(
         "declare\n"
         "  e_column_exists exception;\n"

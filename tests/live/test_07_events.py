@@ -56,7 +56,10 @@ def online_events(con, settings, source: str) -> Counter:
     return Counter(tuple(_norm(v) for v in row) for row in rows)
 
 
-def assert_same_events(online: Counter, offline: Counter) -> None:
+def assert_same_events(online: Counter, offline: Counter, *, nonempty: bool = True) -> None:
+    """Equal multisets, and (review F7) not both empty: the suite's traffic is in every log it ingests."""
+    if nonempty:
+        assert sum(online.values()) > 0, f"no events online ({sum(offline.values())} offline): nothing was compared"
     assert online == offline, (
         f"{sum(online.values())} events online, {sum(offline.values())} offline; "
         f"only online: {list((online - offline).elements())[:3]}; "

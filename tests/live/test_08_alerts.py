@@ -4,10 +4,11 @@ alerts --dsn` lists them; and `lsnrmine alerts --log` offline raises the same (r
 set for the same bytes.
 
 Real traffic (the main install, over the database's own listener log): SID enumeration (20 unknown
-SIDs from one client), a connection storm (one clock minute), `lsnrctl reload` (stop/reload rule).
-Crafted lines in the article's format (the scratch install, scratch.log = the real log + those
-lines): listener password failures, log redirection, admin restrictions; see
-traffic.crafted_alert_lines for why real traffic cannot produce them in the container.
+SIDs from one client), a connection storm (one clock minute), `lsnrctl reload` (stop/reload rule),
+the privileged lsnrctl commands refused to OS user nobody and the SET commands refused under
+ADMIN_RESTRICTIONS. Crafted lines in the article's format (the scratch install, scratch.log = the
+real log + those lines): listener password failures, log redirection, admin restrictions with
+exact counts in every run; see traffic.crafted_alert_lines.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 
-from .conftest import Install, LiveDb, query
+from . import traffic as t
+from .conftest import CONTAINER_HOSTNAME, Install, LiveDb, query
 from .traffic import (ENUM_SIDS, INTRUDER_HOST, INTRUDER_USER, PASSWORD_FAILURES, PROGRAM_ALERT_STORM,
-                      PROGRAM_ENUM, STORM_ALERT_CONNECTS, STORM_THRESHOLD)
+                      PROGRAM_ENUM, STORM_ALERT_CONNECTS, STORM_THRESHOLD, error_codes, refusal_code)
 
 
 def _alerts(con, settings, rule: str) -> list[dict]:
@@ -34,7 +37,8 @@ def _cli_json(run) -> list[dict]:
 
 
 def test_sid_enumeration_from_one_client_fires(installed: Install, main_evaluated, owner_conn) -> None:
-    assert all(not a.ok and "DPY-6003" in (a.error or "") for a in main_evaluated.enum), main_evaluated.enum
+    assert all(not a.ok and refusal_code(a.error) == 12505 and "DPY-6003" in error_codes(a.error)
+               for a in main_evaluated.enum), main_evaluated.enum
     settings = installed.settings()
     _, ips = query(owner_conn, f'select distinct client_ip from "{settings.object_name("EVENTS")}" '
                                "where program = :p and return_code = 12505", p=PROGRAM_ENUM)
@@ -85,12 +89,19 @@ def test_crafted_password_redirection_restricted_lines_fire(scratch: Install, sc
         password = _alerts(con, settings, "PASSWORD_FAILURES")
         redirect = _alerts(con, settings, "LOG_REDIRECTION")
         restricted = _alerts(con, settings, "ADMIN_RESTRICTED")
+    # scratch.log also holds the session's real lines: in a container, the refused lsnrctl commands
+    # of OS user nobody and the ADMIN_RESTRICTIONS refusals (key -@-, no CONNECT_DATA); the crafted
+    # lines' own key is exact, the shared -@- key at least the crafted line
     # the refused log_file command failed with TNS-01190 too: one more password failure
-    assert [(a["alert_key"], a["severity"], a["cnt"]) for a in password] == [(key, "high", PASSWORD_FAILURES + 1)], password
+    assert [(a["alert_key"], a["severity"], a["cnt"]) for a in password if a["alert_key"] == key] == [
+        (key, "high", PASSWORD_FAILURES + 1)], password
     # trc_level is a trace redirection as well (rule 2), logged without CONNECT_DATA: key -@-
-    assert sorted((a["alert_key"], a["severity"], a["cnt"]) for a in redirect) == [
-        ("-@-", "high", 1), (key, "high", 1)], redirect
-    assert [(a["severity"], a["cnt"]) for a in restricted] == [("medium", 1)], restricted
+    assert [(a["severity"], a["cnt"]) for a in redirect if a["alert_key"] == key] == [("high", 1)], redirect
+    anonymous = [a for a in redirect if a["alert_key"] == "-@-"]
+    assert anonymous and all(a["severity"] == "high" for a in anonymous), redirect
+    assert sum(a["cnt"] for a in anonymous) >= 1, redirect
+    assert restricted and all(a["severity"] == "medium" for a in restricted), restricted
+    assert sum(a["cnt"] for a in restricted) >= 1, restricted
     with scratch.connect_owner(program="lsnrmine_it_scratch_alerts") as con:
         stops = [a for a in _alerts(con, settings, "LISTENER_STOP") if a["alert_key"] == key]
     assert [(a["severity"], a["cnt"]) for a in stops] == [("high", PASSWORD_FAILURES)], stops  # not allow-listed
@@ -114,3 +125,38 @@ def test_alerts_online_equal_offline(scratch: Install, scratch_evaluated: bytes,
                        f"{sorted((off - on).elements())[:5]}; online HEALTH alerts: {health[:3]}")
     assert {"PASSWORD_FAILURES", "LOG_REDIRECTION", "ADMIN_RESTRICTED", "SID_ENUMERATION",
             "CONNECTION_STORM"} <= {rule for rule, _, _ in on}
+
+
+def test_real_refused_lsnrctl_commands_fire(installed: Install, main_evaluated, traffic: t.TrafficReport,
+                                            owner_conn, live_db: LiveDb) -> None:
+    """Real lines, no crafting: the privileged lsnrctl commands of OS user nobody, each refused with
+    TNS-01190 (set trc_level, set log_file, set log_directory, stop: PASSWORD_FAILURES once each; the
+    stop: LISTENER_STOP, not allow-listed; the three SET: LOG_REDIRECTION). Skipped, with the reason,
+    when nobody cannot run lsnrctl (root is never used: it may stop the listener, review R2)."""
+    live_db.require_shell()
+    if traffic.unauthorized_skipped:
+        pytest.skip(traffic.unauthorized_skipped)
+    sent = [c.argv[1:] for c in traffic.by_group("unauthorized")]
+    assert sent == list(t.UNAUTHORIZED_COMMANDS), traffic.unauthorized_stopped or sent
+    settings = installed.settings()
+    key = f"{t.UNAUTHORIZED_OS_USER}@{CONTAINER_HOSTNAME}"
+    password = [a for a in _alerts(owner_conn, settings, "PASSWORD_FAILURES") if a["alert_key"] == key]
+    assert password and sum(a["cnt"] for a in password) == len(t.UNAUTHORIZED_COMMANDS), (
+        password, t.log_evidence(live_db, ("1190",)))
+    assert all(a["severity"] == "high" for a in password), password
+    stops = [a for a in _alerts(owner_conn, settings, "LISTENER_STOP") if a["alert_key"] == key]
+    assert [(a["severity"], a["cnt"]) for a in stops] == [("high", 1)], stops
+    redirect = [a for a in _alerts(owner_conn, settings, "LOG_REDIRECTION") if a["alert_key"] == key]
+    redirect_commands = [c for c in t.UNAUTHORIZED_COMMANDS if t.command_word(c) in t.REDIRECT_COMMANDS]
+    assert len(redirect_commands) == 3
+    assert sum(a["cnt"] for a in redirect) == len(redirect_commands), redirect
+
+
+def test_real_admin_restricted_set_commands_fire(installed: Install, main_evaluated, traffic: t.TrafficReport,
+                                                 owner_conn, live_db: LiveDb) -> None:
+    """The SET commands refused under ADMIN_RESTRICTIONS (TNS-12508): ADMIN_RESTRICTED. On failure
+    the message holds the log's real 12508 lines (their 23ai shape is unverified, review R5)."""
+    live_db.require_shell()
+    restricted = _alerts(owner_conn, installed.settings(), "ADMIN_RESTRICTED")
+    assert sum(a["cnt"] for a in restricted) >= len(t.RESTRICTED_COMMANDS), (
+        restricted, t.log_evidence(live_db, t.ADMIN_RESTRICTED_NEEDLES))

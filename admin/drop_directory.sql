@@ -1,0 +1,17 @@
+-- Uninstall of a directory object: dropped only while it still points at the configured folder
+-- (a directory repointed by someone else since is theirs now), or with --force.
+declare
+  l_path sys.dba_directories.directory_path%type;
+begin
+  select max(d.directory_path)
+    into l_path
+    from sys.dba_directories d
+   where d.directory_name = {{ name_literal }};
+  if l_path = {{ directory_path | sqlstr }}{% if force %} or l_path is not null{% endif %} then
+    execute immediate 'drop directory {{ name }}';
+  elsif l_path is not null then
+    sys.dbms_output.put_line('lsnrmine: directory ' || {{ name_literal }} || ' kept: it points at ' || l_path
+      || ', not ' || {{ directory_path | sqlstr }});
+  end if;
+end;
+/
