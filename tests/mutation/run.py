@@ -54,7 +54,7 @@ TARGETS = (
     Target("article_views", ("views/jdbc_service_hosts.sql", "views/sid_service_breakup.sql",
                              "views/listener_commands.sql", "views/admin_restricted.sql",
                              "views/failed_commands.sql"),
-           ("tests/test_article.py",)),
+           ("tests/test_article_boundaries.py", "tests/test_article.py")),
     Target("report_views", ("views/report_*.sql", "views/tns_error_text.sql"),
            ("tests/test_reports.py", "tests/test_report_online.py")),
 )
@@ -190,11 +190,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per mutant")
+    parser.add_argument("--tests", action="append", default=[],
+                        help="run these pytest files/node ids instead of the target's own list")
     parser.add_argument("--report", type=Path, help="write the markdown report here")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args(argv)
     args.argv = argv
     targets = [t for t in TARGETS if not args.target or t.name in args.target]
+    if args.tests:
+        targets = [Target(t.name, t.templates, tuple(args.tests)) for t in targets]
     operators = tuple(args.operator or OPERATORS)
     todo = collect(targets, operators, args.template)
     if args.sample is not None and args.sample < len(todo):
