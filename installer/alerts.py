@@ -13,6 +13,12 @@ the episodes into the alert store, is Python here (``merge_episodes``); it mirro
 A persisted store (``--state FILE``, JSON) plays the role of the LSNR_ALERTS table between runs,
 so a burst split over two runs is one alert with the full count. A rule that fails on the engine
 becomes a HEALTH alert naming it, as in the job.
+
+The byte limits of the Oracle columns hold here too (:func:`fit_bytes`, the twin of
+``ALERT_PKG.fit_bytes``; :func:`one_line` and :func:`log_text` likewise): a key is cut to 400
+bytes and a candidate's evidence to 4000 when a rule's rows are copied, an alert's evidence to
+1000 when it is stored, and an episode the store cannot take (a limit the view did not respect)
+is skipped and recorded as a HEALTH alert, as the job does.
 """
 
 from __future__ import annotations
@@ -39,6 +45,11 @@ STATE_VERSION = 1
 EDITABLE_RULE_COLUMNS: tuple[str, ...] = ("enabled", "threshold", "window_minutes", "severity", "params")
 EVIDENCE_DISPLAY_CHARS = 120
 KEY_DISPLAY_CHARS = 60
+#: byte limits of LSNR_ALERTS / LSNR_ALERT_CANDIDATES (ALERT_PKG.co_key_bytes ...)
+KEY_BYTES = 400
+EVIDENCE_BYTES = 1000
+CANDIDATE_BYTES = 4000
+MAX_MAIL_ALERTS = 50
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -51,28 +62,73 @@ def severity_rank(severity: Optional[str]) -> int:
     return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 1
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: C0, DEL, C1 ([[:cntrl:]]) plus the format characters ALERT_PKG strips: LRM, RLM, LINE and
+#: PARAGRAPH SEPARATOR, the bidi embeddings/overrides/isolates
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_ORA = re.compile("ORA-", re.IGNORECASE)
 
 
-_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#39;"))
+def fit_bytes(text: Optional[str], max_bytes: int) -> Optional[str]:
+    """Twin of ALERT_PKG.fit_bytes: ``text`` cut to whole characters so that its UTF-8 (AL32UTF8)
+    form takes at most ``max_bytes`` bytes. '' is NULL, as in Oracle."""
+    if not text:
+        return None
+    text = text[: min(max_bytes, 8191)]
+    data = text.encode("utf-8", "surrogatepass")
+    if len(data) <= max_bytes:
+        return text
+    return data[:max_bytes].decode("utf-8", "ignore") or None  # a cut character is dropped whole
+
+
+def one_line(text: Optional[str], max_bytes: int) -> Optional[str]:
+    """Twin of ALERT_PKG.one_line: control, line-separator and bidi characters -> blank, at most
+    ``max_bytes`` bytes."""
+    if not text:
+        return None
+    return fit_bytes(_CONTROL.sub(" ", text[: min(max_bytes, 8191)]), max_bytes)
+
+
+def log_text(text: Optional[str], max_bytes: int) -> Optional[str]:
+    """Twin of ALERT_PKG.log_text: one_line, and no 'ORA-' (written 'ORA_') in the alert log."""
+    line = one_line(text, max_bytes)
+    return None if line is None else fit_bytes(_ORA.sub("ORA_", line), max_bytes)
 
 
 def escape_text(text: Optional[str], limit: int) -> str:
-    """Control characters (C0, DEL, C1, line separators, bidi overrides) -> '?', HTML specials
-    escaped, at most ``limit`` characters (an ellipsis marks a cut)."""
+    """For display: control, line-separator and bidi characters -> '?', at most ``limit``
+    characters (an ellipsis marks a cut). Plain text: HTML output escapes on rendering."""
     if text is None:
         return ""
-    escaped = _CONTROL.sub("?", text)
-    for char, entity in _ENTITIES:  # the same replacements as views/alert_episodes.sql
-        escaped = escaped.replace(char, entity)
-    return escaped if len(escaped) <= limit else escaped[: limit - 3] + "..."
+    clean = _CONTROL.sub("?", text)
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
 def short_evidence(evidence: Optional[str], limit: int = EVIDENCE_DISPLAY_CHARS) -> str:
-    """Evidence is escaped by ALERT_EPISODES already; only control characters are re-checked
-    (the store may come from a file) and the text is cut for display."""
-    text = _CONTROL.sub("?", evidence or "")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Evidence for display: control characters re-checked (the store may come from a file), cut."""
+    return escape_text(evidence or "", limit)
+
+
+def mail_lines(alerts: Iterable["Alert"], min_severity: str = "medium",
+               max_alerts: int = MAX_MAIL_ALERTS, table: str = "LSNR_ALERTS") -> list[str]:
+    """Twin of the body ALERT_PKG.deliver writes: two lines per alert at or above
+    ``min_severity`` (key at most 300 bytes, evidence 1000), at most ``max_alerts`` alerts, then
+    "and N more". Plain text; no line starts with '.'."""
+    floor = severity_rank(min_severity)
+    chosen = [a for a in alerts if severity_rank(a.severity) >= floor]
+    lines: list[str] = []
+    for a in chosen[:max_alerts]:
+        lines.append(f"- {a.severity} {a.rule_id} key={one_line(a.alert_key, 300) or ''} count={a.cnt}"
+                     f" first={a.first_time:%Y-%m-%d %H:%M:%S} last={a.last_time:%Y-%m-%d %H:%M:%S}")
+        lines.append(f"  evidence: {one_line(a.evidence, EVIDENCE_BYTES) or ''}")
+    if len(chosen) > max_alerts:
+        lines.append(f"- and {len(chosen) - max_alerts} more: see table {table}")
+    return lines
+
+
+def alert_log_line(a: "Alert") -> str:
+    """Twin of the line ALERT_PKG.deliver writes to the alert log (at most 500 bytes)."""
+    return log_text(f"lsnrmine alert {a.alert_id} {a.severity} {a.rule_id} key={one_line(a.alert_key, 200) or ''}"
+                    f" count={a.cnt}", 500) or ""
 
 
 @dataclass
@@ -145,10 +201,53 @@ class Episode:
     window_minutes: float
 
 
-def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datetime) -> list[Alert]:
-    """Mirror of ALERT_PKG.merge_episodes; returns the alerts created or extended (in order)."""
+class StoreError(Exception):
+    """A value LSNR_ALERTS would refuse (ORA-12899 and the like)."""
+
+
+def _check_storable(ep: Episode) -> None:
+    """The column limits of LSNR_ALERTS (tables/alerts.sql) for what an episode writes."""
+    if not ep.alert_key or len(ep.alert_key.encode("utf-8", "surrogatepass")) > KEY_BYTES:
+        raise StoreError(f"ORA-12899: value too large for column ALERT_KEY (maximum: {KEY_BYTES})")
+    if len(ep.rule_id.encode("utf-8")) > 30:
+        raise StoreError("ORA-12899: value too large for column RULE_ID (maximum: 30)")
+    if ep.severity not in SEVERITIES:
+        raise StoreError(f"ORA-12899: value too large for column SEVERITY or not a severity: {ep.severity!r}")
+
+
+def store_health(store: AlertStore, key: str, text: str, now: dt.datetime,
+                 severity: str = "high", window_minutes: float = 60) -> Alert:
+    """Twin of ALERT_PKG.store_health: extend the HEALTH alert of ``key`` seen within the window,
+    else add one."""
+    key = one_line(key, KEY_BYTES) or "-"
+    evidence = one_line(text, EVIDENCE_BYTES) or ""
+    since = now - dt.timedelta(minutes=window_minutes)
+    matches = [a for a in store.alerts if a.rule_id == HEALTH_RULE and a.alert_key == key and a.last_time >= since]
+    if matches:
+        alert = max(matches, key=lambda a: a.alert_id)
+        alert.last_time, alert.cnt, alert.evidence, alert.updated_at = now, alert.cnt + 1, evidence, now
+        return alert
+    alert = Alert(store.next_id(), HEALTH_RULE, severity, key, now, now, 1, 0, evidence, "new", now, now)
+    store.alerts.append(alert)
+    return alert
+
+
+def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datetime,
+                   failed: Optional[list[str]] = None) -> list[Alert]:
+    """Mirror of ALERT_PKG.merge_episodes; returns the alerts created or extended (in order).
+    An episode the store would refuse is skipped and becomes a HEALTH alert naming its rule (its
+    rule id is appended to ``failed``); an escalation re-opens an acknowledged alert."""
     touched: list[Alert] = []
     for ep in sorted(episodes, key=lambda e: (e.rule_id, e.alert_key, e.first_time)):
+        try:
+            _check_storable(ep)
+        except StoreError as exc:
+            if failed is not None and ep.rule_id not in failed:
+                failed.append(ep.rule_id)
+            health = store_health(store, ep.rule_id[:30], f"rule {ep.rule_id}: an alert could not be stored: {exc}", now)
+            if health not in touched:
+                touched.append(health)
+            continue
         window = dt.timedelta(minutes=float(ep.window_minutes))
         matches = [a for a in store.alerts if a.rule_id == ep.rule_id and a.alert_key == ep.alert_key
                    and ep.first_time <= a.last_time + window]
@@ -156,6 +255,7 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
             alert = max(matches, key=lambda a: a.alert_id)
             if severity_rank(ep.severity) > severity_rank(alert.severity):
                 alert.severity = ep.severity
+                alert.status = "new"  # an escalation re-opens an acknowledged alert
             alert.first_time = min(alert.first_time, ep.first_time)
             if ep.last_time >= alert.last_time:
                 alert.last_event_id = ep.last_event_id
@@ -164,7 +264,7 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
             alert.updated_at = now
         else:
             alert = Alert(store.next_id(), ep.rule_id, ep.severity, ep.alert_key, ep.first_time, ep.last_time,
-                          ep.cnt, ep.last_event_id, ep.evidence, "new", now, now)
+                          ep.cnt, ep.last_event_id, fit_bytes(ep.evidence, EVIDENCE_BYTES) or "", "new", now, now)
             store.alerts.append(alert)
         if alert not in touched:
             touched.append(alert)
@@ -270,28 +370,35 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
     by_name = {o.name(engine.settings): o for o in MANIFEST if o.object_type == "VIEW"}
     failed: list[str] = []
     counts: dict[str, int] = {}
+    health = engine.con.execute(f"SELECT enabled, severity, window_minutes FROM {rules} WHERE rule_id = ?",
+                                [HEALTH_RULE]).fetchone() or ("Y", "high", 60)
+    health_failures: list[tuple[str, str]] = []
     for rule_id, view_name in engine.con.execute(
             f"SELECT rule_id, view_name FROM {rules} WHERE enabled = 'Y' AND view_name IS NOT NULL "
             "ORDER BY rule_no, rule_id").fetchall():
         try:
-            obj = by_name.get(view_name)
+            name = view_name_in_dictionary(view_name)
+            obj = by_name.get(name)
             if obj is None:
                 raise EngineError(f"no view template for {view_name}")
             for statement in _render(obj, engine):
                 engine.execute_oracle(statement, what=f"view {view_name}")
             select = engine.translate(
-                "select rule_id, severity, substr(alert_key, 1, 400), event_id, event_time, substr(evidence, 1, 4000) "
-                f"from {ids.quote_identifier(view_name)} "
+                "select rule_id, severity, alert_key, event_id, event_time, evidence "
+                f"from {ids.quote_identifier(name)} "
                 f"where rule_id = {ids.sql_string(rule_id)} and event_time is not null and alert_key is not null")
-            before = engine.con.execute(f"SELECT count(*) FROM {candidates}").fetchone()[0]
-            engine.con.execute(f"INSERT INTO {candidates} {select}")
-            counts[rule_id] = engine.con.execute(f"SELECT count(*) FROM {candidates}").fetchone()[0] - before
+            # the job's INSERT ... SELECT fit_bytes(alert_key, 400), fit_bytes(evidence, 4000)
+            rows = [(r[0], r[1], fit_bytes(r[2], KEY_BYTES), r[3], r[4], fit_bytes(r[5], CANDIDATE_BYTES))
+                    for r in engine.con.execute(select).fetchall()]
+            rows = [r for r in rows if r[2] is not None]
+            if rows:
+                engine.con.executemany(f"INSERT INTO {candidates} VALUES (?, ?, ?, ?, ?, ?)", rows)
+            counts[rule_id] = len(rows)
         except (EngineError, duckdb.Error) as exc:
             # as in the job: a failing rule is a HEALTH alert naming it, the others go on
             failed.append(rule_id)
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            engine.con.execute(f"INSERT INTO {candidates} VALUES (?, 'high', ?, 0, ?, ?)",
-                               [HEALTH_RULE, rule_id, now, f"rule {rule_id} failed: {message}"[:4000]])
+            health_failures.append((rule_id, f"rule {rule_id} failed: {message}"))
     for statement in _render(_manifest_object("ALERT_EPISODES"), engine):
         engine.execute_oracle(statement, what="view ALERT_EPISODES")
     result = engine.query(
@@ -299,8 +406,24 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
         f"from {_quoted(engine, 'ALERT_EPISODES')} order by rule_id, alert_key, first_time")
     episodes = [Episode(r[0], r[1], r[2], r[3], r[4], int(r[5]), None if r[6] is None else int(r[6]), r[7] or "",
                         float(r[8])) for r in result.rows]
-    touched = merge_episodes(store, episodes, now)
+    touched: list[Alert] = []
+    if health[0] != "N":  # the HEALTH row decides whether and how the job's problems are raised
+        for key, text in health_failures:
+            alert = store_health(store, key, text, now, health[1], float(health[2]))
+            if alert not in touched:
+                touched.append(alert)
+    for alert in merge_episodes(store, episodes, now, failed):
+        if alert not in touched:
+            touched.append(alert)
     return RunResult(touched, failed, counts)
+
+
+def view_name_in_dictionary(view_name: str) -> str:
+    """What DBMS_ASSERT.ENQUOTE_NAME(SIMPLE_SQL_NAME(name), capitalize => TRUE) names: an unquoted
+    name upper-cased, a quoted one as written."""
+    if len(view_name) >= 2 and view_name.startswith('"') and view_name.endswith('"'):
+        return view_name[1:-1]
+    return view_name.upper()
 
 
 DISPLAY_COLUMNS: tuple[str, ...] = ("ALERT_ID", "RULE", "SEVERITY", "KEY", "COUNT", "FIRST_TIME", "LAST_TIME",

@@ -147,7 +147,8 @@ def register(commands: Any, settings_parent: argparse.ArgumentParser) -> None:
         description="Offline (--log): run the alert rules (LSNR_ALERT_RULES defaults, the same SQL as the "
         "alert job) on listener logs and print the alerts the job would raise; --state FILE keeps the "
         "alerts between runs so a continuing burst updates its alert. Online (--dsn): list LSNR_ALERTS, "
-        "--ack ID acknowledges one. Evidence is escaped (control characters, HTML specials) and truncated.",
+        "--ack ID acknowledges one. Keys and evidence are plain text: control, line-separator and bidi "
+        "characters are shown as ?, values are cut to the job's byte limits and for display.",
     )
     group = alerts.add_argument_group("offline (embedded engine)")
     group.add_argument("--log", dest="logs", action="append", metavar="FILE",

@@ -16,6 +16,23 @@ Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
 * ``max_lines`` bounds one poll (Oracle commits per batch); the offset then stops after the last
   returned line.
 
+* 19c+ segments (Network Log File Segmentation): a configured file ``stem.ext`` covers itself and
+  its segments ``stem_<n>.ext`` (listener.log -> listener_1.log, listener_2.log, ...; log.xml ->
+  log_1.xml, ...). :func:`discover_segments` finds new ones: with no segment known yet it probes
+  n = 1..``SEGMENT_BOOTSTRAP_PROBES``; then from the highest number known upward until the first
+  name that does not exist. A poll reads, per configured file, its known segments in ascending n,
+  then the file itself; a renamed file continues where the old generation stopped (its tail is
+  read exactly once).
+* Adoption (a new generation whose first bytes are where another file's generation stopped):
+  candidates in a defined order, every previous generation first, then every current one, each
+  by file name; an adopted previous generation is cleared (adopted once), and a generation that
+  another file already adopted is not kept as previous generation.
+* An empty file matches any signature (nothing says it changed): no restart until bytes arrive.
+
+PL/SQL counterpart: plsql/ingest_pkg.sql (restart, signature_matches, discover_segments, run);
+the two are kept in lock-step and tests/test_ingest_reader.py runs the twin over the scripted
+sequences that spec them.
+
 Limit by design: a rotation that replaces the file by one whose first 256 bytes are identical and
 that has already grown past the stored offset before the next poll is not detected.
 """
@@ -23,12 +40,16 @@ that has already grown past the stored offset before the next poll is not detect
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
-__all__ = ["SIGNATURE_BYTES", "FileState", "Line", "poll", "Follower"]
+__all__ = ["SIGNATURE_BYTES", "SEGMENT_BOOTSTRAP_PROBES", "FileState", "Line", "poll", "Follower",
+           "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
+           "BATCH_LINES", "RESTAGE_LINES"]
 
 SIGNATURE_BYTES = 256
+SEGMENT_BOOTSTRAP_PROBES = 1000  # INGEST_PKG.co_segment_probes
 _CHUNK = 1 << 20
 
 OK, NEW, MISSING, UNREADABLE, FINISHED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED"
@@ -52,6 +73,9 @@ class FileState:
     prev_signature: Optional[str] = None
     prev_offset: Optional[int] = None
     prev_line_no: Optional[int] = None
+    # the last event read (INGEST_PKG re-stages it: its error lines may follow)
+    last_event_line_no: Optional[int] = None
+    last_event_offset: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -71,13 +95,9 @@ def _signature_matches(stored: Optional[str], head_hex: str) -> bool:
     return stored[:common] == head_hex[:common]
 
 
-def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Optional[int] = None,
-         source: Optional[str] = None, others: Iterable[FileState] = ()) -> list[Line]:
-    """Read the complete lines appended to ``path`` since ``state``; update ``state`` in place.
-    ``others``: the states of the other files of the same listener; a file starting a new
-    generation whose first bytes match where another file's previous generation stopped (a
-    rotation by rename: listener.log -> listener_1.log) continues from that offset."""
-    name = source or state.file_name
+def _open_and_check(path: str, state: FileState, others: Iterable[FileState]):
+    """INGEST_PKG.ingest_file's header phase: (open file, size), or None with the status set."""
+    others = list(others)
     try:
         fh = open(path, "rb")
     except FileNotFoundError:
@@ -85,46 +105,132 @@ def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Opt
             state.status, state.health = FINISHED, None
         else:
             state.status, state.health = MISSING, f"{path}: no such file"
-        return []
+        return None
     except OSError as exc:
         state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
+        return None
+    try:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(min(size, SIGNATURE_BYTES))
+    except OSError as exc:
+        fh.close()
+        state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
+        return None
+    head_hex = head.hex().upper()
+    if state.generation == 0 or size < state.byte_offset - 1 or not _signature_matches(state.signature, head_hex):
+        if state.generation > 0:
+            state.restarts += 1
+            state.prev_signature, state.prev_offset, state.prev_line_no = (
+                state.signature, state.byte_offset, state.line_no)
+            if state.prev_signature and any(
+                    o is not state and o.signature and o.signature.startswith(state.prev_signature)
+                    for o in others):
+                state.prev_signature = None  # another file already continues this generation
+        state.generation += 1
+        state.byte_offset, state.line_no, state.signature = 1, 0, None
+        state.last_event_line_no = state.last_event_offset = None
+        _adopt_renamed(state, head_hex, size, others)
+    if not state.signature or len(head_hex) > len(state.signature):
+        state.signature = head_hex or None
+    state.file_size = size
+    state.status, state.health = OK, None
+    return fh, size
+
+
+def poll(path: str, state: FileState, *, encoding: str = "utf-8", max_lines: Optional[int] = None,
+         source: Optional[str] = None, others: Iterable[FileState] = ()) -> list[Line]:
+    """Read the complete lines appended to ``path`` since ``state``; update ``state`` in place.
+    ``others``: the states of the other files of the same listener; a file starting a new
+    generation whose first bytes match where another file's previous generation stopped (a
+    rotation by rename: listener.log -> listener_1.log) continues from that offset."""
+    name = source or state.file_name
+    opened = _open_and_check(path, state, others)
+    if opened is None:
         return []
+    fh, size = opened
     with fh:
-        try:
-            size = os.fstat(fh.fileno()).st_size
-            head = fh.read(min(size, SIGNATURE_BYTES))
-        except OSError as exc:
-            state.status, state.health = UNREADABLE, f"{path}: {exc.strerror}"
-            return []
-        head_hex = head.hex().upper()
-        if state.generation == 0 or size < state.byte_offset - 1 or not _signature_matches(state.signature, head_hex):
-            if state.generation > 0:
-                state.restarts += 1
-                state.prev_signature, state.prev_offset, state.prev_line_no = (
-                    state.signature, state.byte_offset, state.line_no)
-            state.generation += 1
-            state.byte_offset, state.line_no, state.signature = 1, 0, None
-            _adopt_renamed(state, head_hex, size, others)
-        if not state.signature or len(head_hex) > len(state.signature):
-            state.signature = head_hex or None
-        state.file_size = size
-        state.status, state.health = OK, None
-        lines = list(_complete_lines(fh, name, state, size, encoding, max_lines))
-    return lines
+        return list(_complete_lines(fh, name, state, size, encoding, max_lines))
+
+
+BATCH_LINES = 50000  # INGEST_PKG.co_batch_lines
+RESTAGE_LINES = 1000  # INGEST_PKG.co_restage_lines
+
+
+@dataclass
+class Batch:
+    """What one INGEST_PKG.ingest_batch did: the staged lines (re-staged + new), the line numbers
+    of the events inserted, the re-parsed last event (error_text updated) and whether the stop key
+    was reached (another batch follows)."""
+
+    staged: list[Line]
+    inserted: list[int]
+    updated: Optional[int]
+    more: bool
+
+
+def ingest_batch(path: str, state: FileState, event_lines: Callable[[list[Line]], Iterable[int]], *,
+                 size: Optional[int] = None, batch_lines: int = BATCH_LINES,
+                 restage_lines: int = RESTAGE_LINES, encoding: str = "utf-8") -> Optional[Batch]:
+    """The twin of INGEST_PKG.ingest_batch's staging decisions. ``event_lines``: the line numbers
+    of the staged lines that the parse view makes events of (the view's line classification
+    depends on the line alone). None when there was nothing new (the PL/SQL rolls back)."""
+    size = os.path.getsize(path) if size is None else size
+    restage = state.last_event_line_no is not None and state.line_no - state.last_event_line_no < restage_lines
+    if restage:
+        start, first, restaged = state.last_event_offset, state.last_event_line_no, \
+            state.line_no - state.last_event_line_no + 1
+    else:
+        start, first, restaged = state.byte_offset, state.line_no + 1, 0
+    probe = FileState(state.file_name, byte_offset=start, line_no=first - 1, generation=state.generation)
+    with open(path, "rb") as fh:
+        staged = list(_complete_lines(fh, state.file_name, probe, size, encoding, batch_lines + restaged))
+    if not staged or staged[-1].line_no <= state.line_no:
+        return None
+    events = sorted(set(event_lines(staged)))
+    updated = state.last_event_line_no if restage and state.last_event_line_no in events else None
+    inserted = [n for n in events if n > (state.last_event_line_no or 0) and n >= first]
+    if inserted:
+        by_no = {line.line_no: line for line in staged}
+        state.last_event_line_no, state.last_event_offset = inserted[-1], by_no[inserted[-1]].byte_offset
+    old = state.line_no
+    state.lines += staged[-1].line_no - old
+    state.byte_offset, state.line_no = staged[-1].next_offset, staged[-1].line_no
+    return Batch(staged, inserted, updated, staged[-1].line_no - old >= batch_lines)
+
+
+def ingest_file(path: str, state: FileState, event_lines: Callable[[list[Line]], Iterable[int]], *,
+                others: Iterable[FileState] = (), **batch_options) -> list[Batch]:
+    """INGEST_PKG.ingest_file: the header phase, then batches until one is not full."""
+    opened = _open_and_check(path, state, others)
+    if opened is None:
+        return []
+    fh, size = opened
+    fh.close()
+    batches: list[Batch] = []
+    while True:
+        batch = ingest_batch(path, state, event_lines, size=size, **batch_options)
+        if batch is None:
+            break
+        batches.append(batch)
+        if not batch.more:
+            break
+    return batches
 
 
 def _adopt_renamed(state: FileState, head_hex: str, size: int, others: Iterable[FileState]) -> None:
-    for other in others:
-        if other is state:
-            continue
-        for sig, offset, line_no in ((other.prev_signature, other.prev_offset, other.prev_line_no),
-                                     (other.signature, other.byte_offset, other.line_no)):
-            if sig and offset and offset - 1 <= size and len(head_hex) >= min(len(sig), 2 * (offset - 1)) \
-                    and _signature_matches(sig, head_hex):
-                state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
-                if other.prev_signature == sig:
-                    other.prev_signature = None  # adopted once
-                return
+    """Candidates in INGEST_PKG.restart's order: previous generations, then current ones, each by
+    file name."""
+    ordered = sorted((o for o in others if o is not state and o.file_name != state.file_name),
+                     key=lambda o: o.file_name)
+    candidates = [(o, True, o.prev_signature, o.prev_offset, o.prev_line_no) for o in ordered] + \
+                 [(o, False, o.signature, o.byte_offset, o.line_no) for o in ordered]
+    for other, is_prev, sig, offset, line_no in candidates:
+        if sig and offset is not None and offset - 1 <= size \
+                and len(head_hex) >= min(len(sig), 2 * (offset - 1)) and _signature_matches(sig, head_hex):
+            state.byte_offset, state.line_no, state.signature = offset, line_no or 0, sig
+            if is_prev:
+                other.prev_signature = None  # adopted once
+            return
 
 
 def _complete_lines(fh, name: str, state: FileState, size: int, encoding: str,
@@ -162,19 +268,68 @@ def _complete_lines(fh, name: str, state: FileState, size: int, encoding: str,
         pending_start += start
 
 
+def segment_number(base: str, name: str) -> Optional[int]:
+    """n when ``name`` is a 19c segment ``stem_<n>.ext`` of the configured file ``base``
+    (``stem.ext``), else None. Compared on the file names (same directory)."""
+    stem, ext = os.path.splitext(os.path.basename(base))
+    m = re.fullmatch(re.escape(stem) + r"_([0-9]{1,9})" + re.escape(ext), os.path.basename(name))
+    return int(m.group(1)) if m else None
+
+
+def discover_segments(base: str, known: Iterable[str], exists=os.path.exists) -> list[str]:
+    """The segments of ``base`` not in ``known`` that exist now (INGEST_PKG.discover_segments):
+    with none known, n = 1..SEGMENT_BOOTSTRAP_PROBES; else from the highest known n + 1 upward
+    until the first name that does not exist."""
+    stem, ext = os.path.splitext(base)
+    numbers = [n for n in (segment_number(base, k) for k in known) if n is not None]
+    found: list[str] = []
+    if not numbers:
+        for n in range(1, SEGMENT_BOOTSTRAP_PROBES + 1):
+            if exists(f"{stem}_{n}{ext}"):
+                found.append(f"{stem}_{n}{ext}")
+        return found
+    n = max(numbers) + 1
+    while exists(f"{stem}_{n}{ext}"):
+        found.append(f"{stem}_{n}{ext}")
+        n += 1
+    return found
+
+
 @dataclass
 class Follower:
-    """Polls several files (rotated segments, several listeners), one state per file."""
+    """Polls several files (rotated segments, several listeners), one state per file. With
+    ``segments`` (INGEST_PKG.run), every configured file also covers its 19c segments, found by
+    :func:`discover_segments`; per configured file the order is: its segments by ascending n, then
+    the file itself."""
 
     paths: list[str]
     encoding: str = "utf-8"
     states: dict[str, FileState] = field(default_factory=dict)
+    segments: bool = False
+
+    def order(self) -> list[str]:
+        """INGEST_PKG.run's order: per configured file, discovery, its segments by ascending n
+        (FINISHED ones, read and gone, are skipped), then the file itself."""
+        out: list[str] = []
+        for path in self.paths:
+            if self.segments:
+                known = [k for k in self.states if os.path.dirname(k) == os.path.dirname(path)
+                         and segment_number(path, k) is not None]
+                for new in discover_segments(path, known):
+                    self.states.setdefault(new, FileState(new))
+                    known.append(new)
+                for seg in sorted(known, key=lambda k: segment_number(path, k)):
+                    if seg not in out and self.states[seg].status != FINISHED:
+                        out.append(seg)
+            if path not in out:
+                out.append(path)
+        return out
 
     def poll(self, max_lines: Optional[int] = None) -> list[Line]:
         out: list[Line] = []
         for path in self.paths:
             self.states.setdefault(path, FileState(path))
-        for path in self.paths:
+        for path in self.order():
             state = self.states[path]
             out.extend(poll(path, state, encoding=self.encoding, max_lines=max_lines,
                             others=list(self.states.values())))

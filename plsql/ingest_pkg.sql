@@ -1,17 +1,21 @@
 -- INGEST_PKG: incremental ingestion of the configured listener log files into EVENTS.
 -- Python twin of the reading algorithm: installer/ingest.py (tests/test_ingest_reader.py).
 --
--- One poll (procedure run), per configured file:
+-- One poll (procedure run), per configured file (stem.ext):
+-- 0. its 19c+ segments stem_<n>.ext are discovered (discover_segments: FILEEXISTS from the
+--    highest number known upward) and read first, by ascending n, then the file itself: the
+--    tail written to a file between the last poll and its rename is read once, in the segment;
 -- 1. lock the file's LOAD_STATE row (SELECT ... FOR UPDATE: two sessions never read the same bytes);
 -- 2. FILEEXISTS / FILEOPEN / GETLENGTH, and the first 256 bytes (DBMS_LOB.SUBSTR) as signature;
 --    a file shorter than what was read, or whose first bytes changed, is read from byte 1 (a new
 --    generation), unless its first bytes are where another file's previous generation stopped
 --    (a segment renamed by rotation: it continues at that offset);
--- 3. batches of at most co_batch_lines complete lines from LINE_READER.lines (in_complete_only => 1) (a trailing
---    partial line waits for the next poll) go to STAGE_LINES, re-staging the last event of the
---    previous batch (its error lines may have arrived since) after a context line carrying its
---    time and host; the parse view EVENT_PARSE turns them into events: the re-parsed last event
---    gets its error_text updated, newer ones are inserted;
+-- 3. batches of at most co_batch_lines new complete lines from LINE_READER.lines
+--    (in_complete_only => 1; a trailing partial line waits for the next poll) go to STAGE_LINES,
+--    re-staging the last event of the previous batch (its error lines may have arrived since;
+--    closed after co_restage_lines lines) after a context line carrying its time and host; the
+--    parse view EVENT_PARSE is evaluated once and turns them into events: the re-parsed last
+--    event gets its error_text updated, newer ones are inserted;
 -- 4. the new offset is stored and COMMITted with the batch's events (and the GTT emptied):
 --    a crash before the commit loses nothing and duplicates nothing.
 -- A missing or unreadable file (ORA-22285/22286/22288, directory errors) is recorded in
@@ -34,7 +38,8 @@ create or replace package {{ obj('INGEST_PKG') }} authid definer is
    procedure ingest_file(in_file in varchar2);
 
    -- Deletes events older than in_retention_days (default: setting RETENTION_DAYS, else 90), in
-   -- batches with a commit each (the purge job's action).
+   -- batches with a commit each (the purge job's action). An event without a time goes once a
+   -- later-loaded event of the same source is older than the limit.
    procedure purge(in_retention_days in number default null);
 
    -- Applies INGEST_INTERVAL_MINUTES from the settings table to the ingest job's schedule (the job
@@ -47,6 +52,9 @@ create or replace package body {{ obj('INGEST_PKG') }} is
    co_directory    constant varchar2(128) := {{ s.directory | sqlstr }};
    co_ingest_job   constant varchar2(128) := {{ s.object_name('INGEST_JOB') | sqlstr }};
    co_purge_batch  constant pls_integer := 10000;
+   co_fetch_rows   constant pls_integer := 1000;  -- parsed rows per fetch (bounded PGA)
+   co_restage_lines constant pls_integer := 1000; -- a last event with more lines read after it is closed
+   co_segment_probes constant pls_integer := 1000; -- n = 1..this probed while no segment is known
    co_default_days constant pls_integer := 90;
    co_status_ok         constant varchar2(30) := 'OK';
    co_status_missing    constant varchar2(30) := 'MISSING';
@@ -136,25 +144,40 @@ create or replace package body {{ obj('INGEST_PKG') }} is
        where t.file_name = in_state.file_name;
    end save_state;
 
+   -- An empty file matches (nothing says it changed): no restart until bytes arrive; the Python
+   -- twin (lsnrmine.ingest._signature_matches) decides the same.
    function signature_matches(in_stored in varchar2, in_head in varchar2) return boolean is
       l_common pls_integer;
    begin
-      if in_stored is null then
+      if in_stored is null or in_head is null then
          return true;
       end if;
-      l_common := least(length(in_stored), nvl(length(in_head), 0));
-      return l_common = 0 and in_head is null and in_stored is null
-          or l_common > 0 and substr(in_stored, 1, l_common) = substr(in_head, 1, l_common);
+      l_common := least(length(in_stored), length(in_head));
+      return substr(in_stored, 1, l_common) = substr(in_head, 1, l_common);
    end signature_matches;
 
    -- New generation: from byte 1, or where a renamed segment's previous generation stopped.
+   -- Candidates in a defined order (every previous generation, then every current one, each by
+   -- file name); an adopted previous generation is cleared (adopted once), and a generation that
+   -- another file already continues is not kept as previous generation (lsnrmine.ingest: same).
    procedure restart(io_state in out nocopy {{ obj('LOAD_STATE') }}%rowtype, in_head in varchar2, in_size in number) is
+      l_taken pls_integer;
    begin
       if io_state.generation > 0 then
          io_state.restarts := io_state.restarts + 1;
          io_state.prev_signature := io_state.signature;
          io_state.prev_offset := io_state.byte_offset;
          io_state.prev_line_no := io_state.line_no;
+         if io_state.prev_signature is not null then
+            select count(*)
+              into l_taken
+              from {{ obj('LOAD_STATE') }} t
+             where t.file_name <> io_state.file_name
+               and substr(t.signature, 1, length(io_state.prev_signature)) = io_state.prev_signature;
+            if l_taken > 0 then
+               io_state.prev_signature := null;
+            end if;
+         end if;
       end if;
       io_state.generation := io_state.generation + 1;
       io_state.byte_offset := 1;
@@ -166,45 +189,92 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       io_state.last_event_time := null;
       io_state.last_event_host := null;
       for r_other in (
-         select o.signature, o.byte_offset, o.line_no
-           from (select t.prev_signature signature, t.prev_offset byte_offset, t.prev_line_no line_no
+         select o.file_name, o.is_prev, o.signature, o.byte_offset, o.line_no
+           from (select t.file_name, 1 is_prev, t.prev_signature signature, t.prev_offset byte_offset,
+                        t.prev_line_no line_no
                    from {{ obj('LOAD_STATE') }} t
                   where t.file_name <> io_state.file_name
                     and t.prev_signature is not null
+                    and t.prev_offset is not null
                  union all
-                 select t.signature, t.byte_offset, t.line_no
+                 select t.file_name, 0 is_prev, t.signature, t.byte_offset, t.line_no
                    from {{ obj('LOAD_STATE') }} t
                   where t.file_name <> io_state.file_name
                     and t.signature is not null) o
           where o.byte_offset - 1 <= in_size
+          order by o.is_prev desc, o.file_name
       )
       loop
          if signature_matches(in_stored => r_other.signature, in_head => in_head)
-            and length(in_head) >= least(length(r_other.signature), 2 * (r_other.byte_offset - 1))
+            and nvl(length(in_head), 0) >= least(length(r_other.signature), 2 * (r_other.byte_offset - 1))
          then
             io_state.byte_offset := r_other.byte_offset;
-            io_state.line_no := r_other.line_no;
+            io_state.line_no := nvl(r_other.line_no, 0);
             io_state.signature := r_other.signature;
+            if r_other.is_prev = 1 then
+               update {{ obj('LOAD_STATE') }} t
+                  set t.prev_signature = null
+                where t.file_name = r_other.file_name;
+            end if;
             exit;
          end if;
       end loop;
    end restart;
 
    -- Stages, parses and stores one batch; commits. False when there was nothing new.
+   -- The last event of the previous batch is re-staged (its error lines may have arrived since)
+   -- while fewer than co_restage_lines lines were read after it; beyond that it is closed (its
+   -- error_text is final) and the batch starts at the first unread line, after a context line
+   -- with its time and host: a long run of non-event lines never stalls a file (F6). The stop key
+   -- counts new lines only (co_batch_lines of them per batch).
+   -- The parse view is evaluated once per batch (F5): one cursor, fetched co_fetch_rows at a time;
+   -- the update of the last event, the insert (FORALL ... RETURNING) and the statistics all come
+   -- from those rows.
    function ingest_batch(io_state in out nocopy {{ obj('LOAD_STATE') }}%rowtype) return boolean is
-      l_from        number := coalesce(io_state.last_event_offset, io_state.byte_offset);
-      l_first_line  number := coalesce(io_state.last_event_line_no, io_state.line_no + 1);
-      l_staged      pls_integer;
+      type t_text is table of varchar2(4000) index by pls_integer;
+      type t_number is table of number index by pls_integer;
+      type t_date is table of date index by pls_integer;
+      cursor c_parsed(in_from_line in number) is
+         select p.listener, p.host, p.source, p.line_no, p.event_time, p.event_kind, p.command,
+                p.connect_data, p.protocol_info, p.service_name, p.sid, p.program, p.client_host,
+                p.client_user, p.client_ip, p.client_port, p.protocol, p.return_code, p.error_text,
+                p.raw_line, p.parse_note
+           from {{ obj('EVENT_PARSE') }} p
+          where p.line_no >= in_from_line
+          order by p.line_no;
+      l_restage     boolean := io_state.last_event_line_no is not null
+                               and io_state.line_no - io_state.last_event_line_no < co_restage_lines;
+      l_old_line_no number := io_state.line_no;
+      l_from        number;
+      l_first_line  number;
+      l_restaged    number := 0;
       l_end_offset  number;
       l_end_line    number;
-      l_rejects     number;
+      l_rejects     number := 0;
       l_last_line   number;
       l_last_time   date;
       l_last_host   varchar2(1020);
       l_last_offset number;
       l_last_id     number;
+      -- one fetch of the parse view, column by column
+      l_listener t_text; l_host t_text; l_source t_text; l_line_no t_number; l_event_time t_date;
+      l_event_kind t_text; l_command t_text; l_connect_data t_text; l_protocol_info t_text;
+      l_service_name t_text; l_sid t_text; l_program t_text; l_client_host t_text;
+      l_client_user t_text; l_client_ip t_text; l_client_port t_number; l_protocol t_text;
+      l_return_code t_number; l_error_text t_text; l_raw_line t_text; l_parse_note t_text;
+      l_ids         t_number;
+      l_start       pls_integer;
+      l_first_fetch boolean := true;
       l_server_host varchar2(1020) := substr(sys_context('USERENV', 'SERVER_HOST'), 1, 255);
    begin
+      if l_restage then
+         l_from := io_state.last_event_offset;
+         l_first_line := io_state.last_event_line_no;
+         l_restaged := io_state.line_no - io_state.last_event_line_no + 1;
+      else
+         l_from := io_state.byte_offset;
+         l_first_line := io_state.line_no + 1;
+      end if;
       if io_state.last_event_line_no is not null then
          -- context line: the parse view reads it as a <msg> header (time, host), never an event
          insert into {{ obj('STAGE_LINES') }} (source, line_no, line)
@@ -222,8 +292,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
                 in_start_offset  => l_from,
                 in_first_line_no => l_first_line,
                 in_complete_only => 1)) l
-       where rownum <= co_batch_lines;
-      l_staged := sql%rowcount;
+       where rownum <= co_batch_lines + l_restaged;
       select max(s.next_offset), max(s.line_no)
         into l_end_offset, l_end_line
         from {{ obj('STAGE_LINES') }} s
@@ -232,55 +301,72 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          rollback; -- nothing new; empties the stage
          return false;
       end if;
-      if io_state.last_event_id is not null then
-         update {{ obj('EVENTS') }} e
-            set e.error_text = (select p.error_text
-                                  from {{ obj('EVENT_PARSE') }} p
-                                 where p.source = io_state.file_name
-                                   and p.line_no = io_state.last_event_line_no)
-          where e.event_id = io_state.last_event_id;
-      end if;
-      insert into {{ obj('EVENTS') }} (
-         listener, host, source, line_no, event_time, event_kind, command, connect_data,
-         protocol_info, service_name, sid, program, client_host, client_user, client_ip,
-         client_port, protocol, return_code, error_text, raw_line)
-      select p.listener, coalesce(p.host, l_server_host), p.source, p.line_no, p.event_time,
-             p.event_kind, p.command, p.connect_data, p.protocol_info, p.service_name, p.sid,
-             p.program, p.client_host, p.client_user, p.client_ip, p.client_port, p.protocol,
-             p.return_code, p.error_text, p.raw_line
-        from {{ obj('EVENT_PARSE') }} p
-       where p.line_no > coalesce(io_state.last_event_line_no, 0)
-       order by p.line_no;
-      select count(case when p.parse_note is not null then 1 end),
-             max(p.line_no),
-             max(p.event_time) keep (dense_rank last order by p.line_no),
-             max(p.host) keep (dense_rank last order by p.line_no)
-        into l_rejects, l_last_line, l_last_time, l_last_host
-        from {{ obj('EVENT_PARSE') }} p
-       where p.line_no > coalesce(io_state.last_event_line_no, 0);
+      open c_parsed(in_from_line => l_first_line);
+      loop
+         fetch c_parsed
+          bulk collect into l_listener, l_host, l_source, l_line_no, l_event_time, l_event_kind,
+                            l_command, l_connect_data, l_protocol_info, l_service_name, l_sid,
+                            l_program, l_client_host, l_client_user, l_client_ip, l_client_port,
+                            l_protocol, l_return_code, l_error_text, l_raw_line, l_parse_note
+          limit co_fetch_rows;
+         exit when l_line_no.count = 0;
+         l_start := 1;
+         if l_first_fetch and l_restage and l_line_no(1) = io_state.last_event_line_no then
+            -- the re-parsed last event: its error_text may have grown
+            if io_state.last_event_id is not null then
+               update {{ obj('EVENTS') }} e
+                  set e.error_text = l_error_text(1)
+                where e.event_id = io_state.last_event_id;
+            end if;
+            l_start := 2;
+         end if;
+         l_first_fetch := false;
+         if l_line_no.count >= l_start then
+            l_last_line := l_line_no(l_line_no.count);
+            l_last_time := l_event_time(l_line_no.count);
+            l_last_host := l_host(l_line_no.count);
+            for i_row in l_start .. l_line_no.count
+            loop
+               if l_parse_note(i_row) is not null then
+                  l_rejects := l_rejects + 1;
+               end if;
+               l_host(i_row) := coalesce(l_host(i_row), l_server_host);
+            end loop;
+            forall i_row in l_start .. l_line_no.count
+               insert into {{ obj('EVENTS') }} (
+                  listener, host, source, line_no, event_time, event_kind, command, connect_data,
+                  protocol_info, service_name, sid, program, client_host, client_user, client_ip,
+                  client_port, protocol, return_code, error_text, raw_line)
+               values (
+                  l_listener(i_row), l_host(i_row), l_source(i_row), l_line_no(i_row),
+                  l_event_time(i_row), l_event_kind(i_row), l_command(i_row), l_connect_data(i_row),
+                  l_protocol_info(i_row), l_service_name(i_row), l_sid(i_row), l_program(i_row),
+                  l_client_host(i_row), l_client_user(i_row), l_client_ip(i_row),
+                  l_client_port(i_row), l_protocol(i_row), l_return_code(i_row),
+                  l_error_text(i_row), l_raw_line(i_row))
+               returning event_id bulk collect into l_ids;
+            l_last_id := l_ids(l_ids.count);
+         end if;
+      end loop;
+      close c_parsed;
       if l_last_line is not null then
          select s.byte_offset
            into l_last_offset
            from {{ obj('STAGE_LINES') }} s
           where s.line_no = l_last_line;
-         select max(e.event_id)
-           into l_last_id
-           from {{ obj('EVENTS') }} e
-          where e.source = io_state.file_name
-            and e.line_no = l_last_line;
          io_state.last_event_id := l_last_id;
          io_state.last_event_line_no := l_last_line;
          io_state.last_event_offset := l_last_offset;
          io_state.last_event_time := l_last_time;
          io_state.last_event_host := l_last_host;
       end if;
-      io_state.lines := io_state.lines + (l_end_line - io_state.line_no);
+      io_state.lines := io_state.lines + (l_end_line - l_old_line_no);
       io_state.rejects := io_state.rejects + l_rejects;
       io_state.byte_offset := l_end_offset;
       io_state.line_no := l_end_line;
       save_state(in_state => io_state);
       commit; -- events, offset and state together; the stage is emptied
-      return l_staged >= co_batch_lines;
+      return l_end_line - l_old_line_no >= co_batch_lines;
    end ingest_batch;
 
    procedure ingest_file(in_file in varchar2) is
@@ -351,16 +437,133 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          record_health(in_file => in_file, in_status => co_status_error, in_health => g_failed);
    end ingest_file;
 
+   -- 19c+ segments (Network Log File Segmentation): a configured file stem.ext covers itself and
+   -- stem_<n>.ext (listener.log -> listener_<n>.log, log.xml -> log_<n>.xml). in_base's stem and
+   -- extension; the segment number of in_name, or null.
+   procedure split_name(in_base in varchar2, out_stem out varchar2, out_ext out varchar2) is
+      l_dot pls_integer := instr(in_base, '.', -1);
+   begin
+      if l_dot > 1 then
+         out_stem := substr(in_base, 1, l_dot - 1);
+         out_ext := substr(in_base, l_dot);
+      else
+         out_stem := in_base;
+         out_ext := null;
+      end if;
+   end split_name;
+
+   function segment_number(in_base in varchar2, in_name in varchar2) return number is
+      l_stem varchar2(255);
+      l_ext  varchar2(255);
+      l_mid  varchar2(255);
+   begin
+      split_name(in_base => in_base, out_stem => l_stem, out_ext => l_ext);
+      if length(in_name) <= length(l_stem) + 1 + nvl(length(l_ext), 0)
+         or substr(in_name, 1, length(l_stem) + 1) <> l_stem || '_'
+         or l_ext is not null and substr(in_name, -length(l_ext)) <> l_ext
+      then
+         return null;
+      end if;
+      l_mid := substr(in_name, length(l_stem) + 2, length(in_name) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+      if regexp_like(l_mid, '^[0-9]{1,9}$') then
+         return to_number(l_mid);
+      end if;
+      return null;
+   end segment_number;
+
+   function file_exists(in_name in varchar2) return boolean is
+   begin
+      return sys.dbms_lob.fileexists(bfilename(co_directory, in_name)) = 1;
+   end file_exists;
+
+   -- New segments of in_base get a LOAD_STATE row (lsnrmine.ingest.discover_segments: same rule):
+   -- with none known, n = 1..co_segment_probes is probed with FILEEXISTS; else from the highest
+   -- known n + 1 upward until the first name that does not exist.
+   procedure discover_segments(in_base in varchar2) is
+      l_stem varchar2(255);
+      l_ext  varchar2(255);
+      l_max  number;
+      l_n    number;
+      l_name varchar2(255);
+      procedure add_segment(in_name in varchar2) is
+      begin
+         insert into {{ obj('LOAD_STATE') }} (file_name) values (in_name);
+      exception
+         when dup_val_on_index then
+            null; -- another session found it first
+      end add_segment;
+   begin
+      split_name(in_base => in_base, out_stem => l_stem, out_ext => l_ext);
+      for r_state in (select t.file_name from {{ obj('LOAD_STATE') }} t)
+      loop
+         l_n := segment_number(in_base => in_base, in_name => r_state.file_name);
+         if l_n is not null then
+            l_max := greatest(nvl(l_max, l_n), l_n);
+         end if;
+      end loop;
+      if l_max is null then
+         for i_n in 1..co_segment_probes
+         loop
+            l_name := l_stem || '_' || i_n || l_ext;
+            if file_exists(in_name => l_name) then
+               add_segment(in_name => l_name);
+            end if;
+         end loop;
+      else
+         l_n := l_max + 1;
+         loop
+            l_name := l_stem || '_' || l_n || l_ext;
+            exit when not file_exists(in_name => l_name);
+            add_segment(in_name => l_name);
+            l_n := l_n + 1;
+         end loop;
+      end if;
+      commit;
+   exception
+      when e_file_access or e_file_privs or e_open_failed or e_invalid_directory then
+         rollback; -- the directory's problem: ingest_file records it for in_base
+   end discover_segments;
+
+   procedure ingest_one(in_file in varchar2, io_failed in out nocopy varchar2) is
+   begin
+      g_failed := null;
+      ingest_file(in_file => in_file);
+      if g_failed is not null then
+         io_failed := substrb(io_failed || g_failed || '; ', 1, 3900);
+      end if;
+   end ingest_one;
+
    procedure run is
-      l_failed varchar2(4000);
+      type t_by_number is table of varchar2(1020) index by pls_integer;
+      l_failed   varchar2(4000);
+      l_none     t_by_number;
+      l_segments t_by_number;
+      l_n        number;
+      i_segment  pls_integer;
    begin
       for i_file in 1..co_log_files.count
       loop
-         g_failed := null;
-         ingest_file(in_file => co_log_files(i_file));
-         if g_failed is not null then
-            l_failed := substrb(l_failed || g_failed || '; ', 1, 3900);
-         end if;
+         discover_segments(in_base => co_log_files(i_file));
+         -- its segments by ascending n (a renamed file adopts the generation it continues before
+         -- the configured name restarts), then the configured file itself; a segment that
+         -- disappeared after it was read (FINISHED) is not probed again
+         l_segments := l_none;
+         for r_state in (select t.file_name
+                           from {{ obj('LOAD_STATE') }} t
+                          where t.status <> co_status_finished)
+         loop
+            l_n := segment_number(in_base => co_log_files(i_file), in_name => r_state.file_name);
+            if l_n is not null then
+               l_segments(l_n) := r_state.file_name;
+            end if;
+         end loop;
+         i_segment := l_segments.first;
+         while i_segment is not null
+         loop
+            ingest_one(in_file => l_segments(i_segment), io_failed => l_failed);
+            i_segment := l_segments.next(i_segment);
+         end loop;
+         ingest_one(in_file => co_log_files(i_file), io_failed => l_failed);
       end loop;
       if l_failed is not null then
          sys.dbms_standard.raise_application_error(num => {{ obj('ERROR_PKG') }}.co_ingest_failed,
@@ -368,12 +571,28 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       end if;
    end run;
 
+   -- Deletes events older than the retention limit. Events without a time (undated lines at the
+   -- top of a generation, the error_only event of a rotated-away event's error lines, records
+   -- whose date did not convert and that have no header before them) are deleted too, by this
+   -- criterion (F8): a later-loaded event of the same source (higher event_id) is itself older
+   -- than the limit. A log is chronological, so such an event is older still.
    procedure purge(in_retention_days in number default null) is
       l_days  number := coalesce(in_retention_days, setting_number(in_name => 'RETENTION_DAYS',
                                                                    in_default => co_default_days));
       l_limit date;
    begin
       l_limit := sysdate - l_days;
+      loop
+         delete from {{ obj('EVENTS') }} e
+          where e.event_time is null
+            and e.event_id < (select max(x.event_id)
+                                from {{ obj('EVENTS') }} x
+                               where x.source = e.source
+                                 and x.event_time < l_limit)
+            and rownum <= co_purge_batch;
+         exit when sql%rowcount = 0;
+         commit;
+      end loop;
       loop
          delete from {{ obj('EVENTS') }} e
           where e.event_time < l_limit

@@ -1,5 +1,8 @@
 -- PURGE_JOB: daily at 03:00, deletes events older than RETENTION_DAYS (settings table, default
--- 90; read at every run by INGEST_PKG.purge). Created when missing.
+-- 90; read at every run by INGEST_PKG.purge). Events without a time (EVENT_TIME null) are deleted
+-- once a later-loaded event of the same source (higher event_id) is older than the limit; until
+-- then they stay, and the time-windowed report views (which filter on event_time) do not show
+-- them. Created when missing.
 declare
   l_count pls_integer;
 begin

@@ -1,8 +1,11 @@
 -- Raised alerts (issue 6). One row per episode: a burst that continues (a new candidate whose
 -- first event is no later than last_time + the rule's window) updates its row instead of adding
--- one. evidence is escaped (control characters, HTML specials) and truncated by ALERT_EPISODES.
--- delivered_severity records what was mailed/logged, so a row is delivered again only when its
--- severity rises. ALERT_CANDIDATES is the evaluator's scratch table (rows of the current run).
+-- one. evidence is plain text (control characters replaced by ALERT_EPISODES), cut by ALERT_PKG
+-- to whole characters within the column's bytes. delivered_severity records what was mailed
+-- (or, without mail, handled), logged_severity what was written to the alert log: each channel is
+-- delivered again only when the severity rises, so a failing mail server does not repeat the
+-- alert-log lines. An escalation of an acknowledged alert sets it back to 'new' (ALERT_PKG).
+-- ALERT_CANDIDATES is the evaluator's scratch table (rows of the current run).
 declare
   e_name_in_use exception;
   pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
@@ -25,6 +28,7 @@ create table {{ obj('ALERTS') }} (
   acknowledged_by    varchar2(128 byte),
   delivered_severity varchar2(10 byte),
   delivered_at       date,
+  logged_severity    varchar2(10 byte),
   constraint {{ obj('ALERTS_PK') }} primary key (alert_id),
   constraint {{ obj('ALERTS_STATUS_CK') }} check (status in ('new', 'acknowledged'))
 )]';
@@ -52,6 +56,17 @@ begin
 create index {{ obj('ALERTS_TIME_IX') }} on {{ obj('ALERTS') }} (last_time, status)]';
 exception
   when e_name_in_use then
+    null;
+end;
+/
+-- upgrade: logged_severity (issue 18) on a table created before it
+declare
+  e_column_exists exception;
+  pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+begin
+  execute immediate 'alter table {{ obj('ALERTS') }} add (logged_severity varchar2(10 byte))';
+exception
+  when e_column_exists then
     null;
 end;
 /

@@ -215,26 +215,29 @@ def test_merge_starts_a_new_alert_after_the_window() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "table"])
-def test_hostile_program_and_user_reach_evidence_escaped(capsys, fmt: str) -> None:
+def test_hostile_program_and_user_reach_the_output_as_plain_text_without_controls(capsys, fmt: str) -> None:
     code = main(["alerts", "--quiet", "--format", fmt, "--log", fixture("hostile.log")])
     out, _ = capsys.readouterr()
     assert code == 0
     assert "LISTENER_STOP" in out and "PASSWORD_FAILURES" in out
-    for raw in ("<script>", "</b>", "<b>", "\x1b", "\r"):
-        assert raw not in out, f"{raw!r} reached the output unescaped"
-    assert "&lt;script&gt;" in out and "&lt;b&gt;eve" in out
+    for raw in ("\x1b", "\r"):
+        assert raw not in out, f"{raw!r} reached the output"
+    # plain text (issue 18, C13): no HTML entities in text output; HTML escapes on rendering
+    assert "&lt;" not in out and "&#39;" not in out
+    assert "<b>eve" in out and "[31m</b>@h?[2J" in out
 
 
-def test_hostile_text_is_escaped_in_the_state_file_evidence(capsys, tmp_path: Path) -> None:
+def test_hostile_text_is_plain_in_the_state_file_evidence(capsys, tmp_path: Path) -> None:
     state = tmp_path / "s.json"
     run_alerts(capsys, "--log", fixture("hostile.log"), "--state", str(state))
     evidence = [a["evidence"] for a in json.loads(state.read_text())["alerts"]]
-    assert evidence and all("<" not in e and "\x1b" not in e and "\r" not in e for e in evidence)
-    assert all(len(e) <= 400 for e in evidence)
+    assert evidence and all("\x1b" not in e and "\r" not in e and "&lt;" not in e for e in evidence)
+    assert any("<script>alert(1)</script>" in e for e in evidence)
+    assert all(len(e) <= 400 and len(e.encode("utf-8")) <= alerts_mod.EVIDENCE_BYTES for e in evidence)
 
 
 def test_escape_text() -> None:
-    assert alerts_mod.escape_text("<a href='x'>\x1b[31m\r\n\u202e", 100) == "&lt;a href=&#39;x&#39;&gt;?[31m???"
+    assert alerts_mod.escape_text("<a href='x'>\x1b[31m\r\n\u202e\u2028\u200f", 100) == "<a href='x'>?[31m?????"
     assert alerts_mod.escape_text("x" * 50, 10) == "xxxxxxx..."
 
 
@@ -354,3 +357,262 @@ def test_alert_sql_passes_the_gate_with_and_without_mail(clean_env: Path) -> Non
         assert not failures, sqlgate.format_failures(failures)
         checked += len(statements)
     assert checked > 40
+
+
+# -- issue 18: hostile volume, byte limits, failure isolation, escalation, detections ----------
+#
+# The acceptance log (tests/fixtures/alerts/hostile_flood_part1.log, part2.log): 50 connects from
+# 50 public IPs whose PROGRAM/USER/HOST are 4,000-byte strings of 4-byte characters (CJK
+# Extension B, emoji; half the HOSTs start with "ORA-00600" and a RIGHT-TO-LEFT OVERRIDE), an SID
+# scan with 4,000-byte SIDs, a registration refused by valid node checking (TNS-01182, no client
+# address), and a log_file redirection refused in part 1 that succeeds in part 2.
+
+import contextlib
+import datetime as dt
+import io
+import os
+
+FLOOD = [fixture("hostile_flood_part1.log"), fixture("hostile_flood_part2.log")]
+FLOOD_NOW = "2026-12-03 07:00:00"
+FLOOD_IPS = {f"198.51.100.{10 + i}" for i in range(25)} | {f"203.0.113.{10 + i}" for i in range(25, 50)}
+
+
+def _main_captured(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["alerts", "--quiet", "--format", "json", "--now", FLOOD_NOW, *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def flood(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The acceptance log through the CLI as the job sees it (run 1: part 1; the redirection alert
+    acknowledged; run 2: parts 1 and 2 again, the overlapping re-scan) and through the Python API
+    (one run over both parts). Module-scoped: the tests only read it."""
+    from lsnrmine.engine.session import OfflineEngine
+
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith("LSNRMINE_"):
+                mp.delenv(key)
+        work = tmp_path_factory.mktemp("flood")
+        mp.chdir(work)
+        state = work / "state.json"
+        code1, out1, err1 = _main_captured("--log", FLOOD[0], "--state", str(state))
+        after1 = json.loads(state.read_text(encoding="utf-8"))
+        data = json.loads(state.read_text(encoding="utf-8"))
+        for alert in data["alerts"]:
+            if alert["rule_id"] == "LOG_REDIRECTION":
+                alert["status"] = "acknowledged"  # what ALERT_PKG.acknowledge does to the row
+        state.write_text(json.dumps(data), encoding="utf-8")
+        code2, out2, err2 = _main_captured("--log", FLOOD[0], "--log", FLOOD[1], "--state", str(state))
+        after2 = json.loads(state.read_text(encoding="utf-8"))
+        now = dt.datetime.strptime(FLOOD_NOW, "%Y-%m-%d %H:%M:%S")
+        engine = OfflineEngine(now=now)
+        engine.load(FLOOD, progress=False)
+        store = alerts_mod.AlertStore()
+        api = alerts_mod.evaluate(engine, store, now=now)
+    return {"run1": (code1, json.loads(out1) if out1.strip() else [], err1), "state1": after1,
+            "run2": (code2, json.loads(out2) if out2.strip() else [], err2), "state2": after2,
+            "api": api, "api_store": store}
+
+
+def test_flood_every_rule_raises_what_it_should_and_nothing_fails(flood: dict) -> None:
+    code, rows, err = flood["run1"]
+    assert code == 0 and "failed" not in err
+    assert not of_rule(rows, "HEALTH")
+    new_ip = of_rule(rows, "NEW_CLIENT_IP")
+    assert {r["KEY"] for r in new_ip} == FLOOD_IPS | {"192.0.2.77"}
+    assert {r["SEVERITY"] for r in new_ip} == {"high"}
+    assert [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "SID_ENUMERATION")] == [("192.0.2.77", "high")]
+    poison = of_rule(rows, "TNS_POISON")
+    assert [(r["KEY"], r["SEVERITY"]) for r in poison] == [("registration refused (no client address)", "critical")]
+    assert poison[0]["EVIDENCE"].startswith("registration refused by valid node checking (TNS-01182)")
+    assert [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "LOG_REDIRECTION")] == [("mallory@jump01", "high")]
+    assert flood["api"].failed_rules == []
+
+
+def test_flood_values_fit_their_columns_by_bytes_on_character_boundaries(flood: dict) -> None:
+    stored = flood["state2"]["alerts"]
+    assert len(stored) >= 55
+    for alert in stored:
+        key, evidence = alert["alert_key"], alert["evidence"]
+        assert 0 < len(key.encode("utf-8")) <= alerts_mod.KEY_BYTES
+        assert len(evidence.encode("utf-8")) <= alerts_mod.EVIDENCE_BYTES
+        assert "\ufffd" not in key + evidence  # no character cut in half
+    public = [a for a in stored if a["rule_id"] == "NEW_CLIENT_IP" and a["alert_key"] == "198.51.100.10"]
+    # 4,000-byte USER/HOST/PROGRAM: the evidence was cut near its byte limit, by whole characters
+    assert len(public[0]["evidence"].encode("utf-8")) > alerts_mod.EVIDENCE_BYTES - 4
+    assert public[0]["evidence"].startswith("public client IP 198.51.100.10 (\U00020000")
+
+
+def test_flood_mail_body_is_bounded_plain_text_whatever_the_alerts(flood: dict) -> None:
+    store = flood["api_store"]
+    lines = alerts_mod.mail_lines(store.alerts, "medium")
+    chosen = [a for a in store.alerts if alerts_mod.severity_rank(a.severity) >= alerts_mod.severity_rank("medium")]
+    assert len(chosen) > alerts_mod.MAX_MAIL_ALERTS
+    assert len(lines) == 2 * alerts_mod.MAX_MAIL_ALERTS + 1
+    assert lines[-1] == f"- and {len(chosen) - alerts_mod.MAX_MAIL_ALERTS} more: see table LSNR_ALERTS"
+    for line in lines:
+        assert len(line.encode("utf-8")) <= 2000 and not line.startswith(".")
+        assert "\u202e" not in line and "\r" not in line and "\n" not in line and "&lt;" not in line
+    assert sum(len(line.encode("utf-8")) + 2 for line in lines) > 32767  # why the body is not one VARCHAR2
+
+
+def test_flood_alert_log_lines_cannot_forge_ora_or_carry_bidi(flood: dict) -> None:
+    hosts = [a for a in flood["api_store"].alerts if a.rule_id == "NEW_CLIENT_IP" and "ORA-00600" in a.evidence]
+    assert hosts, "the fixture's ORA-00600 HOSTs reach the evidence"
+    for alert in flood["api_store"].alerts:
+        line = alerts_mod.alert_log_line(alert)
+        assert line.startswith("lsnrmine alert ") and len(line.encode("utf-8")) <= 500
+        assert "ORA-" not in line.upper() and "\u202e" not in line
+    fake = alerts_mod.Alert(7, "LISTENER_STOP", "high", "ora-00600@\u2028x\u202e", dt.datetime(2026, 1, 1),
+                            dt.datetime(2026, 1, 1), 1, 1, "e")
+    assert alerts_mod.alert_log_line(fake) == "lsnrmine alert 7 high LISTENER_STOP key=ORA_00600@ x  count=1"
+
+
+def test_flood_escalation_after_acknowledgement_is_delivered_again(flood: dict) -> None:
+    first = [a for a in flood["state1"]["alerts"] if a["rule_id"] == "LOG_REDIRECTION"]
+    assert [(a["severity"], a["status"], a["cnt"]) for a in first] == [("high", "new", 1)]
+    code, rows, _ = flood["run2"]
+    assert code == 0
+    assert [(r["ALERT_ID"], r["SEVERITY"], r["STATUS"], r["COUNT"]) for r in of_rule(rows, "LOG_REDIRECTION")] == [
+        (first[0]["alert_id"], "critical", "new", 2)]
+    # the re-scan of part 1 adds nothing else
+    assert {r["RULE"] for r in rows} == {"LOG_REDIRECTION"}
+
+
+def test_flood_python_api_gives_the_same_alerts_as_the_cli(flood: dict) -> None:
+    def summary(items: list[tuple]) -> set[tuple]:
+        return set(items)
+
+    cli = summary((a["rule_id"], a["alert_key"], a["severity"], a["cnt"], a["evidence"]) for a in flood["state2"]["alerts"])
+    api = summary((a.rule_id, a.alert_key, a.severity, a.cnt, a.evidence) for a in flood["api_store"].alerts)
+    assert cli == api
+
+
+# -- byte helpers (twins of ALERT_PKG.fit_bytes / one_line / log_text) -------------------------
+
+
+@pytest.mark.parametrize("text,limit,expected", [
+    ("abc", 400, "abc"),
+    ("界" * 200, 400, "界" * 133),             # 3-byte CJK: 133 characters = 399 bytes
+    ("\U0001F600" * 1000, 1000, "\U0001F600" * 250),  # 4-byte emoji
+    ("a" + "\U0001F600" * 2, 4, "a"),          # the emoji that does not fit is dropped whole
+    ("", 10, None),                            # '' is NULL
+])
+def test_fit_bytes_cuts_whole_characters_within_the_byte_limit(text: str, limit: int, expected) -> None:
+    assert alerts_mod.fit_bytes(text, limit) == expected
+
+
+def test_one_line_and_log_text_strip_controls_separators_bidi_and_ora() -> None:
+    assert alerts_mod.one_line("a\r\nb\tc\x1b\u0085d\u2028e\u2029f\u202eg\u2066h\u200fi", 100) == "a  b c  d e f g h i"
+    assert alerts_mod.log_text("key=ORA-00600 ora-7445", 100) == "key=ORA_00600 ORA_7445"
+    assert len(alerts_mod.one_line("é" * 4000, 401).encode()) == 400
+
+
+# -- failure isolation, escalation, HEALTH row (the merge twin) --------------------------------
+
+
+def test_an_episode_the_store_refuses_is_a_health_alert_and_the_others_are_stored() -> None:
+    t = dt.datetime(2026, 12, 3, 6, 0, 0)
+    store = alerts_mod.AlertStore()
+    bad = alerts_mod.Episode("NEW_CLIENT_IP", "\U00020000" * 101, "high", t, t, 1, 1, "e", 1440)  # 404 bytes
+    good = alerts_mod.Episode("NEW_CLIENT_IP", "203.0.113.5", "high", t, t, 1, 2, "e2", 1440)
+    failed: list[str] = []
+    touched = alerts_mod.merge_episodes(store, [bad, good], t, failed)
+    assert failed == ["NEW_CLIENT_IP"]
+    assert {(a.rule_id, a.alert_key) for a in store.alerts} == {("HEALTH", "NEW_CLIENT_IP"), ("NEW_CLIENT_IP", "203.0.113.5")}
+    health = [a for a in store.alerts if a.rule_id == "HEALTH"]
+    assert "could not be stored: ORA-12899" in health[0].evidence and len(touched) == 2
+
+
+def test_an_escalation_reopens_an_acknowledged_alert_a_repeat_does_not() -> None:
+    t = dt.datetime(2026, 12, 3, 6, 0, 0)
+    store = alerts_mod.AlertStore()
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "high", t, t, 1, 1, "e", 60)], t)
+    store.alerts[0].status = "acknowledged"
+    later = t + dt.timedelta(minutes=10)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "high", later, later, 1, 2, "e", 60)], t)
+    assert store.alerts[0].status == "acknowledged"
+    later = t + dt.timedelta(minutes=20)
+    alerts_mod.merge_episodes(store, [alerts_mod.Episode("LOG_REDIRECTION", "m@j", "critical", later, later, 1, 3, "e", 60)], t)
+    assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("critical", "new", 3)]
+
+
+def test_health_honours_its_rule_row(capsys) -> None:
+    code, rows, _ = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.params=lots",
+                               "--rule-set", "HEALTH.severity=critical")
+    assert code == 0 and [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "HEALTH")] == [("CONNECTION_STORM", "critical")]
+    code, rows, err = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.params=lots",
+                                 "--rule-set", "HEALTH.enabled=N")
+    assert code == 0 and not of_rule(rows, "HEALTH") and "rule CONNECTION_STORM failed" in err
+
+
+def test_view_names_resolve_as_the_data_dictionary_does() -> None:
+    # DBMS_ASSERT.ENQUOTE_NAME(.., capitalize => TRUE): unquoted upper-cased, quoted kept
+    assert alerts_mod.view_name_in_dictionary("lsnr_alert_r1_password") == "LSNR_ALERT_R1_PASSWORD"
+    assert alerts_mod.view_name_in_dictionary('"MyRule"') == "MyRule"
+
+
+# -- detections (C5 in the flood above; C12, C13 here) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def detections(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
+    with pytest.MonkeyPatch.context() as mp:
+        for key in list(os.environ):
+            if key.startswith("LSNRMINE_"):
+                mp.delenv(key)
+        mp.chdir(tmp_path_factory.mktemp("detections"))
+        code, out, err = _main_captured("--log", fixture("password_rotating.log"), "--log", fixture("stop_refused_spoofed.log"),
+                                        "--log", fixture("new_ip_mapped.log"))
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_rule1_guesser_rotating_its_claimed_user_and_host_reaches_the_threshold(detections: list[dict]) -> None:
+    found = of_rule(detections, "PASSWORD_FAILURES")
+    # four claimed identities within a minute: each is high although none repeats; the single
+    # refusal half an hour later (stop_refused_spoofed.log) stays low
+    assert {(r["KEY"], r["SEVERITY"]) for r in found} == {
+        ("oracle@db01", "high"), ("grid@db02", "high"), ("root@kali", "high"), ("admin@win7", "high"),
+        ("oracle@kali", "low")}
+
+
+def test_rule4_refused_stop_is_not_downgraded_by_a_claimed_allow_listed_user(detections: list[dict]) -> None:
+    found = {(r["KEY"], r["SEVERITY"], r["FIRST_TIME"]) for r in of_rule(detections, "LISTENER_STOP")}
+    # refused stops claiming USER=oracle (allow-listed) keep the rule's severity; the successful
+    # stop by oracle@db01 at 05:45 joins the alert its refused 05:00 attempt opened (stop.log
+    # covers a successful allow-listed stop alone: info)
+    assert ("oracle@kali", "high", "2026-12-03 05:30:00") in found
+    assert ("oracle@db01", "high", "2026-12-03 05:00:00") in found
+
+
+def test_rule8_ipv4_mapped_addresses_are_classified_like_ipv4(detections: list[dict]) -> None:
+    found = {(r["KEY"], r["SEVERITY"]) for r in of_rule(detections, "NEW_CLIENT_IP")}
+    assert found == {("::ffff:203.0.113.99", "high")}
+
+
+# -- the Oracle side: what the package and tables render -----------------------------------------
+
+
+def test_package_renders_the_robustness_parts(clean_env: Path, capsys) -> None:
+    _mail_config(clean_env)
+    out = clean_env / "mail"
+    assert main(["render", "--out", str(out), *MAIL]) == 0
+    names = {p.name for p in out.iterdir()}
+    package = next((out / n).read_text() for n in names if n.endswith("_lsnr_alert_pkg.sql"))
+    table = next((out / n).read_text() for n in names if n.endswith("_lsnr_alerts.sql"))
+    # C1/C2: byte-safe copies and stores; C3: no whole-body buffer; C13: headers, plain text
+    assert '"LSNR_ALERT_PKG".fit_bytes(alert_key, \' || co_key_bytes' in package
+    assert "fit_bytes(in_evidence, co_evidence_bytes)" in package
+    assert "l_body" not in package and "in_lines(i) || co_crlf" in package
+    assert "'Date: '" in package and "'Message-ID: <'" in package
+    # C10: QUIT after a failure in DATA mode
+    assert "when e_smtp_transient or e_smtp_permanent or e_smtp_invalid_operation or e_network then" in package
+    # C13: lower-case view names; C9: per-channel delivery; C4: escalation re-opens
+    assert "capitalize => true" in package and "capitalize => false" not in package
+    assert "set logged_severity = a.severity" in package and "l_status := 'new';" in package
+    assert "an alert could not be stored: " in package and "last_error = substr('alert not stored (key '" in package
+    assert "logged_severity    varchar2(10 byte)" in table and "add (logged_severity varchar2(10 byte))" in table

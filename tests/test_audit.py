@@ -205,6 +205,22 @@ def test_window_renders_as_whole_seconds() -> None:
     assert "e.event_time + 5/86400" in text
 
 
+def test_audit_times_are_shifted_from_the_session_time_zone_to_the_listener_clock() -> None:
+    """Issue 18, C6: DBA_AUDIT_TRAIL.TIMESTAMP and CAST(EVENT_TIMESTAMP AS DATE) are in the session
+    time zone; both views add SYSDATE - LOCALTIMESTAMP (OS time minus session time, rounded to a
+    quarter hour) before the window. Offline there is one clock: the shift is 0 (the matches above
+    hold with it)."""
+    import datetime as dt
+
+    for template in ("views/audit_unified_match.sql", "views/audit_traditional_match.sql"):
+        text = render_template(template, Settings(), name='"X"')
+        assert "round((sysdate - cast(localtimestamp as date)) * 96) / 96 shift_days" in text
+        assert "+ tz.shift_days logon_time" in text and "cross join tz" in text
+    eng = OfflineEngine(now=dt.datetime(2024, 7, 31, 2, 0, 0))
+    shift = eng.query("select round((sysdate - cast(localtimestamp as date)) * 96) / 96 from dual").rows
+    assert [float(v) for (v,) in shift] == [0.0]
+
+
 # -- installer preflight (recording stand-in: decisions and error text only; Oracle's answers are live) --
 def test_admin_preflight_notes_compare_audit_mode_with_the_trails() -> None:
     from lsnrmine import audit

@@ -226,3 +226,76 @@ def test_cli_sql_follow_reads_appended_lines_until_interrupted(clean_env: Path) 
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+REAL_LAYOUT = FIXTURES / "events_real_layout.xml"
+ONE_LINE_TAGS = FIXTURES / "events_log_oneline.xml"
+
+
+def test_real_layout_log_xml_one_event_per_record_through_the_cli(clean_env: Path) -> None:
+    """Oracle's log.xml layout (start tag over three lines; 11.2, 12.2, 19c and 23ai attribute
+    sets; an error record after an establish; an error stack inside one <txt>; entities): one
+    event per record, host from host_id, time from time= when the text has none, clean
+    error_text, no error_only event."""
+    result = _run("sql", "select line_no, host, event_kind, return_code, "
+                  "to_char(event_time, 'YYYY-MM-DD HH24:MI:SS') t, program, connect_data, error_text "
+                  "from lsnr_events order by line_no",
+                  "--log", str(REAL_LAYOUT), "--format", "csv", "--quiet", cwd=clean_env)
+    assert result.returncode == 0, result.stderr
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["LINE_NO", "HOST", "EVENT_KIND", "RETURN_CODE", "T", "PROGRAM", "CONNECT_DATA", "ERROR_TEXT"]
+    assert rows[1:] == [
+        ["4", "dbhost11", "command", "0", "2013-05-10 17:25:56", "",
+         "(CONNECT_DATA=(CID=(PROGRAM=)(HOST=dbhost11)(USER=oracle))(COMMAND=status)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=186646784))", ""],
+        ["10", "dbhost12", "establish", "12514", "2018-11-28 17:06:46", "sqlplus",
+         "(CONNECT_DATA=(SERVICE_NAME=sales)(CID=(PROGRAM=sqlplus)(HOST=app7)(USER=etl)))",
+         "TNS-12514: TNS:listener does not currently know of service requested in connect descriptor"],
+        ["22", "dbhost19", "service_update", "0", "2019-08-14 10:26:27", "", "", ""],
+        ["28", "dbhost19", "establish", "0", "2019-08-14 10:26:28", "C:\\apps\\o'hara & sons.exe",
+         "(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=C:\\apps\\o'hara & sons.exe)(HOST=WS-0042)(USER=Administrator)))", ""],
+        ["34", "dbhost19", "other", "", "2019-08-14 10:26:29", "", "", ""],
+        ["40", "4f0c2a9e77b1", "establish", "29019", "2025-12-12 09:21:47", "", "<unknown connect data>",
+         "ORA-29019: The protocol version is incorrect. | TNS-00542: SSL Handshake failed | "
+         "TNS-12560: Database communication protocol error. | TNS-00542: SSL Handshake failed"],
+        ["51", "4f0c2a9e77b1", "establish", "12537", "2025-12-12 09:22:03", "", "<unknown connect data>",
+         "TNS-12537: TNS:connection closed | ns secondary err code: 12560 | nt main err code: 0"],
+    ]
+
+
+def test_real_layout_markup_never_reaches_an_event() -> None:
+    engine = _engine(XML)
+    rows = engine.query("select event_kind, error_text, raw_line from lsnr_events").rows
+    assert len(rows) == len(EXPECTED)
+    for kind, error_text, raw in rows:
+        assert "='" not in (error_text or "") and "<msg" not in (error_text or "") and "</txt>" not in (error_text or "")
+        assert not raw.lstrip().startswith(("<msg", "type=", "host_addr=", "</"))
+    # the only error_only events are the text twin's (12541 stack, two 12502 lines): none from markup
+    assert sum(1 for r in rows if r[0] == "error_only") == sum(1 for r in EXPECTED if r[1] == "error_only")
+    hosts = engine.query("select count(*) from lsnr_events where host is null or host <> 'db1'").rows
+    assert hosts == [(0,)]
+
+
+def test_one_line_start_tags_still_parse_like_the_text_log() -> None:
+    text = _engine(TEXT).query("select * from lsnr_events order by event_id")
+    one = _engine(ONE_LINE_TAGS).query("select * from lsnr_events order by event_id")
+    keep = [i for i, c in enumerate(text.columns) if c not in TWIN_SKIP]
+    assert len(one.rows) == len(EXPECTED)
+    for a, b in zip(text.rows, one.rows):
+        assert [a[i] for i in keep] == [b[i] for i in keep], a[-1]
+
+
+def test_entities_are_decoded_in_log_xml_only(tmp_path: Path) -> None:
+    line = ("31-JUL-2024 02:00:14 * (CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=&lt;b&gt; &amp;x)"
+            "(HOST=h)(USER=u))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.26)(PORT=51003)) * establish * ORCL * 0\n")
+    text_log = tmp_path / "listener.log"
+    text_log.write_text(line + "  TNS-00000: &apos;as written&apos;\n")
+    xml_log = tmp_path / "log.xml"
+    xml_log.write_text("<msg time='2024-07-31T02:00:14.000+00:00' org_id='oracle' comp_id='tnslsnr'\n"
+                       " type='UNKNOWN' level='16' host_id='h1'\n host_addr='10.0.0.5'>\n <txt>" + line
+                       + "  TNS-00000: &apos;decoded&apos;\n </txt>\n</msg>\n")
+    engine = _engine(text_log, xml_log)
+    rows = dict(engine.query("select source, program || ' / ' || error_text from lsnr_events").rows)
+    assert rows[str(text_log)] == "&lt;b&gt; &amp;x / TNS-00000: &apos;as written&apos;"
+    assert rows[str(xml_log)] == "<b> &x / TNS-00000: 'decoded'"

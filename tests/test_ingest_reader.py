@@ -190,3 +190,237 @@ def test_rename_rotation_continues_in_the_renamed_segment(tmp_path: Path, order:
     got = _texts(follower.poll())
     assert sorted(got) == sorted(["old tail 1", "old tail 2", "new 1"])
     assert follower.states[str(seg)].line_no == 302
+
+
+# --- 19c+ segments, twin parity with INGEST_PKG (the twin is the executable spec) -----------------
+
+from lsnrmine.ingest import (  # noqa: E402
+    BATCH_LINES, RESTAGE_LINES, discover_segments, ingest_file, segment_number)
+
+
+def _stamp(i: int) -> str:
+    return f"31-JUL-2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+
+
+@pytest.mark.parametrize("base,segment", [("listener.log", "listener_{n}.log"), ("log.xml", "log_{n}.xml")])
+def test_repeated_19c_rotations_read_every_line_exactly_once(tmp_path: Path, base: str, segment: str) -> None:
+    """Network Log File Segmentation: the live file is renamed to <stem>_<n>.<ext>, n = 1, 2, 3, a
+    new file starts; lines written between the last poll and each rename are read once, from the
+    renamed segment, which nobody configured."""
+    main = tmp_path / base
+    follower = Follower([str(main)], segments=True)
+    written: list[str] = []
+    got: list[str] = []
+    counter = 0
+
+    def write(count: int) -> None:
+        nonlocal counter
+        text = "".join(f"{_stamp(counter + i)} * ping * 0 #{counter + i}\n" for i in range(count))
+        counter += count
+        _append(main, text.encode())
+        written.extend(text.splitlines())
+
+    write(50)
+    got += _texts(follower.poll())
+    for n in (1, 2, 3):
+        write(20)
+        got += _texts(follower.poll())
+        write(7)  # the tail: written after the last poll, before the rename
+        os.rename(main, tmp_path / segment.format(n=n))
+        write(3)  # the new live file
+        got += _texts(follower.poll())
+    got += _texts(follower.poll())
+    assert sorted(got) == sorted(written) and len(got) == len(set(got)) == counter
+    segs = {segment.format(n=n): follower.states[str(tmp_path / segment.format(n=n))] for n in (1, 2, 3)}
+    assert all(s.status == OK and s.generation == 1 for s in segs.values())
+    assert follower.order() == [str(tmp_path / segment.format(n=n)) for n in (1, 2, 3)] + [str(main)]
+
+
+def test_segment_names_and_discovery_rule(tmp_path: Path) -> None:
+    assert segment_number("listener.log", "listener_12.log") == 12
+    assert segment_number("/d/log.xml", "/d/log_3.xml") == 3
+    for other in ("listener.log", "listener_.log", "listener_1a.log", "listener_1.xml", "listenerx_1.log",
+                  "my_listener_1.log"):
+        assert segment_number("listener.log", other) is None, other
+    base = str(tmp_path / "listener.log")
+    for n in (37, 38):  # LOG_FILE_NUM deleted the older ones: the bootstrap probes 1..1000
+        (tmp_path / f"listener_{n}.log").write_text("x\n")
+    assert discover_segments(base, []) == [str(tmp_path / "listener_37.log"), str(tmp_path / "listener_38.log")]
+    known = [str(tmp_path / "listener_37.log"), str(tmp_path / "listener_38.log")]
+    assert discover_segments(base, known) == []
+    (tmp_path / "listener_39.log").write_text("x\n")
+    (tmp_path / "listener_41.log").write_text("x\n")  # behind a gap: found once 40 exists
+    assert discover_segments(base, known) == [str(tmp_path / "listener_39.log")]
+
+
+def test_empty_file_is_no_restart_until_bytes_arrive(tmp_path: Path) -> None:
+    """INGEST_PKG.signature_matches(stored, NULL head) is TRUE, like the twin: a file truncated to
+    0 bytes keeps its generation; different bytes arriving later restart it once."""
+    log = tmp_path / "listener.log"
+    log.write_bytes(b"partial")
+    state = FileState("listener.log")
+    assert poll(str(log), state) == [] and state.generation == 1 and state.byte_offset == 1
+    log.write_bytes(b"")
+    assert poll(str(log), state) == [] and state.generation == 1 and state.restarts == 0
+    log.write_bytes(b"new 1\n")
+    assert _texts(poll(str(log), state)) == ["new 1"] and state.generation == 2 and state.restarts == 1
+
+
+def test_adoption_order_and_adopted_once(tmp_path: Path) -> None:
+    """Candidates: previous generations first, then current ones, each by file name; an adopted
+    previous generation is cleared; a generation another file continues is not kept as previous."""
+    a, b, c = (tmp_path / name for name in ("a.log", "b.log", "c.log"))
+    follower = Follower([str(a), str(b), str(c)])
+    a.write_text("".join(f"old {i}\n" for i in range(40)))
+    assert len(follower.poll()) == 40
+    sa = follower.states[str(a)]
+    old_sig = sa.signature
+    _append(a, b"tail\n")
+    os.rename(a, b)  # b adopts a's current generation (a has not restarted yet: b is polled after a)
+    a.write_text("fresh\n")
+    got = _texts(follower.poll())
+    assert sorted(got) == ["fresh", "tail"]
+    sb = follower.states[str(b)]
+    assert sb.signature == old_sig and sb.line_no == 41
+    assert sa.generation == 2 and sa.prev_signature is None  # b continues it: not kept
+    # a previous generation adopted by one file is not adopted by another
+    state_x, state_y = FileState("x.log"), FileState("y.log")
+    x, y = tmp_path / "x.log", tmp_path / "y.log"
+    x.write_text("".join(f"gen1 {i}\n" for i in range(30)))
+    poll(str(x), state_x, others=[state_x, state_y])
+    snapshot = x.read_bytes()
+    x.write_text("other\n")
+    poll(str(x), state_x, others=[state_x, state_y])  # restart: prev = gen1
+    assert state_x.prev_signature and state_x.prev_offset == len(snapshot) + 1
+    y.write_bytes(snapshot + b"more\n")
+    assert _texts(poll(str(y), state_y, others=[state_x, state_y])) == ["more"]
+    assert state_x.prev_signature is None  # adopted once
+    z_state = FileState("z.log")
+    z = tmp_path / "z.log"
+    z.write_bytes(snapshot + b"more\n")
+    # z's candidates in order: x prev (cleared), y prev (none), x current (no match), y current (match)
+    assert _texts(poll(str(z), z_state, others=[state_x, state_y, z_state])) == []
+    assert z_state.byte_offset == state_y.byte_offset
+
+
+def test_scripted_sequence_state_is_what_ingest_pkg_specifies(tmp_path: Path) -> None:
+    """The differential script: appends, a truncation, renames (19c segments), an empty file; after
+    each step the state columns (generation, byte_offset, line_no, restarts, prev kept) and the rows
+    read are what INGEST_PKG's restart/signature_matches/run specify (listed by hand from the
+    PL/SQL, step by step)."""
+    main = tmp_path / "listener.log"
+    follower = Follower([str(main)], segments=True)
+
+    def state(name: str) -> tuple:
+        s = follower.states[str(tmp_path / name)]
+        return (s.generation, s.byte_offset, s.line_no, s.restarts, s.prev_signature is not None, s.status)
+
+    steps = [
+        ("append", b"l1\nl2\n", ["l1", "l2"], {"listener.log": (1, 7, 2, 0, False, OK)}),
+        ("append", b"l3\npar", ["l3"], {"listener.log": (1, 10, 3, 0, False, OK)}),
+        ("truncate", b"t1\n", ["t1"], {"listener.log": (2, 4, 1, 1, True, OK)}),
+        ("append", b"t2\n", ["t2"], {"listener.log": (2, 7, 2, 1, True, OK)}),
+        # renamed with an unread tail: the segment continues at byte 7, the new file from byte 1
+        ("rename", (b"t3\n", b"n1\n"), ["t3", "n1"],
+         {"listener_1.log": (1, 10, 3, 0, False, OK), "listener.log": (3, 4, 1, 2, False, OK)}),
+        # truncated to 0 bytes below the offset: a new generation (size < byte_offset - 1)
+        ("empty", b"", [], {"listener.log": (4, 1, 0, 3, True, OK)}),
+        # an empty file renamed: nothing to adopt (prev offset 4 > size 0 + 1); the new file
+        # continues generation 4 (no signature stored yet: any head matches)
+        ("rename", (b"", b"m1\nm2\n"), ["m1", "m2"],
+         {"listener_2.log": (1, 1, 0, 0, False, OK), "listener.log": (4, 7, 2, 3, True, OK)}),
+        ("delete", "listener_1.log", [], {"listener_1.log": (1, 10, 3, 0, False, FINISHED)}),
+    ]
+    renames = 0
+    for action, data, rows, expected in steps:
+        if action == "append":
+            _append(main, data)
+        elif action == "truncate":
+            main.write_bytes(data)
+        elif action == "rename":
+            _append(main, data[0])
+            renames += 1
+            os.rename(main, tmp_path / f"listener_{renames}.log")
+            main.write_bytes(data[1])
+        elif action == "empty":
+            main.write_bytes(b"")
+        elif action == "delete":
+            (tmp_path / data).unlink()
+        assert sorted(_texts(follower.poll())) == sorted(rows), action
+        for name, want in expected.items():
+            assert state(name) == want, (action, name)
+
+
+def test_no_stall_after_60000_non_event_lines(tmp_path: Path) -> None:
+    """F6: 60,000 blank and continuation lines after the last event: the batches (INGEST_PKG's
+    staging decisions, twin) advance to the end of the file and find the next event; no batch
+    stages more than co_batch_lines new lines plus co_restage_lines re-staged ones."""
+    log = tmp_path / "listener.log"
+    filler = "".join("\n" if i % 3 else "  nt secondary err code: 0\n" for i in range(60000))
+    log.write_text("31-JUL-2024 02:00:00 * ping * 0\n" + filler + "31-JUL-2024 02:00:01 * ping * 0\n")
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    engine = OfflineEngine(Settings())
+    engine.load([str(log)], progress=False)
+    events = {r[0] for r in engine.query("select line_no from lsnr_events").rows}
+    assert events == {1, 60002}  # the view: one ping, 60,000 lines that are no event, one ping
+    state = FileState("listener.log")
+    batches = ingest_file(str(log), state, lambda staged: [x.line_no for x in staged if x.line_no in events])
+    assert [b.inserted for b in batches] == [[1], [60002]]
+    assert state.line_no == 60002 and state.byte_offset == log.stat().st_size + 1
+    assert all(len(b.staged) <= BATCH_LINES + RESTAGE_LINES for b in batches)
+    assert batches[1].staged[0].line_no == BATCH_LINES + 1  # the closed last event is not re-staged
+    # small batches: the same, and the last event is re-staged while few lines follow it
+    state2 = FileState("listener.log")
+    small = ingest_file(str(log), state2, lambda staged: [x.line_no for x in staged if x.line_no in events],
+                        batch_lines=700, restage_lines=100)
+    assert [n for b in small for n in b.inserted] == [1, 60002] and state2.line_no == 60002
+    assert small[0].staged[0].line_no == 1 and small[1].staged[0].line_no == 701
+
+
+@pytest.mark.parametrize("batch_lines", [5, 13])
+@pytest.mark.parametrize("fixture", ["events_text.log", "events_log.xml", "events_real_layout.xml"])
+def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fixture: str, batch_lines: int) -> None:
+    """The batch loop as INGEST_PKG runs it (the twin's staging decisions, the real parse view on
+    DuckDB per batch, the context line with the last event's time and host, the re-parsed last
+    event updated, newer events inserted) gives the events of one parse of the whole file, whatever
+    the batch size (batches split start tags and error stacks)."""
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    here = Path(__file__).resolve().parent / "fixtures" / fixture
+    log = tmp_path / fixture
+    log.write_bytes(here.read_bytes())
+    engine = OfflineEngine(Settings())
+    engine.load([str(log)], progress=False)
+    cols = "line_no, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), host, event_kind, return_code, error_text"
+    full = {r[0]: r for r in engine.query(f"select {cols} from lsnr_events").rows}
+    con = engine.con
+    con.execute("DROP VIEW lsnr_stage_lines")
+    con.execute("CREATE TABLE lsnr_stage_lines (source VARCHAR, line_no DOUBLE, line VARCHAR)")
+    got: dict[int, tuple] = {}
+    ctx: dict = {"time": None, "host": None, "line": None}
+
+    def parse(staged):
+        con.execute("DELETE FROM lsnr_stage_lines")
+        first = staged[0].line_no
+        if ctx["line"] is not None:
+            context = f"<msg time='{ctx['time'].replace(' ', 'T') if ctx['time'] else ''}'" + (
+                f" host_id='{ctx['host']}'" if ctx["host"] else "") + ">"
+            con.execute("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)", [str(log), first - 0.5, context])
+        con.executemany("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)",
+                        [(str(log), x.line_no, x.text or None) for x in staged])
+        rows = engine.query(f"select {cols} from lsnr_event_parse where line_no >= {first} order by line_no").rows
+        for row in rows:
+            got[int(row[0])] = (int(row[0]),) + tuple(row[1:])
+        new = [r for r in rows if int(r[0]) > (ctx["line"] or 0)]
+        if new:
+            ctx.update(line=int(new[-1][0]), time=new[-1][1], host=new[-1][2])
+        return [int(r[0]) for r in rows]
+
+    state = FileState(fixture)
+    batches = ingest_file(str(log), state, parse, batch_lines=batch_lines)
+    assert state.line_no == len(here.read_bytes().splitlines())
+    assert len(batches) >= state.line_no // batch_lines
+    assert got == full

@@ -57,7 +57,7 @@ EXPECTED = {
     'sid_vs_service': (('CLIENT_IP', 'CLIENT_HOST', 'BY_SID', 'BY_SERVICE_NAME', 'BY_NEITHER'),
         [('10.1.1.5', 'evil', 0, 1, 0), ('10.20.191.60', '__jdbc__', 0, 3, 0), ('10.20.214.170', '__jdbc__', 1, 2, 0), ('192.168.5.9', 'etl1', 0, 1, 0), ('203.0.113.7', 'kali', 1, 1, 0)]),
     'tns_errors': (('RETURN_CODE', 'MESSAGE', 'EVENTS', 'FIRST_TIME', 'LAST_TIME'),
-        [(1190, 'The user is not authorized to execute the requested listener command', 1, datetime(2024, 7, 31, 2, 2), datetime(2024, 7, 31, 2, 2)), (12502, 'TNS:listener received no CONNECT_DATA from client', 1, datetime(2024, 7, 31, 2, 5), datetime(2024, 7, 31, 2, 5)), (12508, 'TNS:listener could not resolve the COMMAND given', 1, datetime(2024, 7, 31, 2, 4), datetime(2024, 7, 31, 2, 4)), (12514, 'TNS:listener does not currently know of service requested in connect descriptor', 1, datetime(2024, 7, 31, 1, 30), datetime(2024, 7, 31, 1, 30)), (12518, 'TNS:listener could not hand off client connection', 1, datetime(2024, 7, 31, 2, 1), datetime(2024, 7, 31, 2, 1)), (12537, None, 1, datetime(2024, 7, 31, 2, 10), datetime(2024, 7, 31, 2, 10))]),
+        [(1190, 'The user is not authorized to execute the requested listener command', 1, datetime(2024, 7, 31, 2, 2), datetime(2024, 7, 31, 2, 2)), (12502, 'TNS:listener received no CONNECT_DATA from client', 1, datetime(2024, 7, 31, 2, 5), datetime(2024, 7, 31, 2, 5)), (12508, 'TNS:listener could not resolve the COMMAND given', 1, datetime(2024, 7, 31, 2, 4), datetime(2024, 7, 31, 2, 4)), (12514, 'TNS:listener does not currently know of service requested in connect descriptor', 1, datetime(2024, 7, 31, 1, 30), datetime(2024, 7, 31, 1, 30)), (12518, 'TNS:listener could not hand off client connection', 1, datetime(2024, 7, 31, 2, 1), datetime(2024, 7, 31, 2, 1)), (12537, 'TNS:connection closed', 1, datetime(2024, 7, 31, 2, 10), datetime(2024, 7, 31, 2, 10))]),
     'top_client_hosts': (('CLIENT_HOST', 'CONNECTIONS', 'FAILURES', 'FIRST_TIME', 'LAST_TIME'),
         [('__jdbc__', 6, 0, datetime(2024, 7, 1, 8, 0, 5), datetime(2024, 7, 31, 1, 7)), ('kali', 2, 1, datetime(2024, 7, 31, 1, 30), datetime(2024, 7, 31, 1, 31)), ('etl1', 1, 1, datetime(2024, 7, 31, 2, 1), datetime(2024, 7, 31, 2, 1)), ('evil', 1, 0, datetime(2024, 7, 31, 2, 0), datetime(2024, 7, 31, 2, 0))]),
     'top_client_ips': (('CLIENT_IP', 'CONNECTIONS', 'FAILURES', 'FIRST_TIME', 'LAST_TIME'),
@@ -120,8 +120,9 @@ def test_report_views_are_in_the_manifest_and_offline() -> None:
 
 def test_tns_error_text_has_the_common_codes(engine: OfflineEngine) -> None:
     rows = dict(engine.query("select code, message from lsnr_tns_error_text").rows)
-    assert set(rows) == {1158, 1169, 1185, 1189, 1190, 12502, 12505, 12508, 12514, 12516, 12518, 12519, 12520,
-                         12521, 12526, 12528, 12541}
+    assert set(rows) == {1158, 1169, 1180, 1182, 1185, 1189, 1190, 12170, 12502, 12505, 12508, 12514, 12516,
+                         12518, 12519, 12520, 12521, 12526, 12528, 12535, 12537, 12541, 12547, 12560}
+    assert rows[12537] == "TNS:connection closed" and rows[12547] == "TNS:lost contact"
     assert rows[12514] == "TNS:listener does not currently know of service requested in connect descriptor"
 
 

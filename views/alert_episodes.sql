@@ -5,9 +5,10 @@
 --    nothing; one candidate per (rule, key, event) (the highest severity);
 -- 2. split each (rule, key) into episodes: a gap longer than the rule's window starts a new one;
 -- 3. one row per episode: highest severity, first/last event time, count, last event id, and
---    the first event's evidence with control characters replaced by '?' and & < > " '
---    HTML-escaped, truncated to 400 characters (it goes into mail and terminals). The ampersand
---    is written chr(38): no SQL*Plus substitution variable can appear in a script.
+--    the first event's evidence as plain text, its first 400 characters with control characters
+--    replaced by '?' (no HTML entities: every consumer escapes for its own output, the HTML
+--    report on rendering, the mail is text/plain). Cut by characters, so no character is split;
+--    ALERT_PKG (and the embedded engine) then fit it to the column's 1000 bytes.
 -- ALERT_PKG (and the embedded engine) then extend the latest alert of the (rule, key) when the
 -- episode's first_time <= that alert's last_time + window, else insert a new alert.
 create or replace view {{ name }} (rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id,
@@ -67,10 +68,7 @@ select x.rule_id,
        max(x.event_time),
        count(*),
        max(x.event_id),
-       substr(replace(replace(replace(replace(replace(
-                regexp_replace(substr(max(x.first_evidence), 1, 400), '[[:cntrl:]]', '?'),
-                chr(38), chr(38) || 'amp;'), '<', chr(38) || 'lt;'), '>', chr(38) || 'gt;'), '"', chr(38) || 'quot;'),
-                '''', chr(38) || '#39;'), 1, 400),
+       regexp_replace(substr(max(x.first_evidence), 1, 400), '[[:cntrl:]]', '?'),
        max(x.window_minutes)
   from firsts x
  group by x.rule_id, x.alert_key, x.episode_no

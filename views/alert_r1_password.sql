@@ -1,9 +1,14 @@
 -- Alert rule 1 (PASSWORD_FAILURES): TNS-01169 / 01189 / 01190 (wrong or missing listener
--- password) per OS user@host. Every failure is a candidate: the rule's severity when at least
--- `threshold` failures of the same key fall within `window_minutes` before or after it, else low
--- (the article's single failed stop followed by a success). Windows are in event time
--- (self-join, not a RANGE frame: the window comes from the rules table). Only events from
--- scan_from on (set by ALERT_PKG: the oldest new event minus the window; NULL offline = all).
+-- password). Key: the client IP when the line carries one, else the claimed OS user@host (CID
+-- USER/HOST, chosen by the client). Every failure is a candidate: the rule's severity when at
+-- least `threshold` failures of the same key, or `threshold` failures of any key, fall within
+-- `window_minutes` before or after it, else low (the article's single failed stop followed by a
+-- success). Counting all keys too means a guesser that changes its claimed USER/HOST on every
+-- attempt (command lines usually carry no client address) still reaches the threshold.
+-- Windows are in event time (self-join, not a RANGE frame: the window comes from the rules
+-- table). Only events from scan_from on (set by ALERT_PKG: the oldest new event minus the window;
+-- NULL offline = all).
+-- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from
@@ -12,7 +17,11 @@ with r as (
 ),
 f as (
   select e.event_id, e.event_time, e.command, e.return_code, e.raw_line,
-         nvl(e.client_user, '-') || '@' || nvl(e.client_host, nvl(e.client_ip, '-')) alert_key
+         case
+           when e.client_ip is not null then e.client_ip
+           else substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, '-'), 1, 51)
+         end alert_key,
+         substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, nvl(e.client_ip, '-')), 1, 51) claimed
     from {{ obj('EVENTS') }} e
    cross join r
    where (e.return_code in (1169, 1189, 1190)
@@ -20,7 +29,7 @@ f as (
      and (r.scan_from is null or e.event_time >= r.scan_from)
 ),
 c as (
-  select f.event_id, f.event_time, f.command, f.return_code, f.raw_line, f.alert_key,
+  select f.event_id, f.event_time, f.command, f.return_code, f.raw_line, f.alert_key, f.claimed,
          (select count(*)
             from f f2
            where f2.alert_key = f.alert_key
@@ -28,17 +37,29 @@ c as (
          (select count(*)
             from f f2
            where f2.alert_key = f.alert_key
-             and f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_cnt
+             and f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_cnt,
+         (select count(*)
+            from f f2
+           where f2.event_time between f.event_time - r.window_minutes / 1440 and f.event_time) trail_all,
+         (select count(*)
+            from f f2
+           where f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_all
     from f
    cross join r
 )
 select r.rule_id,
-       case when c.trail_cnt >= r.threshold or c.lead_cnt >= r.threshold then r.severity else 'low' end,
+       case
+         when c.trail_cnt >= r.threshold or c.lead_cnt >= r.threshold
+           or c.trail_all >= r.threshold or c.lead_all >= r.threshold
+         then r.severity
+         else 'low'
+       end,
        c.alert_key,
        c.event_id,
        c.event_time,
-       nvl(c.command, '?') || ' refused (' || nvl(to_char(c.return_code), '?') || ') for ' || c.alert_key
-         || ': ' || substr(c.raw_line, 1, 1000)
+       nvl(c.command, '?') || ' refused (' || nvl(to_char(c.return_code), '?') || ') for ' || c.claimed
+         || case when c.alert_key <> c.claimed then ' from ' || c.alert_key end
+         || ': ' || substr(c.raw_line, 1, 500)
   from c
  cross join r
 /

@@ -1,14 +1,15 @@
 -- Alert rule 3 (ADMIN_RESTRICTED): TNS-12508, a command refused under ADMIN_RESTRICTIONS
 -- (the article's "Admin Restrictions" section: trc_level * 12508).
+-- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 select r.rule_id,
        r.severity,
-       nvl(e.client_user, '-') || '@' || nvl(e.client_host, nvl(e.client_ip, '-')),
+       substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, nvl(e.client_ip, '-')), 1, 51),
        e.event_id,
        e.event_time,
        nvl(e.command, '?') || ' refused (12508) for '
-         || nvl(e.client_user, '-') || '@' || nvl(e.client_host, nvl(e.client_ip, '-'))
-         || ': ' || substr(e.raw_line, 1, 1000)
+         || substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, nvl(e.client_ip, '-')), 1, 51)
+         || ': ' || substr(e.raw_line, 1, 500)
   from {{ obj('EVENTS') }} e
   join {{ obj('ALERT_RULES') }} r
     on r.rule_id = 'ADMIN_RESTRICTED'

@@ -6,6 +6,7 @@
 --    the minute at least max(10, threshold / 10). Every establish of such a minute is a
 --    candidate, so the alert's count is the number of connections.
 -- The trailing hour is read before scan_from (event_time + 1/24 >= scan_from).
+-- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from, to_number(nvl(params, '10')) factor
@@ -13,14 +14,14 @@ with r as (
    where rule_id = 'CONNECTION_STORM'
 ),
 m as (
-  select nvl(e.listener, '-') || '@' || nvl(e.host, '-') alert_key,
+  select substr(nvl(e.listener, '-'), 1, 40) || '@' || substr(nvl(e.host, '-'), 1, 59) alert_key,
          trunc(e.event_time, 'MI') minute_start,
          count(*) cnt
     from {{ obj('EVENTS') }} e
    cross join r
    where e.event_kind = 'establish'
      and (r.scan_from is null or e.event_time + 1 / 24 >= r.scan_from)
-   group by nvl(e.listener, '-') || '@' || nvl(e.host, '-'), trunc(e.event_time, 'MI')
+   group by substr(nvl(e.listener, '-'), 1, 40) || '@' || substr(nvl(e.host, '-'), 1, 59), trunc(e.event_time, 'MI')
 ),
 b as (
   select m.alert_key, m.minute_start, m.cnt,
@@ -39,11 +40,11 @@ hot as (
 )
 select r.rule_id,
        r.severity,
-       nvl(e.listener, '-') || '@' || nvl(e.host, '-'),
+       substr(nvl(e.listener, '-'), 1, 40) || '@' || substr(nvl(e.host, '-'), 1, 59),
        e.event_id,
        e.event_time,
        'refused: ' || nvl(to_char(e.return_code), '?') || ' ' || substr(e.error_text, 1, 200)
-         || ': ' || substr(e.raw_line, 1, 800)
+         || ': ' || substr(e.raw_line, 1, 500)
   from {{ obj('EVENTS') }} e
  cross join r
  where (e.return_code in (12516, 12518, 12519, 12520, 1158)
@@ -58,10 +59,10 @@ select r.rule_id,
        e.event_id,
        e.event_time,
        to_char(h.cnt) || ' establishes in the minute from ' || to_char(h.minute_start, 'YYYY-MM-DD HH24:MI')
-         || ' (trailing hour: ' || to_char(nvl(h.hour_cnt, 0)) || '): ' || substr(e.raw_line, 1, 800)
+         || ' (trailing hour: ' || to_char(nvl(h.hour_cnt, 0)) || '): ' || substr(e.raw_line, 1, 500)
   from {{ obj('EVENTS') }} e
   join hot h
-    on h.alert_key = nvl(e.listener, '-') || '@' || nvl(e.host, '-')
+    on h.alert_key = substr(nvl(e.listener, '-'), 1, 40) || '@' || substr(nvl(e.host, '-'), 1, 59)
    and h.minute_start = trunc(e.event_time, 'MI')
  cross join r
  where e.event_kind = 'establish'

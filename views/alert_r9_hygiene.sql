@@ -3,6 +3,7 @@
 --    client IP (the article's "SID or Service Name Breakup");
 -- b) a service name used in more than one letter case (the article's omt / OMT): every event
 --    using a spelling other than the most used one, keyed by the upper-case name.
+-- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, severity, scan_from
@@ -29,8 +30,8 @@ select r.rule_id,
        e.client_ip,
        e.event_id,
        e.event_time,
-       'JDBC client ' || e.client_ip || ' connects by SID=' || e.sid || ' instead of a service name: '
-         || substr(e.raw_line, 1, 800)
+       'JDBC client ' || e.client_ip || ' connects by SID=' || substr(e.sid, 1, 100) || ' instead of a service name: '
+         || substr(e.raw_line, 1, 500)
   from {{ obj('EVENTS') }} e
  cross join r
  where e.client_host = '__jdbc__'
@@ -40,11 +41,11 @@ select r.rule_id,
 union all
 select r.rule_id,
        r.severity,
-       'SERVICE_NAME=' || k.service_upper,
+       'SERVICE_NAME=' || substr(k.service_upper, 1, 87),
        e.event_id,
        e.event_time,
-       'service name ' || e.service_name || ' (' || to_char(k.uses) || ' uses) also spelled with another letter case ('
-         || to_char(k.top_uses) || ' uses of the most used spelling): ' || substr(e.raw_line, 1, 800)
+       'service name ' || substr(e.service_name, 1, 100) || ' (' || to_char(k.uses) || ' uses) also spelled with another letter case ('
+         || to_char(k.top_uses) || ' uses of the most used spelling): ' || substr(e.raw_line, 1, 500)
   from {{ obj('EVENTS') }} e
   join ranked k
     on k.service_name = e.service_name

@@ -12,11 +12,22 @@
 -- without a Windows DOMAIN\ part) or TERMINAL, compared in lower case. A host-only match cannot tell
 -- two connects from one host inside the window apart (the article's limitation too).
 -- One row per matched connect: the earliest logon in the window, address matches first.
+-- Time zones: DBA_AUDIT_TRAIL.TIMESTAMP is in the session time zone (Database Reference,
+-- DBA_AUDIT_TRAIL), the listener writes its host's OS time, which SYSDATE returns (SQL Language
+-- Reference, SYSDATE: the date and time of the operating system on which the database server
+-- resides). The logon time is shifted by SYSDATE - LOCALTIMESTAMP (OS time minus session time,
+-- rounded to a quarter hour), so the window holds whatever the querying session's TIME_ZONE (the
+-- job's included) when the listener runs on the database host. The shift is today's: a logon
+-- from the other side of a daylight-saving change is off by the hour (docs/audit.md).
 create or replace view {{ name }} (event_id, event_time, logon_time, delay_seconds, db_user, os_user,
                                    userhost, terminal, client_program, audit_ip, audit_port, logon_rc,
                                    match_method) as
-with logons as (
-  select a.timestamp logon_time,
+with tz as (
+  select round((sysdate - cast(localtimestamp as date)) * 96) / 96 shift_days
+    from dual
+),
+logons as (
+  select a.timestamp + tz.shift_days logon_time,
          a.username,
          a.os_username,
          a.userhost,
@@ -28,6 +39,7 @@ with logons as (
          lower(substr(a.userhost, instr(a.userhost, '\', -1) + 1)) userhost_short,
          lower(a.terminal) terminal_lc
     from dba_audit_trail a
+   cross join tz
    where a.action_name in ('LOGON', 'LOGOFF', 'LOGOFF BY CLEANUP')
 ),
 pairs as (

@@ -10,8 +10,9 @@
 -- Window: the logon is recorded at or up to audit_window_seconds after the listener line (the
 -- article's 2 s); whole-second DATE comparison on both sides. EVENT_TIMESTAMP is TIMESTAMP(6) WITH
 -- LOCAL TIME ZONE (Database Reference, UNIFIED_AUDIT_TRAIL): CAST(.. AS DATE) gives it in the
--- SESSION time zone, while the listener log is written in the listener host's OS time; query in a
--- session whose TIME_ZONE is the listener host's zone (docs/audit.md).
+-- SESSION time zone, while the listener log is written in the listener host's OS time (SYSDATE's
+-- clock): the logon time is shifted by SYSDATE - LOCALTIMESTAMP (rounded to a quarter hour), as
+-- in the traditional view, so the match holds whatever the session's TIME_ZONE (docs/audit.md).
 -- One row per matched connect: the earliest logon in the window (a port reused later falls outside
 -- it). UNIFIED_AUDIT_TRAIL is read through its public synonym; the owner needs SELECT on the view
 -- itself granted directly (a definer's-rights view ignores roles such as AUDIT_VIEWER):
@@ -19,8 +20,12 @@
 create or replace view {{ name }} (event_id, event_time, logon_time, delay_seconds, db_user, os_user,
                                    userhost, terminal, client_program, audit_ip, audit_port, logon_rc,
                                    match_method) as
-with logons as (
-  select cast(u.event_timestamp as date) logon_time,
+with tz as (
+  select round((sysdate - cast(localtimestamp as date)) * 96) / 96 shift_days
+    from dual
+),
+logons as (
+  select cast(u.event_timestamp as date) + tz.shift_days logon_time,
          u.dbusername,
          u.os_username,
          u.userhost,
@@ -30,6 +35,7 @@ with logons as (
          regexp_substr(u.authentication_type, 'CLIENT ADDRESS=[^;]*\(HOST=([^)]+)\)', 1, 1, null, 1) audit_ip,
          to_number(regexp_substr(u.authentication_type, 'CLIENT ADDRESS=[^;]*\(PORT=([0-9]+)\)', 1, 1, null, 1)) audit_port
     from unified_audit_trail u
+   cross join tz
    where u.action_name = 'LOGON'
 ),
 pairs as (

@@ -1,15 +1,21 @@
 -- Oracle's message text of the TNS codes the listener logs most often, for the tns_errors report.
--- Texts from Oracle Database Error Messages (https://docs.oracle.com/en/error-help/db/tns-01169,
--- .../tns-01189, .../tns-01190, .../tns-01185 and the ORA-12500 to ORA-12699 chapter,
--- https://docs.oracle.com/cd/E82638_01/errmg/ORA-12500.html). A view over DUAL, not a table, so the
--- embedded engine creates it from this same template (its bridge runs SELECT and CREATE VIEW only).
--- 1158: text as commonly documented, not re-verified with the search tool [U].
+-- Texts from Oracle Database Error Messages, one page per code
+-- (https://docs.oracle.com/en/error-help/db/tns-<code>, e.g. .../tns-12535, .../tns-01180,
+-- .../tns-01189) and the 19c-era ORA-12500 to ORA-12699 chapter
+-- (https://docs.oracle.com/cd/E82638_01/errmg/ORA-12500.html; 12.2: docs.oracle.com/database/122/ERRMG/TNS-00000.htm).
+-- 23ai reworded some client-side texts (e.g. ORA-12170 "Cannot connect. ... timeout ..."); the
+-- listener log of 19c and earlier writes these. A view over DUAL, not a table, so the embedded
+-- engine creates it from this same template (its bridge runs SELECT and CREATE VIEW only).
+-- 1158, 1182: texts as commonly documented, not re-verified with the search tool [U].
 create or replace view {{ name }} (code, message) as
 select 1158 code, 'Internal connection limit reached, preventing dispatcher from connecting' message from dual
 union all select 1169, 'The listener has not recognized the password' from dual
+union all select 1180, 'Missing listener object string in Directory Server' from dual
+union all select 1182, 'Listener rejected registration of service' from dual
 union all select 1185, 'Registration attempted from a remote node' from dual
 union all select 1189, 'The listener could not authenticate the user' from dual
 union all select 1190, 'The user is not authorized to execute the requested listener command' from dual
+union all select 12170, 'TNS:Connect timeout occurred' from dual
 union all select 12502, 'TNS:listener received no CONNECT_DATA from client' from dual
 union all select 12505, 'TNS:listener does not currently know of SID given in connect descriptor' from dual
 union all select 12508, 'TNS:listener could not resolve the COMMAND given' from dual
@@ -21,5 +27,9 @@ union all select 12520, 'TNS:listener could not find available handler for reque
 union all select 12521, 'TNS:listener does not currently know of instance requested in connect descriptor' from dual
 union all select 12526, 'TNS:listener: all appropriate instances are in restricted mode' from dual
 union all select 12528, 'TNS:listener: all appropriate instances are blocking new connections' from dual
+union all select 12535, 'TNS:operation timed out' from dual
+union all select 12537, 'TNS:connection closed' from dual
 union all select 12541, 'TNS:no listener' from dual
+union all select 12547, 'TNS:lost contact' from dual
+union all select 12560, 'TNS:protocol adapter error' from dual
 /

@@ -1691,6 +1691,7 @@ _NODE_HANDLERS: dict[type, Callable[[_Translator, exp.Expression], exp.Expressio
     exp.Literal: _h_literal,
     exp.CurrentTimestamp: _h_sysdate,
     exp.Systimestamp: _h_systimestamp,
+    exp.Localtimestamp: _h_systimestamp,  # one clock offline: session time zone = OS time zone
     exp.CurrentDate: _h_current_date,
     exp.Column: _h_column,
     exp.Add: _h_add_sub,

@@ -8,9 +8,11 @@
 -- event_id, then parse_note (internal: 'date' when a record's date did not convert).
 --
 -- Line kinds (each physical line is exactly one of):
--- * XML markup of the ADR log.xml form: <msg time='...' host_id='...' ...>, </txt>, </msg>, <attr>.
---   A <msg> line is a context line (time, host); the text after <txt> is the record, XML
---   entities decoded (lt, gt, quot, apos, amp). A text log line is its own content.
+-- * XML markup of the ADR log.xml form: the <msg ...> start tag (one line, or the three lines Oracle
+--   writes: time, org_id, comp_id; type, level, host_id; host_addr and pid, version, seclabel>), </txt>,
+--   </msg>, <attr>. Markup lines are context (time=, host_id=), never content; the text after
+--   <txt> and the lines up to </txt> are the record, XML entities decoded (lt, gt, quot, apos,
+--   amp) in log.xml sources only. A text log line is its own content, as written.
 -- * header lines: ISO-8601 (2024-07-31T02:00:00.006290+08:00) and ctime (Sat Jan 14 02:39:08 2012):
 --   context only (no event); their time is the event_time of the undated records that follow.
 -- * continuation lines: TNS-/ORA-/NL-/NS-/NT- error lines, indented lines (nested error stacks,
@@ -44,14 +46,29 @@ create or replace view "LSNR_EVENT_PARSE" (
   return_code, error_text, raw_line, parse_note
 ) as
 with
--- 1. XML markup or content; the content of a line, XML entities decoded
+-- 1. XML markup or content; the content of a line, XML entities decoded in log.xml sources only
+-- (a source whose name ends in .xml: ADR writes log.xml and its segments log_<n>.xml; a text
+-- log's entity text stays as written). Markup (line_type 'M') is decided by the line alone, so any
+-- staged range parses the same way:
+-- * a <msg start tag line: one line (<msg time=.. host_id=..>) or the first of Oracle's three
+--   (<msg time=.. org_id=.. comp_id='tnslsnr' / type=.. level=.. host_id=.. / host_addr=..>);
+-- * in a log.xml source, an attribute-only line (name='value' pairs, optionally closing the tag
+--   with > or />): the 2nd and 3rd line of a start tag, whatever the release's attribute set
+--   (pid, version, seclabel in 23ai);
+-- * </txt>, </msg>, <attr ...> lines.
+-- time= and host_id= are read from every markup line that carries them (host_id is on the 2nd
+-- line of a real start tag). Lines inside a multi-line <txt> (an error stack written in one
+-- record) are content.
 tagged as (
   select s.source,
          s.line_no,
          s.line,
+         case when lower(s.source) like '%.xml' then 1 else 0 end is_xml,
          case
            when regexp_like(s.line, '^[[:space:]]*<txt>') then 'T'
            when regexp_like(s.line, '^[[:space:]]*</?(msg|txt|attr)([[:space:]]|>|/|$)') then 'M'
+           when lower(s.source) like '%.xml'
+                and regexp_like(s.line, '^[[:space:]]*([A-Za-z_][A-Za-z0-9_.:-]*=(''[^'']*''|"[^"]*")[[:space:]]*)+/?>?[[:space:]]*$') then 'M'
            else 'L'
          end line_type
     from "LSNR_STAGE_LINES" s
@@ -61,6 +78,7 @@ texts as (
          t.line_no,
          t.line,
          t.line_type,
+         t.is_xml,
          case
            when t.line_type = 'T' then regexp_substr(t.line, '<txt>(.*)$', 1, 1, null, 1)
            when t.line_type = 'L' then t.line
@@ -73,6 +91,7 @@ contents as (
          x.line,
          x.line_type,
          case
+           when x.line_type = 'L' and x.is_xml = 0 then x.txt
            -- chr(38) is the ampersand: no an ampersand name in the text, so SQL*Plus never substitutes
            when instr(x.txt, chr(38)) > 0 then
              replace(replace(replace(replace(replace(
@@ -83,14 +102,14 @@ contents as (
            else x.txt
          end content,
          case
-           when x.line_type = 'M' and regexp_like(x.line, '^[[:space:]]*<msg[[:space:]]') then
-             regexp_substr(x.line, '[[:space:]]time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 1)
+           when x.line_type = 'M' and regexp_like(x.line, '(^|[[:space:]])time=[''"][0-9]{4}-') then
+             regexp_substr(x.line, '(^|[[:space:]])time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 2)
              || ' ' ||
-             regexp_substr(x.line, '[[:space:]]time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 2)
+             regexp_substr(x.line, '(^|[[:space:]])time=[''"]([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}:[0-9]{2}:[0-9]{2})', 1, 1, null, 3)
          end msg_time_txt,
          case
-           when x.line_type = 'M' and regexp_like(x.line, '^[[:space:]]*<msg[[:space:]]') then
-             regexp_substr(x.line, '[[:space:]]host_id=[''"]([^''"]*)[''"]', 1, 1, null, 1)
+           when x.line_type = 'M' then
+             regexp_substr(x.line, '(^|[[:space:]])host_id=[''"]([^''"]*)[''"]', 1, 1, null, 2)
          end msg_host
     from texts x
 ),

@@ -6,6 +6,8 @@
 -- `window_minutes` before or after the event. COUNT(DISTINCT) is not allowed with an ORDER BY
 -- window (SQL Language Reference, Analytic Functions: "you cannot specify DISTINCT" with an
 -- order_by_clause for COUNT), hence the self-join.
+-- Names are compared on their first 200 characters.
+-- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
 create or replace view "LSNR_ALERT_R6_ENUMERATION" (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from
@@ -14,7 +16,7 @@ with r as (
 ),
 f as (
   select e.event_id, e.event_time, e.client_ip, e.return_code, e.raw_line,
-         case when e.sid is not null then 'SID=' || e.sid else 'SERVICE_NAME=' || e.service_name end target
+         case when e.sid is not null then 'SID=' || substr(e.sid, 1, 200) else 'SERVICE_NAME=' || substr(e.service_name, 1, 200) end target
     from "LSNR_EVENTS" e
    cross join r
    where e.return_code in (12505, 12514)
@@ -40,9 +42,9 @@ select r.rule_id,
        c.client_ip,
        c.event_id,
        c.event_time,
-       'unknown ' || c.target || ' (' || to_char(c.return_code) || ') from ' || c.client_ip
+       'unknown ' || substr(c.target, 1, 100) || ' (' || to_char(c.return_code) || ') from ' || c.client_ip
          || ', ' || to_char(greatest(c.trail_cnt, c.lead_cnt)) || ' distinct names in the window: '
-         || substr(c.raw_line, 1, 1000)
+         || substr(c.raw_line, 1, 500)
   from c
  cross join r
  where c.trail_cnt >= r.threshold

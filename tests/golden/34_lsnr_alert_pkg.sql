@@ -10,18 +10,28 @@
 --            minus the rule's window), copy the view's candidate rows into ALERT_CANDIDATES,
 --            then merge the episodes of ALERT_EPISODES into ALERTS: an episode extends the
 --            latest alert of its (rule, key) when it starts no later than that alert's
---            last_time + window, else it is a new alert. A rule that fails is rolled back to
---            its savepoint, keeps its old state (its events are read again next run) and
---            becomes a HEALTH alert naming it; the other rules go on.
+--            last_time + window, else it is a new alert. A rule that fails keeps its old state
+--            (its events are read again next run) and becomes a HEALTH alert naming it; the
+--            other rules go on. An episode that cannot be stored is rolled back alone, recorded
+--            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
+--            advances, so one event cannot block a rule. An escalation (higher severity) of an
+--            acknowledged alert sets it back to 'new', so it is delivered again.
 -- deliver  : every alert not yet delivered at its current severity (and at least
 --            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
---            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y,
---            always the table. Text from the log never reaches a mail header: header values are
---            built from rule ids, severities and counts, and the key is stripped of control
---            characters (CR/LF included) and truncated; body lines are escaped and truncated.
+--            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
+--            (recorded per channel: delivered_severity, logged_severity), always the table. Text
+--            from the log never reaches a mail header: header values are built from rule ids,
+--            severities and counts. Every text from the log is cut to whole characters within a
+--            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
+--            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
+--            text written line by line, at most co_max_mail_alerts alerts and "and N more".
 -- acknowledge: sets status acknowledged.
 create or replace package "LSNR_ALERT_PKG" authid definer is
    co_max_mail_alerts constant pls_integer := 50;
+   -- byte limits of the columns text from the log goes into (tables/alerts.sql, alert_candidates.sql)
+   co_key_bytes       constant pls_integer := 400;
+   co_evidence_bytes  constant pls_integer := 1000;
+   co_candidate_bytes constant pls_integer := 4000;
 
    procedure run;
 
@@ -31,9 +41,17 @@ create or replace package "LSNR_ALERT_PKG" authid definer is
 
    procedure acknowledge(in_alert_id in number);
 
-   -- in_text without control characters (CR, LF, TAB, ESC ... become a blank), at most in_max
-   -- characters: safe in a mail header, the alert log and a terminal.
-   function one_line(in_text in varchar2, in_max in pls_integer) return varchar2;
+   -- in_text cut to whole characters so that it takes at most in_max_bytes bytes (at most 8191)
+   function fit_bytes(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
+
+   -- in_text without control characters (CR, LF, TAB, ESC, C1 ...), line/paragraph separators and
+   -- bidi formatting characters (each becomes a blank), at most in_max_bytes bytes: safe in a
+   -- mail header or body line, the alert log and a terminal.
+   function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
+
+   -- one_line, and no 'ORA-' (written 'ORA_'): text for the alert log, where monitors raise an
+   -- incident for any ORA- they find
+   function log_text(in_text in varchar2, in_max_bytes in pls_integer) return varchar2;
 end "LSNR_ALERT_PKG";
 /
 
@@ -41,6 +59,14 @@ create or replace package body "LSNR_ALERT_PKG" is
    co_health_rule constant varchar2(30) := 'HEALTH';
    -- not UTL_TCP.CRLF: without mail the package must not depend on the network packages
    co_crlf constant varchar2(2) := chr(13) || chr(10);
+   -- LRM, RLM, LINE SEPARATOR, PARAGRAPH SEPARATOR, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI:
+   -- [[:cntrl:]] does not match them (they are format characters, not controls). In a database
+   -- character set without them the conversion gives replacement characters: then they cannot
+   -- occur in VARCHAR2 data either, and the list is not used.
+   g_format_chars constant varchar2(100) := to_char(unistr('\200E\200F\2028\2029\202A\202B\202C\202D\202E\2066\2067\2068\2069'));
+   g_format_ok    constant boolean := length(g_format_chars) = 13 and instr(g_format_chars, '?') = 0;
+
+   type t_lines is table of varchar2(2000);
 
    e_table_missing exception;
    pragma exception_init(e_table_missing, -942); -- table or view does not exist
@@ -52,6 +78,8 @@ create or replace package body "LSNR_ALERT_PKG" is
    pragma exception_init(e_invalid_number, -1722); -- invalid number (e.g. a bad params value)
    e_value_too_large exception;
    pragma exception_init(e_value_too_large, -12899); -- value too large for column
+   e_concat_too_long exception;
+   pragma exception_init(e_concat_too_long, -1489); -- result of string concatenation is too long
    e_regexp exception;
    pragma exception_init(e_regexp, -12726); -- unmatched bracket in regular expression
    e_snapshot_too_old exception;
@@ -75,10 +103,32 @@ create or replace package body "LSNR_ALERT_PKG" is
    e_smtp_permanent exception;
    pragma exception_init(e_smtp_permanent, -29279);
 
-   function one_line(in_text in varchar2, in_max in pls_integer) return varchar2 is
+   function fit_bytes(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
+      -- at most in_max_bytes characters first (4 bytes each at worst in AL32UTF8: <= 32764 bytes)
+      l_text varchar2(32767) := substr(in_text, 1, least(in_max_bytes, 8191));
    begin
-      return substr(regexp_replace(in_text, '[[:cntrl:]]', ' '), 1, in_max);
+      -- SUBSTR counts characters, LENGTHB bytes (SQL Language Reference, SUBSTR / LENGTH): drop
+      -- whole characters until the text fits, so no character is ever cut in half (what SUBSTRB
+      -- returns for a cut character is not documented)
+      while lengthb(l_text) > in_max_bytes loop
+         l_text := substr(l_text, 1, length(l_text) - greatest(1, trunc((lengthb(l_text) - in_max_bytes) / 4)));
+      end loop;
+      return l_text;
+   end fit_bytes;
+
+   function one_line(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
+      l_text varchar2(32767) := regexp_replace(substr(in_text, 1, least(in_max_bytes, 8191)), '[[:cntrl:]]', ' ');
+   begin
+      if g_format_ok then
+         l_text := translate(l_text, g_format_chars, rpad(' ', length(g_format_chars)));
+      end if;
+      return fit_bytes(l_text, in_max_bytes);
    end one_line;
+
+   function log_text(in_text in varchar2, in_max_bytes in pls_integer) return varchar2 is
+   begin
+      return fit_bytes(regexp_replace(one_line(in_text, in_max_bytes), 'ORA-', 'ORA_', 1, 0, 'i'), in_max_bytes);
+   end log_text;
 
    function setting(in_name in varchar2) return varchar2 is
       l_value "LSNR_SETTINGS".value%type;
@@ -115,12 +165,40 @@ create or replace package body "LSNR_ALERT_PKG" is
              end;
    end severity_rank;
 
-   -- a HEALTH candidate: merged like any other, so a rule failing every run is one alert
-   procedure add_health(in_key in varchar2, in_text in varchar2) is
+   -- A HEALTH alert (the job's own problem, key = what failed), stored directly so it cannot
+   -- depend on the merge that may have failed: the latest HEALTH alert of the key within the
+   -- HEALTH rule's window is extended, else a new one. The HEALTH row of the rules table decides
+   -- whether (enabled) and how (severity) it is raised.
+   procedure store_health(in_key in varchar2, in_text in varchar2) is
+      l_enabled  "LSNR_ALERT_RULES".enabled%type;
+      l_severity "LSNR_ALERT_RULES".severity%type;
+      l_window   "LSNR_ALERT_RULES".window_minutes%type;
+      l_alert_id "LSNR_ALERTS".alert_id%type;
+      l_key      "LSNR_ALERTS".alert_key%type := nvl(one_line(in_key, co_key_bytes), '-');
+      l_text     "LSNR_ALERTS".evidence%type := one_line(in_text, co_evidence_bytes);
    begin
-      insert into "LSNR_ALERT_CANDIDATES" (rule_id, severity, alert_key, event_id, event_time, evidence)
-      values (co_health_rule, 'high', substr(in_key, 1, 400), 0, sysdate, substr(in_text, 1, 4000));
-   end add_health;
+      select max(enabled), max(severity), max(window_minutes)
+        into l_enabled, l_severity, l_window
+        from "LSNR_ALERT_RULES"
+       where rule_id = co_health_rule;
+      if l_enabled = 'N' then
+         return;
+      end if;
+      select max(alert_id)
+        into l_alert_id
+        from "LSNR_ALERTS"
+       where rule_id = co_health_rule
+         and alert_key = l_key
+         and last_time >= sysdate - nvl(l_window, 60) / 1440;
+      if l_alert_id is not null then
+         update "LSNR_ALERTS"
+            set last_time = sysdate, cnt = cnt + 1, evidence = l_text, updated_at = sysdate
+          where alert_id = l_alert_id;
+      else
+         insert into "LSNR_ALERTS" (rule_id, severity, alert_key, first_time, last_time, cnt, last_event_id, evidence)
+         values (co_health_rule, nvl(l_severity, 'high'), l_key, sysdate, sysdate, 1, 0, l_text);
+      end if;
+   end store_health;
 
    procedure evaluate_rule(
       in_rule_id   in varchar2,
@@ -150,12 +228,17 @@ create or replace package body "LSNR_ALERT_PKG" is
       update "LSNR_ALERT_RULES"
          set scan_from = l_min_time - in_window / 1440
        where rule_id = in_rule_id;
-      -- the view name comes from a table users can edit: only a simple SQL name, quoted
-      -- (PL/SQL Packages and Types Reference, DBMS_ASSERT.SIMPLE_SQL_NAME / ENQUOTE_NAME)
+      -- the view name comes from a table users can edit: only a simple SQL name; an unquoted one
+      -- is upper-cased as the data dictionary stores it, a quoted one kept as written (PL/SQL
+      -- Packages and Types Reference, DBMS_ASSERT.SIMPLE_SQL_NAME / ENQUOTE_NAME capitalize).
+      -- Key and evidence cut to whole characters within the GTT's byte limits (a user-written
+      -- view may return anything up to 4000 bytes).
       execute immediate 'insert into "LSNR_ALERT_CANDIDATES" '
          || '(rule_id, severity, alert_key, event_id, event_time, evidence) '
-         || 'select rule_id, severity, substr(alert_key, 1, 400), event_id, event_time, substr(evidence, 1, 4000) from '
-         || sys.dbms_assert.enquote_name(sys.dbms_assert.simple_sql_name(in_view_name), capitalize => false)
+         || 'select rule_id, severity, '
+         || '"LSNR_ALERT_PKG".fit_bytes(alert_key, ' || co_key_bytes || '), event_id, event_time, '
+         || '"LSNR_ALERT_PKG".fit_bytes(evidence, ' || co_candidate_bytes || ') from '
+         || sys.dbms_assert.enquote_name(sys.dbms_assert.simple_sql_name(in_view_name), capitalize => true)
          || ' where rule_id = :rule_id and event_time is not null and alert_key is not null'
          using in_rule_id;
       l_count := sql%rowcount;
@@ -168,14 +251,14 @@ create or replace package body "LSNR_ALERT_PKG" is
        where rule_id = in_rule_id;
    exception
       when e_table_missing or e_invalid_identifier or e_view_has_errors or e_invalid_number
-        or e_value_too_large or e_regexp or e_snapshot_too_old or e_bad_sql_name
+        or e_value_too_large or e_concat_too_long or e_regexp or e_snapshot_too_old or e_bad_sql_name
         or value_error or zero_divide then
          l_error := substr(sqlerrm, 1, 2000);
          out_ok := false;
          update "LSNR_ALERT_RULES"
             set last_run = sysdate, last_status = 'failed', last_error = l_error
           where rule_id = in_rule_id;
-         add_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
+         store_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
       -- Catch-all on purpose: the job must not die on one bad rule (a user-edited view or
       -- params value can raise anything). The error is recorded in ALERT_RULES.last_error and
       -- as a HEALTH alert naming the rule, with the backtrace; the other rules go on.
@@ -185,12 +268,53 @@ create or replace package body "LSNR_ALERT_PKG" is
          update "LSNR_ALERT_RULES"
             set last_run = sysdate, last_status = 'failed', last_error = l_error
           where rule_id = in_rule_id;
-         add_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
+         store_health(in_rule_id, 'rule ' || in_rule_id || ' failed: ' || l_error);
    end evaluate_rule;
 
-   procedure merge_episodes is
+   procedure merge_episode(
+      in_rule_id in varchar2, in_key in varchar2, in_severity in varchar2, in_first_time in date,
+      in_last_time in date, in_cnt in number, in_last_event_id in number, in_evidence in varchar2,
+      in_window in number
+   ) is
       l_alert_id "LSNR_ALERTS".alert_id%type;
       l_severity "LSNR_ALERTS".severity%type;
+      l_status   "LSNR_ALERTS".status%type;
+   begin
+      select max(alert_id)
+        into l_alert_id
+        from "LSNR_ALERTS"
+       where rule_id = in_rule_id
+         and alert_key = in_key
+         and in_first_time <= last_time + in_window / 1440;
+      if l_alert_id is not null then
+         select severity, status
+           into l_severity, l_status
+           from "LSNR_ALERTS"
+          where alert_id = l_alert_id;
+         if severity_rank(in_severity) > severity_rank(l_severity) then
+            l_severity := in_severity;
+            -- an escalation re-opens an acknowledged alert: deliver sends status 'new' only
+            l_status := 'new';
+         end if;
+         update "LSNR_ALERTS"
+            set first_time = least(first_time, in_first_time),
+                last_event_id = case when in_last_time >= last_time then in_last_event_id else last_event_id end,
+                last_time = greatest(last_time, in_last_time),
+                cnt = cnt + in_cnt,
+                severity = l_severity,
+                status = l_status,
+                updated_at = sysdate
+          where alert_id = l_alert_id;
+      else
+         insert into "LSNR_ALERTS" (rule_id, severity, alert_key, first_time, last_time, cnt,
+                                          last_event_id, evidence)
+         values (in_rule_id, in_severity, in_key, in_first_time, in_last_time, in_cnt,
+                 in_last_event_id, fit_bytes(in_evidence, co_evidence_bytes));
+      end if;
+   end merge_episode;
+
+   procedure merge_episodes is
+      l_error varchar2(4000);
    begin
       for ep in (
          select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes
@@ -198,34 +322,31 @@ create or replace package body "LSNR_ALERT_PKG" is
           order by rule_id, alert_key, first_time
       )
       loop
-         select max(alert_id)
-           into l_alert_id
-           from "LSNR_ALERTS"
-          where rule_id = ep.rule_id
-            and alert_key = ep.alert_key
-            and ep.first_time <= last_time + ep.window_minutes / 1440;
-         if l_alert_id is not null then
-            select severity
-              into l_severity
-              from "LSNR_ALERTS"
-             where alert_id = l_alert_id;
-            if severity_rank(ep.severity) > severity_rank(l_severity) then
-               l_severity := ep.severity;
-            end if;
-            update "LSNR_ALERTS"
-               set first_time = least(first_time, ep.first_time),
-                   last_event_id = case when ep.last_time >= last_time then ep.last_event_id else last_event_id end,
-                   last_time = greatest(last_time, ep.last_time),
-                   cnt = cnt + ep.cnt,
-                   severity = l_severity,
-                   updated_at = sysdate
-             where alert_id = l_alert_id;
-         else
-            insert into "LSNR_ALERTS" (rule_id, severity, alert_key, first_time, last_time, cnt,
-                                             last_event_id, evidence)
-            values (ep.rule_id, ep.severity, ep.alert_key, ep.first_time, ep.last_time, ep.cnt,
-                    ep.last_event_id, ep.evidence);
-         end if;
+         -- no savepoint needed: merge_episode writes with one UPDATE or one INSERT, and a failed
+         -- statement is rolled back on its own (statement-level atomicity)
+         begin
+            merge_episode(in_rule_id       => ep.rule_id,
+                          in_key           => ep.alert_key,
+                          in_severity      => ep.severity,
+                          in_first_time    => ep.first_time,
+                          in_last_time     => ep.last_time,
+                          in_cnt           => ep.cnt,
+                          in_last_event_id => ep.last_event_id,
+                          in_evidence      => ep.evidence,
+                          in_window        => ep.window_minutes);
+         exception
+            -- Catch-all on purpose: one episode that cannot be stored (whatever the reason) is
+            -- recorded as the rule's last_error and a HEALTH alert with the
+            -- backtrace, and skipped; the other episodes are stored and the rule's watermark
+            -- advances past it.
+            when others then
+               l_error := substr(sqlerrm || ' ' || sys.dbms_utility.format_error_backtrace, 1, 2000);
+               update "LSNR_ALERT_RULES"
+                  set last_status = 'failed',
+                      last_error = substr('alert not stored (key ' || one_line(ep.alert_key, 200) || '): ' || l_error, 1, 4000)
+                where rule_id = ep.rule_id;
+               store_health(ep.rule_id, 'rule ' || ep.rule_id || ': an alert could not be stored: ' || l_error);
+         end;
       end loop;
       delete from "LSNR_ALERT_CANDIDATES";
    end merge_episodes;
@@ -256,58 +377,71 @@ create or replace package body "LSNR_ALERT_PKG" is
       commit;
    end evaluate;
 
-   procedure send_mail(in_subject in varchar2, in_body in varchar2, out_problem out varchar2) is
+   procedure send_mail(in_subject in varchar2, in_lines in t_lines, out_problem out varchar2) is
    begin
       -- mail was not configured at install (no mail_host): no UTL_SMTP code, no network ACE
       out_problem := 'MAIL_HOST is set but mail was not configured at install; re-run install with mail_host ('
-                     || length(in_subject) || '/' || length(in_body) || ' characters not sent)';
+                     || length(in_subject) || ' characters, ' || in_lines.count || ' lines not sent)';
    end send_mail;
 
    procedure write_alert_log(in_text in varchar2) is
    begin
       -- undocumented SYS.DBMS_SYSTEM.KSDWRT, dest 2 = alert log (see admin/alert_log_grant.sql);
       -- dynamic so the package compiles without the grant
-      execute immediate 'begin sys.dbms_system.ksdwrt(2, :txt); end;' using one_line(in_text, 500);
+      execute immediate 'begin sys.dbms_system.ksdwrt(2, :txt); end;' using log_text(in_text, 500);
    end write_alert_log;
 
    procedure deliver(out_problem out varchar2) is
       l_min_rank  pls_integer := severity_rank(nvl(setting('ALERT_MIN_SEVERITY'), 'medium'));
       l_mail_on   boolean := setting('MAIL_HOST') is not null;
-      l_log_on    boolean := setting('ALERT_LOG_ENABLED') = 'Y';
-      l_body      varchar2(32767);
+      l_log_flag  varchar2(1) := case when setting('ALERT_LOG_ENABLED') = 'Y' then 'Y' else 'N' end;
+      l_lines     t_lines := t_lines();
       l_count     pls_integer := 0;
       l_top       varchar2(10) := 'info';
       l_delivered boolean := true;
+      l_needs_mail boolean;
       l_mail_problem varchar2(2000);
       type t_ids is table of "LSNR_ALERTS".alert_id%type;
       l_ids       t_ids := t_ids();
    begin
       for a in (
-         select alert_id, rule_id, severity, alert_key, first_time, last_time, cnt, evidence
+         select alert_id, rule_id, severity, alert_key, first_time, last_time, cnt, evidence,
+                delivered_severity, logged_severity
            from "LSNR_ALERTS"
           where status = 'new'
             and (delivered_severity is null
                  or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
-                  > case delivered_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end)
+                  > case delivered_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
+                 or l_log_flag = 'Y'
+                    and (logged_severity is null
+                         or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
+                          > case logged_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end))
           order by last_time, alert_id
       )
       loop
-         l_ids.extend;
-         l_ids(l_ids.last) := a.alert_id;
+         l_needs_mail := a.delivered_severity is null or severity_rank(a.severity) > severity_rank(a.delivered_severity);
+         if l_needs_mail then
+            l_ids.extend;
+            l_ids(l_ids.last) := a.alert_id;
+         end if;
          if severity_rank(a.severity) >= l_min_rank then
-            l_count := l_count + 1;
-            if severity_rank(a.severity) > severity_rank(l_top) then
-               l_top := a.severity;
+            if l_needs_mail then
+               l_count := l_count + 1;
+               if severity_rank(a.severity) > severity_rank(l_top) then
+                  l_top := a.severity;
+               end if;
+               if l_count <= co_max_mail_alerts then
+                  -- each line is bounded (key 300, evidence 1000 bytes), the list by co_max_mail_alerts
+                  l_lines.extend;
+                  l_lines(l_lines.last) := '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 300)
+                     || ' count=' || a.cnt
+                     || ' first=' || to_char(a.first_time, 'YYYY-MM-DD HH24:MI:SS')
+                     || ' last=' || to_char(a.last_time, 'YYYY-MM-DD HH24:MI:SS');
+                  l_lines.extend;
+                  l_lines(l_lines.last) := '  evidence: ' || one_line(a.evidence, co_evidence_bytes);
+               end if;
             end if;
-            if l_count <= co_max_mail_alerts then
-               l_body := l_body
-                  || '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 200)
-                  || ' count=' || a.cnt
-                  || ' first=' || to_char(a.first_time, 'YYYY-MM-DD HH24:MI:SS')
-                  || ' last=' || to_char(a.last_time, 'YYYY-MM-DD HH24:MI:SS') || co_crlf
-                  || '  evidence: ' || one_line(a.evidence, 400) || co_crlf;
-            end if;
-            if l_log_on then
+            if l_log_flag = 'Y' and (a.logged_severity is null or severity_rank(a.severity) > severity_rank(a.logged_severity)) then
                begin
                   write_alert_log('lsnrmine alert ' || a.alert_id || ' ' || a.severity || ' ' || a.rule_id
                                   || ' key=' || one_line(a.alert_key, 200) || ' count=' || a.cnt);
@@ -315,27 +449,34 @@ create or replace package body "LSNR_ALERT_PKG" is
                   when e_plsql_compile then
                      out_problem := 'alert log: SYS.DBMS_SYSTEM.KSDWRT not callable (grant missing?): '
                                     || substr(sqlerrm, 1, 300);
-                     l_log_on := false;
+                     l_log_flag := 'N';
                end;
             end if;
+         end if;
+         -- written (or below ALERT_MIN_SEVERITY): not written again at this severity, whatever mail does
+         if l_log_flag = 'Y' and (a.logged_severity is null or severity_rank(a.severity) > severity_rank(a.logged_severity)) then
+            update "LSNR_ALERTS"
+               set logged_severity = a.severity
+             where alert_id = a.alert_id;
          end if;
       end loop;
       if l_mail_on and l_count > 0 then
          if l_count > co_max_mail_alerts then
-            l_body := l_body || '- and ' || (l_count - co_max_mail_alerts) || ' more: see table '
-                      || 'LSNR_ALERTS' || co_crlf;
+            l_lines.extend;
+            l_lines(l_lines.last) := '- and ' || (l_count - co_max_mail_alerts) || ' more: see table '
+                                      || 'LSNR_ALERTS';
          end if;
          send_mail(in_subject  => 'lsnrmine: ' || l_count || ' listener alert(s), highest ' || l_top,
-                   in_body     => l_body,
+                   in_lines    => l_lines,
                    out_problem => l_mail_problem);
          if l_mail_problem is not null then
+            -- mail failed: keep the alerts undelivered by mail, the next run tries again
             out_problem := substr('mail: ' || l_mail_problem || case when out_problem is not null then '; ' || out_problem end,
                                   1, 2000);
             l_delivered := false;
          end if;
       end if;
       if l_delivered then
-         -- mail failed: keep the alerts undelivered, the next run tries again
          forall i in 1 .. l_ids.count
             update "LSNR_ALERTS"
                set delivered_severity = severity, delivered_at = sysdate
@@ -367,8 +508,7 @@ create or replace package body "LSNR_ALERT_PKG" is
       deliver(out_problem => l_problem);
       if l_problem is not null then
          -- a delivery problem is itself an alert (table only until delivery works again)
-         add_health('DELIVERY', l_problem);
-         merge_episodes;
+         store_health('DELIVERY', l_problem);
       end if;
       l_status := case
                      when l_failed = 0 and l_problem is null then 'ok'
