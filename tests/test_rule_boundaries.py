@@ -39,6 +39,10 @@ H52 = "host-" + "b" * 47
 KEY_LONG = f"{U49[:48]}@{H52[:51]}"
 
 
+RULES = ("PASSWORD_FAILURES", "LOG_REDIRECTION", "ADMIN_RESTRICTED", "LISTENER_STOP", "TNS_POISON",
+         "SID_ENUMERATION", "CONNECTION_STORM", "NEW_CLIENT_IP", "CLIENT_HYGIENE")
+
+
 @dataclass
 class Run:
     engine: OfflineEngine
@@ -48,18 +52,34 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run() -> Run:
+def loaded() -> tuple[OfflineEngine, dict[tuple[str, int], str], dict[str, Run]]:
     engine = OfflineEngine()
     engine.load(FILES, progress=False)
-    store = alerts.AlertStore()
-    result = alerts.evaluate(engine, store, now=NOW)
-    assert result.failed_rules == []
-    rows = engine.con.execute(
-        "select c.rule_id, regexp_replace(v.source, '.*/', ''), v.line_no, c.severity, c.alert_key, c.evidence "
-        "from lsnr_alert_candidates c join lsnr_events v on v.event_id = c.event_id").fetchall()
+    engine.ensure_events()
     raw = {(r[0], r[1]): r[2] for r in engine.con.execute(
         "select regexp_replace(source, '.*/', ''), line_no, raw_line from lsnr_events").fetchall()}
-    return Run(engine, store, rows, raw)
+    return engine, raw, {}
+
+
+@pytest.fixture(scope="module")
+def runs(loaded):
+    """runs(rule): the rule evaluated once over the engine, as `lsnrmine alerts --log ... --rule-set
+    <every other rule>.enabled=N` would (one rule per evaluation keeps a test of one rule fast)."""
+    engine, raw, cache = loaded
+
+    def get(rule: str) -> Run:
+        if rule not in cache:
+            store = alerts.AlertStore()
+            others = [(r, "enabled", "N") for r in RULES if r != rule]
+            result = alerts.evaluate(engine, store, now=NOW, overrides=others)
+            assert result.failed_rules == []
+            rows = engine.con.execute(
+                "select c.rule_id, regexp_replace(v.source, '.*/', ''), v.line_no, c.severity, c.alert_key, "
+                "c.evidence from lsnr_alert_candidates c join lsnr_events v on v.event_id = c.event_id").fetchall()
+            assert {r[0] for r in rows} <= {rule}
+            cache[rule] = Run(engine, store, rows, raw)
+        return cache[rule]
+    return get
 
 
 def cands(run: Run, rule: str, file: str) -> list[tuple[int, str, str]]:
@@ -102,9 +122,9 @@ def view_rows(run: Run, rule: str, file: str, **changes: Any) -> list[tuple[int,
 
 # -- the shipped defaults ------------------------------------------------------------------------
 
-def test_shipped_rule_values(run: Run) -> None:
-    rows = run.engine.con.execute(
-        "select rule_id, rule_no, enabled, threshold, window_minutes, severity, params from lsnr_alert_rules "
+def test_shipped_rule_values(loaded) -> None:
+    rows = loaded[0].con.execute(
+        "select rule_id, rule_no, enabled, threshold, window_minutes, severity, params from lsnr_alert_rule_defaults "
         "order by rule_no").fetchall()
     assert rows == [
         ("HEALTH", 0, "Y", 1.0, 60.0, "high", None),
@@ -123,7 +143,8 @@ def test_shipped_rule_values(run: Run) -> None:
 
 # -- rule 6: SID / service enumeration (the issue's two surviving mutants) --------------------------
 
-def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert(run: Run) -> None:
+def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert(runs) -> None:
+    run = runs("SID_ENUMERATION")
     # A: ORCL, PROD, TEST by SID (12505) and PROD, DEV.example.com by SERVICE_NAME (12514), 75 s apart:
     # the first event sees 5 names ahead, the last 5 behind (exactly 300 s); 12514 counts as 12505 does
     # E: two names differing at their 200th character are two names
@@ -132,7 +153,8 @@ def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert
         (43, "high", "198.51.100.27"), (51, "high", "198.51.100.27")]
 
 
-def test_r6_evidence(run: Run) -> None:
+def test_r6_evidence(runs) -> None:
+    run = runs("SID_ENUMERATION")
     raw = run.raw[("r6_enumeration.log", 3)]
     assert evidence(run, "SID_ENUMERATION", "r6_enumeration.log", 3) == (
         f"unknown SID=ORCL (12505) from 198.51.100.23, 5 distinct names in the window: {raw}")
@@ -142,20 +164,23 @@ def test_r6_evidence(run: Run) -> None:
         f"{raw[:500]}")
 
 
-def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(run: Run) -> None:
+def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(runs) -> None:
+    run = runs("SID_ENUMERATION")
     # B (4 names, one of them twice), C (5 names over 301 s), D (5 names, two equal in their first
     # 200 characters), F (the 5th refused 12519), G (IPC, no client IP): no candidate (asserted above)
     assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51}
 
 
-def test_r6_window_of_30_minutes_boundary(run: Run) -> None:
+def test_r6_window_of_30_minutes_boundary(runs) -> None:
+    run = runs("SID_ENUMERATION")
     # H: 5 names over 1801 s (one second more than 30 minutes): none; C (301 s) is inside 30 minutes
     rows = view_rows(run, "SID_ENUMERATION", "r6_enumeration.log", window_minutes=30)
     assert [r for r in rows if r[2] in ("198.51.100.29", "198.51.100.25")] == [
         (23, "high", "198.51.100.25"), (31, "high", "198.51.100.25")]
 
 
-def test_r6_threshold_four(run: Run) -> None:
+def test_r6_threshold_four(runs) -> None:
+    run = runs("SID_ENUMERATION")
     # B: 4 distinct names (5 lines) reach a threshold of 4, D too (4 names in their first 200)
     rows = view_rows(run, "SID_ENUMERATION", "r6_enumeration.log", threshold=4)
     assert {r[2] for r in rows} >= {"198.51.100.24", "198.51.100.26"}
@@ -167,7 +192,8 @@ def test_r6_threshold_four(run: Run) -> None:
 
 # -- rule 1: password failures ---------------------------------------------------------------------
 
-def test_r1_candidates_at_and_below_threshold_and_window(run: Run) -> None:
+def test_r1_candidates_at_and_below_threshold_and_window(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
     assert cands(run, "PASSWORD_FAILURES", "r1_password.log") == [
         # A: 3 refusals (1190) of one user@host in exactly 300 s: first and last high
         (3, "high", "ananda@prolin01"), (5, "low", "ananda@prolin01"), (7, "high", "ananda@prolin01"),
@@ -187,14 +213,16 @@ def test_r1_candidates_at_and_below_threshold_and_window(run: Run) -> None:
         (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04")]
 
 
-def test_r1_return_codes_without_their_error_line(run: Run) -> None:
+def test_r1_return_codes_without_their_error_line(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
     # 19c segments: a refusal's TNS- line went into the next segment: 1169, 1189, 1190 by return code alone
     assert [cands(run, "PASSWORD_FAILURES", f"listener_{n}.log") for n in (1, 2, 3)] == [
         [(2, "low", "seg1@prolin09")], [(3, "low", "seg2@prolin09")], [(3, "low", "seg3@prolin09")]]
     assert [cands(run, "PASSWORD_FAILURES", f"listener_{n}.log") for n in range(4, 12)] == [[]] * 8
 
 
-def test_r1_evidence_cuts_user_host_and_line(run: Run) -> None:
+def test_r1_evidence_cuts_user_host_and_line(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
     raw = run.raw[("r1_password.log", 40)]
     assert len(raw) == 501
     assert evidence(run, "PASSWORD_FAILURES", "r1_password.log", 40) == f"stop refused (1190) for {KEY_LONG}: {raw[:500]}"
@@ -203,7 +231,8 @@ def test_r1_evidence_cuts_user_host_and_line(run: Run) -> None:
         f"stop refused (1190) for {KEY_LONG} from 192.0.2.11: {raw[:500]}")
 
 
-def test_r1_window_of_30_minutes_boundary(run: Run) -> None:
+def test_r1_window_of_30_minutes_boundary(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
     rows = view_rows(run, "PASSWORD_FAILURES", "r1_password.log", window_minutes=30)
     assert [r for r in rows if r[2] == "gus@prolin04"] == [
         (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04")]
@@ -212,7 +241,8 @@ def test_r1_window_of_30_minutes_boundary(run: Run) -> None:
         (9, "high", "bhavin@prolin02"), (11, "high", "bhavin@prolin02"), (33, "high", "fay2@h2")]
 
 
-def test_r1_alerts(run: Run) -> None:
+def test_r1_alerts(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
     assert alerts_of(run, "PASSWORD_FAILURES", "2011-02-07") == [
         ("192.0.2.10", "high", "2011-02-07 13:00:00", "2011-02-07 13:02:00", 3),
         ("192.0.2.11", "low", "2011-02-07 18:00:00", "2011-02-07 18:00:00", 1),
@@ -234,7 +264,8 @@ def test_r1_alerts(run: Run) -> None:
 
 # -- rule 2: log / trace redirection ---------------------------------------------------------------
 
-def test_r2_every_listed_command_refused_high_success_critical(run: Run) -> None:
+def test_r2_every_listed_command_refused_high_success_critical(runs) -> None:
+    run = runs("LOG_REDIRECTION")
     assert cands(run, "LOG_REDIRECTION", "r2_redirect.log") == [
         (3, "high", "ananda@prolin02"),    # log_file 1190
         (5, "high", "ananda@prolin02"),    # log_directory
@@ -249,7 +280,8 @@ def test_r2_every_listed_command_refused_high_success_critical(run: Run) -> None
         f"log_file (1190) by ananda@prolin02: {run.raw[('r2_redirect.log', 3)]}")
 
 
-def test_r2_alerts_one_episode_per_key_within_the_hour(run: Run) -> None:
+def test_r2_alerts_one_episode_per_key_within_the_hour(runs) -> None:
+    run = runs("LOG_REDIRECTION")
     assert alerts_of(run, "LOG_REDIRECTION", "2011-03-07") == [
         ("ananda@prolin02", "high", "2011-03-07 10:00:00", "2011-03-07 10:40:00", 5),
         ("oraprol@prolin02", "critical", "2011-03-07 12:00:00", "2011-03-07 12:00:00", 1),
@@ -258,7 +290,8 @@ def test_r2_alerts_one_episode_per_key_within_the_hour(run: Run) -> None:
 
 # -- rule 3: admin restrictions --------------------------------------------------------------------
 
-def test_r3_candidates_and_episodes_at_the_window_boundary(run: Run) -> None:
+def test_r3_candidates_and_episodes_at_the_window_boundary(runs) -> None:
+    run = runs("ADMIN_RESTRICTED")
     assert cands(run, "ADMIN_RESTRICTED", "r3_restricted.log") == [
         (3, "medium", "-@-"), (5, "medium", "-@-"), (7, "medium", "-@-"), (11, "medium", KEY_LONG)]
     assert cands(run, "ADMIN_RESTRICTED", "listener_4.log") == [(3, "medium", "-@-")]
@@ -275,7 +308,8 @@ def test_r3_candidates_and_episodes_at_the_window_boundary(run: Run) -> None:
 
 # -- rule 4: stop / reload ------------------------------------------------------------------------
 
-def test_r4_allow_list_success_info_else_high(run: Run) -> None:
+def test_r4_allow_list_success_info_else_high(runs) -> None:
+    run = runs("LISTENER_STOP")
     assert cands(run, "LISTENER_STOP", "r4_stop.log") == [
         (3, "info", "oracle@prolin01"),    # stop 0 by oracle
         (4, "info", "GRID@prolin01"),      # reload 0 by GRID: case-insensitive
@@ -289,7 +323,8 @@ def test_r4_allow_list_success_info_else_high(run: Run) -> None:
     assert evidence(run, "LISTENER_STOP", "r4_stop.log", 16) == f"reload (0) by {KEY_LONG}: {raw[:500]}"
 
 
-def test_r4_user_names_up_to_128_characters_are_compared(run: Run) -> None:
+def test_r4_user_names_up_to_128_characters_are_compared(runs) -> None:
+    run = runs("LISTENER_STOP")
     rows = view_rows(run, "LISTENER_STOP", "r4_stop.log",
                      params=f"oracle, {'u' * 128},{'u' * 129}")
     assert [r for r in rows if r[0] in (3, 4, 14, 15)] == [
@@ -297,7 +332,8 @@ def test_r4_user_names_up_to_128_characters_are_compared(run: Run) -> None:
         (14, "info", "u" * 48 + "@prolin01"), (15, "high", "u" * 48 + "@prolin01")]
 
 
-def test_r4_alerts_take_the_highest_severity_of_the_episode(run: Run) -> None:
+def test_r4_alerts_take_the_highest_severity_of_the_episode(runs) -> None:
+    run = runs("LISTENER_STOP")
     assert [a for a in alerts_of(run, "LISTENER_STOP", "2011-05-02") if a[0].startswith(("oracle@", "GRID@"))] == [
         ("GRID@prolin01", "info", "2011-05-02 10:05:00", "2011-05-02 10:05:00", 1),
         ("oracle@prolin01", "high", "2011-05-02 10:00:00", "2011-05-02 10:10:00", 2)]
@@ -308,7 +344,8 @@ def test_r4_alerts_take_the_highest_severity_of_the_episode(run: Run) -> None:
 REFUSED = "registration refused (no client address)"
 
 
-def test_r5_remote_registrations_and_refusals(run: Run) -> None:
+def test_r5_remote_registrations_and_refusals(runs) -> None:
+    run = runs("TNS_POISON")
     assert cands(run, "TNS_POISON", "r5_poison.log") == [
         (3, "critical", "203.0.113.50"),
         (8, "critical", "::ffff:203.0.113.51"),
@@ -326,14 +363,16 @@ def test_r5_remote_registrations_and_refusals(run: Run) -> None:
                   16: f"registration from a remote node refused (TNS-01185): {run.raw[('r5_poison.log', 16)]}"}
 
 
-def test_r5_own_addresses_in_params_are_local(run: Run) -> None:
+def test_r5_own_addresses_in_params_are_local(runs) -> None:
+    run = runs("TNS_POISON")
     rows = view_rows(run, "TNS_POISON", "r5_poison.log", params="192.0.2.5, 192.0.2.6")
     assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20]
 
 
 # -- rule 7: connection storm ---------------------------------------------------------------------
 
-def test_r7_storm_minutes_and_refusals(run: Run) -> None:
+def test_r7_storm_minutes_and_refusals(runs) -> None:
+    run = runs("CONNECTION_STORM")
     rows = cands(run, "CONNECTION_STORM", "r7_storm.log")
     by_ip: dict[str, int] = {}
     for line, severity, key in rows:
@@ -349,7 +388,8 @@ def test_r7_storm_minutes_and_refusals(run: Run) -> None:
         [(3, "high", "LISTENER@-")]] * 5
 
 
-def test_r7_evidence(run: Run) -> None:
+def test_r7_evidence(runs) -> None:
+    run = runs("CONNECTION_STORM")
     line = min(r[2] for r in run.candidates if r[0] == "CONNECTION_STORM" and r[1] == "r7_storm.log"
                and "10.40.0.3" in run.raw[("r7_storm.log", r[2])])
     assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
@@ -361,7 +401,8 @@ def test_r7_evidence(run: Run) -> None:
         f"{run.raw[('r7_storm.log', line)]}")
 
 
-def test_r7_minimum_of_ten_per_minute_under_a_low_threshold(run: Run) -> None:
+def test_r7_minimum_of_ten_per_minute_under_a_low_threshold(runs) -> None:
+    run = runs("CONNECTION_STORM")
     # threshold 50, factor 5: a minute needs max(10, 5) = 10 establishes and more than 5 x hour/60
     rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", threshold=50, params="5")
     ips = {run.raw[("r7_storm.log", line)].split("(HOST=")[2].split(")")[0] for line, _, _ in rows}
@@ -370,7 +411,8 @@ def test_r7_minimum_of_ten_per_minute_under_a_low_threshold(run: Run) -> None:
 
 # -- rule 8: new client IP -------------------------------------------------------------------------
 
-def test_r8_learning_period_boundary_and_public_addresses(run: Run) -> None:
+def test_r8_learning_period_boundary_and_public_addresses(runs) -> None:
+    run = runs("NEW_CLIENT_IP")
     assert cands(run, "NEW_CLIENT_IP", "r8_new_ip.log") == [
         (4, "high", "203.0.113.77"),        # public, even during learning
         (7, "medium", "10.1.1.3"),          # first seen exactly when learning ends (10.1.1.2: 1 s before)
@@ -386,7 +428,8 @@ def test_r8_learning_period_boundary_and_public_addresses(run: Run) -> None:
 
 # -- rule 9: client hygiene ------------------------------------------------------------------------
 
-def test_r9_jdbc_by_sid_and_letter_case(run: Run) -> None:
+def test_r9_jdbc_by_sid_and_letter_case(runs) -> None:
+    run = runs("CLIENT_HYGIENE")
     assert cands(run, "CLIENT_HYGIENE", "r9_hygiene.log") == [
         (3, "info", "10.30.0.1"),           # JDBC by SID (not: JDBC by service, sqlplus by SID)
         (6, "info", "10.30.0.4"),           # long SID
@@ -415,12 +458,14 @@ def test_r9_jdbc_by_sid_and_letter_case(run: Run) -> None:
     ("NEW_CLIENT_IP", "r8_new_ip.log", "2001-01-08 00:00:00", 7),
     ("CLIENT_HYGIENE", "r9_hygiene.log", "2011-10-03 10:00:03", 6),
 ])
-def test_scan_from_is_inclusive(run: Run, rule: str, file: str, scan_from: str, first_line: int) -> None:
+def test_scan_from_is_inclusive(runs, rule: str, file: str, scan_from: str, first_line: int) -> None:
+    run = runs(rule)
     rows = view_rows(run, rule, file, scan_from=dt.datetime.fromisoformat(scan_from))
     assert rows and min(r[0] for r in rows) == first_line
 
 
-def test_scan_from_storm_reads_the_trailing_hour(run: Run) -> None:
+def test_scan_from_storm_reads_the_trailing_hour(runs) -> None:
+    run = runs("CONNECTION_STORM")
     # from 15:00:00 on, the hour before (14:00:00 .. 14:59:00, 60 establishes) is still the baseline
     rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", scan_from=dt.datetime(2011, 8, 1, 15, 0, 0))
     ips = [run.raw[("r7_storm.log", line)].split("(HOST=")[2].split(")")[0] for line, _, _ in rows]
@@ -429,9 +474,12 @@ def test_scan_from_storm_reads_the_trailing_hour(run: Run) -> None:
 
 # -- alert_episodes: a second run over the same events adds nothing ----------------------------
 
-def test_rerun_with_the_store_adds_nothing(run: Run) -> None:
+@pytest.mark.parametrize("rule", ["PASSWORD_FAILURES", "ADMIN_RESTRICTED"])
+def test_episodes_rerun_with_the_store_adds_nothing(runs, rule: str) -> None:
+    run = runs(rule)
     store = copy.deepcopy(run.store)
     before = [a.to_json() for a in store.alerts]
-    result = alerts.evaluate(run.engine, store, now=NOW + dt.timedelta(hours=1))
+    result = alerts.evaluate(run.engine, store, now=NOW + dt.timedelta(hours=1),
+                             overrides=[(r, "enabled", "N") for r in RULES if r != rule])
     assert result.touched == []
     assert [a.to_json() for a in store.alerts] == before
