@@ -150,7 +150,9 @@ def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert
     # E: two names differing at their 200th character are two names
     assert cands(run, "SID_ENUMERATION", "r6_enumeration.log") == [
         (3, "high", "198.51.100.23"), (11, "high", "198.51.100.23"),
-        (43, "high", "198.51.100.27"), (51, "high", "198.51.100.27")]
+        (43, "high", "198.51.100.27"), (51, "high", "198.51.100.27"),
+        # J: the same by SERVICE_NAME (I, equal in their first 200 characters, does not alert)
+        (93, "high", "198.51.100.31"), (101, "high", "198.51.100.31")]
 
 
 def test_r6_evidence(runs) -> None:
@@ -162,13 +164,16 @@ def test_r6_evidence(runs) -> None:
     assert evidence(run, "SID_ENUMERATION", "r6_enumeration.log", 51) == (
         f"unknown SID={('S' * 199 + '2')[:96]} (12505) from 198.51.100.27, 5 distinct names in the window: "
         f"{raw[:500]}")
+    raw = run.raw[("r6_enumeration.log", 101)]
+    assert evidence(run, "SID_ENUMERATION", "r6_enumeration.log", 101) == (
+        f"unknown SERVICE_NAME={'V' * 87} (12514) from 198.51.100.31, 5 distinct names in the window: {raw[:500]}")
 
 
 def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(runs) -> None:
     run = runs("SID_ENUMERATION")
     # B (4 names, one of them twice), C (5 names over 301 s), D (5 names, two equal in their first
     # 200 characters), F (the 5th refused 12519), G (IPC, no client IP): no candidate (asserted above)
-    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51}
+    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101}
 
 
 def test_r6_window_of_30_minutes_boundary(runs) -> None:
