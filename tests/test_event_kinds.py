@@ -15,7 +15,9 @@ form) hold one line per branch, each reaching its kind only through that branch:
   5 fields with (COMMAND= in the connect data (status, 26; service_register_NSGR, 27; xml 10);
 * context time: a ctime header before an undated line (47); continuation lines by each pattern:
   indented, TNS-/ORA-, unindented "ns/nt ... err code:" and "Linux Error:" (48); error_text keeps the
-  first 10 lines of a stack, 96 characters each (the TNS-12170 block, 59).
+  first 10 lines of a stack, 96 characters each (the TNS-12170 block, 59); a text line whose
+  client-chosen PROGRAM holds " time='2011-..." stays a record (the time= of log.xml markup is read
+  from markup lines only, 67).
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
 """
@@ -76,6 +78,7 @@ TEXT = [
     (47, 'other', None, '2011-12-05 10:01:00', None, None, None, None, None, None, None, None, None, None, None, None, None),
     (48, 'establish', None, '2011-12-05 10:01:01', 'ORCL', None, 'java', 'app5', 'app', '10.0.0.28', 51006, 'tcp', 12547, 'TNS-12547: TNS:lost contact | ns secondary err code: 12560 | nt main err code: 517 | TNS-00517: Lost contact | nt secondary err code: 104 | Linux Error: 104: Connection reset by peer', '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app5)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.28)(PORT=51006))', None),
     (55, 'establish', None, '2011-12-05 10:01:02', 'ORCL.example.com', None, 'java', 'app6', 'app', '10.0.0.29', 51007, 'tcp', 12170, 'TNS-12170: TNS:Connect timeout occurred | ns main err code: 12535 | TNS-12535: TNS:operation timed out | ns secondary err code: 12560 | TNS-12560: TNS:protocol adapter error | nt main err code: 505 | TNS-00505: Operation timed out | nt secondary err code: 110 | nt OS err code: 0 | Client address: (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.29)(PORT=51007)(CONNECT_DATA=(SERVICE_NAME=O', '(CONNECT_DATA=(SERVICE_NAME=ORCL.example.com)(CID=(PROGRAM=java)(HOST=app6)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.29)(PORT=51007))', None),
+    (67, 'establish', None, '2011-12-05 10:01:03', 'ORCL', None, "/opt/batch/run time='2011-01-01T00:00:00'", 'app7', 'batch', '10.0.0.30', 51008, 'tcp', 0, None, "(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=/opt/batch/run time='2011-01-01T00:00:00')(HOST=app7)(USER=batch)))", '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.30)(PORT=51008))', None),
 ]
 
 XML = [
