@@ -27,11 +27,15 @@ import pytest
 
 from lsnrmine import alerts
 from lsnrmine.engine.session import OfflineEngine
+from lsnrmine.settings import Settings
 
 BOUNDARIES = Path(__file__).resolve().parent / "fixtures" / "boundaries"
 FILES = sorted(str(p) for p in BOUNDARIES.glob("r*.log")) + [
     str(BOUNDARIES / "segments" / f"listener_{n}.log") for n in range(1, 12)] + [
-    str(BOUNDARIES / "segments" / "listener.log")]
+    str(BOUNDARIES / "segments" / "listener.log"), str(BOUNDARIES / "r7_storm.xml")]
+# a listener name of 41 characters and a log.xml host_id of 60: the storm key keeps 40 and 59
+LISTENER = "LISTENER_" + "P" * 32
+STORM_KEY = f"{LISTENER[:40]}@-"
 NOW = dt.datetime(2026, 1, 1, 12, 0, 0)
 
 U49 = "svc_" + "a" * 45   # the long lines' CID USER (49 characters) and HOST (52)
@@ -53,7 +57,7 @@ class Run:
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[OfflineEngine, dict[tuple[str, int], str], dict[str, Run]]:
-    engine = OfflineEngine()
+    engine = OfflineEngine(Settings(listener_name=LISTENER))
     engine.load(FILES, progress=False)
     engine.ensure_events()
     raw = {(r[0], r[1]): r[2] for r in engine.con.execute(
@@ -246,6 +250,14 @@ def test_r1_window_of_30_minutes_boundary(runs) -> None:
         (9, "high", "bhavin@prolin02"), (11, "high", "bhavin@prolin02"), (33, "high", "fay2@h2")]
 
 
+def test_r1_alert_evidence_is_the_first_events_first_400_characters(runs) -> None:
+    run = runs("PASSWORD_FAILURES")
+    first = evidence(run, "PASSWORD_FAILURES", "r1_password.log", 40)
+    assert len(first) > 401
+    found = [a.evidence for a in run.store.alerts if a.alert_key == KEY_LONG]
+    assert found == [first[:400]]
+
+
 def test_r1_alerts(runs) -> None:
     run = runs("PASSWORD_FAILURES")
     assert alerts_of(run, "PASSWORD_FAILURES", "2011-02-07") == [
@@ -381,7 +393,7 @@ def test_r7_storm_minutes_and_refusals(runs) -> None:
     rows = cands(run, "CONNECTION_STORM", "r7_storm.log")
     by_ip: dict[str, int] = {}
     for line, severity, key in rows:
-        assert (severity, key) == ("high", "LISTENER@-")
+        assert (severity, key) == ("high", STORM_KEY)
         ip = run.raw[("r7_storm.log", line)].split("(HOST=")[2].split(")")[0]
         by_ip[ip] = by_ip.get(ip, 0) + 1
     # 10.40.0.1: 299 in a minute (one below 300): none; .2: 300: all; .3: 30 after an hour of 60: all;
@@ -390,7 +402,10 @@ def test_r7_storm_minutes_and_refusals(runs) -> None:
     # 10.40.1.1: one refusal each for 12516, 12518, 12519, 12520, 1158 (12514 is not one)
     assert by_ip == {"10.40.0.2": 300, "10.40.0.3": 30, "10.40.0.7": 31, "10.40.1.1": 5}
     assert [cands(run, "CONNECTION_STORM", f"listener_{n}.log") for n in range(7, 12)] == [
-        [(3, "high", "LISTENER@-")]] * 5
+        [(3, "high", STORM_KEY)]] * 5
+    host = "db-prod-cluster-node-7.datacenter-west.example.internal.corp"
+    assert len(host) == 60
+    assert cands(run, "CONNECTION_STORM", "r7_storm.xml") == [(4, "high", f"{LISTENER[:40]}@{host[:59]}")]
 
 
 def test_r7_evidence(runs) -> None:
