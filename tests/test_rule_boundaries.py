@@ -177,15 +177,17 @@ def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(r
     run = runs("SID_ENUMERATION")
     # B (4 names, one of them twice), C (5 names over 301 s), D (5 names, two equal in their first
     # 200 characters), F (the 5th refused 12519), G (IPC, no client IP): no candidate (asserted above)
-    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101}
+    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101}  # (K alerts only with a 30-minute window)
 
 
 def test_r6_window_of_30_minutes_boundary(runs) -> None:
     run = runs("SID_ENUMERATION")
     # H: 5 names over 1801 s (one second more than 30 minutes): none; C (301 s) is inside 30 minutes
     rows = view_rows(run, "SID_ENUMERATION", "r6_enumeration.log", window_minutes=30)
-    assert [r for r in rows if r[2] in ("198.51.100.29", "198.51.100.25")] == [
-        (23, "high", "198.51.100.25"), (31, "high", "198.51.100.25")]
+    # H (1801 s): none; K (exactly 1800 s): first and last
+    assert [r for r in rows if r[2] in ("198.51.100.29", "198.51.100.25", "198.51.100.32")] == [
+        (23, "high", "198.51.100.25"), (31, "high", "198.51.100.25"),
+        (103, "high", "198.51.100.32"), (111, "high", "198.51.100.32")]
 
 
 def test_r6_threshold_four(runs) -> None:
@@ -219,7 +221,9 @@ def test_r1_candidates_at_and_below_threshold_and_window(runs) -> None:
         # the long lines (lines 37/38: a success and a 12508 refusal are no candidates)
         (40, "low", KEY_LONG), (42, "low", "192.0.2.11"),
         # G: 3 in 1801 s
-        (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04")]
+        (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04"),
+        # H: 3 in exactly 1800 s
+        (50, "low", "hal@prolin05"), (52, "low", "hal@prolin05"), (54, "low", "hal@prolin05")]
 
 
 def test_r1_return_codes_without_their_error_line(runs) -> None:
@@ -243,8 +247,10 @@ def test_r1_evidence_cuts_user_host_and_line(runs) -> None:
 def test_r1_window_of_30_minutes_boundary(runs) -> None:
     run = runs("PASSWORD_FAILURES")
     rows = view_rows(run, "PASSWORD_FAILURES", "r1_password.log", window_minutes=30)
-    assert [r for r in rows if r[2] == "gus@prolin04"] == [
-        (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04")]
+    # G (1801 s): outside by one second; H (exactly 1800 s): first and last reach 3
+    assert [r for r in rows if r[2] in ("gus@prolin04", "hal@prolin05")] == [
+        (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04"),
+        (50, "high", "hal@prolin05"), (52, "low", "hal@prolin05"), (54, "high", "hal@prolin05")]
     rows = view_rows(run, "PASSWORD_FAILURES", "r1_password.log", threshold=2)
     assert [r for r in rows if r[2] in ("bhavin@prolin02", "fay2@h2")] == [
         (9, "high", "bhavin@prolin02"), (11, "high", "bhavin@prolin02"), (33, "high", "fay2@h2")]
@@ -276,6 +282,9 @@ def test_r1_alerts(runs) -> None:
         ("gus@prolin04", "low", "2011-02-07 19:00:00", "2011-02-07 19:00:00", 1),
         ("gus@prolin04", "low", "2011-02-07 19:15:00", "2011-02-07 19:15:00", 1),
         ("gus@prolin04", "low", "2011-02-07 19:30:01", "2011-02-07 19:30:01", 1),
+        ("hal@prolin05", "low", "2011-02-07 20:00:00", "2011-02-07 20:00:00", 1),
+        ("hal@prolin05", "low", "2011-02-07 20:15:00", "2011-02-07 20:15:00", 1),
+        ("hal@prolin05", "low", "2011-02-07 20:30:00", "2011-02-07 20:30:00", 1),
         (KEY_LONG, "low", "2011-02-07 17:00:00", "2011-02-07 17:00:00", 1)]
 
 
@@ -419,6 +428,14 @@ def test_r7_evidence(runs) -> None:
     assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
         "refused: 12516 TNS-12516: TNS:listener could not find available handler with matching protocol stack: "
         f"{run.raw[('r7_storm.log', line)]}")
+    # 12518 with its nested stack: error_text of 207 characters, the evidence keeps 200
+    line = sorted(r[2] for r in run.candidates if r[0] == "CONNECTION_STORM" and r[1] == "r7_storm.log"
+                  and "10.40.1.1" in run.raw[("r7_storm.log", r[2])])[1]
+    stack = ("TNS-12518: TNS:listener could not hand off client connection | TNS-12564: TNS:connection refused | "
+             "TNS-12560: TNS:protocol adapter error | TNS-00517: Lost contact | Linux Error: 104: Connection reset by peer")
+    assert len(stack) == 207
+    assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
+        f"refused: 12518 {stack[:200]}: {run.raw[('r7_storm.log', line)]}")
 
 
 def test_r7_minimum_of_ten_per_minute_under_a_low_threshold(runs) -> None:
