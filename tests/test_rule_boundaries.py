@@ -380,19 +380,23 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
         (14, "critical", REFUSED),             # 1182 (valid node checking)
         (16, "critical", REFUSED),             # 1185
         (18, "critical", "203.0.113.53"),      # 1185 with the client address
-        (20, "critical", "oracle@evil3")]      # 1185 with the claimed CID only
+        (20, "critical", "oracle@evil3"),      # 1185 with the claimed CID only
+        (22, "critical", "203.0.113.54")]      # a line of 501 characters
     assert [cands(run, "TNS_POISON", f"listener_{n}.log") for n in (5, 6)] == [
         [(3, "critical", REFUSED)], [(3, "critical", REFUSED)]]
     ev = {line: evidence(run, "TNS_POISON", "r5_poison.log", line) for line in (3, 14, 16)}
     assert ev == {3: f"service_register_NSGR from 203.0.113.50: {run.raw[('r5_poison.log', 3)]}",
                   14: f"registration refused by valid node checking (TNS-01182): {run.raw[('r5_poison.log', 14)]}",
                   16: f"registration from a remote node refused (TNS-01185): {run.raw[('r5_poison.log', 16)]}"}
+    raw = run.raw[("r5_poison.log", 22)]
+    assert len(raw) == 501
+    assert evidence(run, "TNS_POISON", "r5_poison.log", 22) == f"service_register_NSGR from 203.0.113.54: {raw[:500]}"
 
 
 def test_r5_own_addresses_in_params_are_local(runs) -> None:
     run = runs("TNS_POISON")
     rows = view_rows(run, "TNS_POISON", "r5_poison.log", params="192.0.2.5, 192.0.2.6")
-    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20]
+    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20, 22]
 
 
 # -- rule 7: connection storm ---------------------------------------------------------------------

@@ -193,6 +193,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--target", action="append", choices=[t.name for t in TARGETS])
     parser.add_argument("--template", action="append", default=[], help="only templates matching this glob")
     parser.add_argument("--operator", action="append", choices=sorted(OPERATORS))
+    parser.add_argument("--match", action="append", default=[],
+                        help="only mutants whose description (as the report prints it) contains this text")
     parser.add_argument("--sample", type=int, help="run this many mutants drawn at random")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
@@ -212,6 +214,8 @@ def main(argv: list[str]) -> int:
         targets = [Target(t.name, t.templates, t.tests) for t in targets]
     operators = tuple(args.operator or OPERATORS)
     todo = collect(targets, operators, args.template)
+    if args.match:
+        todo = [(t, m) for t, m in todo if any(text in m.describe() for text in args.match)]
     if args.sample is not None and args.sample < len(todo):
         todo = random.Random(args.seed).sample(todo, args.sample)
     if args.list:
