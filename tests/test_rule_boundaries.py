@@ -381,7 +381,8 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
         (16, "critical", REFUSED),             # 1185
         (18, "critical", "203.0.113.53"),      # 1185 with the client address
         (20, "critical", "oracle@evil3"),      # 1185 with the claimed CID only
-        (22, "critical", "203.0.113.54")]      # a line of 501 characters
+        (22, "critical", "203.0.113.54"),      # a line of 501 characters
+        (23, "critical", KEY_LONG)]            # 1185 claimed by a 49-character USER and 52-character HOST
     assert [cands(run, "TNS_POISON", f"listener_{n}.log") for n in (5, 6)] == [
         [(3, "critical", REFUSED)], [(3, "critical", REFUSED)]]
     ev = {line: evidence(run, "TNS_POISON", "r5_poison.log", line) for line in (3, 14, 16)}
@@ -396,7 +397,7 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
 def test_r5_own_addresses_in_params_are_local(runs) -> None:
     run = runs("TNS_POISON")
     rows = view_rows(run, "TNS_POISON", "r5_poison.log", params="192.0.2.5, 192.0.2.6")
-    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20, 22]
+    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20, 22, 23]
 
 
 # -- rule 7: connection storm ---------------------------------------------------------------------
