@@ -96,7 +96,9 @@ def test_column_limits_one_character_over(engine: OfflineEngine) -> None:
     # lines 68/70: every connect-data value one character longer than its column keeps
     # (SERVICE_NAME, SID, PROGRAM, HOST, USER: 1000; client address: 64; protocol: 30)
     got = {r[0]: r for r in rows(engine, "event_kinds.log") if r[0] >= 68}
-    assert sorted(got) == [68, 70, 72]
+    assert sorted(got) == [68, 70, 72, 74]
+    # a text log's entity-like text stays as written (log.xml decodes: xml line 4)
+    assert got[74][1] == "establish" and got[74][6] == "C:\\R&amp;D\\report.exe"
     assert got[72][1:3] == ("command", ("set_" + "x" * 61)[:64])   # a command of 65 characters keeps 64
     line = got[68]
     assert line[1:4] == ("establish", None, "2011-12-05 10:01:04")
