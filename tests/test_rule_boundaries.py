@@ -433,6 +433,13 @@ def test_r7_evidence(runs) -> None:
     assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
         "refused: 12516 TNS-12516: TNS:listener could not find available handler with matching protocol stack: "
         f"{run.raw[('r7_storm.log', line)]}")
+    # the last of the 300 (a line of 501 characters; no establish in the hour before)
+    line = max(r[2] for r in run.candidates if r[0] == "CONNECTION_STORM" and r[1] == "r7_storm.log"
+               and "10.40.0.2" in run.raw[("r7_storm.log", r[2])])
+    raw = run.raw[("r7_storm.log", line)]
+    assert len(raw) == 501
+    assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
+        f"300 establishes in the minute from 2011-08-01 12:00 (trailing hour: 0): {raw[:500]}")
     # 12518 with its nested stack: error_text of 207 characters, the evidence keeps 200
     line = sorted(r[2] for r in run.candidates if r[0] == "CONNECTION_STORM" and r[1] == "r7_storm.log"
                   and "10.40.1.1" in run.raw[("r7_storm.log", r[2])])[1]
