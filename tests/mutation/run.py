@@ -3,6 +3,7 @@
     python tests/mutation/run.py                       # every target, every operator (hours)
     python tests/mutation/run.py --target alert_rules --operator ror --operator in_drop
     python tests/mutation/run.py --sample 20 --seed 1 --report tests/mutation/REPORT.md
+    python tests/mutation/run.py --target alert_rules --match "alert_r6_enumeration.sql:19"   # re-run some
 
 Each mutant is one edit of a SQL template (tests/mutation/mutants.py). It is written into a private
 copy of the repository, and the target's behavioural tests run there with pytest -x, the golden-file
