@@ -513,7 +513,7 @@ def test_scan_from_is_inclusive(runs, rule: str, file: str, scan_from: str, firs
     assert rows and min(r[0] for r in rows) == first_line
 
 
-def test_scan_from_storm_reads_the_trailing_hour(runs) -> None:
+def test_r7_scan_from_is_inclusive_and_reads_the_trailing_hour(runs) -> None:
     run = runs("CONNECTION_STORM")
     # from 15:00:00 on, the hour before (14:00:00 .. 14:59:00, 60 establishes) is still the baseline
     rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", scan_from=dt.datetime(2011, 8, 1, 15, 0, 0))
