@@ -3,6 +3,7 @@
     python tests/mutation/run.py                       # every target, every operator (hours)
     python tests/mutation/run.py --target alert_rules --operator ror --operator in_drop
     python tests/mutation/run.py --sample 20 --seed 1 --report tests/mutation/REPORT.md
+    python tests/mutation/run.py --target alert_rules --match "alert_r6_enumeration.sql:19"   # re-run some
 
 Each mutant is one edit of a SQL template (tests/mutation/mutants.py). It is written into a private
 copy of the repository, and the target's behavioural tests run there with pytest -x, the golden-file
@@ -44,13 +45,19 @@ class Target:
     name: str
     templates: tuple[str, ...]    # globs relative to the repository
     tests: tuple[str, ...]        # pytest arguments: files or node ids
+    # (template glob, pytest -k expression): a mutant of a matching template runs only the selected
+    # tests (those that read what the template computes); other templates run every test
+    select: tuple[tuple[str, str], ...] = ()
 
 
 TARGETS = (
     Target("alert_rules", ("views/alert_r*.sql", "views/alert_episodes.sql", "views/alert_rule_defaults.sql"),
-           ("tests/test_alerts.py",)),
+           ("tests/test_rule_boundaries.py", "tests/test_alerts.py"),
+           tuple((f"views/alert_r{n}_*.sql", f"r{n}_ or rule{n}_ or {rule}") for n, rule in enumerate(
+               ("", "PASSWORD_FAILURES", "LOG_REDIRECTION", "ADMIN_RESTRICTED", "LISTENER_STOP", "TNS_POISON",
+                "SID_ENUMERATION", "CONNECTION_STORM", "NEW_CLIENT_IP", "CLIENT_HYGIENE")) if n)),
     Target("event_parse", ("views/events.sql",),
-           ("tests/test_events.py", "tests/test_reports.py")),
+           ("tests/test_event_kinds.py", "tests/test_events.py", "tests/test_reports.py")),
     Target("article_views", ("views/jdbc_service_hosts.sql", "views/sid_service_breakup.sql",
                              "views/listener_commands.sql", "views/admin_restricted.sql",
                              "views/failed_commands.sql"),
@@ -98,10 +105,11 @@ def make_workspace(base: Path, index: int) -> Workspace:
     return Workspace(root, pkg)
 
 
-def run_tests(ws: Workspace, target: Target, timeout: float) -> tuple[int, str]:
+def run_tests(ws: Workspace, target: Target, timeout: float, path: str = "") -> tuple[int, str]:
     env = dict(os.environ, PYTHONPATH=str(ws.pythonpath), PYTHONDONTWRITEBYTECODE="1")
+    select = [f"-k={expr}" for glob, expr in target.select if path and fnmatch.fnmatch(path, glob)][:1]
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
-           *target.tests, *(f"--deselect={t}" for t in GOLDEN_TESTS)]
+           *target.tests, *select, *(f"--deselect={t}" for t in GOLDEN_TESTS)]
     try:
         proc = subprocess.run(cmd, cwd=ws.root, env=env, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -116,7 +124,7 @@ def run_mutant(ws: Workspace, target: Target, mutant: Mutant, timeout: float) ->
     started = time.monotonic()
     try:
         path.write_text(mutant.apply(original), encoding="utf-8")
-        code, detail = run_tests(ws, target, timeout)
+        code, detail = run_tests(ws, target, timeout, mutant.path)
     finally:
         path.write_text(original, encoding="utf-8")
     status = {0: "survived", 1: "killed"}.get(code, "error")
@@ -187,21 +195,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--target", action="append", choices=[t.name for t in TARGETS])
     parser.add_argument("--template", action="append", default=[], help="only templates matching this glob")
     parser.add_argument("--operator", action="append", choices=sorted(OPERATORS))
+    parser.add_argument("--match", action="append", default=[],
+                        help="only mutants whose description (as the report prints it) contains this text")
     parser.add_argument("--sample", type=int, help="run this many mutants drawn at random")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per mutant")
     parser.add_argument("--tests", action="append", default=[],
                         help="run these pytest files/node ids instead of the target's own list")
+    parser.add_argument("--all-tests", action="store_true",
+                        help="run every selected test for every mutant (no per-template -k selection)")
     parser.add_argument("--report", type=Path, help="write the markdown report here")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args(argv)
     args.argv = argv
     targets = [t for t in TARGETS if not args.target or t.name in args.target]
     if args.tests:
-        targets = [Target(t.name, t.templates, tuple(args.tests)) for t in targets]
+        targets = [Target(t.name, t.templates, tuple(args.tests), t.select) for t in targets]
+    if args.all_tests:
+        targets = [Target(t.name, t.templates, t.tests) for t in targets]
     operators = tuple(args.operator or OPERATORS)
     todo = collect(targets, operators, args.template)
+    if args.match:
+        todo = [(t, m) for t, m in todo if any(text in m.describe() for text in args.match)]
     if args.sample is not None and args.sample < len(todo):
         todo = random.Random(args.seed).sample(todo, args.sample)
     if args.list:

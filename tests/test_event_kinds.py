@@ -1,0 +1,126 @@
+"""Every event kind and every branch of the kind classification of the event parse
+(views/events.sql), one offline engine for the module.
+
+tests/fixtures/boundaries/event_kinds.log (a 19c text log) and event_kinds.xml (its ADR log.xml
+form) hold one line per branch, each reaching its kind only through that branch:
+* error_only: continuation lines before any record (line 1), a bare return code record (line 29);
+* other: a banner (5), the header legend (7), a 6-field record whose event is no command and has
+  no (COMMAND= (handoff, 28; status, 43), a 4-field record whose event is not a word (44), a
+  WARNING with its indented stack (38), a line that fits nothing (45), XML entity text (xml 21);
+* establish: 6 fields by SERVICE_NAME (9) and by SID (10), <unknown connect data> in 4 fields
+  after an ADDRESS (12) and in 3 fields (15), a fractional second (31);
+* service_register / service_update / service_died / ping (17, 18, 19, 21; 41 has a date that
+  does not convert: the time of the header before it);
+* command: 3 fields (trc_level, 22), 4 fields with CONNECT_DATA (stop, 24; Reload in capitals, 42),
+  5 fields with (COMMAND= in the connect data (status, 26; service_register_NSGR, 27; xml 10);
+* context time: a ctime header before an undated line (47); continuation lines by each pattern:
+  indented, TNS-/ORA-, unindented "ns/nt ... err code:" and "Linux Error:" (48); error_text keeps the
+  first 10 lines of a stack, 96 characters each (the TNS-12170 block, 59); a text line whose
+  client-chosen PROGRAM holds " time='2011-..." stays a record (the time= of log.xml markup is read
+  from markup lines only, 67).
+Each row is asserted whole: kind, command, time, the connect data fields, client address, return
+code, error text, connect data, protocol info, host (log.xml host_id).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lsnrmine.engine.session import OfflineEngine
+
+BOUNDARIES = Path(__file__).resolve().parent / "fixtures" / "boundaries"
+COLUMNS = ("line_no, event_kind, command, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), service_name, sid, "
+           "program, client_host, client_user, client_ip, client_port, protocol, return_code, error_text, "
+           "connect_data, protocol_info, host")
+
+
+@pytest.fixture(scope="module")
+def engine() -> OfflineEngine:
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log"), str(BOUNDARIES / "event_kinds.xml")], progress=False)
+    return engine
+
+
+def rows(engine: OfflineEngine, source: str) -> list[tuple]:
+    return [tuple(r) for r in engine.query(
+        f"select {COLUMNS} from lsnr_events where source like '%{source}' order by line_no").rows]
+
+
+# line_no, kind, command, event_time, service_name, sid, program, client_host, client_user, client_ip,
+# client_port, protocol, return_code, error_text, connect_data, protocol_info, host
+TEXT = [
+    (1, 'error_only', None, None, None, None, None, None, None, None, None, None, 12541, 'TNS-12541: TNS:no listener | TNS-12560: TNS:protocol adapter error | TNS-00511: No listener | Linux Error: 111: Connection refused', None, None, None),
+    (5, 'other', None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    (7, 'other', None, None, None, None, None, None, None, None, None, None, None, None, None, None, None),
+    (9, 'establish', None, '2011-12-05 10:00:01', 'ORCL', None, 'sqlplus@app1 (TNS V1-V3', 'app1', 'scott', '10.0.0.22', 51000, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=sqlplus@app1 (TNS V1-V3))(HOST=app1)(USER=scott)))', '(ADDRESS=(PROTOCOL=TCP)(HOST=10.0.0.22)(PORT=51000))', None),
+    (10, 'establish', None, '2011-12-05 10:00:02', None, 'ORCL', 'JDBC Thin Client', '__jdbc__', 'oracle', '10.0.0.21', 40001, 'tcp', 12505, 'TNS-12505: TNS:listener does not currently know of SID given in connect descriptor', '(CONNECT_DATA=(SID=ORCL)(CID=(PROGRAM=JDBC Thin Client)(HOST=__jdbc__)(USER=oracle)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.21)(PORT=40001))', None),
+    (12, 'establish', None, '2011-12-05 10:00:03', None, None, None, None, None, '10.0.0.24', 48784, 'tcps', 29024, 'ORA-29024: Certificate validation failure | TNS-00542: SSL Handshake failed', '<unknown connect data>', '(ADDRESS=(PROTOCOL=tcps)(HOST=10.0.0.24)(PORT=48784))', None),
+    (15, 'establish', None, '2011-12-05 10:00:04', None, None, None, None, None, None, None, None, 12537, 'TNS-12537: TNS:connection closed', '<unknown connect data>', None, None),
+    (17, 'service_register', None, '2011-12-05 10:00:05', None, 'ORCL', None, None, None, None, None, None, 0, None, None, None, None),
+    (18, 'service_update', None, '2011-12-05 10:00:06', None, 'orcl_pdb', None, None, None, None, None, None, 0, None, None, None, None),
+    (19, 'service_died', None, '2011-12-05 10:00:07', None, 'ORCL', None, None, None, None, None, None, 12537, 'TNS-12537: TNS:connection closed', None, None, None),
+    (21, 'ping', None, '2011-12-05 10:00:08', None, None, None, None, None, None, None, None, 0, None, None, None, None),
+    (22, 'command', 'trc_level', '2011-12-05 10:00:09', None, None, None, None, None, None, None, None, 12508, 'TNS-12508: TNS:listener could not resolve the COMMAND given', None, None, None),
+    (24, 'command', 'stop', '2011-12-05 10:00:10', None, None, None, 'db1', 'ananda', None, None, None, 1190, 'TNS-01190: The user is not authorized to execute the requested listener command', '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db1)(USER=ananda))(COMMAND=stop)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', None, None),
+    (26, 'command', 'status', '2011-12-05 10:00:11', None, None, None, 'db2', 'oracle', '192.0.2.44', 6001, 'tcp', 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db2)(USER=oracle))(COMMAND=status)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', '(ADDRESS=(PROTOCOL=tcp)(HOST=192.0.2.44)(PORT=6001))', None),
+    (27, 'command', 'service_register_nsgr', '2011-12-05 10:00:12', None, None, None, 'evil', 'oracle', '203.0.113.50', 40123, 'tcp', 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=evil)(USER=oracle))(COMMAND=service_register_NSGR)(SERVICE=LISTENER)(VERSION=186646784))', '(ADDRESS=(PROTOCOL=tcp)(HOST=203.0.113.50)(PORT=40123))', None),
+    (28, 'other', None, '2011-12-05 10:00:13', 'ORCL', None, 'java', 'app3', 'app', '10.0.0.25', 51002, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app3)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.25)(PORT=51002))', None),
+    (29, 'error_only', None, '2011-12-05 10:00:14', None, None, None, None, None, None, None, None, 12502, 'TNS-12502: TNS:listener received no CONNECT_DATA from client', None, None, None),
+    (31, 'establish', None, '2011-12-05 10:00:15', 'ORCL', None, 'java', 'app3', 'app', '10.0.0.25', 51003, 'tcp', 12518, 'TNS-12518: TNS:listener could not hand off client connection | TNS-12547: TNS:lost contact | TNS-12560: TNS:protocol adapter error | TNS-00517: Lost contact | Linux Error: 32: Broken pipe', '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app3)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.25)(PORT=51003))', None),
+    (38, 'other', None, '2011-12-05 10:00:16', None, None, None, None, None, None, None, None, None, 'ns main err code: 12535 | nt secondary err code: 110', None, None, None),
+    (41, 'ping', None, '2011-12-05 10:00:16', None, None, None, None, None, None, None, None, 0, None, None, None, None),
+    (42, 'command', 'reload', '2011-12-05 10:00:18', None, None, None, 'db1', 'oracle', None, None, None, 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db1)(USER=oracle))(COMMAND=reload)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', None, None),
+    (43, 'other', None, '2011-12-05 10:00:19', 'ORCL', None, 'x', 'h', 'u', '10.0.0.26', 51004, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=x)(HOST=h)(USER=u)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.26)(PORT=51004))', None),
+    (44, 'other', None, '2011-12-05 10:00:20', None, None, None, None, None, '10.0.0.27', 51005, 'tcp', 0, None, None, '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.27)(PORT=51005))', None),
+    (45, 'other', None, '2011-12-05 10:00:20', None, None, None, None, None, None, None, None, None, None, None, None, None),
+    (47, 'other', None, '2011-12-05 10:01:00', None, None, None, None, None, None, None, None, None, None, None, None, None),
+    (48, 'establish', None, '2011-12-05 10:01:01', 'ORCL', None, 'java', 'app5', 'app', '10.0.0.28', 51006, 'tcp', 12547, 'TNS-12547: TNS:lost contact | ns secondary err code: 12560 | nt main err code: 517 | TNS-00517: Lost contact | nt secondary err code: 104 | Linux Error: 104: Connection reset by peer', '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app5)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.28)(PORT=51006))', None),
+    (55, 'establish', None, '2011-12-05 10:01:02', 'ORCL.example.com', None, 'java', 'app6', 'app', '10.0.0.29', 51007, 'tcp', 12170, 'TNS-12170: TNS:Connect timeout occurred | ns main err code: 12535 | TNS-12535: TNS:operation timed out | ns secondary err code: 12560 | TNS-12560: TNS:protocol adapter error | nt main err code: 505 | TNS-00505: Operation timed out | nt secondary err code: 110 | nt OS err code: 0 | Client address: (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.29)(PORT=51007)(CONNECT_DATA=(SERVICE_NAME=O', '(CONNECT_DATA=(SERVICE_NAME=ORCL.example.com)(CID=(PROGRAM=java)(HOST=app6)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.29)(PORT=51007))', None),
+    (67, 'establish', None, '2011-12-05 10:01:03', 'ORCL', None, "/opt/batch/run time='2011-01-01T00:00:00'", 'app7', 'batch', '10.0.0.30', 51008, 'tcp', 0, None, "(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=/opt/batch/run time='2011-01-01T00:00:00')(HOST=app7)(USER=batch)))", '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.30)(PORT=51008))', None),
+]
+
+XML = [
+    (4, 'establish', None, '2011-12-05 11:00:00', 'ORCL', None, 'C:\\apps\\o\'hara & sons <x> "q".exe', 'WS-0042', 'Administrator', '192.168.7.61', 63350, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=C:\\apps\\o\'hara & sons <x> "q".exe)(HOST=WS-0042)(USER=Administrator)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=192.168.7.61)(PORT=63350))', 'dbhost21'),
+    (10, 'command', 'status', '2011-12-05 11:00:01', None, None, None, 'dbhost21', 'oracle', '10.0.0.9', 6002, 'tcp', 0, 'TNS-12541: TNS:no listener | TNS-12560: TNS:protocol adapter error', '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=dbhost21)(USER=oracle))(COMMAND=status)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.9)(PORT=6002))', 'dbhost21'),
+    (21, 'other', None, '2011-12-05 11:00:03', None, None, None, None, None, None, None, None, None, None, None, None, 'dbhost22'),
+]
+
+
+def test_text_log_every_kind_and_branch_row_by_row(engine: OfflineEngine) -> None:
+    assert [r for r in rows(engine, "event_kinds.log") if r[0] < 68] == TEXT
+
+
+def test_column_limits_one_character_over(engine: OfflineEngine) -> None:
+    # lines 68/70: every connect-data value one character longer than its column keeps
+    # (SERVICE_NAME, SID, PROGRAM, HOST, USER: 1000; client address: 64; protocol: 30)
+    got = {r[0]: r for r in rows(engine, "event_kinds.log") if r[0] >= 68}
+    assert sorted(got) == [68, 70, 72, 74]
+    # a text log's entity-like text stays as written (log.xml decodes: xml line 4)
+    assert got[74][1] == "establish" and got[74][6] == "C:\\R&amp;D\\report.exe"
+    assert got[72][1:3] == ("command", ("set_" + "x" * 61)[:64])   # a command of 65 characters keeps 64
+    line = got[68]
+    assert line[1:4] == ("establish", None, "2011-12-05 10:01:04")
+    assert line[4:12] == ("S" + "s" * 999, None, "P" + "p" * 999, "H" + "h" * 999, "U" + "u" * 999,
+                          "I" + "i" * 63, 51009, "t" * 30)
+    assert line[12] == 12514
+    line = got[70]
+    assert line[4:6] == (None, "D" + "d" * 999)
+
+
+def test_log_xml_records_markup_and_entities(engine: OfflineEngine) -> None:
+    assert rows(engine, "event_kinds.xml") == XML
+
+
+def test_five_field_command_lines_are_commands(engine: OfflineEngine) -> None:
+    # the issue's surviving mutant: without the (COMMAND= branch these were 'other'
+    kinds = {(r[0], r[1], r[2]) for r in rows(engine, "event_kinds.log") if r[0] in (26, 27, 28, 43)}
+    assert kinds == {(26, "command", "status"), (27, "command", "service_register_nsgr"),
+                     (28, "other", None), (43, "other", None)}
+
+
+def test_kinds_are_the_documented_set(engine: OfflineEngine) -> None:
+    kinds = {r[0] for r in engine.query("select distinct event_kind from lsnr_events").rows}
+    assert kinds == {"error_only", "other", "establish", "service_register", "service_update", "service_died",
+                     "ping", "command"}
