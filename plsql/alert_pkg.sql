@@ -545,9 +545,18 @@ create or replace package body {{ obj('ALERT_PKG') }} is
 
    procedure write_alert_log(in_text in varchar2) is
    begin
+{% if s.alert_log %}
       -- the KSDWRT wrapper of the admin phase (admin/alert_log_grant.sql: the owner holds EXECUTE
       -- on it, not on SYS.DBMS_SYSTEM); dynamic so the package compiles without it
       execute immediate 'begin {{ s.alert_log_schema | ident }}."WRITE_ALERT_LOG"(:txt); end;' using log_text(in_text, 500);
+{% else %}
+      -- alert_log was off at install: no wrapper exists; deliver records this as a DELIVERY problem
+      sys.dbms_standard.raise_application_error(
+         num => {{ obj('ERROR_PKG') }}.co_not_configured,
+         msg => 'ALERT_LOG_ENABLED is Y but alert_log was not configured at install; re-run install with alert_log = true ('
+                || lengthb(in_text) || ' bytes not written)'
+      );
+{% endif %}
    end write_alert_log;
 
    procedure deliver(out_problem out varchar2) is

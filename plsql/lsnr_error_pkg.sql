@@ -16,6 +16,7 @@ create or replace package {{ obj('ERROR_PKG') }} authid definer is
    co_bad_file_name      constant pls_integer := -20003; -- LINE_READER: not a plain file name
    co_bad_offset         constant pls_integer := -20004; -- LINE_READER: bad start offset / line number
    co_ingest_failed      constant pls_integer := -20010; -- INGEST_PKG.run: a file failed (others were read)
+   co_not_configured     constant pls_integer := -20011; -- ALERT_PKG: alert_log was off at install
    co_no_such_alert      constant pls_integer := -20600; -- ALERT_PKG.acknowledge: unknown alert id
 
    -- Longest part of the offending key echoed in the message (same as the Python twin's

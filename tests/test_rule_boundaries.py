@@ -140,7 +140,7 @@ def test_shipped_rule_values(loaded) -> None:
         ("SID_ENUMERATION", 6, "Y", 5.0, 5.0, "high", None),
         ("CONNECTION_STORM", 7, "Y", 300.0, 10.0, "high", "10"),
         ("NEW_CLIENT_IP", 8, "Y", 7.0, 1440.0, "medium",
-         r"^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE]80:|[fF][cCdD][0-9a-fA-F]{0,2}:)"),
+         r"^(10\.|172\.(1[6-9]|2[0-9]|3[01])\.|192\.168\.|127\.|::1$|[fF][eE][89aAbB][0-9a-fA-F]:|[fF][cCdD][0-9a-fA-F]{2}:)"),
         ("CLIENT_HYGIENE", 9, "Y", 1.0, 1440.0, "info", None),
     ]
 
@@ -334,17 +334,17 @@ def test_r3_candidates_and_episodes_at_the_window_boundary(runs) -> None:
 
 # -- rule 4: stop / reload ------------------------------------------------------------------------
 
-def test_r4_allow_list_success_info_else_high(runs) -> None:
+def test_r4_allow_list_success_info_refused_high_other_success_critical(runs) -> None:
     run = runs("LISTENER_STOP")
     assert cands(run, "LISTENER_STOP", "r4_stop.log") == [
         (3, "info", "oracle@prolin01"),    # stop 0 by oracle
         (4, "info", "GRID@prolin01"),      # reload 0 by GRID: case-insensitive
-        (5, "high", "oracle@prolin01"),    # refused stop by oracle
+        (5, "high", "oracle@prolin01"),    # refused stop by oracle: the rule's severity
         (7, "high", "grid@prolin01"),      # refused reload by grid
-        (9, "high", "mallory@laptop7"),
-        (10, "high", "oracle2@laptop7"),   # not an element of the list
-        (14, "high", "u" * 48 + "@prolin01"), (15, "high", "u" * 48 + "@prolin01"),
-        (16, "high", KEY_LONG)]
+        (9, "critical", "mallory@laptop7"),   # a successful stop outside the allow-list
+        (10, "critical", "oracle2@laptop7"),  # not an element of the list
+        (14, "critical", "u" * 48 + "@prolin01"), (15, "critical", "u" * 48 + "@prolin01"),
+        (16, "critical", KEY_LONG)]
     raw = run.raw[("r4_stop.log", 16)]
     assert evidence(run, "LISTENER_STOP", "r4_stop.log", 16) == f"reload (0) by {KEY_LONG}: {raw[:500]}"
 
@@ -354,8 +354,8 @@ def test_r4_user_names_up_to_128_characters_are_compared(runs) -> None:
     rows = view_rows(run, "LISTENER_STOP", "r4_stop.log",
                      params=f"oracle, {'u' * 128},{'u' * 129}")
     assert [r for r in rows if r[0] in (3, 4, 14, 15)] == [
-        (3, "info", "oracle@prolin01"), (4, "high", "GRID@prolin01"),
-        (14, "info", "u" * 48 + "@prolin01"), (15, "high", "u" * 48 + "@prolin01")]
+        (3, "info", "oracle@prolin01"), (4, "critical", "GRID@prolin01"),
+        (14, "info", "u" * 48 + "@prolin01"), (15, "critical", "u" * 48 + "@prolin01")]
 
 
 def test_r4_alerts_take_the_highest_severity_of_the_episode(runs) -> None:

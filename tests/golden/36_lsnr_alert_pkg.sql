@@ -449,9 +449,12 @@ create or replace package body "LSNR_ALERT_PKG" is
 
    procedure write_alert_log(in_text in varchar2) is
    begin
-      -- the KSDWRT wrapper of the admin phase (admin/alert_log_grant.sql: the owner holds EXECUTE
-      -- on it, not on SYS.DBMS_SYSTEM); dynamic so the package compiles without it
-      execute immediate 'begin "LSNRMINE_ALERT_LOG"."WRITE_ALERT_LOG"(:txt); end;' using log_text(in_text, 500);
+      -- alert_log was off at install: no wrapper exists; deliver records this as a DELIVERY problem
+      sys.dbms_standard.raise_application_error(
+         num => "LSNR_ERROR_PKG".co_not_configured,
+         msg => 'ALERT_LOG_ENABLED is Y but alert_log was not configured at install; re-run install with alert_log = true ('
+                || lengthb(in_text) || ' bytes not written)'
+      );
    end write_alert_log;
 
    procedure deliver(out_problem out varchar2) is
