@@ -228,8 +228,9 @@ def test_admin_preflight_notes_compare_audit_mode_with_the_trails() -> None:
     from test_installer import FakeConnection, admin_answers
 
     s = Settings(audit_mode="traditional")
+    # run as SYS: SELECT on SYS.DBA_AUDIT_TRAIL can only be granted by SYS or with the grant option
     answers = admin_answers(s, **{audit.Q_UNIFIED_OPTION: [("TRUE",)], audit.Q_UNIFIED_LOGONS: [(1,)],
-                                  audit.Q_TRADITIONAL_LOGONS: [(0,)]})
+                                  audit.Q_TRADITIONAL_LOGONS: [(0,)], inst.Q_SESSION_USER: [("SYS",)]})
     notes, _ = inst.Installer(s, out=lambda _l: None).preflight_admin(FakeConnection(answers))
     text = "\n".join(notes)
     assert "pure unified auditing" in text and "use audit_mode = unified" in text
