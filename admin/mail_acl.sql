@@ -1,3 +1,4 @@
+{% from 'admin/grant_macros.sql' import grant_execute_unless_public with context %}
 -- Mail delivery of alerts (issue 6), rendered only when mail_host is set.
 -- The owner needs EXECUTE on SYS.UTL_SMTP directly or through PUBLIC (definer's-rights code
 -- ignores roles; many sites revoke it from PUBLIC) and a network ACE for the SMTP host and port. APPEND_HOST_ACE
@@ -10,21 +11,7 @@
 -- EXECUTE on SYS.UTL_SMTP is granted only where neither PUBLIC (a default database) nor the owner
 -- has it, like DBMS_LOB (admin/owner_grants.sql): then any DBA account can run this script; on a
 -- database that revoked it from PUBLIC the grant needs SYS or the privilege WITH GRANT OPTION.
-declare
-  l_granted pls_integer;
-begin
-  select count(*)
-    into l_granted
-    from sys.dba_tab_privs t
-   where t.owner = 'SYS'
-     and t.table_name = 'UTL_SMTP'
-     and t.privilege = 'EXECUTE'
-     and t.grantee in ('PUBLIC', {{ s.schema | sqlstr }});
-  if l_granted = 0 then
-    execute immediate 'grant execute on sys.utl_smtp to {{ s.schema | ident }}';
-  end if;
-end;
-/
+{{ grant_execute_unless_public('UTL_SMTP') }}
 begin
   sys.dbms_network_acl_admin.append_host_ace(
     host       => {{ s.mail_host | sqlstr }},

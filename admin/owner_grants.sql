@@ -1,3 +1,4 @@
+{% from 'admin/grant_macros.sql' import grant_execute_unless_public with context %}
 -- System privileges the owner needs, granted directly (definer's-rights PL/SQL
 -- and DBMS_SCHEDULER ignore roles). No DBA role, no RESOURCE role, no ANY privilege.
 -- CREATE SEQUENCE: an identity column makes Oracle create a sequence in the owner's
@@ -51,18 +52,4 @@ end;
 -- nothing is granted (and any DBA account can run this); on a hardened one the grant needs SYS
 -- or an account holding EXECUTE on SYS.DBMS_LOB WITH GRANT OPTION: SYSTEM's GRANT ANY OBJECT
 -- PRIVILEGE does not reach SYS's objects (dictionary protection). The admin preflight checks it.
-declare
-  l_granted pls_integer;
-begin
-  select count(*)
-    into l_granted
-    from sys.dba_tab_privs t
-   where t.owner = 'SYS'
-     and t.table_name = 'DBMS_LOB'
-     and t.privilege = 'EXECUTE'
-     and t.grantee in ('PUBLIC', {{ s.schema | sqlstr }});
-  if l_granted = 0 then
-    execute immediate 'grant execute on sys.dbms_lob to {{ s.schema | ident }}';
-  end if;
-end;
-/
+{{ grant_execute_unless_public('DBMS_LOB') }}
