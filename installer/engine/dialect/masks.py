@@ -1,0 +1,184 @@
+"""Oracle datetime format masks (TO_CHAR / TO_DATE) -> DuckDB strftime / strptime.
+
+https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Format-Models.html
+(Datetime Format Elements table; capitalization of MONTH/MON/DAY/DY/AM follows the mask;
+MONTH and DAY are blank-padded to the widest name unless FM is given; FM also suppresses
+leading zeros; "text" is copied; punctuation is copied.)"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from sqlglot import exp
+
+from .errors import UnsupportedConstruct
+from .nodes import _const_str, _fn, _num, _str
+from .typer import DATE, STRING, _with_kind
+
+
+_MASK_TOKEN = re.compile(
+    r'"[^"]*"|FM|FX|SYYYY|YYYY|IYYY|RRRR|YYY|YY|RR|MONTH|MON|MM|DDD|DD|DAY|DY|D|HH24|HH12|HH|'
+    r'MI|SSSSS|SS|A\.M\.|P\.M\.|AM|PM|IW|WW|W|Q|J|Y|CC|SCC|RM|FF\d?|TZH|TZM|TZR|TZD|X|E|EE|'
+    r'[-/,.;: ]+|.', re.IGNORECASE | re.DOTALL)
+
+_PAD_WIDTH = {"MONTH": 9, "DAY": 9}  # AMERICAN: SEPTEMBER / WEDNESDAY
+
+
+def _case_of(token: str) -> str:
+    """Oracle: 'MON' -> upper, 'Mon' -> initcap, 'mon' -> lower (first two letters decide)."""
+    if token[0].islower():
+        return "lower"
+    if len(token) > 1 and token[1].islower():
+        return "initcap"
+    return "upper"
+
+
+def _mask_pieces(mask: str, for_parse: bool) -> list[tuple[str, object]]:
+    """Split an Oracle datetime mask into ('fmt', strftime text) / ('expr', callable) pieces."""
+    pieces: list[tuple[str, object]] = []
+    fm = False
+    for m in _MASK_TOKEN.finditer(mask):
+        tok = m.group(0)
+        up = tok.upper()
+        if tok.startswith('"'):
+            pieces.append(("fmt", tok[1:-1].replace("%", "%%")))
+            continue
+        if re.fullmatch(r"[-/,.;: ]+", tok):
+            pieces.append(("fmt", tok))
+            continue
+        if up == "FM":
+            fm = not fm
+            continue
+        if up == "FX":
+            if for_parse:
+                continue  # exact matching; strptime is already strict
+            continue
+        dash = "-" if fm and not for_parse else ""
+        simple = {
+            "YYYY": "%Y", "RRRR": "%Y", "DD": f"%{dash}d", "MM": f"%{dash}m",
+            "HH24": f"%{dash}H", "HH12": f"%{dash}I", "HH": f"%{dash}I", "MI": f"%{dash}M",
+            "SS": f"%{dash}S", "DDD": f"%{dash}j",
+        }
+        if up in simple:
+            pieces.append(("fmt", simple[up]))
+        elif up in ("YY", "RR"):
+            pieces.append(("fmt", "%y"))
+            if for_parse:
+                pieces.append(("yy" if up == "YY" else "rr", None))
+        elif up in ("MON", "MONTH", "DY", "DAY"):
+            spec = {"MON": "%b", "MONTH": "%B", "DY": "%a", "DAY": "%A"}[up]
+            if for_parse:
+                pieces.append(("fmt", spec))  # strptime matches names case-insensitively
+                continue
+            pieces.append(("name", (spec, _case_of(tok), None if fm else _PAD_WIDTH.get(up))))
+        elif up in ("AM", "PM", "A.M.", "P.M."):
+            if "." in up:
+                raise UnsupportedConstruct(f"date format element {tok!r}")
+            pieces.append(("fmt", "%p") if for_parse else ("name", ("%p", _case_of(tok), None)))
+        elif up in ("IW", "IYYY", "Q", "WW", "W", "J", "SSSSS") and not for_parse:
+            pieces.append(("calc", (up, fm)))
+        else:
+            raise UnsupportedConstruct(
+                f"date format element {tok!r} in mask {mask!r}"
+                + (" (D/DAY numbering depends on NLS_TERRITORY)" if up == "D" else ""))
+    return pieces
+
+
+def _date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
+    """TO_CHAR(date, mask) -> strftime pieces joined with || (NULL date -> NULL).
+    https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_CHAR-datetime.html"""
+    ts = exp.Cast(this=d, to=exp.DataType.build("TIMESTAMP"))
+    parts: list[exp.Expression] = []
+    buf = ""
+
+    def flush() -> None:
+        nonlocal buf
+        if buf:
+            parts.append(_fn("strftime", ts.copy(), _str(buf)))
+            buf = ""
+
+    for kind, value in _mask_pieces(mask, for_parse=False):
+        if kind == "fmt":
+            buf += value  # type: ignore[operator]
+            continue
+        flush()
+        if kind == "name":
+            spec, case, width = value  # type: ignore[misc]
+            node: exp.Expression = _fn("strftime", ts.copy(), _str(spec))
+            if case == "upper":
+                node = _fn("upper", node)
+            elif case == "lower":
+                node = _fn("lower", node)
+            if width:
+                node = _fn("rpad", node, _num(width), _str(" "))
+            parts.append(node)
+        else:
+            up, fm = value  # type: ignore[misc]
+            if up == "IW":
+                node = _fn("strftime", ts.copy(), _str("%-V" if fm else "%V"))
+            elif up == "IYYY":
+                node = _fn("strftime", ts.copy(), _str("%G"))
+            elif up == "Q":
+                node = exp.Cast(this=_fn("quarter", ts.copy()), to=exp.DataType.build("VARCHAR"))
+            elif up in ("WW", "W"):
+                base = _fn("dayofyear", ts.copy()) if up == "WW" else _fn("day", ts.copy())
+                week = exp.Add(this=exp.IntDiv(this=exp.Paren(this=exp.Sub(this=base, expression=_num(1))),
+                                               expression=_num(7)), expression=_num(1))
+                node = exp.Cast(this=week, to=exp.DataType.build("VARCHAR"))
+                if up == "WW" and not fm:
+                    node = _fn("lpad", node, _num(2), _str("0"))
+            elif up == "J":
+                node = exp.Cast(this=exp.Cast(this=_fn("floor", _fn("julian", ts.copy())),
+                                              to=exp.DataType.build("BIGINT")),
+                                to=exp.DataType.build("VARCHAR"))
+            else:  # SSSSS: seconds past midnight
+                secs = exp.Add(this=exp.Add(
+                    this=exp.Mul(this=_fn("hour", ts.copy()), expression=_num(3600)),
+                    expression=exp.Mul(this=_fn("minute", ts.copy()), expression=_num(60))),
+                    expression=_fn("second", ts.copy()))
+                node = exp.Cast(this=secs, to=exp.DataType.build("VARCHAR"))
+                if not fm:
+                    node = _fn("lpad", node, _num(5), _str("0"))
+            parts.append(node)
+    flush()
+    if not parts:
+        raise UnsupportedConstruct(f"empty TO_CHAR mask {mask!r}")
+    out = parts[0]
+    for p in parts[1:]:
+        out = exp.DPipe(this=out, expression=p)
+    return _with_kind(out, STRING)
+
+
+def _str_to_date(s: exp.Expression, mask: str) -> exp.Expression:
+    """TO_DATE(str, mask) -> strptime.  Month/day names match case-insensitively and single-digit
+    day/month/hour fields are accepted (as Oracle does); separators must match.
+    https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html
+    A mask without a month defaults to the CURRENT month in Oracle -> unsupported."""
+    fmt = ""
+    fix = None
+    has_month = False
+    for kind, value in _mask_pieces(mask, for_parse=True):
+        if kind == "fmt":
+            fmt += value  # type: ignore[operator]
+            has_month = has_month or value in ("%m", "%b", "%B", "%j")
+        else:
+            fix = kind
+    if not has_month:
+        raise UnsupportedConstruct(
+            f"TO_DATE mask {mask!r} without a month (Oracle defaults to the current month)")
+    node: exp.Expression = _fn("strptime", s, _str(fmt))
+    if fix == "yy":
+        node = _fn("ora_fix_yy", node)
+    elif fix == "rr":
+        node = _fn("ora_fix_rr", node)
+    return _with_kind(node, DATE)
+
+
+def _check_nls_param(node: Optional[exp.Expression], fname: str) -> None:
+    if node is None:
+        return
+    text = _const_str(node, f"{fname} nlsparam").strip()
+    m = re.fullmatch(r"NLS_DATE_LANGUAGE\s*=\s*'?\"?(\w+)\"?'?", text, re.IGNORECASE)
+    if not m or m.group(1).upper() not in ("AMERICAN", "ENGLISH"):
+        raise UnsupportedConstruct(f"{fname} nlsparam {text!r} (only NLS_DATE_LANGUAGE=AMERICAN)")
