@@ -26,11 +26,11 @@ import sqlglot
 from sqlglot import exp
 
 from .errors import InvalidCall, UnsupportedConstruct
-from .function_handlers import FUNCTION_HANDLERS, _h_anonymous
+from .function_handlers import FUNCTION_HANDLERS, OTHER_FUNCTION_HANDLER
 from .node_handlers import NODE_HANDLERS
 from .parser import parse_oracle, strip_terminator
 from .support import SUPPORT_MACROS, install_support
-from .translator import _Translator
+from .translator import Translator
 from .typer import DEFAULT_DATE_COLUMNS, KNOWN_FUNCTION_SIGNATURES, BridgeOptions
 
 __all__ = [
@@ -50,7 +50,7 @@ __all__ = [
 
 def transpile_statement(tree: exp.Expression, options: Optional[BridgeOptions] = None) -> exp.Expression:
     """Rewrite a parsed Oracle statement (from :func:`parse_oracle`) into a DuckDB-ready tree."""
-    translator = _Translator(options or BridgeOptions(), NODE_HANDLERS, FUNCTION_HANDLERS, _h_anonymous)
+    translator = Translator(options or BridgeOptions(), NODE_HANDLERS, FUNCTION_HANDLERS, OTHER_FUNCTION_HANDLER)
     return translator.translate(tree)
 
 

@@ -12,13 +12,13 @@ from sqlglot import exp
 from ... import parse as twin
 from .. import dates
 from .errors import InvalidCall, UnsupportedConstruct
-from .masks import _check_nls_param, _date_to_char, _str_to_date
-from .node_handlers import _date_default_to_char, _trim_result
-from .nodes import _args, _const, _const_str, _fn, _interval_seconds, _nullif_empty, _num, _str
-from .parser import _TO_DATE_OR_NULL
-from .regexp import _h_regexp_count, _h_regexp_like, _h_regexp_replace, _h_regexp_substr
-from .translator import Handler, _Translator
-from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, _fname, _with_kind
+from .masks import check_nls_param, date_to_char, str_to_date
+from .node_handlers import date_default_to_char, trim_result
+from .nodes import call_args, const_value, const_str, fn, interval_seconds, nullif_empty, num_lit, str_lit
+from .parser import TO_DATE_OR_NULL
+from .regexp import REGEXP_HANDLERS
+from .translator import Handler, Translator
+from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, function_name, with_kind
 
 
 _TRUNC_UNITS = {
@@ -47,10 +47,10 @@ _UNSUPPORTED_BUILTINS = {
 }
 
 
-def _h_anonymous(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_anonymous(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """Unknown function: user function / engine macro (named notation resolved), or an Oracle
     built-in we do not translate."""
-    name = _fname(node)
+    name = function_name(node)
     if name in _UNSUPPORTED_BUILTINS:
         raise UnsupportedConstruct(f"Oracle function {name}")
     args = list(node.expressions)
@@ -79,7 +79,7 @@ def _h_anonymous(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     return node
 
 
-def _h_parse_listener_log_line(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_parse_listener_log_line(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """parse_listener_log_line(x, 'KEY'): a literal key is checked here (an unknown one raises the
     function's own error, as Oracle does when the call runs) and the call stays, on the engine's
     macro, which can then be non-volatile (DuckDB treats a macro that calls ``error()`` as volatile,
@@ -102,36 +102,36 @@ def _h_parse_listener_log_line(t: _Translator, node: exp.Anonymous) -> exp.Expre
     return exp.Anonymous(this=CHECKED_MACRO, expressions=args)
 
 
-def _h_to_char(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_to_char(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """TO_CHAR(date[, fmt[, nls]]) / TO_CHAR(number) / TO_CHAR(string).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_CHAR-datetime.html
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_CHAR-number.html"""
-    args = _args(node, 1, 3)
+    args = call_args(node, 1, 3)
     value = args[0]
     kind = t.kind(value)
     if len(args) == 3:
-        _check_nls_param(args[2], "TO_CHAR")
+        check_nls_param(args[2], "TO_CHAR")
     if len(args) >= 2:
         if isinstance(args[1], exp.Null):
-            return _with_kind(exp.Null(), NULL)
-        mask = _const_str(args[1], "TO_CHAR format")
+            return with_kind(exp.Null(), NULL)
+        mask = const_str(args[1], "TO_CHAR format")
         if kind == NUMBER or re.search(r"[09]", mask.replace('"', "")) and kind not in (DATE, TIMESTAMP):
             raise UnsupportedConstruct(f"TO_CHAR number format {mask!r}")
         if kind == TIMESTAMP and re.search(r"FF", mask, re.IGNORECASE):
             raise UnsupportedConstruct("TO_CHAR FF (fractional seconds)")
         if kind in (STRING,):
             raise UnsupportedConstruct("TO_CHAR(string, format)")
-        return _date_to_char(value, mask)
+        return date_to_char(value, mask)
     if kind == DATE:
-        return _date_to_char(value, t.opts.nls_date_format)
+        return date_to_char(value, t.opts.nls_date_format)
     if kind in (TIMESTAMP, AMBIGUOUS):
         raise UnsupportedConstruct(f"TO_CHAR({value.sql()}) without a format (NLS dependent)")
     if kind == NUMBER:
-        return _with_kind(_fn("ora_num_to_char", value), STRING)
+        return with_kind(fn("ora_num_to_char", value), STRING)
     if kind in (STRING, NULL):
-        return _with_kind(value, STRING)
+        return with_kind(value, STRING)
     # unknown column: text passes unchanged; numbers print via CAST (integers identical)
-    return _with_kind(exp.Cast(this=value, to=exp.DataType.build("VARCHAR")), STRING)
+    return with_kind(exp.Cast(this=value, to=exp.DataType.build("VARCHAR")), STRING)
 
 
 _LANGUAGE_TO_DATE_MASKS = {"DD-MON-YYYY HH24:MI:SS", "DD-MON-YYYY"}
@@ -139,7 +139,7 @@ _LANGUAGE_TO_DATE_MASKS = {"DD-MON-YYYY HH24:MI:SS", "DD-MON-YYYY"}
 
 def _nls_date_language(node: exp.Expression, fname: str) -> str:
     """Canonical engine language (engine/dates.py) of a 'NLS_DATE_LANGUAGE=x' nlsparam."""
-    text = _const_str(node, f"{fname} nlsparam").strip()
+    text = const_str(node, f"{fname} nlsparam").strip()
     m = re.fullmatch(r"NLS_DATE_LANGUAGE\s*=\s*'?\"?(\w+)\"?'?", text, re.IGNORECASE)
     try:
         return dates.normalize_language(m.group(1) if m else "")
@@ -148,69 +148,69 @@ def _nls_date_language(node: exp.Expression, fname: str) -> str:
                                    f"{', '.join(dates.DATE_LANGUAGES)} only)") from None
 
 
-def _h_to_date(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_to_date(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """TO_DATE(char[, fmt[, 'NLS_DATE_LANGUAGE=...']]), also with DEFAULT NULL ON CONVERSION ERROR.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html
     A date language other than AMERICAN, or DEFAULT NULL, with the listener log's mask
     'DD-MON-YYYY HH24:MI:SS' uses the ora_to_date_<lang> macro (engine/dates.py rules); DEFAULT
     NULL with another mask uses try_strptime."""
-    or_null = str(node.this) == _TO_DATE_OR_NULL
-    args = _args(node, 1, 3)
+    or_null = str(node.this) == TO_DATE_OR_NULL
+    args = call_args(node, 1, 3)
     language = _nls_date_language(args[2], "TO_DATE") if len(args) == 3 else "AMERICAN"
     if (language != "AMERICAN" or or_null) and len(args) >= 2 and not isinstance(args[1], exp.Null):
-        mask = " ".join(_const_str(args[1], "TO_DATE format").upper().split())
+        mask = " ".join(const_str(args[1], "TO_DATE format").upper().split())
         if t.kind(args[0]) in (DATE,):
             raise UnsupportedConstruct("TO_DATE(date) (implicit conversion through NLS_DATE_FORMAT)")
         if mask in _LANGUAGE_TO_DATE_MASKS:
-            value = _fn(f"ora_to_date_{language.lower()}", args[0])
+            value = fn(f"ora_to_date_{language.lower()}", args[0])
             if or_null:
-                return _with_kind(value, DATE)
+                return with_kind(value, DATE)
             check = exp.Case(ifs=[exp.If(
                 this=exp.and_(exp.Not(this=exp.Is(this=args[0].copy(), expression=exp.Null())),
                               exp.Is(this=value.copy(), expression=exp.Null())),
-                true=_fn("error", _str("ORA-01858: a non-numeric character was found where a "
+                true=fn("error", str_lit("ORA-01858: a non-numeric character was found where a "
                                        "numeric was expected (TO_DATE)")))], default=value)
-            return _with_kind(check, DATE)
+            return with_kind(check, DATE)
         if language != "AMERICAN":
             raise UnsupportedConstruct(f"TO_DATE mask {mask!r} with NLS_DATE_LANGUAGE={language}")
-        converted = _str_to_date(args[0], mask)
+        converted = str_to_date(args[0], mask)
         for call in converted.find_all(exp.Anonymous):
             if str(call.this).lower() == "strptime":
                 call.set("this", "try_strptime")
-        return _with_kind(converted, DATE)
+        return with_kind(converted, DATE)
     if or_null:
         node = exp.Anonymous(this="TO_DATE", expressions=args)
     if len(args) == 3:
-        _check_nls_param(args[2], "TO_DATE")
+        check_nls_param(args[2], "TO_DATE")
     if len(args) >= 2 and isinstance(args[1], exp.Null):
-        return _with_kind(exp.Null(), NULL)
+        return with_kind(exp.Null(), NULL)
     if t.kind(args[0]) in (DATE,):
         raise UnsupportedConstruct("TO_DATE(date) (implicit conversion through NLS_DATE_FORMAT)")
-    mask = _const_str(args[1], "TO_DATE format") if len(args) >= 2 else t.opts.nls_date_format
-    return _str_to_date(args[0], mask)
+    mask = const_str(args[1], "TO_DATE format") if len(args) >= 2 else t.opts.nls_date_format
+    return str_to_date(args[0], mask)
 
 
-def _h_to_timestamp(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_to_timestamp(t: Translator, node: exp.Anonymous) -> exp.Expression:
     raise UnsupportedConstruct("TO_TIMESTAMP")
 
 
-def _h_to_number(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_to_number(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """TO_NUMBER(str) -> CAST AS DOUBLE (raises on bad input, like ORA-01722).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_NUMBER.html"""
-    args = _args(node, 1, 3)
+    args = call_args(node, 1, 3)
     if len(args) > 1:
         raise UnsupportedConstruct("TO_NUMBER with a format model")
     if t.kind(args[0]) in (DATE, TIMESTAMP):
         raise UnsupportedConstruct("TO_NUMBER(date)")
-    return _with_kind(exp.Cast(this=_fn("trim", exp.Cast(this=args[0], to=exp.DataType.build("VARCHAR"))),
+    return with_kind(exp.Cast(this=fn("trim", exp.Cast(this=args[0], to=exp.DataType.build("VARCHAR"))),
                                to=exp.DataType.build("DOUBLE")), NUMBER)
 
 
-def _h_trunc(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_trunc(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """TRUNC(date[, fmt]) -> date_trunc; TRUNC(n[, m]) numeric.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TRUNC-date.html
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TRUNC-number.html"""
-    args = _args(node, 1, 2)
+    args = call_args(node, 1, 2)
     kind = t.kind(args[0])
     fmt_kind = t.kind(args[1]) if len(args) == 2 else None
     if kind == AMBIGUOUS or (kind == UNKNOWN and fmt_kind is None):
@@ -220,55 +220,55 @@ def _h_trunc(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     if kind in (DATE, TIMESTAMP) or fmt_kind == STRING:
         if kind in (NUMBER, STRING):
             raise UnsupportedConstruct("TRUNC(non-date, format)")
-        fmt = "DD" if len(args) == 1 else _const_str(args[1], "TRUNC format").upper()
+        fmt = "DD" if len(args) == 1 else const_str(args[1], "TRUNC format").upper()
         unit = _TRUNC_UNITS.get(fmt)
         if unit is None:
             raise UnsupportedConstruct(f"TRUNC date format {fmt!r}")
-        return _with_kind(_fn("date_trunc", _str(unit),
+        return with_kind(fn("date_trunc", str_lit(unit),
                               exp.Cast(this=args[0], to=exp.DataType.build("TIMESTAMP"))), DATE)
     if fmt_kind not in (None, NUMBER, NULL):
         raise UnsupportedConstruct("TRUNC(x, non-constant)")
-    return _with_kind(_fn("trunc", *args), NUMBER)
+    return with_kind(fn("trunc", *args), NUMBER)
 
 
-def _h_round(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_round(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """ROUND(n[, d]): half away from zero (DuckDB round does the same for DECIMAL and DOUBLE).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/ROUND-number.html"""
-    args = _args(node, 1, 2)
+    args = call_args(node, 1, 2)
     if t.kind(args[0]) in (DATE, TIMESTAMP, AMBIGUOUS) or (len(args) == 2 and t.kind(args[1]) == STRING):
         raise UnsupportedConstruct("ROUND(date)")
-    return _with_kind(_fn("round", *args), NUMBER)
+    return with_kind(fn("round", *args), NUMBER)
 
 
-def _h_nvl(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_nvl(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """NVL(a, b) -> COALESCE(a, b).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/NVL.html"""
-    args = _args(node, 2, 2)
+    args = call_args(node, 2, 2)
     return exp.Coalesce(this=args[0], expressions=[args[1]])
 
 
-def _h_coalesce(t: _Translator, node: exp.Anonymous) -> exp.Expression:
-    args = _args(node, 2, 1000)
+def _h_coalesce(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    args = call_args(node, 2, 1000)
     return exp.Coalesce(this=args[0], expressions=args[1:])
 
 
-def _h_nullif(t: _Translator, node: exp.Anonymous) -> exp.Expression:
-    args = _args(node, 2, 2)
+def _h_nullif(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    args = call_args(node, 2, 2)
     return exp.Nullif(this=args[0], expression=args[1])
 
 
-def _h_nvl2(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_nvl2(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """NVL2(e, a, b) -> CASE WHEN e IS NOT NULL THEN a ELSE b END.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/NVL2.html"""
-    e, a, b = _args(node, 3, 3)
+    e, a, b = call_args(node, 3, 3)
     return exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=e, expression=exp.Null())), true=a)],
                     default=b)
 
 
-def _h_decode(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_decode(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """DECODE(e, s1, r1, ..., [default]): NULL matches NULL -> IS NOT DISTINCT FROM.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/DECODE.html"""
-    args = _args(node, 3, 255)
+    args = call_args(node, 3, 255)
     e, rest = args[0], args[1:]
     default = rest.pop() if len(rest) % 2 else None
     ifs = [exp.If(this=exp.NullSafeEQ(this=e.copy(), expression=s), true=r)
@@ -276,131 +276,131 @@ def _h_decode(t: _Translator, node: exp.Anonymous) -> exp.Expression:
     return exp.Case(ifs=ifs, default=default)
 
 
-def _h_greatest_least(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_greatest_least(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """GREATEST/LEAST return NULL if any argument is NULL in Oracle (DuckDB skips NULLs).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/GREATEST.html"""
-    args = _args(node, 1, 1000)
-    name = _fname(node).lower()
+    args = call_args(node, 1, 1000)
+    name = function_name(node).lower()
     any_null = exp.or_(*[exp.Is(this=a.copy(), expression=exp.Null()) for a in args])
-    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=_fn(name, *args))
+    return exp.Case(ifs=[exp.If(this=any_null, true=exp.Null())], default=fn(name, *args))
 
 
-def _h_mod(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_mod(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """MOD(m, n): m when n = 0.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/MOD.html"""
-    args = _args(node, 2, 2)
-    return _with_kind(_fn("ora_mod", *args), NUMBER)
+    args = call_args(node, 2, 2)
+    return with_kind(fn("ora_mod", *args), NUMBER)
 
 
-def _h_instr(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_instr(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """INSTR(s, sub[, pos[, occ]]) -> ora_instr macro.
     https://docs.oracle.com/en/database/oracle/oracle-database/18/sqlrf/INSTR.html"""
-    args = _args(node, 2, 4)
-    return _with_kind(_fn("ora_instr", *args), NUMBER)
+    args = call_args(node, 2, 4)
+    return with_kind(fn("ora_instr", *args), NUMBER)
 
 
-def _h_substr(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_substr(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """SUBSTR(s, pos[, len]) -> ora_substr macro.
     https://docs.oracle.com/cd/E24693_01/server.11203/e17118/functions181.htm"""
-    args = _args(node, 2, 3)
-    return _with_kind(_fn("ora_substr", *args), STRING)
+    args = call_args(node, 2, 3)
+    return with_kind(fn("ora_substr", *args), STRING)
 
 
-def _h_length(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_length(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """LENGTH -> length (characters); LENGTHB -> strlen (UTF-8 bytes = AL32UTF8).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LENGTH.html"""
-    (arg,) = _args(node, 1, 1)
+    (arg,) = call_args(node, 1, 1)
     if t.kind(arg) in (DATE, TIMESTAMP):
         raise UnsupportedConstruct("LENGTH(date)")
-    name = "strlen" if _fname(node) == "LENGTHB" else "length"
-    return _with_kind(_fn(name, exp.Cast(this=arg, to=exp.DataType.build("VARCHAR"))), NUMBER)
+    name = "strlen" if function_name(node) == "LENGTHB" else "length"
+    return with_kind(fn(name, exp.Cast(this=arg, to=exp.DataType.build("VARCHAR"))), NUMBER)
 
 
-def _h_upper_lower(t: _Translator, node: exp.Anonymous) -> exp.Expression:
-    (arg,) = _args(node, 1, 1)
-    return _nullif_empty(_fn(_fname(node).lower(), arg))
+def _h_upper_lower(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    (arg,) = call_args(node, 1, 1)
+    return nullif_empty(fn(function_name(node).lower(), arg))
 
 
-def _h_initcap(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_initcap(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """INITCAP: https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/INITCAP.html"""
-    (arg,) = _args(node, 1, 1)
-    return _with_kind(_fn("ora_initcap", arg), STRING)
+    (arg,) = call_args(node, 1, 1)
+    return with_kind(fn("ora_initcap", arg), STRING)
 
 
-def _h_ltrim_rtrim(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_ltrim_rtrim(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """LTRIM/RTRIM(s[, set]): removes characters in set (default blank).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LTRIM.html"""
-    args = _args(node, 1, 2)
+    args = call_args(node, 1, 2)
     if len(args) == 2 and isinstance(args[1], exp.Null):
-        return _with_kind(exp.Null(), NULL)
+        return with_kind(exp.Null(), NULL)
     # the default set is the blank alone (DuckDB's default adds Unicode spaces)
-    text, chars = args[0], args[1] if len(args) == 2 else _str(" ")
-    return _trim_result(_fn(_fname(node).lower(), text, chars), text, chars)
+    text, chars = args[0], args[1] if len(args) == 2 else str_lit(" ")
+    return trim_result(fn(function_name(node).lower(), text, chars), text, chars)
 
 
-def _h_pad(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_pad(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """LPAD/RPAD(s, n[, pad]): default pad blank, truncates to n, n < 1 -> NULL.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LPAD.html"""
-    args = _args(node, 2, 3)
+    args = call_args(node, 2, 3)
     s, n = args[0], args[1]
-    pad = args[2] if len(args) == 3 else _str(" ")
+    pad = args[2] if len(args) == 3 else str_lit(" ")
     if isinstance(pad, exp.Null):
-        return _with_kind(exp.Null(), NULL)
-    n_int = exp.Cast(this=_fn("trunc", n), to=exp.DataType.build("INT"))
-    return _nullif_empty(_fn(_fname(node).lower(),
+        return with_kind(exp.Null(), NULL)
+    n_int = exp.Cast(this=fn("trunc", n), to=exp.DataType.build("INT"))
+    return nullif_empty(fn(function_name(node).lower(),
                              exp.Cast(this=s, to=exp.DataType.build("VARCHAR")), n_int, pad))
 
 
-def _h_replace(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_replace(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """REPLACE(s, search[, repl]): NULL/omitted repl removes; NULL search returns s.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/REPLACE.html"""
-    args = _args(node, 2, 3)
+    args = call_args(node, 2, 3)
     s, search = args[0], args[1]
     repl = args[2] if len(args) == 3 else exp.Null()
     if isinstance(search, exp.Null):
-        return _with_kind(s, STRING)
-    repl_expr = repl if not isinstance(repl, exp.Null) else _str("")
+        return with_kind(s, STRING)
+    repl_expr = repl if not isinstance(repl, exp.Null) else str_lit("")
     if not isinstance(repl, (exp.Literal, exp.Null)):
-        repl_expr = exp.Coalesce(this=repl, expressions=[_str("")])
-    body = _fn("replace", s, search, repl_expr)
+        repl_expr = exp.Coalesce(this=repl, expressions=[str_lit("")])
+    body = fn("replace", s, search, repl_expr)
     if not isinstance(search, exp.Literal):
         body = exp.Case(ifs=[exp.If(this=exp.Is(this=search.copy(), expression=exp.Null()),
                                     true=s.copy())], default=body)
-    return _nullif_empty(body)
+    return nullif_empty(body)
 
 
-def _h_concat(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_concat(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """CONCAT(a, b): as ||.  https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/CONCAT.html"""
-    args = _args(node, 2, 2)
-    return _nullif_empty(_fn("concat", *[_date_default_to_char(t, a) for a in args]))
+    args = call_args(node, 2, 2)
+    return nullif_empty(fn("concat", *[date_default_to_char(t, a) for a in args]))
 
 
-def _h_numtodsinterval(t: _Translator, node: exp.Anonymous) -> exp.Expression:
+def _h_numtodsinterval(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """NUMTODSINTERVAL(n, 'DAY'|'HOUR'|'MINUTE'|'SECOND') -> interval (microsecond precision).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/NUMTODSINTERVAL.html"""
-    n, unit = _args(node, 2, 2)
-    unit_s = _const_str(unit, "NUMTODSINTERVAL unit").strip().upper()
+    n, unit = call_args(node, 2, 2)
+    unit_s = const_str(unit, "NUMTODSINTERVAL unit").strip().upper()
     factor = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}.get(unit_s)
     if factor is None:
         raise UnsupportedConstruct(f"NUMTODSINTERVAL unit {unit_s!r}")
-    value = _const(n)
+    value = const_value(n)
     if value is not None and (value * factor).denominator == 1:
-        return _interval_seconds(int(value * factor))
-    micros = exp.Cast(this=_fn("round", exp.Mul(this=exp.Paren(this=n),
-                                                expression=_num(factor * 1_000_000))),
+        return interval_seconds(int(value * factor))
+    micros = exp.Cast(this=fn("round", exp.Mul(this=exp.Paren(this=n),
+                                                expression=num_lit(factor * 1_000_000))),
                       to=exp.DataType.build("BIGINT"))
-    return _with_kind(_fn("to_microseconds", micros), INTERVAL)
+    return with_kind(fn("to_microseconds", micros), INTERVAL)
 
 
-def _unsupported_fn(t: _Translator, node: exp.Anonymous) -> exp.Expression:
-    raise UnsupportedConstruct(f"Oracle function {_fname(node)}")
+def _unsupported_fn(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    raise UnsupportedConstruct(f"Oracle function {function_name(node)}")
 
 
 FUNCTION_HANDLERS: dict[str, Handler] = {
     "PARSE_LISTENER_LOG_LINE": _h_parse_listener_log_line,
     "TO_CHAR": _h_to_char,
     "TO_DATE": _h_to_date,
-    _TO_DATE_OR_NULL: _h_to_date,
+    TO_DATE_OR_NULL: _h_to_date,
     "TO_TIMESTAMP": _h_to_timestamp,
     "TO_NUMBER": _h_to_number,
     "TRUNC": _h_trunc,
@@ -426,10 +426,10 @@ FUNCTION_HANDLERS: dict[str, Handler] = {
     "RPAD": _h_pad,
     "REPLACE": _h_replace,
     "CONCAT": _h_concat,
-    "REGEXP_LIKE": _h_regexp_like,
-    "REGEXP_SUBSTR": _h_regexp_substr,
-    "REGEXP_COUNT": _h_regexp_count,
-    "REGEXP_REPLACE": _h_regexp_replace,
+    **REGEXP_HANDLERS,
     "NUMTODSINTERVAL": _h_numtodsinterval,
     **{name: _unsupported_fn for name in _UNSUPPORTED_BUILTINS},
 }
+
+#: the handler of any other function call
+OTHER_FUNCTION_HANDLER: Handler = _h_anonymous

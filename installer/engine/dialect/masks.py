@@ -13,8 +13,8 @@ from typing import Optional
 from sqlglot import exp
 
 from .errors import UnsupportedConstruct
-from .nodes import _const_str, _fn, _num, _str
-from .typer import DATE, STRING, _with_kind
+from .nodes import const_str, fn, num_lit, str_lit
+from .typer import DATE, STRING, with_kind
 
 
 _MASK_TOKEN = re.compile(
@@ -85,7 +85,7 @@ def _mask_pieces(mask: str, for_parse: bool) -> list[tuple[str, object]]:
     return pieces
 
 
-def _date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
+def date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
     """TO_CHAR(date, mask) -> strftime pieces joined with || (NULL date -> NULL).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_CHAR-datetime.html"""
     ts = exp.Cast(this=d, to=exp.DataType.build("TIMESTAMP"))
@@ -95,7 +95,7 @@ def _date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
     def flush() -> None:
         nonlocal buf
         if buf:
-            parts.append(_fn("strftime", ts.copy(), _str(buf)))
+            parts.append(fn("strftime", ts.copy(), str_lit(buf)))
             buf = ""
 
     for kind, value in _mask_pieces(mask, for_parse=False):
@@ -105,41 +105,41 @@ def _date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
         flush()
         if kind == "name":
             spec, case, width = value  # type: ignore[misc]
-            node: exp.Expression = _fn("strftime", ts.copy(), _str(spec))
+            node: exp.Expression = fn("strftime", ts.copy(), str_lit(spec))
             if case == "upper":
-                node = _fn("upper", node)
+                node = fn("upper", node)
             elif case == "lower":
-                node = _fn("lower", node)
+                node = fn("lower", node)
             if width:
-                node = _fn("rpad", node, _num(width), _str(" "))
+                node = fn("rpad", node, num_lit(width), str_lit(" "))
             parts.append(node)
         else:
             up, fm = value  # type: ignore[misc]
             if up == "IW":
-                node = _fn("strftime", ts.copy(), _str("%-V" if fm else "%V"))
+                node = fn("strftime", ts.copy(), str_lit("%-V" if fm else "%V"))
             elif up == "IYYY":
-                node = _fn("strftime", ts.copy(), _str("%G"))
+                node = fn("strftime", ts.copy(), str_lit("%G"))
             elif up == "Q":
-                node = exp.Cast(this=_fn("quarter", ts.copy()), to=exp.DataType.build("VARCHAR"))
+                node = exp.Cast(this=fn("quarter", ts.copy()), to=exp.DataType.build("VARCHAR"))
             elif up in ("WW", "W"):
-                base = _fn("dayofyear", ts.copy()) if up == "WW" else _fn("day", ts.copy())
-                week = exp.Add(this=exp.IntDiv(this=exp.Paren(this=exp.Sub(this=base, expression=_num(1))),
-                                               expression=_num(7)), expression=_num(1))
+                base = fn("dayofyear", ts.copy()) if up == "WW" else fn("day", ts.copy())
+                week = exp.Add(this=exp.IntDiv(this=exp.Paren(this=exp.Sub(this=base, expression=num_lit(1))),
+                                               expression=num_lit(7)), expression=num_lit(1))
                 node = exp.Cast(this=week, to=exp.DataType.build("VARCHAR"))
                 if up == "WW" and not fm:
-                    node = _fn("lpad", node, _num(2), _str("0"))
+                    node = fn("lpad", node, num_lit(2), str_lit("0"))
             elif up == "J":
-                node = exp.Cast(this=exp.Cast(this=_fn("floor", _fn("julian", ts.copy())),
+                node = exp.Cast(this=exp.Cast(this=fn("floor", fn("julian", ts.copy())),
                                               to=exp.DataType.build("BIGINT")),
                                 to=exp.DataType.build("VARCHAR"))
             else:  # SSSSS: seconds past midnight
                 secs = exp.Add(this=exp.Add(
-                    this=exp.Mul(this=_fn("hour", ts.copy()), expression=_num(3600)),
-                    expression=exp.Mul(this=_fn("minute", ts.copy()), expression=_num(60))),
-                    expression=_fn("second", ts.copy()))
+                    this=exp.Mul(this=fn("hour", ts.copy()), expression=num_lit(3600)),
+                    expression=exp.Mul(this=fn("minute", ts.copy()), expression=num_lit(60))),
+                    expression=fn("second", ts.copy()))
                 node = exp.Cast(this=secs, to=exp.DataType.build("VARCHAR"))
                 if not fm:
-                    node = _fn("lpad", node, _num(5), _str("0"))
+                    node = fn("lpad", node, num_lit(5), str_lit("0"))
             parts.append(node)
     flush()
     if not parts:
@@ -147,10 +147,10 @@ def _date_to_char(d: exp.Expression, mask: str) -> exp.Expression:
     out = parts[0]
     for p in parts[1:]:
         out = exp.DPipe(this=out, expression=p)
-    return _with_kind(out, STRING)
+    return with_kind(out, STRING)
 
 
-def _str_to_date(s: exp.Expression, mask: str) -> exp.Expression:
+def str_to_date(s: exp.Expression, mask: str) -> exp.Expression:
     """TO_DATE(str, mask) -> strptime.  Month/day names match case-insensitively and single-digit
     day/month/hour fields are accepted (as Oracle does); separators must match.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html
@@ -167,18 +167,18 @@ def _str_to_date(s: exp.Expression, mask: str) -> exp.Expression:
     if not has_month:
         raise UnsupportedConstruct(
             f"TO_DATE mask {mask!r} without a month (Oracle defaults to the current month)")
-    node: exp.Expression = _fn("strptime", s, _str(fmt))
+    node: exp.Expression = fn("strptime", s, str_lit(fmt))
     if fix == "yy":
-        node = _fn("ora_fix_yy", node)
+        node = fn("ora_fix_yy", node)
     elif fix == "rr":
-        node = _fn("ora_fix_rr", node)
-    return _with_kind(node, DATE)
+        node = fn("ora_fix_rr", node)
+    return with_kind(node, DATE)
 
 
-def _check_nls_param(node: Optional[exp.Expression], fname: str) -> None:
+def check_nls_param(node: Optional[exp.Expression], fname: str) -> None:
     if node is None:
         return
-    text = _const_str(node, f"{fname} nlsparam").strip()
+    text = const_str(node, f"{fname} nlsparam").strip()
     m = re.fullmatch(r"NLS_DATE_LANGUAGE\s*=\s*'?\"?(\w+)\"?'?", text, re.IGNORECASE)
     if not m or m.group(1).upper() not in ("AMERICAN", "ENGLISH"):
         raise UnsupportedConstruct(f"{fname} nlsparam {text!r} (only NLS_DATE_LANGUAGE=AMERICAN)")

@@ -8,45 +8,45 @@ import re
 from sqlglot import exp
 
 from .errors import UnsupportedConstruct
-from .masks import _date_to_char
-from .nodes import _const, _days_to_interval, _fn, _nullif_empty, _num, _str
-from .translator import Handler, _Translator
-from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, _KIND, _with_kind
+from .masks import date_to_char
+from .nodes import const_value, days_to_interval, fn, nullif_empty, num_lit, str_lit
+from .translator import Handler, Translator
+from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, KIND_META, with_kind
 
 
-def _h_literal(t: _Translator, node: exp.Literal) -> exp.Expression:
+def _h_literal(t: Translator, node: exp.Literal) -> exp.Expression:
     """'' is NULL in Oracle.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Nulls.html"""
     if node.is_string and node.this == "":
-        return _with_kind(exp.Null(), NULL)
+        return with_kind(exp.Null(), NULL)
     return node
 
 
-def _h_sysdate(t: _Translator, node: exp.CurrentTimestamp) -> exp.Expression:
+def _h_sysdate(t: Translator, node: exp.CurrentTimestamp) -> exp.Expression:
     """SYSDATE -> ora_sysdate() (TIMESTAMP, whole seconds; pinnable via install_support).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/SYSDATE.html"""
     if node.args.get("sysdate"):
-        return _with_kind(_fn("ora_sysdate"), DATE)
+        return with_kind(fn("ora_sysdate"), DATE)
     raise UnsupportedConstruct("CURRENT_TIMESTAMP (session time zone semantics)")
 
 
-def _h_systimestamp(t: _Translator, node: exp.Expression) -> exp.Expression:
+def _h_systimestamp(t: Translator, node: exp.Expression) -> exp.Expression:
     """SYSTIMESTAMP -> ora_systimestamp() (TIMESTAMP, local clock; time zone dropped).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/SYSTIMESTAMP.html"""
-    return _with_kind(_fn("ora_systimestamp"), TIMESTAMP)
+    return with_kind(fn("ora_systimestamp"), TIMESTAMP)
 
 
-def _h_current_date(t: _Translator, node: exp.Expression) -> exp.Expression:
+def _h_current_date(t: Translator, node: exp.Expression) -> exp.Expression:
     raise UnsupportedConstruct("CURRENT_DATE (session time zone; use SYSDATE)")
 
 
-def _h_column(t: _Translator, node: exp.Column) -> exp.Expression:
+def _h_column(t: Translator, node: exp.Column) -> exp.Expression:
     if not node.table and node.name.upper() == "SYSDATE" and not node.this.quoted:
-        return _with_kind(_fn("ora_sysdate"), DATE)
+        return with_kind(fn("ora_sysdate"), DATE)
     return node
 
 
-def _h_add_sub(t: _Translator, node: exp.Binary) -> exp.Expression:
+def _h_add_sub(t: Translator, node: exp.Binary) -> exp.Expression:
     """Oracle DATE arithmetic: date +/- n days, date - date = days.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Datetime-Interval-Arithmetic.html"""
     left, right = node.this, node.expression
@@ -64,8 +64,8 @@ def _h_add_sub(t: _Translator, node: exp.Binary) -> exp.Expression:
         if not is_sub:
             raise UnsupportedConstruct("DATE + DATE")
         if kl == kr == DATE:
-            return _with_kind(_fn("ora_days_between", left, right), NUMBER)
-        return _with_kind(node, INTERVAL)  # TIMESTAMP - x: INTERVAL DAY TO SECOND
+            return with_kind(fn("ora_days_between", left, right), NUMBER)
+        return with_kind(node, INTERVAL)  # TIMESTAMP - x: INTERVAL DAY TO SECOND
     date_side, other, k_other = (left, right, kr) if kl in temporal else (right, left, kl)
     if is_sub and date_side is right:
         raise UnsupportedConstruct("NUMBER - DATE")
@@ -77,32 +77,32 @@ def _h_add_sub(t: _Translator, node: exp.Binary) -> exp.Expression:
             f"(declare date columns via date_columns)")
     if k_other not in (NUMBER, UNKNOWN, NULL):
         raise UnsupportedConstruct(f"DATE {'-' if is_sub else '+'} {k_other}")
-    days = _const(other)
+    days = const_value(other)
     if days is not None:
-        iv = _days_to_interval(days, "date arithmetic")
+        iv = days_to_interval(days, "date arithmetic")
         cls = exp.Sub if is_sub else exp.Add
-        return _with_kind(cls(this=date_side, expression=iv), DATE)
+        return with_kind(cls(this=date_side, expression=iv), DATE)
     if is_sub:
         other = exp.Neg(this=exp.Paren(this=other))
-    return _with_kind(_fn("ora_date_add", date_side, other), DATE)
+    return with_kind(fn("ora_date_add", date_side, other), DATE)
 
 
-def _h_div(t: _Translator, node: exp.Div) -> exp.Expression:
+def _h_div(t: Translator, node: exp.Div) -> exp.Expression:
     """Oracle raises ORA-01476 on x/0; DuckDB returns inf or NULL -> ora_div unless the divisor
     is a non-zero constant."""
     t.require_not_ambiguous(node, "division")
-    d = _const(node.expression)
+    d = const_value(node.expression)
     if d is not None and d != 0:
         return node
-    return _with_kind(_fn("ora_div", node.this, node.expression), NUMBER)
+    return with_kind(fn("ora_div", node.this, node.expression), NUMBER)
 
 
-def _h_mul(t: _Translator, node: exp.Mul) -> exp.Expression:
+def _h_mul(t: Translator, node: exp.Mul) -> exp.Expression:
     t.require_not_ambiguous(node, "multiplication")
     return node
 
 
-def _h_compare(t: _Translator, node: exp.Binary) -> exp.Expression:
+def _h_compare(t: Translator, node: exp.Binary) -> exp.Expression:
     """DATE compared with a string relies on NLS_DATE_FORMAT in Oracle -> unsupported."""
     kinds = {t.kind(node.this), t.kind(node.expression)}
     if kinds & {DATE, TIMESTAMP} and STRING in kinds:
@@ -111,39 +111,39 @@ def _h_compare(t: _Translator, node: exp.Binary) -> exp.Expression:
     return node
 
 
-def _h_between(t: _Translator, node: exp.Between) -> exp.Expression:
+def _h_between(t: Translator, node: exp.Between) -> exp.Expression:
     kinds = {t.kind(node.this), t.kind(node.args.get("low")), t.kind(node.args.get("high"))}
     if kinds & {DATE, TIMESTAMP} and STRING in kinds:
         raise UnsupportedConstruct("implicit string-to-DATE conversion in BETWEEN (use TO_DATE)")
     return node
 
 
-def _h_dpipe(t: _Translator, node: exp.DPipe) -> exp.Expression:
+def _h_dpipe(t: Translator, node: exp.DPipe) -> exp.Expression:
     """a || b: Oracle ignores NULL operands and '' is NULL -> NULLIF(concat(...), '').
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Concatenation-Operator.html"""
     operands: list[exp.Expression] = []
 
     def collect(n: exp.Expression) -> None:
-        if isinstance(n, exp.DPipe) and not n.meta.get(_KIND):
+        if isinstance(n, exp.DPipe) and not n.meta.get(KIND_META):
             collect(n.this)
             collect(n.expression)
         else:
             operands.append(n)
 
     collect(node)
-    operands = [_date_default_to_char(t, o) for o in operands]
-    return _nullif_empty(_fn("concat", *operands))
+    operands = [date_default_to_char(t, o) for o in operands]
+    return nullif_empty(fn("concat", *operands))
 
 
-def _date_default_to_char(t: _Translator, node: exp.Expression) -> exp.Expression:
+def date_default_to_char(t: Translator, node: exp.Expression) -> exp.Expression:
     if t.kind(node) == DATE:
-        return _date_to_char(node, t.opts.nls_date_format)
+        return date_to_char(node, t.opts.nls_date_format)
     if t.kind(node) in (TIMESTAMP, AMBIGUOUS):
         raise UnsupportedConstruct(f"implicit conversion of {node.sql()} to text (use TO_CHAR)")
     return node
 
 
-def _h_cast(t: _Translator, node: exp.Cast) -> exp.Expression:
+def _h_cast(t: Translator, node: exp.Cast) -> exp.Expression:
     """CAST: VARCHAR2(n)->VARCHAR, NUMBER->DOUBLE, NUMBER(p[,s])->DECIMAL (rounded half away
     from zero first), DATE->TIMESTAMP (whole seconds).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/CAST.html"""
@@ -154,42 +154,42 @@ def _h_cast(t: _Translator, node: exp.Cast) -> exp.Expression:
         if src_kind == STRING or src_kind == UNKNOWN and isinstance(node.this, exp.Literal):
             raise UnsupportedConstruct("CAST(string AS DATE) depends on NLS_DATE_FORMAT (use TO_DATE)")
         if src_kind == NULL:
-            return _with_kind(exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP")), DATE)
+            return with_kind(exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP")), DATE)
         if src_kind not in (DATE, TIMESTAMP):
             raise UnsupportedConstruct(f"CAST({node.this.sql()} AS DATE) of unknown type")
-        return _with_kind(_fn("date_trunc", _str("second"),
+        return with_kind(fn("date_trunc", str_lit("second"),
                               exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP"))), DATE)
     if to.is_type(*exp.DataType.TEXT_TYPES):
         if src_kind == DATE:
-            return _date_to_char(node.this, t.opts.nls_date_format)
+            return date_to_char(node.this, t.opts.nls_date_format)
         if src_kind == TIMESTAMP:
             raise UnsupportedConstruct("CAST(TIMESTAMP AS VARCHAR2) depends on NLS_TIMESTAMP_FORMAT")
         node.set("to", exp.DataType.build("VARCHAR"))
-        return _with_kind(node, STRING)
+        return with_kind(node, STRING)
     if to.is_type(T.DECIMAL, T.DOUBLE, T.FLOAT, T.INT, T.BIGINT, T.SMALLINT, T.TINYINT) \
             or to.this == T.DECIMAL:
         params = [e.this.this if isinstance(e.this, exp.Literal) else None
                   for e in to.expressions] if to.expressions else []
         if to.is_type(T.DOUBLE, T.FLOAT) or (to.is_type(T.DECIMAL) and not params):
             node.set("to", exp.DataType.build("DOUBLE"))
-            return _with_kind(node, NUMBER)
+            return with_kind(node, NUMBER)
         if to.is_type(T.INT, T.BIGINT, T.SMALLINT, T.TINYINT):
             precision, scale = "38", "0"
         else:
             precision = str(params[0]) if params and params[0] not in (None, "*") else "38"
             scale = str(params[1]) if len(params) > 1 else "0"
-        rounded = _fn("round", exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")), _num(scale))
-        return _with_kind(exp.Cast(this=rounded, to=exp.DataType.build(f"DECIMAL({precision},{scale})")),
+        rounded = fn("round", exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")), num_lit(scale))
+        return with_kind(exp.Cast(this=rounded, to=exp.DataType.build(f"DECIMAL({precision},{scale})")),
                           NUMBER)
     if to.is_type(T.TIMESTAMP):
         if src_kind == STRING:
             raise UnsupportedConstruct("CAST(string AS TIMESTAMP) depends on NLS_TIMESTAMP_FORMAT")
         node.set("to", exp.DataType.build("TIMESTAMP"))
-        return _with_kind(node, TIMESTAMP)
+        return with_kind(node, TIMESTAMP)
     raise UnsupportedConstruct(f"CAST to {to.sql(dialect='oracle')}")
 
 
-def _h_ordered(t: _Translator, node: exp.Ordered) -> exp.Expression:
+def _h_ordered(t: Translator, node: exp.Ordered) -> exp.Expression:
     """Oracle: NULLS LAST for ASC, NULLS FIRST for DESC by default; sqlglot records the Oracle
     ordering in ``nulls_first`` and the DuckDB generator spells it out where DuckDB differs.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/SELECT.html (order_by_clause)"""
@@ -198,7 +198,7 @@ def _h_ordered(t: _Translator, node: exp.Ordered) -> exp.Expression:
     return node
 
 
-def _h_select(t: _Translator, node: exp.Select) -> exp.Expression:
+def _h_select(t: Translator, node: exp.Select) -> exp.Expression:
     """FROM dual -> no FROM (DuckDB has no DUAL; a FROM-less SELECT returns one row)."""
     frm = node.args.get("from_") or node.args.get("from")
     if frm is not None and isinstance(frm.this, exp.Table) and frm.this.name.upper() == "DUAL" \
@@ -207,7 +207,7 @@ def _h_select(t: _Translator, node: exp.Select) -> exp.Expression:
     return node
 
 
-def _h_group_concat(t: _Translator, node: exp.GroupConcat) -> exp.Expression:
+def _h_group_concat(t: Translator, node: exp.GroupConcat) -> exp.Expression:
     """LISTAGG(x[, sep]) WITHIN GROUP (ORDER BY ...) -> string_agg(x, sep ORDER BY ...);
     Oracle's default separator is none (DuckDB's is ',').
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LISTAGG.html"""
@@ -215,20 +215,20 @@ def _h_group_concat(t: _Translator, node: exp.GroupConcat) -> exp.Expression:
         raise UnsupportedConstruct("LISTAGG ... ON OVERFLOW")
     sep = node.args.get("separator")
     if sep is None or isinstance(sep, exp.Null):
-        node.set("separator", _str(""))
+        node.set("separator", str_lit(""))
     this = node.this
     if isinstance(this, exp.Distinct):
         raise UnsupportedConstruct("LISTAGG(DISTINCT ...)")
-    out = _fn("string_agg", this if not isinstance(this, exp.Order) else this.this,
+    out = fn("string_agg", this if not isinstance(this, exp.Order) else this.this,
               node.args["separator"])
     if isinstance(this, exp.Order):
         order = exp.Order(expressions=this.expressions)
         out.set("expressions", [out.expressions[0], exp.Order(this=node.args["separator"],
                                                               expressions=order.expressions)])
-    return _with_kind(out, STRING)
+    return with_kind(out, STRING)
 
 
-def _h_window_spec(t: _Translator, node: exp.WindowSpec) -> exp.Expression:
+def _h_window_spec(t: Translator, node: exp.WindowSpec) -> exp.Expression:
     """RANGE frames with a numeric offset over a DATE order key: n days -> INTERVAL.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Analytic-Functions.html
     (windowing_clause: for a DATE sort key value_expr is a number of days or an interval)."""
@@ -244,18 +244,18 @@ def _h_window_spec(t: _Translator, node: exp.WindowSpec) -> exp.Expression:
             continue
         if t.kind(value) == INTERVAL:
             continue
-        days = _const(value)
+        days = const_value(value)
         if days is None:
             raise UnsupportedConstruct("RANGE frame offset that is not a constant")
         if date_key:
-            node.set(arg, _days_to_interval(days, "RANGE frame offset"))
+            node.set(arg, days_to_interval(days, "RANGE frame offset"))
         elif len(keys) == 1 and t.kind(keys[0].this) == AMBIGUOUS:
             raise UnsupportedConstruct(
                 f"RANGE frame over {keys[0].this.sql()}: DATE or NUMBER? (declare date_columns)")
     return node
 
 
-def _h_interval(t: _Translator, node: exp.Interval) -> exp.Expression:
+def _h_interval(t: Translator, node: exp.Interval) -> exp.Expression:
     """INTERVAL '5' MINUTE etc.; DAY TO SECOND spans are not translated.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Literals.html (Interval Literals)"""
     unit = node.args.get("unit")
@@ -264,36 +264,36 @@ def _h_interval(t: _Translator, node: exp.Interval) -> exp.Expression:
         raise UnsupportedConstruct(f"interval literal {node.sql(dialect='oracle')}")
     if not (isinstance(node.this, exp.Literal) and re.fullmatch(r"\d+", node.this.name)):
         raise UnsupportedConstruct(f"interval literal {node.sql(dialect='oracle')}")
-    return _with_kind(node, INTERVAL)
+    return with_kind(node, INTERVAL)
 
 
-def _h_trim(t: _Translator, node: exp.Trim) -> exp.Expression:
+def _h_trim(t: Translator, node: exp.Trim) -> exp.Expression:
     """TRIM([LEADING|TRAILING|BOTH] [c FROM] s); LTRIM/RTRIM arrive as raw calls.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TRIM.html"""
     position = (node.args.get("position") or "BOTH").upper()
     chars = node.args.get("expression")
     name = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(position, "trim")
     if isinstance(chars, exp.Null):
-        return _with_kind(exp.Null(), NULL)
+        return with_kind(exp.Null(), NULL)
     # the default set is the blank alone; DuckDB's trim(s) would also remove U+00A0, U+3000, ...
-    chars = chars if chars is not None else _str(" ")
-    return _trim_result(_fn(name, node.this, chars), node.this, chars)
+    chars = chars if chars is not None else str_lit(" ")
+    return trim_result(fn(name, node.this, chars), node.this, chars)
 
 
 _TRIMMED = "lsnr_trimmed"
 
 
-def _trim_result(call: exp.Expression, text: exp.Expression, chars: exp.Expression) -> exp.Expression:
+def trim_result(call: exp.Expression, text: exp.Expression, chars: exp.Expression) -> exp.Expression:
     """The translated TRIM/LTRIM/RTRIM (Oracle: an empty result is NULL), remembering what was
     trimmed of what for ``_h_is``."""
-    out = _nullif_empty(call)
+    out = nullif_empty(call)
     out.meta[_TRIMMED] = (text, chars)
     return out
 
 
-def _h_is(t: _Translator, node: exp.Is) -> exp.Expression:
+def _h_is(t: Translator, node: exp.Is) -> exp.Expression:
     """``TRIM(s [, set]) IS NULL`` (LTRIM/RTRIM too; the trim already translated, see
-    ``_trim_result``) is true when ``s`` is NULL or holds only characters of the set:
+    ``trim_result``) is true when ``s`` is NULL or holds only characters of the set:
     written ``(s IS NULL OR ltrim(s, set) = '')``, since DuckDB expands the nullif into a CASE
     that runs the trim twice, and its trim decodes the whole string where ltrim stops at the
     first character outside the set (the events view asks "is this line blank?" of every line).
@@ -302,7 +302,7 @@ def _h_is(t: _Translator, node: exp.Is) -> exp.Expression:
     if trimmed is None or not isinstance(trimmed[0], (exp.Column, exp.Literal)):
         return node
     text, chars = trimmed
-    blank = exp.EQ(this=_fn("ltrim", text.copy(), chars.copy()), expression=_str(""))
+    blank = exp.EQ(this=fn("ltrim", text.copy(), chars.copy()), expression=str_lit(""))
     return exp.Paren(this=exp.or_(exp.Is(this=text.copy(), expression=exp.Null()), blank))
 
 

@@ -30,7 +30,7 @@ def _raw_builder(name: str) -> Callable[[list], exp.Expression]:
 
 
 #: Internal name of TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, ...) (not typeable in SQL).
-_TO_DATE_OR_NULL = "TO_DATE#DEFAULT_NULL"
+TO_DATE_OR_NULL = "TO_DATE#DEFAULT_NULL"
 
 
 def _parse_to_date(self) -> exp.Expression:
@@ -45,7 +45,7 @@ def _parse_to_date(self) -> exp.Expression:
             self.raise_error("Expecting ON CONVERSION ERROR")
         if not isinstance(default, exp.Null):
             raise UnsupportedConstruct("TO_DATE ... DEFAULT <value other than NULL> ON CONVERSION ERROR")
-        name = _TO_DATE_OR_NULL
+        name = TO_DATE_OR_NULL
     while self._match(sqlglot.tokens.TokenType.COMMA):
         args.append(self._parse_assignment())
     return exp.Anonymous(this=name, expressions=args)

@@ -10,8 +10,8 @@ from typing import Any, Callable, Mapping
 from sqlglot import exp
 
 from .errors import UnsupportedConstruct
-from .nodes import _const, _num
-from .typer import AMBIGUOUS, DATE, UNKNOWN, BridgeOptions, _KIND, _Typer, _fname
+from .nodes import const_value, num_lit
+from .typer import AMBIGUOUS, DATE, UNKNOWN, BridgeOptions, KIND_META, Typer, function_name
 
 
 #: sqlglot typed functions whose DuckDB rendering has Oracle semantics.
@@ -33,17 +33,17 @@ _PSEUDO_COLUMNS = {"ROWNUM", "ROWID", "LEVEL", "USER", "UID", "ORA_ROWSCN",
 
 
 #: rewrites one node (its children already rewritten) and returns its replacement
-Handler = Callable[["_Translator", Any], exp.Expression]
+Handler = Callable[["Translator", Any], exp.Expression]
 
 
-class _Translator:
+class Translator:
     """``node_handlers``: by sqlglot node class; ``function_handlers``: by Oracle function name
     (upper case), ``other_function`` for any other function call."""
 
     def __init__(self, opts: BridgeOptions, node_handlers: Mapping[type, Handler],
                  function_handlers: Mapping[str, Handler], other_function: Handler):
         self.opts = opts
-        self.typer = _Typer(opts, set())
+        self.typer = Typer(opts, set())
         self.node_handlers = node_handlers
         self.function_handlers = function_handlers
         self.other_function = other_function
@@ -124,7 +124,7 @@ class _Translator:
             if cmp not in conjuncts or not isinstance(cmp, (exp.LTE, exp.LT, exp.EQ)) \
                     or cmp.this is not col:
                 raise UnsupportedConstruct("ROWNUM (only a top-level WHERE ROWNUM <= n is supported)")
-            n = _const(cmp.expression)
+            n = const_value(cmp.expression)
             if n is None:
                 raise UnsupportedConstruct("ROWNUM compared with a non-constant")
             if select.args.get("order") or select.args.get("group") or select.args.get("distinct") \
@@ -143,7 +143,7 @@ class _Translator:
                 where.set("this", exp.and_(*[c.copy() for c in rest]))
             else:
                 select.set("where", None)
-            select.set("limit", exp.Limit(expression=_num(max(limit, 0))))
+            select.set("limit", exp.Limit(expression=num_lit(max(limit, 0))))
 
     # -- (+) outer joins ------------------------------------------------------------------
     def _outer_joins(self, tree: exp.Expression) -> exp.Expression:
@@ -173,13 +173,13 @@ class _Translator:
                     node.set(key, new_list)
         handler = self.node_handlers.get(type(node))
         if isinstance(node, exp.Anonymous):
-            handler = self.function_handlers.get(_fname(node), self.other_function)
+            handler = self.function_handlers.get(function_name(node), self.other_function)
         if handler is None:
             return node
         kind = self.typer.kind(node) if not isinstance(node, exp.Anonymous) else None
         out = handler(self, node)
-        if out is not node and _KIND not in out.meta and kind not in (None, UNKNOWN):
-            out.meta[_KIND] = kind
+        if out is not node and KIND_META not in out.meta and kind not in (None, UNKNOWN):
+            out.meta[KIND_META] = kind
         return out
 
     def _final_check(self, tree: exp.Expression) -> None:

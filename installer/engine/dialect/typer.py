@@ -43,15 +43,15 @@ class BridgeOptions:
 DATE, TIMESTAMP, NUMBER, STRING, INTERVAL, NULL, UNKNOWN, AMBIGUOUS = (
     "date", "timestamp", "number", "string", "interval", "null", "unknown", "ambiguous")
 
-_KIND = "ora_kind"
+KIND_META = "ora_kind"
 
 
-def _with_kind(node: exp.Expression, kind: str) -> exp.Expression:
-    node.meta[_KIND] = kind
+def with_kind(node: exp.Expression, kind: str) -> exp.Expression:
+    node.meta[KIND_META] = kind
     return node
 
 
-def _fname(node: exp.Expression) -> str:
+def function_name(node: exp.Expression) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.this).upper()
     return node.sql_name() if isinstance(node, exp.Func) else node.key.upper()
@@ -67,7 +67,7 @@ _PASS_KIND_CLASSES = (exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue, exp.L
                       exp.AnyValue)
 
 
-class _Typer:
+class Typer:
     def __init__(self, opts: BridgeOptions, extra_dates: set[str]):
         self.opts = opts
         self.dates = {c.lower() for c in opts.date_columns} | extra_dates
@@ -75,8 +75,8 @@ class _Typer:
     def kind(self, node: Optional[exp.Expression]) -> str:
         if node is None:
             return UNKNOWN
-        if _KIND in node.meta:
-            return node.meta[_KIND]
+        if KIND_META in node.meta:
+            return node.meta[KIND_META]
         if isinstance(node, exp.Paren):
             return self.kind(node.this)
         if isinstance(node, exp.Column):
@@ -131,7 +131,7 @@ class _Typer:
                     return k
             return self.kind(node.args.get("default"))
         if isinstance(node, exp.Anonymous):
-            name = _fname(node)
+            name = function_name(node)
             args = node.expressions
             if name in ("TO_DATE",):
                 return DATE
