@@ -55,8 +55,7 @@ def load_one(con, tmp_path, text, **kw):
     return load_logs(con, [write(tmp_path, text)], **kw)
 
 
-MODES = {"tables": {}, "lines-view": {"materialize_lines": False}, "lazy": {"lazy": True},
-         "stream": {"stream": True}}
+MODES = {"tables": {}, "stream": {"stream": True}}
 
 
 @pytest.fixture(params=list(MODES))
@@ -73,8 +72,7 @@ def test_six_fields(con, tmp_path, mode):
                   **mode)
     assert rows(con) == [(D(2005, 11, 6, 9, 0, 1), "(CONNECT_DATA=(SID=x))", "(ADDRESS=(PROTOCOL=tcp))",
                           "establish", "SLC", "0")]
-    if not mode.get("lazy"):
-        assert (st.lines, st.loaded, st.rejected) == (1, 1, 0)
+    assert (st.lines, st.loaded, st.rejected) == (1, 1, 0)
     assert [d[0] for d in con.execute("SELECT * FROM listener_log").description] == SIX.split(", ")
 
 
@@ -244,8 +242,7 @@ def test_empty_file(con, tmp_path, mode):
     st = load_one(con, tmp_path, b"", **mode)
     assert rows(con) == [] and lines(con) == []
     assert st.lines == 0
-    if not mode.get("lazy"):
-        assert (st.loaded, st.rejected) == (0, 0)
+    assert (st.loaded, st.rejected) == (0, 0)
 
 
 def test_bom_file(con, tmp_path):
@@ -312,8 +309,7 @@ def test_mixed_direct_and_transcoded_sources_every_mode(con, tmp_path, mode):
     assert con.execute("SELECT source, line_no, line FROM listener_log_lines ORDER BY source, line_no").fetchall() == [
         (a, 1, "06-NOV-2005 09:00:01 * ping * 0"), (a, 2, "banner"),
         (b, 1, "06-NOV-2005 09:00:02 * \tping\t * 0"), (b, 2, "banner")]
-    if not mode.get("lazy"):
-        assert [(f.lines, f.loaded, f.rejected) for f in st.files] == [(2, 1, 1), (2, 1, 1)]
+    assert [(f.lines, f.loaded, f.rejected) for f in st.files] == [(2, 1, 1), (2, 1, 1)]
 
 
 def test_same_file_twice_loaded_once(con, tmp_path):
@@ -330,7 +326,7 @@ def test_duckdb_progress_bar_disabled(con, tmp_path):
 
 def test_reload_replaces_tables(con, tmp_path):
     load_one(con, tmp_path, "06-NOV-2005 09:00:01 * ping * 0\n")
-    load_logs(con, [write(tmp_path, "banner\n", "other.log")], lazy=True)
+    load_logs(con, [write(tmp_path, "banner\n", "other.log")], stream=True)
     assert rows(con) == []
     load_logs(con, [write(tmp_path, "06-NOV-2005 09:00:01 * ping * 0\n", "third.log")])
     assert len(rows(con)) == 1
@@ -521,8 +517,7 @@ def test_long_line_over_the_parallel_bound(con, tmp_path, mode, eol):
     st = load_one(con, tmp_path, "06-NOV-2005 09:00:00 * ping * 0" + eol + big + eol, **mode)
     assert st.lines == 2 and st.files[0].long_lines and st.files[0].transcoded == (eol != "\n")
     assert con.execute("SELECT max(strlen(line)) FROM listener_log_lines").fetchone() == (len(big),)
-    if not mode.get("lazy"):
-        assert (st.loaded, st.rejected) == (1, 1)
+    assert (st.loaded, st.rejected) == (1, 1)
 
 
 def test_engine_streams_only_a_query_on_listener_log_alone(tmp_path):

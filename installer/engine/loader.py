@@ -1,52 +1,39 @@
 """Load listener.log files into DuckDB with the semantics of the Oracle external tables.
 
-Tables created (names and columns of the Oracle objects):
+Relations created (the names and columns of the Oracle objects):
 
 ``listener_log_lines(source VARCHAR, line_no BIGINT, line VARCHAR)``
-    One row per physical line, numbered from 1 in file order per source; the line without its
-    terminator (``\\n`` and one ``\\r`` before it: Oracle's LISTENER_LOG_LINES uses RECORDS DELIMITED
-    BY DETECTED NEWLINE). Nothing is dropped. An empty line is NULL (Oracle: '' is NULL). Unlike
-    Oracle's VARCHAR2(4000) column the full text of longer lines is kept.
+    One row per physical line, numbered from 1 per source, without its terminator (``\\n`` and one
+    ``\\r`` before it, as RECORDS DELIMITED BY DETECTED NEWLINE). Nothing is dropped; an empty line
+    is NULL (Oracle: '' is NULL); lines longer than Oracle's VARCHAR2(4000) are kept whole.
 
 ``listener_log(log_date TIMESTAMP, connect_string, protocol_info, action, service_name,
 return_code VARCHAR)``
-    ORACLE_LOADER semantics of the article's external table: ``FIELDS TERMINATED BY '*' LRTRIM
-    MISSING FIELD VALUES ARE NULL``, every field CHAR(4000), REJECT LIMIT UNLIMITED:
+    The article's external table: ``FIELDS TERMINATED BY '*' LRTRIM MISSING FIELD VALUES ARE NULL``,
+    every field CHAR(4000), REJECT LIMIT UNLIMITED (docs/oracle-facts.md, "Offline loader"):
     - split on every ``*`` (a ``*`` inside a connect string shifts the fields); fields 7+ ignored;
       missing fields NULL (a 4-field line puts its return code into ``action``);
-    - LRTRIM trims leading and trailing blanks; "Spaces include blanks and other nonprinting
-      characters such as tabs, line feeds, and carriage returns" (Oracle Database Utilities 12.1,
-      trim_spec: docs.oracle.com/database/121/SUTIL/GUID-3A4A12A4-6280-4F9E-8B4C-8D7C9658CC54.htm;
-      same words for TRIM, GUID-9149B77F-8FE4-4988-A310-5ADCDB49D08A.htm): we trim space, tab,
-      LF, CR, VT and FF. A field that is empty after trimming is NULL ("If trimming is specified
-      for a field that is all spaces, then the field will be set to NULL", same pages);
-    - ``log_date`` = TO_DATE(field 1, 'DD-MON-YYYY HH24:MI:SS') in the date language (see dates.py);
+    - LRTRIM removes space, tab, LF, CR, VT and FF at both ends; a field empty after trimming is NULL;
+    - ``log_date`` = TO_DATE(field 1, 'DD-MON-YYYY HH24:MI:SS') in the date language (dates.py);
       a non-NULL field 1 that does not convert rejects the row (counted, not loaded);
-    - a field 1-6 longer than 4000 bytes (after trimming [U]) rejects the row (CHAR(4000));
-    - a blank line (or a line of blanks / of ``*`` only) is loaded as an all-NULL row: MISSING FIELD
-      VALUES ARE NULL makes every field NULL, a NULL date converts without error, and the DDL has
-      no REJECT ROWS WITH ALL NULL FIELDS (Utilities, MISSING FIELD VALUES ARE NULL:
-      docs.oracle.com/database/121/SUTIL/GUID-680779CF-1089-4C94-9DA5-ECCC1EAC3EF8.htm; that
-      Oracle accepts all-NULL rows unless REJECT ROWS WITH ALL NULL FIELDS is given is [U] in
-      ../shared/oracle-notes.md section 1). Queries that must skip them filter ``log_date IS NOT NULL``.
+    - a field 1-6 longer than 4000 bytes rejects the row (CHAR(4000));
+    - a blank line (or a line of blanks or ``*`` only) is an all-NULL row; queries that must skip
+      them filter ``log_date IS NOT NULL``.
     Exactly the six columns (a DBA's ``select *`` matches); rows in file order.
 
 ``listener_log_src`` (view): source, line_no, the six columns and ``reject_reason`` (NULL for loaded
     rows, ``'date'`` or ``'field too long'``) for every line; for joins back to the raw lines.
 
-Reading: clean UTF-8 files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV reader
-directly with one column per whole line (delimiter 0x01, no quote, no escape) ``WITH ORDINALITY``
-for the line numbers (order proven by tests/test_loader.py on a large file). Everything else
-(other encodings, invalid UTF-8 -> U+FFFD, CRLF / lone CR, 0x01 bytes, ``.gz``, stdin, pipes and
-FIFOs, which are read once) is transcoded in Python in 4 MiB chunks (memory flat) into a
-temporary fully-quoted one-column CSV file that DuckDB then reads the same way. NUL bytes are kept (counted in ``FileStats.nul_bytes``).
+Two modes (``load_logs``): tables (a snapshot) and ``stream=True`` (views straight over the files,
+for one query on listener_log alone).
 
-``load_logs(materialize_lines=False)`` keeps listener_log_lines as a view over the files (re-read at
-each use) and ``lazy=True`` makes all three views (counts in the stats are then None).
-``stream=True`` makes all three views too, listener_log straight over the readers (no line numbers:
-parallel scan, projections pushed down, memory flat) with the counts from one cheap pass (see
-``_line_counts``); ``OfflineEngine.load`` uses it for a lone query on listener_log. Temporary
-files behind views live until the process exits.
+Reading: clean UTF-8 regular files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV
+reader directly, one column per whole line (delimiter 0x01, no quote, no escape), ``WITH
+ORDINALITY`` for the line numbers. Anything else (other encodings, invalid UTF-8 -> U+FFFD, CRLF /
+lone CR, 0x01 bytes, ``.gz``, stdin, pipes and FIFOs, which are read once) is transcoded in Python
+in chunks (memory flat) into a temporary one-column CSV file that DuckDB reads the same way. NUL
+bytes are kept (counted in ``FileStats.nul_bytes``). Temporary files behind views live until the
+process exits.
 """
 
 from __future__ import annotations
@@ -92,7 +79,7 @@ class LoadError(Exception):
 
 @dataclass
 class FileStats:
-    """Counts for one source. ``lines``/``loaded``/``rejected`` are None for lazy loads."""
+    """Counts for one source (``lines`` is None until counted)."""
 
     source: str
     lines: Optional[int] = None
@@ -112,7 +99,6 @@ class LoadStats:
     """Per-file and total counts of one ``load_logs`` call."""
 
     files: list[FileStats] = field(default_factory=list)
-    lazy: bool = False
     #: stream=True: (source, reader SQL, control_chars) per file and the date language, for
     #: ``stream_select`` (a query-specific listener_log)
     stream_readers: list[tuple[str, str, bool]] = field(default_factory=list, repr=False)
@@ -576,8 +562,6 @@ def load_logs(
     encoding: str = "utf-8",
     date_language: str = "AMERICAN",
     progress: Optional[bool] = None,
-    lazy: bool = False,
-    materialize_lines: bool = True,
     stream: bool = False,
     reject_counter: Optional[RejectCounter] = None,
 ) -> LoadStats:
@@ -586,11 +570,8 @@ def load_logs(
 
     ``progress``: None = automatic (stderr is a TTY and an input is larger than 50 MB), False =
     never (quiet), True = always.
-    Modes: default: both tables materialised (a consistent snapshot, even if the listener keeps
-    appending). ``materialize_lines=False``: listener_log is a table, listener_log_lines a view
-    that re-reads the files at each use (about 30 % faster loads, half the memory).
-    ``lazy=True``: all three are views (nothing read until queried; ``loaded``/``rejected`` None).
-    ``stream=True``: all three are views, listener_log straight over the file readers (no line
+    Default: both tables materialised (a consistent snapshot, even if the listener keeps
+    appending). ``stream=True``: all three are views, listener_log straight over the file readers (no line
     numbers: DuckDB scans the files in parallel and pushes projections and filters down; rows still
     in file order) and ``loaded``/``rejected`` counted by one cheap pass (field 1 only): the fastest
     mode for one query on listener_log alone (each query re-reads the files).
@@ -615,14 +596,14 @@ def load_logs(
         # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
         # (stderr, TTY only) replaces it.
         con.execute("SET enable_progress_bar = false")
-        stats = LoadStats(lazy=lazy)
+        stats = LoadStats()
         readers: list[str] = []
         tmpdir: Optional[str] = None
         selects: list[str] = []
         # regular, uncompressed files in UTF-8: DuckDB may read them directly (after the pre-scan)
         plain = {p for p in files if _plain_file(p)} if _is_utf8(encoding) else set()
         background: Optional[RejectCounter] = None
-        if not (stream and not lazy):
+        if not stream:
             if reject_counter is not None:
                 reject_counter.close()  # a table load counts as it inserts: stop competing for the cores
         else:
@@ -640,7 +621,7 @@ def load_logs(
                 direct = False
                 if path in plain:
                     direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
-                        path, count_lines=not (stream and not lazy))
+                        path, count_lines=not stream)
                 if direct:
                     reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
                     prog.message(f"loading {prog.name} ...")
@@ -660,10 +641,10 @@ def load_logs(
                 stats.files.append(fs)
             _drop(con)
             try:
-                if stream and not lazy:
+                if stream:
                     _create_stream(con, stats, selects, readers, language, background)
                 else:
-                    _create(con, stats, selects, language, lazy, materialize_lines)
+                    _create_tables(con, stats, selects, language)
             except duckdb.InvalidInputException as exc:
                 raise LoadError(
                     f"{', '.join(stats.sources)}: DuckDB could not read the input "
@@ -672,7 +653,7 @@ def load_logs(
             except duckdb.OutOfMemoryException as exc:
                 raise LoadError(f"{', '.join(stats.sources)}: {duckdb_error_text(exc)}") from None
         finally:
-            if tmpdir is not None and materialize_lines and not lazy and not stream:
+            if tmpdir is not None and not stream:
                 shutil.rmtree(tmpdir, ignore_errors=True)
                 _TEMP_DIRS.remove(tmpdir)
         return stats
@@ -692,29 +673,27 @@ def _plain_file(path: str) -> bool:
         return False
 
 
-def _create(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
-            lazy: bool, materialize_lines: bool) -> None:
+def _create_lines(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
+                  kind: str) -> None:
+    """listener_log_lines (a TABLE or a VIEW over the readers) and the view listener_log_src on it."""
     empty = "SELECT NULL::VARCHAR AS source, NULL::BIGINT AS line_no, NULL::VARCHAR AS line WHERE false"
     union = "\nUNION ALL\n".join(selects) if selects else empty
-    if materialize_lines and not lazy:
-        con.execute(f"CREATE TABLE listener_log_lines AS {union}")
-    else:
-        con.execute(f"CREATE VIEW listener_log_lines AS {union}")
+    con.execute(f"CREATE {kind} listener_log_lines AS {union}")
     ctl = any(fs.control_chars for fs in stats.files)
     con.execute(f"CREATE VIEW listener_log_src AS {_fields_sql('listener_log_lines', language, ctl)}")
-    if lazy:
-        con.execute(f"CREATE VIEW listener_log AS {_LISTENER_LOG_SELECT}")
-        return
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str) -> None:
+    """Both tables materialised; ``loaded``/``rejected`` counted as the rows are inserted."""
+    _create_lines(con, stats, selects, language, "TABLE")
     con.execute(f"CREATE TABLE listener_log AS {_LISTENER_LOG_SELECT} AND false")
-    # One INSERT per file, straight from the reader: the returned row count is the file's
-    # ``loaded``; ``lines`` came from the scan/transcode pass.
-    for fs, select in zip(stats.files, selects):
-        src = "listener_log_lines" if materialize_lines else f"({select})"
-        where = f" WHERE source = {_sql_str(fs.source)}" if materialize_lines else ""
+    # One INSERT per file: the returned row count is the file's ``loaded``; ``lines`` came from
+    # the scan/transcode pass.
+    for fs in stats.files:
         fs.loaded = _inserted(con, (
             "INSERT INTO listener_log SELECT log_date, connect_string, protocol_info, action, "
-            f"service_name, return_code FROM ({_fields_sql(src, language, fs.control_chars)}) AS x "
-            f"WHERE reject_reason IS NULL{where.replace('WHERE', 'AND')}"))
+            f"service_name, return_code FROM ({_fields_sql('listener_log_lines', language, fs.control_chars)}) AS x "
+            f"WHERE reject_reason IS NULL AND source = {_sql_str(fs.source)}"))
         fs.rejected = (fs.lines or 0) - fs.loaded
 
 
@@ -780,7 +759,8 @@ def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
     """Views only; listener_log reads each file without WITH ORDINALITY (parallel scan, file
     order kept by DuckDB's preserve_insertion_order); counts from ``_line_counts`` (run in
     the background during the pre-scan for the files read directly)."""
-    _create(con, stats, selects, language, lazy=True, materialize_lines=False)
+    _create_lines(con, stats, selects, language, "VIEW")
+    con.execute(f"CREATE VIEW listener_log AS {_LISTENER_LOG_SELECT}")
     stats.language = language
     for fs, reader in zip(stats.files, readers):
         stats.stream_readers.append((fs.source, reader, fs.control_chars))
