@@ -11,8 +11,8 @@ Deviation: Oracle uses the Julian calendar before 15-OCT-1582; we use the prolep
 
 Month names (``MON`` abbreviation first, then ``MONTH``), upper case as Oracle prints them:
 - AMERICAN / ENGLISH: verified (Oracle's defaults, the article's log lines).
-- JAPANESE: ``1月`` .. ``12月``; verified against a real log (../shared/samples/clogs/listener.log:
-  ``14-1月 -2012 02:39:08``, the blank is TO_CHAR's padding of MON to 3 characters).
+- JAPANESE: ``1月`` .. ``12月``; verified against a public sample log (``14-1月 -2012 02:39:08``:
+  the blank is TO_CHAR's padding of MON to 3 characters).
 - GERMAN, FRENCH, SPANISH, ITALIAN: [U] unverified (from memory of Oracle's NLS data, no Oracle
   here). Variants seen across Oracle releases are all accepted (e.g. French ``JANV.`` and ``JANV``,
   German ``MÄR`` and ``MRZ``, Spanish ``SEP`` and ``SEPT``); accepting a superset only loads more

@@ -1,25 +1,19 @@
-"""DuckDB macros of the embedded engine: ``parse_listener_log_line(p_in, p_param)``.
+"""DuckDB macros of the embedded engine: ``parse_listener_log_line(p_in, p_param)`` and
+``CHECKED_MACRO``, plus the SQL of their two stages for the pushdown (``key_value_sql``).
 
 Same contract as the Python twin ``lsnrmine.parse.parse_listener_log_line`` (read its docstring),
-vectorised: one ``regexp_extract`` (RE2) per call, no Python UDF.
+vectorised: RE2 regular expressions, no Python UDF.
 
-- The key is upper-cased on ASCII letters only (``translate``), looked up in a constant MAP of
-  ``key_pattern(key)`` fragments (``\\([Ss][Ii][Dd]=``). An unknown/NULL key raises an error whose
-  message is the twin's ``unknown_key_message`` (contains ``unknown key``): the dialect bridge
-  checks a literal key when it translates the call, and sends a call with any other key to
-  ``CHECKED_MACRO``, which raises at run time; ``parse_listener_log_line`` itself (an unknown key
-  gives NULL) is then not volatile, so it can be used in a window's PARTITION BY / ORDER BY.
-  When ``p_param`` is a constant (the usual case) the pattern folds to a constant and RE2 compiles it
-  once per query.
+- The key is upper-cased on ASCII letters only (``translate``) and looked up in a constant MAP of
+  ``key_pattern(key)`` fragments. An unknown or NULL key gives NULL in ``parse_listener_log_line``
+  (so it is not volatile and may appear in a window's PARTITION BY / ORDER BY) and raises the
+  twin's ``unknown_key_message`` in ``CHECKED_MACRO``: the dialect bridge checks a literal key when
+  it translates the call and sends a call with any other key to ``CHECKED_MACRO``.
 - The value runs to the ``)`` that closes ``(KEY=``, inner parentheses balanced (the twin's rule 4).
-  A cheap regex takes the text up to the first parenthesis after ``=``: when that is ``)`` the
-  value is the text before it (the common case); when there is none, the rest of the input. Only
-  when it is ``(`` does the full regex run: ``(KEY=`` followed by, in order of preference, a run of
-  non-parentheses and balanced groups closed by ``)`` (``BALANCED_DEPTH`` levels of nesting at
-  most: RE2 has no recursion), or everything to the end of the input (unbalanced). Top-level
-  alternation keeps the match at the first occurrence of ``(KEY=`` (RE2 is leftmost-first). A
-  value nested deeper than ``BALANCED_DEPTH`` therefore runs to the end of the input, where the
-  twin (unbounded) stops at the closing ``)``; real connect strings nest 4-5 levels.
+  A cheap regexp takes the text up to the first parenthesis after ``=``: ``)`` ends the value, no
+  parenthesis means the rest of the input; only ``(`` runs the full regexp (balanced groups up to
+  ``BALANCED_DEPTH`` levels: RE2 has no recursion, so a deeper value runs to the end of the input
+  where the twin stops at its ``)``; real connect strings nest 4-5 levels).
 - Empty value -> NULL; PASSWORD -> ``********`` when non-empty.
 """
 

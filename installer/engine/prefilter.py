@@ -4,7 +4,7 @@ A conjunct ``parse_listener_log_line(connect_string, 'HOST') = '__jdbc__'`` can 
 whose log line contains the text ``__jdbc__``: every text column of LISTENER_LOG is a trimmed piece
 of its line, and every value ``parse_listener_log_line`` returns is a piece of its input (except the
 PASSWORD mask). So the lines without that text can be dropped before they are split, trimmed,
-date-checked and parsed, a ``memchr``-speed test instead of the whole ORACLE_LOADER pipeline.
+date-checked and parsed.
 
 ``line_literals(tree)`` finds, in the WHERE clause of the SELECT that reads ``listener_log``, the
 top-level AND terms of these forms (``x`` a text column of listener_log or

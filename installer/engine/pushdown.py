@@ -1,26 +1,23 @@
-"""``parse_listener_log_line`` calls of a query on the streamed ``listener_log``, computed as its columns.
+"""``parse_listener_log_line`` calls of a query on the streamed ``listener_log``, computed as columns
+of the query's own listener_log relation instead of by the macro.
 
-The macro (engine.functions) binds the cheap regexp's match to a lambda variable, which costs about
-as much as the regexp itself, for every call on every row. In a query that reads the streamed
-listener_log once (``prefilter.listener_log_reference``), a call ``parse_listener_log_line(x, 'KEY')``
-with ``x`` a text column of listener_log and KEY a constant known key other than PASSWORD, in the
-SELECT that reads it (not in a subquery), is replaced by a column of the query's own listener_log
-relation (a subquery over the file readers), computed there in two stages
-(``functions.key_value_sql``: the regexp, then the value from its match, from the field before
-LRTRIM): the same value, no lambda, no trim, and one computation per row however often the query
-repeats the call. Calls with the same column and the same key text share a column.
+In a query that reads the streamed listener_log once (``prefilter.listener_log_reference``), a call
+``parse_listener_log_line(x, 'KEY')`` with ``x`` a text column of listener_log and KEY a constant
+known key other than PASSWORD, in the SELECT that reads it (not in a subquery), becomes a column
+computed in two stages (``functions.key_value_sql``: the regexp, then the value from its match,
+from the field before LRTRIM): the same value, without the macro's lambda and trim, once per row
+however often the query repeats the call (measurements: benchmarks/README.md). Calls with the same
+column and the same key text share a column.
 
-In a grouped SELECT (GROUP BY, HAVING or an aggregate), a call is replaced only where it is a
-value of a row: in WHERE, inside an aggregate's arguments, or when the same call is a term of a
-plain GROUP BY list (then every copy of it becomes the same grouped column). Elsewhere the call
-stays (``parse_listener_log_line(connect_string, ...)`` is valid when connect_string is grouped;
-a view column would not be).
+In a grouped SELECT (GROUP BY, HAVING or an aggregate) a call is replaced only where it is a row
+value: in WHERE, inside an aggregate's arguments, or when the same call is a term of a plain GROUP
+BY list. Elsewhere it stays (``parse_listener_log_line(connect_string, ...)`` is valid when
+connect_string is grouped; a view column would not be).
 
 Left alone (the macro runs, same result): a SELECT with ``*`` (the extra columns would show), an
 output column alias equal to a listener_log column (it could shadow the column in ORDER BY), any
-other call (an expression as input, an unknown or non-constant key: the macro raises its error).
-The caller checks the rewritten statement (OfflineEngine._prefiltered): it must bind, with the
-original's output column names.
+other call. The caller (OfflineEngine._prefiltered) runs the rewritten statement only when it binds
+with the original's output column names.
 """
 
 from __future__ import annotations
