@@ -24,7 +24,7 @@ import duckdb
 from ..identifiers import sql_string as _sql_str
 from ..parse import ALLOWED_KEYS, MESSAGE_KEY_MAX_CHARS, PASSWORD_MASK, key_pattern
 
-__all__ = ["BALANCED_DEPTH", "CHECKED_MACRO", "balanced_regex", "key_value_sql", "macro_sql", "register_functions", "value_regex"]
+__all__ = ["BALANCED_DEPTH", "CHECKED_MACRO", "balanced_regex", "key_value_sql", "macro_sql", "register_functions"]
 
 BALANCED_DEPTH = 12
 
@@ -40,13 +40,9 @@ def balanced_regex(depth: int = BALANCED_DEPTH) -> str:
     return pattern
 
 
-def value_regex(key: str, depth: int = BALANCED_DEPTH) -> str:
-    """Full RE2 pattern for ``key``: group 1 is the value when its closing ``)`` exists,
-    group 2 the rest of the input otherwise."""
-    return "(?s)" + key_pattern(key) + _value_tail(depth)
-
-
 def _value_tail(depth: int = BALANCED_DEPTH) -> str:
+    """RE2 pattern after ``(KEY=``: group 1 is the value when its closing ``)`` exists, group 2
+    the rest of the input otherwise."""
     return r"(?:((?:[^()]|" + balanced_regex(depth) + r")*)\)|(.*))"
 
 
