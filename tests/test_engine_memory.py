@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lsnrmine.engine import loader
+from lsnrmine.engine import reading
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.settings import Settings
 
@@ -48,7 +48,7 @@ def test_limit_and_private_spill_directory(tmp_path, monkeypatch):
     assert spill.is_absolute() and spill.is_dir()
     assert spill.parent == Path(tempfile.gettempdir()) and spill.name.startswith("lsnrmine-spill-")
     assert stat.S_IMODE(spill.stat().st_mode) == 0o700
-    assert spill in [Path(p) for p in loader._TEMP_DIRS]  # removed at exit
+    assert spill in [Path(p) for p in reading._TEMP_DIRS]  # removed at exit
     assert not (tmp_path / ".tmp").exists()
 
 

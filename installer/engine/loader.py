@@ -27,7 +27,7 @@ return_code VARCHAR)``
 Two modes (``load_logs``): tables (a snapshot) and ``stream=True`` (views straight over the files,
 for one query on listener_log alone).
 
-Reading: clean UTF-8 regular files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV
+Reading (engine.reading): clean UTF-8 regular files (valid UTF-8, no CR, no 0x01 byte) are read by DuckDB's CSV
 reader directly, one column per whole line (delimiter 0x01, no quote, no escape), ``WITH
 ORDINALITY`` for the line numbers. Anything else (other encodings, invalid UTF-8 -> U+FFFD, CRLF /
 lone CR, 0x01 bytes, ``.gz``, stdin, pipes and FIFOs, which are read once) is transcoded in Python
@@ -38,43 +38,25 @@ process exits.
 
 from __future__ import annotations
 
-import atexit
 import codecs
 import contextlib
-import glob
-import gzip
 import os
-import shutil
-import stat
-import sys
-import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator, Optional, Sequence
+from typing import Optional, Sequence
 
 import duckdb
 
 from ..identifiers import sql_string as _sql_str
 from . import dates
+from .reading import (MAX_LINE, LoadError, Progress, is_utf8, plain_file, private_temp_dir, remove_temp_dir,
+                      resolve_paths, scan_clean_utf8, transcode)
 
 __all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "lrtrim_sql", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
 
 MAX_FIELD_BYTES = 4000
-PROGRESS_MIN_BYTES = 50 * 1024 * 1024
-_CHUNK = 4 * 1024 * 1024
-#: every _WINDOW bytes (characters when transcoding) of a file hold a line feed => no line is longer
-#: than 2 * _WINDOW characters (<= 4 bytes each in UTF-8, quotes doubled when transcoded: 16 x
-#: _WINDOW bytes < _MAX_LINE), and DuckDB can read with a bounded max_line_size, in parallel
-_WINDOW = 256 * 1024
-_MAX_LINE = 8 * 1024 * 1024
-_DELIM = "\x01"
 _TRIM_CHARS = " \t\n\r\x0b\x0c"
 _COLUMNS = ("connect_string", "protocol_info", "action", "service_name", "return_code")
-
-
-class LoadError(Exception):
-    """A log file cannot be loaded; the message is one line naming the path and the fix."""
 
 
 @dataclass
@@ -89,8 +71,8 @@ class FileStats:
     transcoded: bool = False
     #: False when the source holds no TAB/CR/VT/FF at all: LRTRIM then removes blanks only
     control_chars: bool = True
-    #: True when a line may be longer than _WINDOW: DuckDB must then read with an unbounded
-    #: max_line_size, which makes its CSV scan single-threaded
+    #: True when a line may be longer than reading.MAX_LINE allows: DuckDB must then read with an
+    #: unbounded max_line_size, which makes its CSV scan single-threaded
     long_lines: bool = True
 
 
@@ -130,231 +112,7 @@ class LoadStats:
 
 
 # --------------------------------------------------------------------------------------------
-# paths
-
-
-def resolve_paths(paths: Sequence[str]) -> list[str]:
-    """Expand globs (sorted), keep ``-`` (stdin), check every file (LoadError otherwise) and drop
-    repeated files (same real path; first occurrence kept)."""
-    if not paths:
-        raise LoadError("no log file given: pass at least one path (a file, a glob or - for stdin)")
-    out: list[str] = []
-    for path in paths:
-        if path == "-":
-            out.append(path)
-            continue
-        if glob.has_magic(path):
-            matches = sorted(p for p in glob.glob(path) if not os.path.isdir(p))
-            if not matches:
-                raise LoadError(f"{path}: the pattern matches no file; check the directory and the pattern")
-            out.extend(matches)
-            continue
-        out.append(path)
-    seen: set[str] = set()
-    unique: list[str] = []
-    for path in out:
-        if path != "-":
-            _check_file(path)
-        key = path if path == "-" else os.path.realpath(path)
-        if key not in seen:  # a file named twice (two globs, --log twice) is loaded once
-            seen.add(key)
-            unique.append(path)
-    return unique
-
-
-def _check_file(path: str) -> None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise LoadError(f"{path}: no such file; check the path (globs are allowed, - reads stdin)") from None
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot access ({exc.strerror}); check the path and its permissions") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise LoadError(f"{path}: is a directory; name the log file in it (e.g. {os.path.join(path, 'listener.log')}) or a glob")
-    if not os.access(path, os.R_OK):
-        raise LoadError(f"{path}: not readable; grant read permission to this user or copy the file")
-
-
-# --------------------------------------------------------------------------------------------
-# progress
-
-
-class _Progress:
-    def __init__(self, name: str, total: Optional[int], enabled: Optional[bool]) -> None:
-        if enabled is None:
-            enabled = bool(total and total > PROGRESS_MIN_BYTES and sys.stderr.isatty())
-        self.enabled = enabled
-        self.name = os.path.basename(name) or name
-        self.total = total
-        self.done = 0
-        self._last = 0.0
-
-    def update(self, nbytes: int) -> None:
-        if not self.enabled:
-            return
-        self.done += nbytes
-        now = time.monotonic()
-        if now - self._last < 0.2:
-            return
-        self._last = now
-        mb = self.done / 1048576
-        if self.total:
-            pct = 100.0 * self.done / self.total
-            sys.stderr.write(f"\rloading {self.name}: {pct:5.1f}% ({mb:,.0f} of {self.total / 1048576:,.0f} MB)")
-        else:
-            sys.stderr.write(f"\rloading {self.name}: {mb:,.0f} MB")
-        sys.stderr.flush()
-
-    def message(self, text: str) -> None:
-        if self.enabled:
-            sys.stderr.write(f"\r{text}")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
-# --------------------------------------------------------------------------------------------
-# reading
-
-
-
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name == "utf-8"
-
-
-def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
-    """True when a _WINDOW-long stretch of ``text`` (bytes, bytearray or str) from ``start`` holds no LF."""
-    end = len(text) if end is None else end
-    newline = "\n" if isinstance(text, str) else b"\n"
-    for pos in range(start, end, _WINDOW):
-        if text.find(newline, pos, min(pos + _WINDOW, end)) < 0 and end - pos >= _WINDOW:
-            return True
-    return False
-
-
-def _scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Optional[int], bool, bool]:
-    """(DuckDB can read the file directly, NUL byte count, line count (None unless
-    ``count_lines``: a stream load takes it from DuckDB's counting pass, and bytes.count is the
-    costliest step here), has TAB/VT/FF, may have long lines). One pass of 1 MiB reads into one
-    reused buffer (no fresh pages to fault in per read, and the buffer stays in the CPU cache; not
-    an mmap: the pages of a mapping count in the process's resident memory, which would grow
-    with the file): memchr-speed tests and a UTF-8 check of the non-ASCII pieces only."""
-    buffer = bytearray(1 << 20)
-    bound = 2 * _WINDOW
-    nuls = lines = 0
-    ctl = long_lines = False
-    last_nl = -1  # offset of the last LF seen
-    offset = 0
-    ends_with_lf = True
-    dec = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb", buffering=0) as fh:
-        while True:
-            size = fh.readinto(buffer)
-            if not size:
-                break
-            piece = buffer if size == len(buffer) else buffer[:size]
-            if (offset == 0 and piece.startswith(codecs.BOM_UTF8)) or b"\r" in piece or _DELIM.encode() in piece:
-                return False, 0, 0, True, True
-            ctl = ctl or any(c in piece for c in (b"\t", b"\x0b", b"\x0c"))
-            if count_lines:
-                lines += piece.count(b"\n")
-            if b"\x00" in piece:
-                nuls += piece.count(b"\x00")
-            if not piece.isascii() or dec.getstate()[0]:
-                try:
-                    dec.decode(piece)
-                except UnicodeDecodeError:
-                    return False, 0, 0, True, True
-            if not long_lines:
-                if b"\n" not in piece:
-                    long_lines = offset + size - last_nl > bound
-                else:
-                    first, last = piece.find(b"\n"), piece.rfind(b"\n")
-                    long_lines = offset + first - last_nl > bound or _has_long_lines(piece, first, last)
-                    last_nl = offset + last
-            offset += size
-            ends_with_lf = piece[-1] == 0x0A
-        try:
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False, 0, 0, True, True
-    if offset == 0:
-        return True, 0, 0, False, False
-    if not ends_with_lf:
-        lines += 1
-        long_lines = long_lines or offset - last_nl > bound
-    return True, nuls, lines if count_lines else None, ctl, long_lines
-
-
-def _open_binary(path: str) -> BinaryIO:
-    """``path`` opened once for reading (stdin for ``-``), decompressed when it starts with the
-    gzip magic. The magic is peeked, not read: a named pipe or ``<(zcat ...)`` can be read once only."""
-    if path == "-":
-        return sys.stdin.buffer
-    fh = open(path, "rb")
-    if fh.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.open(fh, "rb")  # type: ignore[return-value]
-    return fh
-
-
-def _chunks(fh: BinaryIO, progress: _Progress) -> Iterator[bytes]:
-    while True:
-        chunk = fh.read(_CHUNK)
-        if not chunk:
-            return
-        progress.update(len(chunk))
-        yield chunk
-
-
-def _write_quoted(out, body: str) -> tuple[int, bool]:
-    """Write complete lines ``body`` (joined by LF, no trailing LF) as one quoted CSV field each;
-    return (lines written, any TAB/CR/VT/FF left in the lines)."""
-    body = body.replace("\r\n", "\n")  # one CR before LF belongs to the terminator
-    out.write('"' + body.replace('"', '""').replace("\n", '"\n"') + '"\n')
-    ctl = "\t" in body or "\r" in body or "\x0b" in body or "\x0c" in body
-    return body.count("\n") + 1, ctl
-
-
-def _transcode(path: str, encoding: str, dest: str, progress: _Progress) -> tuple[int, int, bool, bool]:
-    """Decode ``path`` (gz/stdin aware) with ``encoding`` (invalid bytes -> U+FFFD) into a fully
-    quoted one-column UTF-8 CSV at ``dest``; return (NUL count, line count, has TAB/CR/VT/FF, may
-    have long lines)."""
-    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
-    carry = ""
-    nuls = lines = 0
-    ctl = long_lines = False
-    fh = _open_binary(path)
-    try:
-        with open(dest, "w", encoding="utf-8", newline="") as out:
-            try:
-                for chunk in _chunks(fh, progress):
-                    text = carry + dec.decode(chunk)
-                    cut = text.rfind("\n")
-                    long_lines = long_lines or _has_long_lines(text)
-                    if cut < 0:
-                        carry = text
-                        continue
-                    body, carry = text[:cut], text[cut + 1:]
-                    if body.endswith("\r"):  # the CR of a CRLF split off by the cut
-                        body = body[:-1]
-                    nuls += body.count("\x00")
-                    n, c = _write_quoted(out, body)
-                    lines, ctl = lines + n, ctl or c
-                text = carry + dec.decode(b"", final=True)
-            except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise LoadError(f"{path}: cannot read ({exc}); check that the file is a complete text or .gz file") from None
-            if text:  # last line without terminator
-                long_lines = long_lines or _has_long_lines(text)
-                nuls += text.count("\x00")
-                n, c = _write_quoted(out, text)
-                lines, ctl = lines + n, ctl or c
-    finally:
-        if fh is not sys.stdin.buffer:
-            fh.close()
-    return nuls, lines, ctl, long_lines
+# DuckDB readers
 
 
 def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
@@ -363,22 +121,12 @@ def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
     # hold a whole line), and its buffers grow with max_line_size: bounded (and 16 MiB buffers,
     # memory flat) unless the file may have very long lines
     limits = ("max_line_size=2147483647" if long_lines
-              else f"max_line_size={_MAX_LINE}, buffer_size={2 * _MAX_LINE}")
+              else f"max_line_size={MAX_LINE}, buffer_size={2 * MAX_LINE}")
     return (
         f"read_csv({_sql_str(path)}, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote={quote}, "
         f"escape={quote}, header=false, auto_detect=false, strict_mode=false, "
         f"new_line='\\n', {limits}, encoding='utf-8')"
     )
-
-
-_TEMP_DIRS: list[str] = []
-
-
-def private_temp_dir(prefix: str) -> str:
-    """A new directory only this user can read, removed when the process exits."""
-    path = tempfile.mkdtemp(prefix=prefix)
-    _TEMP_DIRS.append(path)
-    return path
 
 
 def duckdb_error_text(exc: BaseException) -> str:
@@ -388,15 +136,6 @@ def duckdb_error_text(exc: BaseException) -> str:
     if isinstance(exc, duckdb.OutOfMemoryException):
         line += "; give the embedded engine more memory: --memory-limit or setting engine_memory_limit"
     return line
-
-
-def _cleanup_temp_dirs() -> None:
-    for d in _TEMP_DIRS:
-        shutil.rmtree(d, ignore_errors=True)
-    _TEMP_DIRS.clear()
-
-
-atexit.register(_cleanup_temp_dirs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -601,7 +340,7 @@ def load_logs(
         tmpdir: Optional[str] = None
         selects: list[str] = []
         # regular, uncompressed files in UTF-8: DuckDB may read them directly (after the pre-scan)
-        plain = {p for p in files if _plain_file(p)} if _is_utf8(encoding) else set()
+        plain = {p for p in files if plain_file(p)} if is_utf8(encoding) else set()
         background: Optional[RejectCounter] = None
         if not stream:
             if reject_counter is not None:
@@ -617,10 +356,10 @@ def load_logs(
                 size: Optional[int] = None
                 if path != "-":
                     size = os.path.getsize(path)
-                prog = _Progress(fs.source, size, progress)
+                prog = Progress(fs.source, size, progress)
                 direct = False
                 if path in plain:
-                    direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _scan_clean_utf8(
+                    direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = scan_clean_utf8(
                         path, count_lines=not stream)
                 if direct:
                     reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
@@ -629,7 +368,7 @@ def load_logs(
                     if tmpdir is None:
                         tmpdir = private_temp_dir("lsnrmine-")
                     dest = os.path.join(tmpdir, f"{len(selects)}.csv")
-                    fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = _transcode(path, encoding, dest, prog)
+                    fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = transcode(path, encoding, dest, prog)
                     fs.transcoded = True
                     reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
                 prog.close()
@@ -654,23 +393,8 @@ def load_logs(
                 raise LoadError(f"{', '.join(stats.sources)}: {duckdb_error_text(exc)}") from None
         finally:
             if tmpdir is not None and not stream:
-                shutil.rmtree(tmpdir, ignore_errors=True)
-                _TEMP_DIRS.remove(tmpdir)
+                remove_temp_dir(tmpdir)
         return stats
-
-
-def _plain_file(path: str) -> bool:
-    """A regular file that is not gzip: DuckDB may read it directly, and reading it twice (a
-    pre-scan, then the query) is harmless. Pipes, FIFOs and devices are read once, by Python."""
-    if path == "-":
-        return False
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with open(path, "rb") as fh:
-            return fh.read(2) != b"\x1f\x8b"
-    except OSError:
-        return False
 
 
 def _create_lines(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
@@ -700,11 +424,11 @@ def _create_tables(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
 class RejectCounter:
     """The line and reject counts of a stream load's plain files, computed by DuckDB in a background
     thread while the main thread does something else: imports and translation in the CLI, then
-    the pre-scan of the same files (``_scan_clean_utf8``). DuckDB releases the GIL, so the passes
+    the pre-scan of the same files (``scan_clean_utf8``). DuckDB releases the GIL, so the passes
     share the cores instead of running one after the other.
 
     The counts assume what the pre-scan usually finds (clean UTF-8 read directly, lines under
-    ``_MAX_LINE``): ``counts(path)`` is used only for a file the pre-scan sends to the direct
+    ``MAX_LINE``): ``counts(path)`` is used only for a file the pre-scan sends to the direct
     reader, and is None when DuckDB failed (the caller then counts again, with the right reader).
     The pre-scan of a stream load then skips its costliest part, counting the lines (bytes.count).
     Trimming the six LRTRIM characters is exact whether or not the file holds a TAB/VT/FF.
@@ -723,10 +447,10 @@ class RejectCounter:
               date_language: str = "AMERICAN") -> Optional["RejectCounter"]:
         """Start counting ``paths`` (as given to ``load_logs``) on a connection of its own."""
         try:
-            if not _is_utf8(encoding):
+            if not is_utf8(encoding):
                 return None
             language = dates.normalize_language(date_language)
-            files = [p for p in resolve_paths(paths) if _plain_file(p)]
+            files = [p for p in resolve_paths(paths) if plain_file(p)]
         except (LookupError, ValueError, LoadError, OSError):
             return None
         return cls(duckdb.connect(), language, files) if files else None
@@ -736,7 +460,7 @@ class RejectCounter:
             reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=False)
             try:
                 self._counts[path] = _line_counts(self._con, reader, language)
-            except duckdb.Error:  # invalid UTF-8, a line over _MAX_LINE, an interrupt
+            except duckdb.Error:  # invalid UTF-8, a line over MAX_LINE, an interrupt
                 self._counts[path] = None
 
     def counts(self, path: str) -> Optional[tuple[int, int]]:

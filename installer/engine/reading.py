@@ -1,0 +1,287 @@
+"""Reading log files in Python: paths and globs checked, the pre-scan that lets DuckDB read a
+clean UTF-8 file directly, the transcoding of anything else into a temporary one-column CSV file,
+the progress bar and the private temporary directories (removed at exit)."""
+
+from __future__ import annotations
+
+import atexit
+import codecs
+import glob
+import gzip
+import os
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from typing import BinaryIO, Iterator, Optional, Sequence
+
+__all__ = ["LoadError", "MAX_LINE", "Progress", "is_utf8", "plain_file", "private_temp_dir", "remove_temp_dir",
+           "resolve_paths", "scan_clean_utf8", "transcode"]
+
+PROGRESS_MIN_BYTES = 50 * 1024 * 1024
+_CHUNK = 4 * 1024 * 1024
+#: every _WINDOW bytes (characters when transcoding) of a file hold a line feed => no line is longer
+#: than 2 * _WINDOW characters (<= 4 bytes each in UTF-8, quotes doubled when transcoded: 16 x
+#: _WINDOW bytes < MAX_LINE), and DuckDB can read with a bounded max_line_size, in parallel
+_WINDOW = 256 * 1024
+MAX_LINE = 8 * 1024 * 1024
+_DELIM = "\x01"
+
+
+class LoadError(Exception):
+    """A log file cannot be loaded; the message is one line naming the path and the fix."""
+
+
+def resolve_paths(paths: Sequence[str]) -> list[str]:
+    """Expand globs (sorted), keep ``-`` (stdin), check every file (LoadError otherwise) and drop
+    repeated files (same real path; first occurrence kept)."""
+    if not paths:
+        raise LoadError("no log file given: pass at least one path (a file, a glob or - for stdin)")
+    out: list[str] = []
+    for path in paths:
+        if path == "-":
+            out.append(path)
+            continue
+        if glob.has_magic(path):
+            matches = sorted(p for p in glob.glob(path) if not os.path.isdir(p))
+            if not matches:
+                raise LoadError(f"{path}: the pattern matches no file; check the directory and the pattern")
+            out.extend(matches)
+            continue
+        out.append(path)
+    seen: set[str] = set()
+    unique: list[str] = []
+    for path in out:
+        if path != "-":
+            _check_file(path)
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:  # a file named twice (two globs, --log twice) is loaded once
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def _check_file(path: str) -> None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise LoadError(f"{path}: no such file; check the path (globs are allowed, - reads stdin)") from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot access ({exc.strerror}); check the path and its permissions") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise LoadError(f"{path}: is a directory; name the log file in it (e.g. {os.path.join(path, 'listener.log')}) or a glob")
+    if not os.access(path, os.R_OK):
+        raise LoadError(f"{path}: not readable; grant read permission to this user or copy the file")
+
+
+class Progress:
+    def __init__(self, name: str, total: Optional[int], enabled: Optional[bool]) -> None:
+        if enabled is None:
+            enabled = bool(total and total > PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        self.enabled = enabled
+        self.name = os.path.basename(name) or name
+        self.total = total
+        self.done = 0
+        self._last = 0.0
+
+    def update(self, nbytes: int) -> None:
+        if not self.enabled:
+            return
+        self.done += nbytes
+        now = time.monotonic()
+        if now - self._last < 0.2:
+            return
+        self._last = now
+        mb = self.done / 1048576
+        if self.total:
+            pct = 100.0 * self.done / self.total
+            sys.stderr.write(f"\rloading {self.name}: {pct:5.1f}% ({mb:,.0f} of {self.total / 1048576:,.0f} MB)")
+        else:
+            sys.stderr.write(f"\rloading {self.name}: {mb:,.0f} MB")
+        sys.stderr.flush()
+
+    def message(self, text: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r{text}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _has_long_lines(text, start: int = 0, end: Optional[int] = None) -> bool:
+    """True when a _WINDOW-long stretch of ``text`` (bytes, bytearray or str) from ``start`` holds no LF."""
+    end = len(text) if end is None else end
+    newline = "\n" if isinstance(text, str) else b"\n"
+    for pos in range(start, end, _WINDOW):
+        if text.find(newline, pos, min(pos + _WINDOW, end)) < 0 and end - pos >= _WINDOW:
+            return True
+    return False
+
+
+def scan_clean_utf8(path: str, count_lines: bool = True) -> tuple[bool, int, Optional[int], bool, bool]:
+    """(DuckDB can read the file directly, NUL byte count, line count (None unless
+    ``count_lines``: a stream load takes it from DuckDB's counting pass, and bytes.count is the
+    costliest step here), has TAB/VT/FF, may have long lines). One pass of 1 MiB reads into one
+    reused buffer (no fresh pages to fault in per read, and the buffer stays in the CPU cache; not
+    an mmap: the pages of a mapping count in the process's resident memory, which would grow
+    with the file): memchr-speed tests and a UTF-8 check of the non-ASCII pieces only."""
+    buffer = bytearray(1 << 20)
+    bound = 2 * _WINDOW
+    nuls = lines = 0
+    ctl = long_lines = False
+    last_nl = -1  # offset of the last LF seen
+    offset = 0
+    ends_with_lf = True
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb", buffering=0) as fh:
+        while True:
+            size = fh.readinto(buffer)
+            if not size:
+                break
+            piece = buffer if size == len(buffer) else buffer[:size]
+            if (offset == 0 and piece.startswith(codecs.BOM_UTF8)) or b"\r" in piece or _DELIM.encode() in piece:
+                return False, 0, 0, True, True
+            ctl = ctl or any(c in piece for c in (b"\t", b"\x0b", b"\x0c"))
+            if count_lines:
+                lines += piece.count(b"\n")
+            if b"\x00" in piece:
+                nuls += piece.count(b"\x00")
+            if not piece.isascii() or dec.getstate()[0]:
+                try:
+                    dec.decode(piece)
+                except UnicodeDecodeError:
+                    return False, 0, 0, True, True
+            if not long_lines:
+                if b"\n" not in piece:
+                    long_lines = offset + size - last_nl > bound
+                else:
+                    first, last = piece.find(b"\n"), piece.rfind(b"\n")
+                    long_lines = offset + first - last_nl > bound or _has_long_lines(piece, first, last)
+                    last_nl = offset + last
+            offset += size
+            ends_with_lf = piece[-1] == 0x0A
+        try:
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False, 0, 0, True, True
+    if offset == 0:
+        return True, 0, 0, False, False
+    if not ends_with_lf:
+        lines += 1
+        long_lines = long_lines or offset - last_nl > bound
+    return True, nuls, lines if count_lines else None, ctl, long_lines
+
+
+def _open_binary(path: str) -> BinaryIO:
+    """``path`` opened once for reading (stdin for ``-``), decompressed when it starts with the
+    gzip magic. The magic is peeked, not read: a named pipe or ``<(zcat ...)`` can be read once only."""
+    if path == "-":
+        return sys.stdin.buffer
+    fh = open(path, "rb")
+    if fh.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.open(fh, "rb")  # type: ignore[return-value]
+    return fh
+
+
+def _chunks(fh: BinaryIO, progress: Progress) -> Iterator[bytes]:
+    while True:
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            return
+        progress.update(len(chunk))
+        yield chunk
+
+
+def _write_quoted(out, body: str) -> tuple[int, bool]:
+    """Write complete lines ``body`` (joined by LF, no trailing LF) as one quoted CSV field each;
+    return (lines written, any TAB/CR/VT/FF left in the lines)."""
+    body = body.replace("\r\n", "\n")  # one CR before LF belongs to the terminator
+    out.write('"' + body.replace('"', '""').replace("\n", '"\n"') + '"\n')
+    ctl = "\t" in body or "\r" in body or "\x0b" in body or "\x0c" in body
+    return body.count("\n") + 1, ctl
+
+
+def transcode(path: str, encoding: str, dest: str, progress: Progress) -> tuple[int, int, bool, bool]:
+    """Decode ``path`` (gz/stdin aware) with ``encoding`` (invalid bytes -> U+FFFD) into a fully
+    quoted one-column UTF-8 CSV at ``dest``; return (NUL count, line count, has TAB/CR/VT/FF, may
+    have long lines)."""
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    carry = ""
+    nuls = lines = 0
+    ctl = long_lines = False
+    fh = _open_binary(path)
+    try:
+        with open(dest, "w", encoding="utf-8", newline="") as out:
+            try:
+                for chunk in _chunks(fh, progress):
+                    text = carry + dec.decode(chunk)
+                    cut = text.rfind("\n")
+                    long_lines = long_lines or _has_long_lines(text)
+                    if cut < 0:
+                        carry = text
+                        continue
+                    body, carry = text[:cut], text[cut + 1:]
+                    if body.endswith("\r"):  # the CR of a CRLF split off by the cut
+                        body = body[:-1]
+                    nuls += body.count("\x00")
+                    n, c = _write_quoted(out, body)
+                    lines, ctl = lines + n, ctl or c
+                text = carry + dec.decode(b"", final=True)
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise LoadError(f"{path}: cannot read ({exc}); check that the file is a complete text or .gz file") from None
+            if text:  # last line without terminator
+                long_lines = long_lines or _has_long_lines(text)
+                nuls += text.count("\x00")
+                n, c = _write_quoted(out, text)
+                lines, ctl = lines + n, ctl or c
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    return nuls, lines, ctl, long_lines
+
+
+_TEMP_DIRS: list[str] = []
+
+
+def private_temp_dir(prefix: str) -> str:
+    """A new directory only this user can read, removed when the process exits."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    _TEMP_DIRS.append(path)
+    return path
+
+
+def remove_temp_dir(path: str) -> None:
+    """Remove a directory of ``private_temp_dir`` now."""
+    shutil.rmtree(path, ignore_errors=True)
+    _TEMP_DIRS.remove(path)
+
+
+def _cleanup_temp_dirs() -> None:
+    for d in _TEMP_DIRS:
+        shutil.rmtree(d, ignore_errors=True)
+    _TEMP_DIRS.clear()
+
+
+atexit.register(_cleanup_temp_dirs)
+
+
+def plain_file(path: str) -> bool:
+    """A regular file that is not gzip: DuckDB may read it directly, and reading it twice (a
+    pre-scan, then the query) is harmless. Pipes, FIFOs and devices are read once, by Python."""
+    if path == "-":
+        return False
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read(2) != b"\x1f\x8b"
+    except OSError:
+        return False
