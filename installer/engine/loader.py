@@ -43,7 +43,7 @@ import contextlib
 import os
 import threading
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import duckdb
 
@@ -350,28 +350,15 @@ def load_logs(
             if background is None and plain:
                 background = RejectCounter(con.cursor(), language, [p for p in files if p in plain])
                 cleanup.callback(background.close)
+        def temp_csv() -> str:
+            nonlocal tmpdir
+            if tmpdir is None:
+                tmpdir = private_temp_dir("lsnrmine-")
+            return os.path.join(tmpdir, f"{len(selects)}.csv")
+
         try:
             for path in files:
-                fs = FileStats(source="<stdin>" if path == "-" else path)
-                size: Optional[int] = None
-                if path != "-":
-                    size = os.path.getsize(path)
-                prog = Progress(fs.source, size, progress)
-                direct = False
-                if path in plain:
-                    direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = scan_clean_utf8(
-                        path, count_lines=not stream)
-                if direct:
-                    reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
-                    prog.message(f"loading {prog.name} ...")
-                else:
-                    if tmpdir is None:
-                        tmpdir = private_temp_dir("lsnrmine-")
-                    dest = os.path.join(tmpdir, f"{len(selects)}.csv")
-                    fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = transcode(path, encoding, dest, prog)
-                    fs.transcoded = True
-                    reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
-                prog.close()
+                fs, reader = _file_reader(path, path in plain, not stream, encoding, progress, temp_csv)
                 readers.append(reader)
                 selects.append(
                     f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, ordinality::BIGINT AS line_no, "
@@ -395,6 +382,31 @@ def load_logs(
             if tmpdir is not None and not stream:
                 remove_temp_dir(tmpdir)
         return stats
+
+
+def _file_reader(path: str, plain: bool, count_lines: bool, encoding: str, progress: Optional[bool],
+                 temp_csv: Callable[[], str]) -> tuple[FileStats, str]:
+    """The stats and the DuckDB reader of one input: the file itself when ``plain`` and the pre-scan
+    finds it clean UTF-8, else a UTF-8 copy transcoded into ``temp_csv()``."""
+    fs = FileStats(source="<stdin>" if path == "-" else path)
+    size: Optional[int] = None
+    if path != "-":
+        size = os.path.getsize(path)
+    prog = Progress(fs.source, size, progress)
+    direct = False
+    if plain:
+        direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = scan_clean_utf8(
+            path, count_lines=count_lines)
+    if direct:
+        reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
+        prog.message(f"loading {prog.name} ...")
+    else:
+        dest = temp_csv()
+        fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = transcode(path, encoding, dest, prog)
+        fs.transcoded = True
+        reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
+    prog.close()
+    return fs, reader
 
 
 def _create_lines(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
