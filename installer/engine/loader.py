@@ -350,6 +350,7 @@ def load_logs(
             if background is None and plain:
                 background = RejectCounter(con.cursor(), language, [p for p in files if p in plain])
                 cleanup.callback(background.close)
+
         def temp_csv() -> str:
             nonlocal tmpdir
             if tmpdir is None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 
-
-
 class UnsupportedConstruct(ValueError):
     """Raised when an Oracle construct has no faithful DuckDB translation."""
 

@@ -14,7 +14,7 @@ from .. import dates
 from .errors import InvalidCall, UnsupportedConstruct
 from .masks import check_nls_param, date_to_char, str_to_date
 from .node_handlers import date_default_to_char, trim_result
-from .nodes import call_args, const_value, const_str, fn, interval_seconds, nullif_empty, num_lit, str_lit
+from .nodes import call_args, const_str, const_value, fn, interval_seconds, nullif_empty, num_lit, str_lit
 from .parser import TO_DATE_OR_NULL
 from .regexp import REGEXP_HANDLERS
 from .translator import Handler, Translator
@@ -169,7 +169,7 @@ def _h_to_date(t: Translator, node: exp.Anonymous) -> exp.Expression:
                 this=exp.and_(exp.Not(this=exp.Is(this=args[0].copy(), expression=exp.Null())),
                               exp.Is(this=value.copy(), expression=exp.Null())),
                 true=fn("error", str_lit("ORA-01858: a non-numeric character was found where a "
-                                       "numeric was expected (TO_DATE)")))], default=value)
+                                         "numeric was expected (TO_DATE)")))], default=value)
             return with_kind(check, DATE)
         if language != "AMERICAN":
             raise UnsupportedConstruct(f"TO_DATE mask {mask!r} with NLS_DATE_LANGUAGE={language}")
@@ -203,7 +203,7 @@ def _h_to_number(t: Translator, node: exp.Anonymous) -> exp.Expression:
     if t.kind(args[0]) in (DATE, TIMESTAMP):
         raise UnsupportedConstruct("TO_NUMBER(date)")
     return with_kind(exp.Cast(this=fn("trim", exp.Cast(this=args[0], to=exp.DataType.build("VARCHAR"))),
-                               to=exp.DataType.build("DOUBLE")), NUMBER)
+                              to=exp.DataType.build("DOUBLE")), NUMBER)
 
 
 def _h_trunc(t: Translator, node: exp.Anonymous) -> exp.Expression:
@@ -225,7 +225,7 @@ def _h_trunc(t: Translator, node: exp.Anonymous) -> exp.Expression:
         if unit is None:
             raise UnsupportedConstruct(f"TRUNC date format {fmt!r}")
         return with_kind(fn("date_trunc", str_lit(unit),
-                              exp.Cast(this=args[0], to=exp.DataType.build("TIMESTAMP"))), DATE)
+                            exp.Cast(this=args[0], to=exp.DataType.build("TIMESTAMP"))), DATE)
     if fmt_kind not in (None, NUMBER, NULL):
         raise UnsupportedConstruct("TRUNC(x, non-constant)")
     return with_kind(fn("trunc", *args), NUMBER)
@@ -348,7 +348,7 @@ def _h_pad(t: Translator, node: exp.Anonymous) -> exp.Expression:
         return with_kind(exp.Null(), NULL)
     n_int = exp.Cast(this=fn("trunc", n), to=exp.DataType.build("INT"))
     return nullif_empty(fn(function_name(node).lower(),
-                             exp.Cast(this=s, to=exp.DataType.build("VARCHAR")), n_int, pad))
+                           exp.Cast(this=s, to=exp.DataType.build("VARCHAR")), n_int, pad))
 
 
 def _h_replace(t: Translator, node: exp.Anonymous) -> exp.Expression:
@@ -387,7 +387,7 @@ def _h_numtodsinterval(t: Translator, node: exp.Anonymous) -> exp.Expression:
     if value is not None and (value * factor).denominator == 1:
         return interval_seconds(int(value * factor))
     micros = exp.Cast(this=fn("round", exp.Mul(this=exp.Paren(this=n),
-                                                expression=num_lit(factor * 1_000_000))),
+                                               expression=num_lit(factor * 1_000_000))),
                       to=exp.DataType.build("BIGINT"))
     return with_kind(fn("to_microseconds", micros), INTERVAL)
 

@@ -11,7 +11,7 @@ from .errors import UnsupportedConstruct
 from .masks import date_to_char
 from .nodes import const_value, days_to_interval, fn, nullif_empty, num_lit, str_lit
 from .translator import Handler, Translator
-from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, KIND_META, with_kind
+from .typer import AMBIGUOUS, DATE, INTERVAL, KIND_META, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, with_kind
 
 
 def _h_literal(t: Translator, node: exp.Literal) -> exp.Expression:
@@ -158,7 +158,7 @@ def _h_cast(t: Translator, node: exp.Cast) -> exp.Expression:
         if src_kind not in (DATE, TIMESTAMP):
             raise UnsupportedConstruct(f"CAST({node.this.sql()} AS DATE) of unknown type")
         return with_kind(fn("date_trunc", str_lit("second"),
-                              exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP"))), DATE)
+                            exp.Cast(this=node.this, to=exp.DataType.build("TIMESTAMP"))), DATE)
     if to.is_type(*exp.DataType.TEXT_TYPES):
         if src_kind == DATE:
             return date_to_char(node.this, t.opts.nls_date_format)
@@ -180,7 +180,7 @@ def _h_cast(t: Translator, node: exp.Cast) -> exp.Expression:
             scale = str(params[1]) if len(params) > 1 else "0"
         rounded = fn("round", exp.Cast(this=node.this, to=exp.DataType.build("DOUBLE")), num_lit(scale))
         return with_kind(exp.Cast(this=rounded, to=exp.DataType.build(f"DECIMAL({precision},{scale})")),
-                          NUMBER)
+                         NUMBER)
     if to.is_type(T.TIMESTAMP):
         if src_kind == STRING:
             raise UnsupportedConstruct("CAST(string AS TIMESTAMP) depends on NLS_TIMESTAMP_FORMAT")
@@ -220,7 +220,7 @@ def _h_group_concat(t: Translator, node: exp.GroupConcat) -> exp.Expression:
     if isinstance(this, exp.Distinct):
         raise UnsupportedConstruct("LISTAGG(DISTINCT ...)")
     out = fn("string_agg", this if not isinstance(this, exp.Order) else this.this,
-              node.args["separator"])
+             node.args["separator"])
     if isinstance(this, exp.Order):
         order = exp.Order(expressions=this.expressions)
         out.set("expressions", [out.expressions[0], exp.Order(this=node.args["separator"],

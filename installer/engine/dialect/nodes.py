@@ -79,3 +79,9 @@ def call_args(node: exp.Anonymous, lo: int, hi: int) -> list[exp.Expression]:
     if not lo <= len(args) <= hi:
         raise UnsupportedConstruct(f"{function_name(node)} with {len(args)} arguments")
     return args
+
+
+def padded_args(node: exp.Anonymous, lo: int, hi: int) -> list[Optional[exp.Expression]]:
+    """``call_args`` padded with None up to ``hi`` (the optional arguments left out)."""
+    args: list[Optional[exp.Expression]] = list(call_args(node, lo, hi))
+    return args + [None] * (hi - len(args))

@@ -9,7 +9,7 @@ from typing import Optional
 from sqlglot import exp
 
 from .errors import UnsupportedConstruct
-from .nodes import call_args, const_value, const_str, fn, nullif_empty, num_lit, str_lit
+from .nodes import call_args, const_str, const_value, fn, nullif_empty, num_lit, padded_args, str_lit
 from .translator import Handler, Translator
 from .typer import NULL, NUMBER, with_kind
 
@@ -71,9 +71,7 @@ def _h_regexp_like(t: Translator, node: exp.Anonymous) -> exp.Expression:
 def _h_regexp_substr(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """REGEXP_SUBSTR(s, pat[, pos[, occ[, flags[, subexpr]]]]); no match / empty -> NULL.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/REGEXP_SUBSTR.html"""
-    args = call_args(node, 2, 6)
-    args += [None] * (6 - len(args))
-    s, pat, pos, occ, flags, sub = args
+    s, pat, pos, occ, flags, sub = padded_args(node, 2, 6)
     pos_i = _int_const(pos, 1, "REGEXP_SUBSTR position")
     occ_i = _int_const(occ, 1, "REGEXP_SUBSTR occurrence")
     sub_i = _int_const(sub, 0, "REGEXP_SUBSTR subexpression")
@@ -89,30 +87,26 @@ def _h_regexp_substr(t: Translator, node: exp.Anonymous) -> exp.Expression:
     else:
         # list_extract is 1-based (an exp.Bracket would be re-based by the generator)
         body = fn("list_extract", fn("regexp_extract_all", subject, pattern, num_lit(sub_i)),
-                   num_lit(occ_i))
+                  num_lit(occ_i))
     return nullif_empty(body)
 
 
 def _h_regexp_count(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """REGEXP_COUNT(s, pat[, pos[, flags]]).
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/REGEXP_COUNT.html"""
-    args = call_args(node, 2, 4)
-    args += [None] * (4 - len(args))
-    s, pat, pos, flags = args
+    s, pat, pos, flags = padded_args(node, 2, 4)
     pos_i = _int_const(pos, 1, "REGEXP_COUNT position")
     if pos_i < 1:
         raise UnsupportedConstruct("REGEXP_COUNT position < 1")
     pattern = _regex_pattern(t, pat, flags, "REGEXP_COUNT")
     return with_kind(fn("length", fn("regexp_extract_all", _from_position(s, pos_i), pattern)),
-                      NUMBER)
+                     NUMBER)
 
 
 def _h_regexp_replace(t: Translator, node: exp.Anonymous) -> exp.Expression:
     """REGEXP_REPLACE(s, pat[, repl[, pos[, occ[, flags]]]]); occurrence 0 = all, 1 = first.
     https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/REGEXP_REPLACE.html"""
-    args = call_args(node, 2, 6)
-    args += [None] * (6 - len(args))
-    s, pat, repl, pos, occ, flags = args
+    s, pat, repl, pos, occ, flags = padded_args(node, 2, 6)
     pos_i = _int_const(pos, 1, "REGEXP_REPLACE position")
     occ_i = _int_const(occ, 0, "REGEXP_REPLACE occurrence")
     if pos_i < 1 or occ_i not in (0, 1):

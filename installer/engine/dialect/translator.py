@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from .errors import UnsupportedConstruct
 from .nodes import const_value, num_lit
-from .typer import AMBIGUOUS, DATE, UNKNOWN, BridgeOptions, KIND_META, Typer, function_name
+from .typer import AMBIGUOUS, DATE, KIND_META, UNKNOWN, BridgeOptions, Typer, function_name
 
 
 #: sqlglot typed functions whose DuckDB rendering has Oracle semantics.
