@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 from sqlglot import exp
 
@@ -63,8 +63,18 @@ _NUMBER_FUNCS = {"LENGTH", "LENGTHB", "INSTR", "INSTRB", "REGEXP_COUNT", "REGEXP
 _STRING_FUNCS = {"TO_CHAR", "SUBSTR", "UPPER", "LOWER", "INITCAP", "LTRIM", "RTRIM", "LPAD",
                  "RPAD", "REPLACE", "CONCAT", "REGEXP_SUBSTR", "REGEXP_REPLACE", "TRANSLATE",
                  "ORA_SUBSTR", "ORA_INITCAP", "STRFTIME"}
-_PASS_KIND_CLASSES = (exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue,
-                      exp.AnyValue)
+#: kind of a node by its class, whatever its arguments
+_FIXED_KINDS: dict[type, str] = {
+    exp.Null: NULL,
+    exp.Interval: INTERVAL,
+    exp.Systimestamp: TIMESTAMP,
+    exp.Localtimestamp: TIMESTAMP,
+    **dict.fromkeys((exp.Mul, exp.Div, exp.Neg, exp.Mod, exp.Count, exp.Sum, exp.Avg, exp.RowNumber,
+                     exp.Rank, exp.DenseRank, exp.Abs, exp.Ceil, exp.Floor, exp.Extract), NUMBER),
+}
+#: classes of the kind of their first operand (``this``)
+_PASS_KIND_CLASSES = (exp.Paren, exp.Window, exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue,
+                      exp.LastValue, exp.AnyValue)
 
 
 class Typer:
@@ -73,87 +83,102 @@ class Typer:
         self.dates = {c.lower() for c in opts.date_columns} | extra_dates
 
     def kind(self, node: Optional[exp.Expression]) -> str:
+        """The Oracle kind of ``node``: the one a handler recorded, else by its class (the most
+        specific class of the tables here that it is an instance of)."""
         if node is None:
             return UNKNOWN
         if KIND_META in node.meta:
             return node.meta[KIND_META]
-        if isinstance(node, exp.Paren):
-            return self.kind(node.this)
-        if isinstance(node, exp.Column):
-            name = node.name.lower()
-            if name in self.dates:
-                return DATE
-            if _DATE_LIKE_NAME.search(name):
-                return AMBIGUOUS
-            return UNKNOWN
-        if isinstance(node, exp.Literal):
-            return STRING if node.is_string else NUMBER
-        if isinstance(node, exp.Null):
-            return NULL
-        if isinstance(node, exp.Interval):
-            return INTERVAL
-        if isinstance(node, exp.CurrentTimestamp):
-            return DATE if node.args.get("sysdate") else TIMESTAMP
-        if isinstance(node, (exp.Systimestamp, exp.Localtimestamp)):
+        for cls in type(node).__mro__:
+            if cls in _FIXED_KINDS:
+                return _FIXED_KINDS[cls]
+            if cls in _PASS_KIND_CLASSES:
+                return self.kind(node.this)
+            rule = _RULES.get(cls)
+            if rule is not None:
+                return rule(self, node)
+        return UNKNOWN
+
+    def _column(self, node: exp.Column) -> str:
+        name = node.name.lower()
+        if name in self.dates:
+            return DATE
+        if _DATE_LIKE_NAME.search(name):
+            return AMBIGUOUS
+        return UNKNOWN
+
+    def _literal(self, node: exp.Literal) -> str:
+        return STRING if node.is_string else NUMBER
+
+    def _current_timestamp(self, node: exp.CurrentTimestamp) -> str:
+        return DATE if node.args.get("sysdate") else TIMESTAMP
+
+    def _cast(self, node: exp.Cast) -> str:
+        to = node.to
+        if to.is_type(exp.DataType.Type.DATE):
+            return DATE
+        if to.is_type(*exp.DataType.TEMPORAL_TYPES):
             return TIMESTAMP
-        if isinstance(node, exp.Cast):
-            to = node.to
-            if to.is_type(exp.DataType.Type.DATE):
-                return DATE
-            if to.is_type(*exp.DataType.TEMPORAL_TYPES):
-                return TIMESTAMP
-            if to.is_type(*exp.DataType.NUMERIC_TYPES):
-                return NUMBER
-            if to.is_type(*exp.DataType.TEXT_TYPES):
-                return STRING
-            return UNKNOWN
-        if isinstance(node, (exp.Add, exp.Sub)):
-            left, right = self.kind(node.this), self.kind(node.expression)
-            if DATE in (left, right) or TIMESTAMP in (left, right):
-                if isinstance(node, exp.Sub) and left in (DATE, TIMESTAMP) and right in (DATE, TIMESTAMP):
-                    return NUMBER if left == right == DATE else INTERVAL
-                return left if left in (DATE, TIMESTAMP) else right
-            if left == right == NUMBER:
-                return NUMBER
-            return UNKNOWN
-        if isinstance(node, (exp.Mul, exp.Div, exp.Neg, exp.Mod, exp.Count, exp.Sum, exp.Avg,
-                             exp.RowNumber, exp.Rank, exp.DenseRank, exp.Abs, exp.Ceil,
-                             exp.Floor, exp.Extract)):
+        if to.is_type(*exp.DataType.NUMERIC_TYPES):
             return NUMBER
-        if isinstance(node, exp.Window):
-            return self.kind(node.this)
-        if isinstance(node, _PASS_KIND_CLASSES):
-            return self.kind(node.this)
-        if isinstance(node, exp.Case):
-            for branch in node.args.get("ifs") or []:
-                k = self.kind(branch.args.get("true"))
+        if to.is_type(*exp.DataType.TEXT_TYPES):
+            return STRING
+        return UNKNOWN
+
+    def _add_sub(self, node: exp.Binary) -> str:
+        left, right = self.kind(node.this), self.kind(node.expression)
+        if DATE in (left, right) or TIMESTAMP in (left, right):
+            if isinstance(node, exp.Sub) and left in (DATE, TIMESTAMP) and right in (DATE, TIMESTAMP):
+                return NUMBER if left == right == DATE else INTERVAL
+            return left if left in (DATE, TIMESTAMP) else right
+        if left == right == NUMBER:
+            return NUMBER
+        return UNKNOWN
+
+    def _case(self, node: exp.Case) -> str:
+        for branch in node.args.get("ifs") or []:
+            k = self.kind(branch.args.get("true"))
+            if k not in (NULL, UNKNOWN):
+                return k
+        return self.kind(node.args.get("default"))
+
+    def _function(self, node: exp.Anonymous) -> str:
+        name = function_name(node)
+        args = node.expressions
+        if name in ("TO_DATE",):
+            return DATE
+        if name == "TO_TIMESTAMP":
+            return TIMESTAMP
+        if name in ("TRUNC", "ROUND") and args:
+            first = self.kind(args[0])
+            if first in (DATE, TIMESTAMP) or (len(args) > 1 and self.kind(args[1]) == STRING):
+                return DATE
+            return NUMBER if first == NUMBER else UNKNOWN
+        if name in ("NVL", "COALESCE", "GREATEST", "LEAST", "NULLIF"):
+            for a in args:
+                k = self.kind(a)
                 if k not in (NULL, UNKNOWN):
                     return k
-            return self.kind(node.args.get("default"))
-        if isinstance(node, exp.Anonymous):
-            name = function_name(node)
-            args = node.expressions
-            if name in ("TO_DATE",):
-                return DATE
-            if name == "TO_TIMESTAMP":
-                return TIMESTAMP
-            if name in ("TRUNC", "ROUND") and args:
-                first = self.kind(args[0])
-                if first in (DATE, TIMESTAMP) or (len(args) > 1 and self.kind(args[1]) == STRING):
-                    return DATE
-                return NUMBER if first == NUMBER else UNKNOWN
-            if name in ("NVL", "COALESCE", "GREATEST", "LEAST", "NULLIF"):
-                for a in args:
-                    k = self.kind(a)
-                    if k not in (NULL, UNKNOWN):
-                        return k
-                return UNKNOWN
-            if name in ("ADD_MONTHS", "LAST_DAY", "NEXT_DAY", "ORA_SYSDATE", "ORA_DATE_ADD"):
-                return DATE
-            if name in _NUMBER_FUNCS:
-                return NUMBER
-            if name in _STRING_FUNCS:
-                return STRING
-            if name in ("NUMTODSINTERVAL", "NUMTOYMINTERVAL"):
-                return INTERVAL
+            return UNKNOWN
+        if name in ("ADD_MONTHS", "LAST_DAY", "NEXT_DAY", "ORA_SYSDATE", "ORA_DATE_ADD"):
+            return DATE
+        if name in _NUMBER_FUNCS:
+            return NUMBER
+        if name in _STRING_FUNCS:
+            return STRING
+        if name in ("NUMTODSINTERVAL", "NUMTOYMINTERVAL"):
+            return INTERVAL
         return UNKNOWN
+
+
+#: kind of a node by its class, from its arguments
+_RULES: dict[type, Callable[[Typer, Any], str]] = {
+    exp.Column: Typer._column,
+    exp.Literal: Typer._literal,
+    exp.CurrentTimestamp: Typer._current_timestamp,
+    exp.Cast: Typer._cast,
+    exp.Add: Typer._add_sub,
+    exp.Sub: Typer._add_sub,
+    exp.Case: Typer._case,
+    exp.Anonymous: Typer._function,
+}
