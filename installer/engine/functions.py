@@ -97,7 +97,7 @@ def key_value_sql(raw: str, trimmed: str, key: str, m: str) -> tuple[str, str]:
 
 #: the macro for calls whose key is not a literal (a column, NULL): it raises the unknown-key error
 #: at run time. DuckDB treats it as volatile (``error()``), so the dialect bridge sends only those
-#: calls to it and checks literal keys itself (dialect._h_parse_listener_log_line)
+#: calls to it and checks literal keys itself (dialect.function_handlers)
 CHECKED_MACRO = "lsnrmine_parse_listener_log_line_checked"
 
 
