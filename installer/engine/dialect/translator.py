@@ -8,6 +8,7 @@ import math
 from typing import Any, Callable, Mapping
 
 from sqlglot import exp
+from sqlglot.transforms import eliminate_join_marks
 
 from .errors import UnsupportedConstruct
 from .nodes import const_value, num_lit
@@ -151,7 +152,6 @@ class Translator:
         https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/Joins.html"""
         if not any(c.args.get("join_mark") for c in tree.find_all(exp.Column)):
             return tree
-        from sqlglot.transforms import eliminate_join_marks
         try:
             tree = eliminate_join_marks(tree)
         except Exception as err:  # pragma: no cover - depends on sqlglot internals
