@@ -49,3 +49,14 @@ def test_wheel_ships_templates_and_renders(tmp_path: Path) -> None:
     assert root == str(target / "lsnrmine" / "sql")
     assert (out / "install.sql").is_file() and (out / "uninstall.sql").is_file()
     assert len(list(out.glob("*.sql"))) > 6
+
+    # the offline engine's macros (engine/dialect/macros.sql) ship as package data
+    macros = subprocess.run(
+        [sys.executable, "-c",
+         "import duckdb, lsnrmine.engine.dialect as d; con = duckdb.connect(); d.install_support(con);"
+         "print(d.__file__); print(con.execute(d.to_duckdb(\"select substr('abcd', -2) from dual\")).fetchone()[0])"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert macros.returncode == 0, macros.stderr
+    module_file, value = macros.stdout.splitlines()[:2]
+    assert module_file.startswith(str(target)) and value == "cd"
