@@ -1,20 +1,12 @@
-"""DuckDB macros of the embedded engine: ``parse_listener_log_line(p_in, p_param)`` and
-``CHECKED_MACRO``, plus the SQL of their two stages for the pushdown (``key_value_sql``).
+"""DuckDB macros of the embedded engine: ``parse_listener_log_line(p_in, p_param)``, ``CHECKED_MACRO``
+(the same, raising the twin's error for an unknown key) and the SQL of their two stages for the
+pushdown (``key_value_sql``).
 
 Same contract as the Python twin ``lsnrmine.parse.parse_listener_log_line`` (read its docstring),
-vectorised: RE2 regular expressions, no Python UDF.
-
-- The key is upper-cased on ASCII letters only (``translate``) and looked up in a constant MAP of
-  ``key_pattern(key)`` fragments. An unknown or NULL key gives NULL in ``parse_listener_log_line``
-  (so it is not volatile and may appear in a window's PARTITION BY / ORDER BY) and raises the
-  twin's ``unknown_key_message`` in ``CHECKED_MACRO``: the dialect bridge checks a literal key when
-  it translates the call and sends a call with any other key to ``CHECKED_MACRO``.
-- The value runs to the ``)`` that closes ``(KEY=``, inner parentheses balanced (the twin's rule 4).
-  A cheap regexp takes the text up to the first parenthesis after ``=``: ``)`` ends the value, no
-  parenthesis means the rest of the input; only ``(`` runs the full regexp (balanced groups up to
-  ``BALANCED_DEPTH`` levels: RE2 has no recursion, so a deeper value runs to the end of the input
-  where the twin stops at its ``)``; real connect strings nest 4-5 levels).
-- Empty value -> NULL; PASSWORD -> ``********`` when non-empty.
+vectorised with RE2 regular expressions, no Python UDF. The value runs to the ``)`` that closes
+``(KEY=``, inner parentheses balanced up to ``BALANCED_DEPTH`` levels (RE2 has no recursion: a
+value nested deeper runs to the end of the input, where the twin stops at its ``)``; real connect
+strings nest 4-5 levels). Empty value -> NULL; PASSWORD -> ``********`` when non-empty.
 """
 
 from __future__ import annotations
@@ -48,9 +40,8 @@ def _value_tail(depth: int = BALANCED_DEPTH) -> str:
 
 def match_sql(p_in: str, kp: str) -> str:
     """The cheap regexp: the text from the first ``(KEY=`` of ``p_in`` up to and including the
-    first parenthesis after ``=`` (or to the end), as the whole match (group 0: RE2 finds it with
-    its DFAs alone, no capture engine); '' when there is no ``(KEY=``. ``kp``: SQL giving
-    ``key_pattern(key)``."""
+    first parenthesis after ``=`` (or to the end), as group 0 (no capture groups); '' when there
+    is no ``(KEY=``. ``kp``: SQL giving ``key_pattern(key)``."""
     return f"regexp_extract({p_in}, '(?s)' || {kp} || '[^()]*[()]?', 0)"
 
 
