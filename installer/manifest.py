@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
+from . import identifiers as ids
+
 if TYPE_CHECKING:
     from .settings import Settings
 
@@ -44,6 +46,10 @@ class DbObject:
     when: Optional[str] = None  # Settings attribute that must be truthy for the object to exist
     offline: bool = True  # a VIEW the embedded engine creates from the same template
     path_from: Optional[str] = None  # DIRECTORY: the Settings attribute holding its folder
+    # what the installer does around the object (install and verify read these, not the names):
+    log_directory: bool = False  # the directory over log_dir: its path checked and the log files opened right after it is created
+    history: bool = False  # the install-history table: a run's row is written as soon as it exists
+    read_probe: bool = False  # read one row right after it is created (and by verify): the log must be readable through it
 
     def name(self, settings: "Settings") -> str:
         if self.name_from:
@@ -53,6 +59,13 @@ class DbObject:
     def applies(self, settings: "Settings") -> bool:
         return self.when is None or bool(getattr(settings, self.when))
 
+    def template_context(self, settings: "Settings", *, force: bool = False) -> dict[str, object]:
+        """The variables a template of this object sees besides ``s``/``obj``: its quoted name, the
+        name as a string literal, its kind, ``force`` and (directories) the folder it points at."""
+        name = self.name(settings)
+        return {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": self.object_type,
+                "force": force, "directory_path": getattr(settings, self.path_from) if self.path_from else None}
+
 
 MANIFEST: tuple[DbObject, ...] = (
     # -- phase admin: run by a DBA account ------------------------------------------------
@@ -60,7 +73,7 @@ MANIFEST: tuple[DbObject, ...] = (
              revert=None, verify=VERIFY_GRANTS, name_from="schema", when="create_schema"),
     # never repointed or dropped while it points elsewhere, unless --force (admin/drop_directory.sql)
     DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin", revert="admin/drop_directory.sql",
-             verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir"),
+             verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir", log_directory=True),
     DbObject("LOADER_LOG_DIRECTORY", "DIRECTORY", "admin/loader_log_directory.sql", phase="admin",
              revert="admin/drop_directory.sql", verify=VERIFY_DIRECTORY, name_from="loader_log_directory",
              when="loader_log_directory", path_from="loader_log_dir"),
@@ -78,7 +91,7 @@ MANIFEST: tuple[DbObject, ...] = (
     # -- phase owner ------------------------------------------------------------------------
     DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
     # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
-    DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True),
+    DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True, history=True),
     DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
     DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
     # A4: the raw external table (log_date as text, no LANGUAGE clause) and the article's
@@ -86,10 +99,10 @@ MANIFEST: tuple[DbObject, ...] = (
     # listener_log itself with the same rules (offline=False)
     DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql", min_version=19),
     DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True, min_version=19,
-             revert="views/drop_listener_log.sql", offline=False),
+             revert="views/drop_listener_log.sql", offline=False, read_probe=True),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
-             offline=False),  # the engine's loader builds it as a table
+             offline=False, read_probe=True),  # the engine's loader builds it as a table
     # -- events and incremental ingestion (issue 5) -----------------------------------------
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
     DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.events)
@@ -139,6 +152,23 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("AUDIT_TRADITIONAL_MATCH", "VIEW", "views/audit_traditional_match.sql", when="audit_traditional"),
     DbObject("AUDIT_MATCH", "VIEW", "views/audit_match.sql", when="audit_enabled"),
 )
+
+_BY_LOGICAL = {o.logical: o for o in MANIFEST}
+
+
+def get(logical: str) -> DbObject:
+    """The manifest object of a logical name (KeyError for an unknown one)."""
+    return _BY_LOGICAL[logical]
+
+
+def objects(settings: "Settings", phase: Optional[str] = None) -> list[DbObject]:
+    """The objects the settings deploy (of one phase, or all), in manifest order."""
+    return [o for o in MANIFEST if o.applies(settings) and (phase is None or o.phase == phase)]
+
+
+def names(settings: "Settings", phase: Optional[str] = None) -> dict[str, str]:
+    """Logical name -> database name of the objects the settings deploy, without rendering."""
+    return {o.logical: o.name(settings) for o in objects(settings, phase)}
 
 
 @dataclass(frozen=True)
