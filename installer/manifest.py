@@ -79,13 +79,13 @@ MANIFEST: tuple[DbObject, ...] = (
              when="loader_log_directory", path_from="loader_log_dir"),
     DbObject("OWNER_GRANTS", "GRANT", "admin/owner_grants.sql", phase="admin",
              revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
-    # alert delivery (issue 6): EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;
+    # alert delivery: EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;
     # EXECUTE on the undocumented SYS.DBMS_SYSTEM (alert-log line), only when opted in
     DbObject("MAIL_ACL", "GRANT", "admin/mail_acl.sql", phase="admin",
              revert="admin/revoke_mail_acl.sql", verify=VERIFY_GRANTS, name_from="schema", when="mail_host"),
     DbObject("ALERT_LOG_GRANT", "GRANT", "admin/alert_log_grant.sql", phase="admin",
              revert="admin/revoke_alert_log_grant.sql", verify=VERIFY_GRANTS, name_from="schema", when="alert_log"),
-    # audit (issue 10): direct SELECT on the logon audit trail(s) audit_mode names
+    # audit: direct SELECT on the logon audit trail(s) audit_mode names
     DbObject("AUDIT_GRANTS", "GRANT", "admin/audit_grants.sql", phase="admin",
              revert="admin/revoke_audit_grants.sql", verify=VERIFY_GRANTS, name_from="schema", when="audit_enabled"),
     # -- phase owner ------------------------------------------------------------------------
@@ -103,7 +103,7 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
              offline=False, read_probe=True),  # the engine's loader builds it as a table
-    # -- events and incremental ingestion (issue 5) -----------------------------------------
+    # -- events and incremental ingestion -----------------------------------------
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
     DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.events)
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
@@ -120,7 +120,7 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LISTENER_COMMANDS", "VIEW", "views/listener_commands.sql"),
     DbObject("ADMIN_RESTRICTED", "VIEW", "views/admin_restricted.sql"),
     DbObject("FAILED_COMMANDS", "VIEW", "views/failed_commands.sql"),
-    # -- alerts (issue 6); they read EVENTS, which must come before them ----------------------
+    # -- alerts; they read EVENTS, which must come before them ----------------------
     DbObject("ALERT_RULE_DEFAULTS", "VIEW", "views/alert_rule_defaults.sql"),
     DbObject("ALERT_RULES", "TABLE", "tables/alert_rules.sql", holds_data=True),
     DbObject("ALERTS", "TABLE", "tables/alerts.sql", holds_data=True),
@@ -139,14 +139,14 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("ALERT_EPISODES", "VIEW", "views/alert_episodes.sql", offline=False),
     DbObject("ALERT_PKG", "PACKAGE", "plsql/alert_pkg.sql"),
     DbObject("ALERT_JOB", "JOB", "scheduler_jobs/alert_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
-    # -- reports (issue 7): views over EVENTS; reports/<name>.sql are the SQL*Plus scripts -----
+    # -- reports: views over EVENTS; reports/<name>.sql are the SQL*Plus scripts -----
     DbObject("TNS_ERROR_TEXT", "VIEW", "views/tns_error_text.sql"),
     DbObject("REPORT_CONNECTIONS", "VIEW", "views/report_connections.sql"),
     DbObject("REPORT_COMMANDS", "VIEW", "views/report_commands.sql"),
     DbObject("REPORT_TNS_ERRORS", "VIEW", "views/report_tns_errors.sql"),
     DbObject("REPORT_SERVICE_EVENTS", "VIEW", "views/report_service_events.sql"),
     DbObject("REPORT_NEW_CLIENTS", "VIEW", "views/report_new_clients.sql"),
-    # -- audit (issue 10): listener connects matched to logon audit records (docs/audit.md); the
+    # -- audit: listener connects matched to logon audit records (docs/audit.md); the
     # embedded engine always creates all three (its audit tables exist, empty unless a CSV is loaded)
     DbObject("AUDIT_UNIFIED_MATCH", "VIEW", "views/audit_unified_match.sql", when="audit_unified"),
     DbObject("AUDIT_TRADITIONAL_MATCH", "VIEW", "views/audit_traditional_match.sql", when="audit_traditional"),

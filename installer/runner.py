@@ -10,8 +10,9 @@ strings, comments or expressions never split anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
+
+from .db import first_line, mask
 
 _TERMINATOR = re.compile(r"^\s*/\s*$")
 _SQLPLUS_COMMAND = re.compile(
@@ -52,14 +53,6 @@ def substitute(statement: str, values: Optional[Mapping[str, str]]) -> str:
     return _DEFINE.sub(repl, statement)
 
 
-def mask(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def split_script(text: str) -> list[str]:
     """Return the statements of a rendered script, without their ``/`` lines."""
     statements: list[str] = []
@@ -98,11 +91,6 @@ def _strip_leading_comments(statement: str) -> str:
     return "\n".join(lines)
 
 
-@dataclass
-class RunLog:
-    executed: list[str] = field(default_factory=list)
-
-
 def execute_statements(
     connection: Any,
     statements: Iterable[str],
@@ -131,7 +119,7 @@ def execute_statements(
                 cursor.execute(substitute(statement, substitutions) if substitutions else statement)
             except Exception as exc:  # oracledb.DatabaseError; keep the driver optional here
                 first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
-                reason = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, secrets)
+                reason = mask(first_line(exc) if str(exc).strip() else type(exc).__name__, secrets)
                 error = ScriptError(f"{label}: {reason} (statement: {first})")
                 error.detail = mask(str(exc), secrets)  # every line: KUP-xxxxx follows ORA-29913
                 raise error from None  # no chained traceback that could quote a substituted secret
