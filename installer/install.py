@@ -590,6 +590,28 @@ class Installer:
                 plan.append((item, None))
         return plan
 
+    def uninstall_walk(self, phase: str, keep_data: bool, walk: _Walk, report: RunLog) -> None:
+        """Drop the phase's objects in uninstall order (not in a dry run: each with its line in ``report``)."""
+        for item, kept in self.uninstall_order(phase, keep_data):
+            kind = item.obj.object_type
+            label = f"{kind} {item.name}"
+            if kept:
+                walk.comment(f"kept {kind.lower()} {item.name} ({kept})")
+                if not walk.dry:
+                    report.lines.append(f"kept {label} ({kept})")
+                    self.out(report.lines[-1])
+                continue
+            walk.comment(f"drop {kind.lower()} {item.name}")
+            existed = walk.dry or self._exists(walk.conn, item)
+            walk.execute(split_script(item.revert or ""), f"drop {label}")
+            if walk.dry:
+                continue
+            if kind == "GRANT":
+                report.lines.append(f"revoked privileges from {item.name}")
+            else:
+                report.lines.append(f"dropped {label}" if existed else f"absent {label} (nothing to drop)")
+            self.out(report.lines[-1])
+
     def uninstall(self, conn: Any, phase: str, keep_data: bool) -> RunLog:
         s = self.settings
         if phase == "owner":
@@ -600,22 +622,10 @@ class Installer:
         else:
             self.preflight_uninstall_admin(conn)
         report = RunLog()
-        for item, kept in self.uninstall_order(phase, keep_data):
-            label = f"{item.obj.object_type} {item.name}"
-            if kept:
-                report.lines.append(f"kept {label} ({kept})")
-                self.out(report.lines[-1])
-                continue
-            existed = self._exists(conn, item)
-            try:
-                execute_statements(conn, split_script(item.revert or ""), label=f"drop {label}")
-            except ScriptError as exc:
-                raise InstallFailed(phase, str(exc), report.lines) from None
-            if item.obj.object_type == "GRANT":
-                report.lines.append(f"revoked privileges from {item.name}")
-            else:
-                report.lines.append(f"dropped {label}" if existed else f"absent {label} (nothing to drop)")
-            self.out(report.lines[-1])
+        try:
+            self.uninstall_walk(phase, keep_data, _Walk(conn), report)
+        except ScriptError as exc:
+            raise InstallFailed(phase, str(exc), report.lines) from None
         if phase == "admin":
             left = self.sys_grants_left(conn)
             if left:
@@ -670,6 +680,11 @@ class _InvalidObjects(Exception):
 
 
 # -- dry run --------------------------------------------------------------------------------------
+def _phase_banner(settings: Settings, phase: str) -> str:
+    who = "the --user account (a DBA)" if phase == "admin" else f"the owner {settings.schema}"
+    return f"-- ===== phase {phase}: connected as {who} ====="
+
+
 def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep] = UPGRADE_STEPS,
                     *, force: bool = False) -> str:
     """The statements ``install`` executes, in order, each ended by a ``/`` line."""
@@ -682,8 +697,7 @@ def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep]
     installer = Installer(settings, out=lambda _line: None, steps=steps, force=force)
     for phase_name in phases:
         items = render_objects(settings, phase_name, force=force)
-        who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
-        out.append(f"-- ===== phase {phase_name}: connected as {who} =====")
+        out.append(_phase_banner(settings, phase_name))
         walk = _Walk(steps=steps)
         installer.walk(phase_name, items, walk, RunLog())
         out += walk.printed
@@ -695,17 +709,10 @@ def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool, *, force:
     installer = Installer(settings, out=lambda _line: None, force=force)
     out = [f"-- lsnrmine {__version__} uninstall --dry-run: drops only what the manifest owns"]
     for phase_name in phases:
-        who = "the --user account (a DBA)" if phase_name == "admin" else f"the owner {settings.schema}"
-        out.append(f"-- ===== phase {phase_name}: connected as {who} =====")
-        for item, kept in installer.uninstall_order(phase_name, keep_data):
-            label = f"{item.obj.object_type.lower()} {item.name}"
-            if kept:
-                out.append(f"-- kept {label} ({kept})")
-                continue
-            out.append(f"-- drop {label}")
-            for statement in split_script(item.revert or ""):
-                out.append(statement)
-                out.append("/")
+        out.append(_phase_banner(settings, phase_name))
+        walk = _Walk()
+        installer.uninstall_walk(phase_name, keep_data, walk, RunLog())
+        out += walk.printed
         if phase_name == "admin":
             held = ", ".join(f"{p} on {o}.{n}" for o, n, p in revoked_sys_grants(settings))
             out.append(f"-- before: refused when the owner holds a grant this account cannot revoke; after: fails "

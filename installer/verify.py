@@ -360,6 +360,12 @@ def _history(conn: Any, f: Findings, history: Optional[str]) -> None:
         f.problems.append(f"no install recorded; fix: {FIX_INSTALL}")
 
 
+def _activity_lines(f: Findings, job: str, ingest: str, alerts: str) -> list[str]:
+    """The jobs, the ingest state per file and the last alert evaluation, each line after its label."""
+    lines = [job + line for line in f.jobs] + [ingest + line for line in f.load]
+    return lines + ([alerts + f.alert_evaluation] if f.alert_evaluation is not None else [])
+
+
 def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print) -> int:
     f = collect(conn, settings)
     if f.problems:
@@ -368,12 +374,8 @@ def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print
         return 1
     out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
         f"{len(f.files)} log file(s) readable, installed {f.installed}")
-    for job in f.jobs:
-        out(f"job: {job}")
-    for line in f.load:
-        out(f"ingest: {line}")
-    if f.alert_evaluation is not None:
-        out(f"alert evaluation: {f.alert_evaluation}")
+    for line in _activity_lines(f, "job: ", "ingest: ", "alert evaluation: "):
+        out(line)
     for note in f.notes:
         out(f"note: {note}")
     return 0
@@ -390,11 +392,7 @@ def run_status(conn: Any, settings: Settings, dsn: str, out: Callable[[str], Non
     out(f"directory:  {settings.directory} -> {f.directory_path or 'missing or not granted'}")
     for name, size, problem in f.files:
         out(f"log file:   {name}: " + (f"{size} bytes" if problem is None else f"UNREADABLE ({problem})"))
-    for job in f.jobs:
-        out(f"job:        {job}")
-    for line in f.load:
-        out(f"ingest:     {line}")
-    if f.alert_evaluation is not None:
-        out(f"alerts:     {f.alert_evaluation}")
+    for line in _activity_lines(f, "job:        ", "ingest:     ", "alerts:     "):
+        out(line)
     out(f"problems:   {len(f.problems)}" + (" (run `lsnrmine verify` for the fixes)" if f.problems else ""))
     return 0
