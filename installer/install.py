@@ -18,25 +18,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from . import __version__, audit, db
+from . import __version__, db
 from .install_sql import (
-    Q_ADMIN_OPTION_PRIVS,
-    Q_ADMIN_OWNER_EXECUTE,
-    Q_ADMIN_OWNER_SPACE,
-    Q_ADMIN_OWNER_TABLESPACE,
-    Q_DEFAULT_TABLESPACE,
     Q_DIRECTORY_PATH,
     Q_FIRST_ERROR,
-    Q_GRANTABLE,
     Q_INVALID_OBJECTS,
     Q_JOBS,
-    Q_OWNER_SPACE,
     Q_OWNER_SYS_GRANTS,
     Q_RUNNING_JOBS,
-    Q_SESSION_PRIVS,
     Q_SESSION_USER,
-    Q_SYS_EXECUTE,
-    Q_USER_EXISTS,
     Q_USER_OBJECTS,
     S_DISABLE_JOB,
     S_ENABLE_JOB,
@@ -50,37 +40,20 @@ from .install_sql import (
     s_history_start,
 )
 from .manifest import UPGRADE_STEPS, UpgradeStep
-from .preflight import (
-    check_directories,
-    check_job_queue,
-    missing_privileges_problem,
-    missing_system_privileges,
-    probe_files,
-    version_problem,
-)
+from .preflight import PreflightFailed, admin_preflight, owner_preflight, probe_files
 from .read_errors import error_text, translate_read_error
 from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants, template_context
 from .runner import ScriptError, execute_statements, split_script
-from .settings import Settings, owner_privileges, sys_object_grants
+from .settings import Settings
 from .templates import environment
 
 OWNER_PASSWORD_DEFINE = "lsnrmine_owner_password"
 
-SYSTEM_TABLESPACES = ("SYSTEM", "SYSAUX")  # never the owner's default tablespace
 # how long the owner phase waits for running lsnrmine jobs before it replaces their code
 JOB_WAIT_SECONDS = 180
 
 
 # -- errors -------------------------------------------------------------------------------------
-class PreflightFailed(Exception):
-    """Nothing was created; ``problems`` lists every problem found (one line each, with the fix)."""
-
-    def __init__(self, phase: str, problems: Sequence[str]) -> None:
-        super().__init__(f"{phase} phase preflight failed: " + "; ".join(problems))
-        self.phase = phase
-        self.problems = list(problems)
-
-
 class InstallFailed(Exception):
     """A run stopped half-way; ``done`` lists what was created or replaced before."""
 
@@ -128,18 +101,6 @@ def revoker(owner: str, grantor: str) -> str:
     """Who can revoke a grant on a SYS/AUDSYS object: its grantor; a grant recorded with the object
     owner as grantor (made by the owner or through GRANT ANY OBJECT PRIVILEGE) also SYS."""
     return "SYS" if grantor in ("SYS", owner) else grantor
-
-
-def system_tablespace_problem(schema: str, tablespace: str) -> str:
-    return (f"the default tablespace of {schema} is {tablespace}: lsnrmine never puts its tables (or a quota) "
-            f"there; set a default tablespace for {schema} (ALTER USER {schema} DEFAULT TABLESPACE <tablespace>) "
-            "or for the database (ALTER DATABASE DEFAULT TABLESPACE <tablespace>)")
-
-
-def directory_conflict(directory: str, current: str, path: str) -> str:
-    return (f"directory {directory} exists and points at {current}, not {path}: lsnrmine never repoints a "
-            "directory object it may not own; choose another name (setting directory), or give --force "
-            "to repoint it (and let uninstall drop it)")
 
 
 # -- the orchestrator --------------------------------------------------------------------------
@@ -207,88 +168,7 @@ class Installer:
     # -- admin phase ----------------------------------------------------------------------------
     def preflight_admin(self, conn: Any) -> tuple[list[str], bool]:
         """(notes, owner_exists); raises PreflightFailed listing every problem."""
-        s = self.settings
-        problems: list[str] = []
-        notes: list[str] = []
-        problems += [p for p in (version_problem(conn),) if p]
-        privs = {row[0] for row in db.rows(conn, Q_SESSION_PRIVS)}
-        missing = []
-        if "CREATE ANY DIRECTORY" not in privs:
-            missing.append("CREATE ANY DIRECTORY")
-        if "GRANT ANY PRIVILEGE" not in privs:
-            with_admin = {row[0] for row in db.rows(conn, Q_ADMIN_OPTION_PRIVS)}
-            missing += [f"{p} WITH ADMIN OPTION (or GRANT ANY PRIVILEGE)" for p in owner_privileges(s) if p not in with_admin]
-        owner_exists = bool(db.scalar(conn, Q_USER_EXISTS, user_name=s.schema))
-        if s.create_schema and not owner_exists and "CREATE USER" not in privs:
-            missing.append("CREATE USER")
-        if s.alert_log:  # the KSDWRT wrapper: a schema-only account and a procedure in it
-            missing += [f"{p} (alert_log: the wrapper {s.alert_log_schema}.WRITE_ALERT_LOG)"
-                        for p in ("CREATE USER", "CREATE ANY PROCEDURE")
-                        if p not in privs and not (p == "CREATE USER" and "CREATE USER" in missing)]
-        # the owner grants give a quota on the owner's default tablespace when it has none
-        if "ALTER USER" not in privs and (not owner_exists or not db.scalar(conn, Q_ADMIN_OWNER_SPACE, user_name=s.schema)):
-            missing.append(f"ALTER USER (gives {s.schema} a quota on its default tablespace)")
-        if missing:
-            problems.append(f"the admin account lacks: {', '.join(missing)}; connect as a DBA (e.g. SYSTEM) with --user")
-        if not s.create_schema and not owner_exists:
-            problems.append(f"user {s.schema} does not exist: create it, or set create_schema = true "
-                            "(LSNRMINE_CREATE_SCHEMA=true) to let lsnrmine create it")
-        if s.create_schema and owner_exists:
-            notes.append(f"user {s.schema} exists: not created again")
-        tablespace = (db.scalar(conn, Q_ADMIN_OWNER_TABLESPACE, user_name=s.schema) if owner_exists
-                      else db.scalar(conn, Q_DEFAULT_TABLESPACE) if s.create_schema else None)
-        if tablespace is not None and str(tablespace).upper() in SYSTEM_TABLESPACES:
-            problems.append(system_tablespace_problem(s.schema, str(tablespace)))
-        problems += self._sys_grant_problems(conn)
-        for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
-            if directory is None:
-                continue
-            current = db.scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
-            if current is not None and current != path:
-                if self.force:
-                    notes.append(f"directory {directory} points at {current}; --force: install repoints it to {path}")
-                else:
-                    problems.append(directory_conflict(directory, current, path))
-        check_job_queue(conn, s, problems, notes)
-        notes += audit.admin_notes(conn, s)
-        if problems:
-            raise PreflightFailed("admin", problems)
-        return notes, owner_exists
-
-    def sys_grants(self, conn: Any) -> list[tuple[str, str, str, str]]:
-        """(schema, object, privilege, why) for every grant on a SYS/AUDSYS object the admin phase
-        will make: DBMS_LOB and UTL_SMTP only where neither PUBLIC nor the owner has EXECUTE (the
-        same guard as admin/owner_grants.sql and admin/mail_acl.sql), the audit trails always."""
-        s = self.settings
-        grants = []
-        whys = {"UTL_SMTP": "mail_host is set", "DBMS_SYSTEM": f"alert_log is on; to {s.alert_log_schema}",
-                "UNIFIED_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}", "DBA_AUDIT_TRAIL": f"audit_mode = {s.audit_mode}"}
-        for schema, name, privilege in sys_object_grants(s):
-            if name in ("DBMS_LOB", "UTL_SMTP"):
-                if db.scalar(conn, Q_ADMIN_OWNER_EXECUTE, object_name=name, user_name=s.schema):
-                    continue
-                why = (f"{whys[name]}; " if name in whys else "") + "PUBLIC has no EXECUTE on it here"
-            else:
-                why = whys[name]
-            grants.append((schema, name, privilege, why))
-        return grants
-
-    def _sys_grant_problems(self, conn: Any) -> list[str]:
-        """Only SYS, or an account holding the privilege WITH GRANT OPTION, may grant on a SYS
-        object: GRANT ANY OBJECT PRIVILEGE (SYSTEM's, through the DBA role) does not reach SYS's
-        objects under dictionary protection (docs/oracle-facts.md, "Install hardening")."""
-        grants = self.sys_grants(conn)
-        if not grants or db.scalar(conn, Q_SESSION_USER) == "SYS":
-            return []
-        problems = []
-        for schema, name, privilege, why in grants:
-            if not db.scalar(conn, Q_GRANTABLE, schema_name=schema, object_name=name, privilege=privilege):
-                problems.append(
-                    f"the admin phase grants {privilege} on {schema}.{name} ({why}), which only SYS or an account "
-                    f"holding it WITH GRANT OPTION can grant: run the admin phase as SYS (--user SYS --sysdba), "
-                    f"or have SYS run `grant {privilege.lower()} on {schema.lower()}.{name.lower()} to <this account> "
-                    "with grant option`")
-        return problems
+        return admin_preflight(conn, self.settings, force=self.force)
 
     def install_admin(self, conn: Any, owner_password: Optional[str] = None) -> RunLog:
         s = self.settings
@@ -390,33 +270,7 @@ class Installer:
     # -- owner phase ----------------------------------------------------------------------------
     def preflight_owner(self, conn: Any) -> list[str]:
         """Notes; raises PreflightFailed listing every problem (nothing is created before)."""
-        s = self.settings
-        problems = [p for p in (version_problem(conn),) if p]
-        notes: list[str] = []
-        schema = db.scalar(conn, Q_SESSION_USER)
-        if schema != s.schema:
-            raise PreflightFailed("owner", [f"connected as {schema}, not the owner {s.schema}: "
-                                            f"the owner phase connects as {s.schema} (LSNRMINE_OWNER_PASSWORD)"])
-        missing = missing_system_privileges(conn, s)
-        directories = check_directories(conn, s)
-        missing += directories.missing
-        problems += directories.problems
-        for package in ("DBMS_LOB", "UTL_SMTP") if s.mail_host else ("DBMS_LOB",):
-            if not db.scalar(conn, Q_SYS_EXECUTE, object_name=package):
-                missing.append(f"EXECUTE on SYS.{package}")
-        space = db.rows(conn, Q_OWNER_SPACE)
-        if space and not space[0][1]:
-            missing.append(f"a quota on tablespace {space[0][0]} (its default tablespace; "
-                           f"or `alter user {s.schema} quota unlimited on {space[0][0]}`)")
-        missing += audit.missing_owner_grants(conn, s)
-        if missing:
-            problems.insert(0, missing_privileges_problem(missing))
-        check_job_queue(conn, s, problems, notes)
-        if directories.usable:
-            problems += probe_files(conn, s)
-        if problems:
-            raise PreflightFailed("owner", problems)
-        return notes
+        return owner_preflight(conn, self.settings)
 
     def install_owner(self, conn: Any) -> RunLog:
         s = self.settings

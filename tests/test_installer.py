@@ -28,6 +28,7 @@ import pytest
 from lsnrmine import __version__
 from lsnrmine import install as inst
 from lsnrmine import install_sql as isql
+from lsnrmine import preflight
 from lsnrmine import read_errors
 from lsnrmine.cli import main
 from lsnrmine.manifest import UpgradeStep
@@ -910,7 +911,7 @@ def test_existing_directory_elsewhere_needs_force(settings: Settings) -> None:
     conn = FakeConnection(admin_answers(settings, **{isql.Q_DIRECTORY_PATH: [("/u01/app/oracle/admin/dpdump",)]}))
     with pytest.raises(inst.PreflightFailed) as info:
         quiet(settings).install_admin(conn)
-    assert info.value.problems == [inst.directory_conflict("LISTENER_LOG_DIR", "/u01/app/oracle/admin/dpdump",
+    assert info.value.problems == [preflight.directory_conflict("LISTENER_LOG_DIR", "/u01/app/oracle/admin/dpdump",
                                                            settings.log_dir)]
     assert "--force" in info.value.problems[0]
     assert not set(conn.statements) & set(deploy_statements(settings, "admin"))
@@ -1198,7 +1199,7 @@ def test_admin_refuses_an_owner_whose_tables_would_go_to_system(clean_env: Path,
     conn = FakeConnection(admin_answers(s, **{isql.Q_ADMIN_OWNER_TABLESPACE: [(tablespace,)]}))
     with pytest.raises(inst.PreflightFailed) as info:
         quiet(s).install_admin(conn)
-    assert info.value.problems == [inst.system_tablespace_problem("LSNRMINE", tablespace)]
+    assert info.value.problems == [preflight.system_tablespace_problem("LSNRMINE", tablespace)]
     assert (f"the default tablespace of LSNRMINE is {tablespace}" in info.value.problems[0]
             and "ALTER USER LSNRMINE DEFAULT TABLESPACE <tablespace>" in info.value.problems[0]
             and "ALTER DATABASE DEFAULT TABLESPACE" in info.value.problems[0])

@@ -15,6 +15,7 @@ import pytest
 
 from lsnrmine import install as inst
 from lsnrmine import install_sql as isql
+from lsnrmine import preflight
 from lsnrmine import read_errors
 from lsnrmine.render import render_objects
 from lsnrmine.runner import ScriptError, execute_statements, split_script
@@ -315,7 +316,7 @@ def test_r5_owner_in_system_tablespace_is_refused(installed: Install, system_con
         s = Settings(schema=user, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files)
         with pytest.raises(inst.PreflightFailed) as info:
             inst.Installer(s, out=lambda _l: None).preflight_admin(system_conn)
-        assert inst.system_tablespace_problem(user, "SYSTEM") in info.value.problems, info.value.problems
+        assert preflight.system_tablespace_problem(user, "SYSTEM") in info.value.problems, info.value.problems
         grants = next(i.deploy for i in render_objects(s, "admin") if i.obj.logical == "OWNER_GRANTS")
         with pytest.raises(ScriptError, match="default tablespace of LSNR_IT_SYSTS is SYSTEM"):
             execute_statements(system_conn, split_script(grants), label="owner grants")
