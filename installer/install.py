@@ -116,9 +116,9 @@ class RunLog:
 
 
 @dataclass
-class _Walk:
-    """How one walk over a phase's objects runs: on a connection, or (``conn`` None, --dry-run) by
-    appending the statements to ``printed`` instead of executing them."""
+class _Sink:
+    """Where a walk's statements go: executed on ``conn``, or (``conn`` None, --dry-run) appended to
+    ``printed`` with their ``/`` lines and comments."""
 
     conn: Any = None
     printed: list[str] = field(default_factory=list)
@@ -183,16 +183,16 @@ class Installer:
             if user is not None:
                 raise InstallFailed("admin", f"creating user {user.name} needs the owner password "
                                     "(LSNRMINE_OWNER_PASSWORD or a prompt)", report.lines)
-        walk = _Walk(conn, owner_exists=owner_exists,
+        sink = _Sink(conn, owner_exists=owner_exists,
                      substitutions={OWNER_PASSWORD_DEFINE: owner_password} if owner_password else None)
         try:
-            self.walk("admin", items, walk, report)
+            self.walk("admin", items, sink, report)
         except ScriptError as exc:
             raise InstallFailed("admin", db.mask(str(exc), [owner_password or ""]), report.lines) from None
         return report
 
     # -- the walk over a phase's objects, shared by a run and --dry-run ------------------------------
-    def walk(self, phase: str, items: Sequence[RenderedObject], walk: _Walk, report: RunLog) -> None:
+    def walk(self, phase: str, items: Sequence[RenderedObject], sink: _Sink, report: RunLog) -> None:
         """Deploy ``items`` in order; after each object (not in a dry run) its DBMS_OUTPUT lines, its
         line in ``report`` and what the manifest asks for: the log directory checked, the
         install-history row started, a read probe; the object's upgrade steps follow it."""
@@ -200,30 +200,30 @@ class Installer:
         for index, item in enumerate(items, start=1):
             kind = item.obj.object_type
             note = f" (skipped when user {item.name} exists)" if kind == "USER" else ""
-            walk.comment(f"[{phase} {index}/{len(items)}] {kind.lower()} {item.name}{note}")
-            if kind == "USER" and walk.owner_exists:
+            sink.comment(f"[{phase} {index}/{len(items)}] {kind.lower()} {item.name}{note}")
+            if kind == "USER" and sink.owner_exists:
                 continue
             report.current = f"{kind.lower()} {item.name}"
-            walk.execute(split_script(item.deploy), report.current)
-            if not walk.dry:
-                self._print_output(walk.conn)
-                existed = None if phase == "admin" else (item.name, kind) in walk.existing
+            sink.execute(split_script(item.deploy), report.current)
+            if not sink.dry:
+                self._print_output(sink.conn)
+                existed = None if phase == "admin" else (item.name, kind) in sink.existing
                 report.lines.append(self._done_line(phase, item, existed))
                 self.out(report.lines[-1])
                 if item.obj.log_directory:
-                    self._check_directory_after_admin(walk.conn, report)
+                    self._check_directory_after_admin(sink.conn, report)
                 if item.obj.history:
-                    report.history, report.run_id = item.name, self._history_start(walk.conn, item.name)
-            for step in (st for st in walk.steps if st.table == item.obj.logical):
-                walk.comment(f"only if {item.name} existed and the installed version is older than {step.version}:")
+                    report.history, report.run_id = item.name, self._history_start(sink.conn, item.name)
+            for step in (st for st in sink.steps if st.table == item.obj.logical):
+                sink.comment(f"only if {item.name} existed and the installed version is older than {step.version}:")
                 report.current = f"upgrade step {step.version} of {item.name}"
-                walk.execute([render_step(step, s)], report.current)
-                if not walk.dry:
+                sink.execute([render_step(step, s)], report.current)
+                if not sink.dry:
                     report.lines.append(f"altered TABLE {item.name} (step {step.version})")
                     self.out(report.lines[-1])
-            if item.obj.read_probe and not walk.dry:
+            if item.obj.read_probe and not sink.dry:
                 report.current = f"reading {item.name}"
-                self._probe_object(walk.conn, item.name)
+                self._probe_object(sink.conn, item.name)
 
     @staticmethod
     def _enable_output(conn: Any) -> None:
@@ -293,7 +293,7 @@ class Installer:
         paused = self._pause_jobs(conn, items)
         self._enable_output(conn)
         try:
-            self.walk("owner", items, _Walk(conn, steps=steps, existing=frozenset(existing)), report)
+            self.walk("owner", items, _Sink(conn, steps=steps, existing=frozenset(existing)), report)
             report.current = "invalid-object check"
             self._check_invalid(conn)
         except (ScriptError, _ProbeError, _InvalidObjects) as exc:
@@ -444,21 +444,21 @@ class Installer:
                 plan.append((item, None))
         return plan
 
-    def uninstall_walk(self, phase: str, keep_data: bool, walk: _Walk, report: RunLog) -> None:
+    def uninstall_walk(self, phase: str, keep_data: bool, sink: _Sink, report: RunLog) -> None:
         """Drop the phase's objects in uninstall order (not in a dry run: each with its line in ``report``)."""
         for item, kept in self.uninstall_order(phase, keep_data):
             kind = item.obj.object_type
             label = f"{kind} {item.name}"
             if kept:
-                walk.comment(f"kept {kind.lower()} {item.name} ({kept})")
-                if not walk.dry:
+                sink.comment(f"kept {kind.lower()} {item.name} ({kept})")
+                if not sink.dry:
                     report.lines.append(f"kept {label} ({kept})")
                     self.out(report.lines[-1])
                 continue
-            walk.comment(f"drop {kind.lower()} {item.name}")
-            existed = walk.dry or self._exists(walk.conn, item)
-            walk.execute(split_script(item.revert or ""), f"drop {label}")
-            if walk.dry:
+            sink.comment(f"drop {kind.lower()} {item.name}")
+            existed = sink.dry or self._exists(sink.conn, item)
+            sink.execute(split_script(item.revert or ""), f"drop {label}")
+            if sink.dry:
                 continue
             if kind == "GRANT":
                 report.lines.append(f"revoked privileges from {item.name}")
@@ -477,7 +477,7 @@ class Installer:
             self.preflight_uninstall_admin(conn)
         report = RunLog()
         try:
-            self.uninstall_walk(phase, keep_data, _Walk(conn), report)
+            self.uninstall_walk(phase, keep_data, _Sink(conn), report)
         except ScriptError as exc:
             raise InstallFailed(phase, str(exc), report.lines) from None
         if phase == "admin":
@@ -552,9 +552,9 @@ def dry_run_install(settings: Settings, phase: str, steps: Sequence[UpgradeStep]
     for phase_name in phases:
         items = render_objects(settings, phase_name, force=force)
         out.append(_phase_banner(settings, phase_name))
-        walk = _Walk(steps=steps)
-        installer.walk(phase_name, items, walk, RunLog())
-        out += walk.printed
+        sink = _Sink(steps=steps)
+        installer.walk(phase_name, items, sink, RunLog())
+        out += sink.printed
     return "\n".join(out) + "\n"
 
 
@@ -564,9 +564,9 @@ def dry_run_uninstall(settings: Settings, phase: str, keep_data: bool, *, force:
     out = [f"-- lsnrmine {__version__} uninstall --dry-run: drops only what the manifest owns"]
     for phase_name in phases:
         out.append(_phase_banner(settings, phase_name))
-        walk = _Walk()
-        installer.uninstall_walk(phase_name, keep_data, walk, RunLog())
-        out += walk.printed
+        sink = _Sink()
+        installer.uninstall_walk(phase_name, keep_data, sink, RunLog())
+        out += sink.printed
         if phase_name == "admin":
             held = ", ".join(f"{p} on {o}.{n}" for o, n, p in revoked_sys_grants(settings))
             out.append(f"-- before: refused when the owner holds a grant this account cannot revoke; after: fails "

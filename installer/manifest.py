@@ -42,7 +42,6 @@ class DbObject:
     fixed_name: bool = False  # the article's names (LISTENER_LOG, ...) are never prefixed
     name_from: Optional[str] = None  # Settings attribute holding the name (directory, schema)
     holds_data: bool = False  # tables kept by ``uninstall --keep-data``
-    min_version: Optional[int] = None  # minimum Oracle major version
     when: Optional[str] = None  # Settings attribute that must be truthy for the object to exist
     offline: bool = True  # a VIEW the embedded engine creates from the same template
     path_from: Optional[str] = None  # DIRECTORY: the Settings attribute holding its folder
@@ -93,12 +92,12 @@ MANIFEST: tuple[DbObject, ...] = (
     # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
     DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True, history=True),
     DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
-    DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
+    DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True),
     # A4: the raw external table (log_date as text, no LANGUAGE clause) and the article's
     # LISTENER_LOG as a view converting log_date with TO_DATE; the engine's loader builds
     # listener_log itself with the same rules (offline=False)
-    DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql", min_version=19),
-    DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True, min_version=19,
+    DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql"),
+    DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True,
              revert="views/drop_listener_log.sql", offline=False, read_probe=True),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,

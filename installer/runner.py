@@ -84,6 +84,11 @@ def plsql_unit(statement: str) -> Optional[tuple[str, str]]:
     return unit_type, name
 
 
+def _statement_head(statement: str) -> str:
+    """The statement's first line after leading comments, at most 100 characters (for messages)."""
+    return _strip_leading_comments(statement).split("\n", 1)[0][:100]
+
+
 def _strip_leading_comments(statement: str) -> str:
     lines = statement.split("\n")
     while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
@@ -118,7 +123,7 @@ def execute_statements(
             try:
                 cursor.execute(substitute(statement, substitutions) if substitutions else statement)
             except Exception as exc:  # oracledb.DatabaseError; keep the driver optional here
-                first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
+                first = _statement_head(statement)
                 reason = mask(first_line(exc) if str(exc).strip() else type(exc).__name__, secrets)
                 error = ScriptError(f"{label}: {reason} (statement: {first})")
                 error.detail = mask(str(exc), secrets)  # every line: KUP-xxxxx follows ORA-29913
@@ -131,7 +136,7 @@ def execute_statements(
             unit = plsql_unit(statement)
             if unit is None:
                 if warning is not None:
-                    first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
+                    first = _statement_head(statement)
                     raise ScriptError(f"{label}: {warning} (statement: {first})")
                 continue
             unit_type, name = unit
