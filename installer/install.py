@@ -13,7 +13,6 @@ rows, probes of the log files, the invalid-object check.
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Optional, Sequence
@@ -39,7 +38,7 @@ from .install_sql import (
     s_history_end,
     s_history_start,
 )
-from .manifest import UPGRADE_STEPS, UpgradeStep
+from .manifest import UPGRADE_STEPS, UpgradeStep, version_tuple
 from .preflight import PreflightFailed, admin_preflight, owner_preflight, probe_files
 from .read_errors import error_text, translate_read_error
 from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants, template_context
@@ -63,14 +62,6 @@ class InstallFailed(Exception):
         self.reason = reason
         self.done = list(done)
         self.notes = list(notes)
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in str(version).split("."):
-        digits = re.match(r"\d+", piece)
-        parts.append(int(digits.group(0)) if digits else 0)
-    return tuple(parts)
 
 
 def plan_upgrade_steps(
@@ -208,7 +199,7 @@ class Installer:
             if not sink.dry:
                 self._print_output(sink.conn)
                 existed = None if phase == "admin" else (item.name, kind) in sink.existing
-                report.lines.append(self._done_line(phase, item, existed))
+                report.lines.append(self._done_line(item, existed))
                 self.out(report.lines[-1])
                 if item.obj.log_directory:
                     self._check_directory_after_admin(sink.conn, report)
@@ -258,13 +249,11 @@ class Installer:
             raise InstallFailed("admin", "; ".join(problems), report.lines)
 
     @staticmethod
-    def _done_line(phase: str, item: RenderedObject, existed: Optional[bool] = None) -> str:
+    def _done_line(item: RenderedObject, existed: Optional[bool] = None) -> str:
         kind = item.obj.object_type
         if kind == "GRANT":
             return f"granted privileges to {item.name}"
-        verb = "created" if existed is None else ("replaced" if existed else "created")
-        if kind == "TABLE" and existed:
-            verb = "kept"  # tables are created only if missing
+        verb = ("kept" if kind == "TABLE" else "replaced") if existed else "created"  # tables: created only if missing
         return f"{verb} {kind} {item.name}"
 
     # -- owner phase ----------------------------------------------------------------------------

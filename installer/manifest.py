@@ -10,6 +10,7 @@ owner schema); uninstall runs both in reverse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
@@ -190,3 +191,12 @@ class UpgradeStep:
 
 # Appended in version order; empty until a released table changes shape.
 UPGRADE_STEPS: tuple[UpgradeStep, ...] = ()
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """A version string as numbers to compare ('0.10.0' > '0.9.1'); a non-numeric part counts 0."""
+    parts = []
+    for piece in str(version).split("."):
+        digits = re.match(r"\d+", piece)
+        parts.append(int(digits.group(0)) if digits else 0)
+    return tuple(parts)

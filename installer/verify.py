@@ -13,8 +13,8 @@ from typing import Any, Callable, Optional
 
 from . import __version__, db, manifest
 from .identifiers import quote_identifier
-from .install import version_tuple
 from .install_sql import Q_CURRENT_SCHEMA, Q_FIRST_ERROR, q_probe
+from .manifest import version_tuple
 from .preflight import (
     check_directories,
     check_job_queue,
