@@ -1,4 +1,4 @@
-"""Audit (issue 10): which logon audit trail a database fills, for the installer's preflight.
+"""Audit: which logon audit trail a database fills, for the installer's preflight.
 
 ``audit_mode`` stays an explicit setting (none | unified | traditional | both): what to deploy is
 the DBA's decision, and the owner phase must build the same objects the admin phase granted for.
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from . import db
 from .settings import Settings
 
 Q_UNIFIED_OPTION = "select value from v$option where parameter = 'Unified Auditing'"
@@ -51,16 +52,9 @@ class Detection:
         return "none"
 
 
-def _scalar(conn: Any, sql: str) -> Any:
-    with conn.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    return rows[0][0] if rows else None
-
-
 def _try(conn: Any, sql: str) -> Optional[Any]:
     try:
-        return _scalar(conn, sql)
+        return db.scalar(conn, sql)
     except Exception:  # ORA-00942 / ORA-01031: this account cannot read it; say "unknown"
         return None
 
@@ -107,9 +101,6 @@ def missing_owner_grants(conn: Any, settings: Settings) -> list[str]:
                               ("DBA_AUDIT_TRAIL", settings.audit_traditional)) if on]
     missing = []
     for table in wanted:
-        with conn.cursor() as cursor:
-            cursor.execute(Q_DIRECT_SELECT, {"table_name": table})
-            rows = cursor.fetchall()
-        if not rows or not rows[0][0]:
+        if not db.scalar(conn, Q_DIRECT_SELECT, table_name=table):
             missing.append(f"SELECT on {table} (a direct grant; AUDIT_VIEWER does not count in views)")
     return missing

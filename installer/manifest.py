@@ -10,8 +10,11 @@ owner schema); uninstall runs both in reverse.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
+
+from . import identifiers as ids
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -40,10 +43,13 @@ class DbObject:
     fixed_name: bool = False  # the article's names (LISTENER_LOG, ...) are never prefixed
     name_from: Optional[str] = None  # Settings attribute holding the name (directory, schema)
     holds_data: bool = False  # tables kept by ``uninstall --keep-data``
-    min_version: Optional[int] = None  # minimum Oracle major version
     when: Optional[str] = None  # Settings attribute that must be truthy for the object to exist
     offline: bool = True  # a VIEW the embedded engine creates from the same template
     path_from: Optional[str] = None  # DIRECTORY: the Settings attribute holding its folder
+    # what the installer does around the object (install and verify read these, not the names):
+    log_directory: bool = False  # the directory over log_dir: its path checked and the log files opened right after it is created
+    history: bool = False  # the install-history table: a run's row is written as soon as it exists
+    read_probe: bool = False  # read one row right after it is created (and by verify): the log must be readable through it
 
     def name(self, settings: "Settings") -> str:
         if self.name_from:
@@ -53,6 +59,13 @@ class DbObject:
     def applies(self, settings: "Settings") -> bool:
         return self.when is None or bool(getattr(settings, self.when))
 
+    def template_context(self, settings: "Settings", *, force: bool = False) -> dict[str, object]:
+        """The variables a template of this object sees besides ``s``/``obj``: its quoted name, the
+        name as a string literal, its kind, ``force`` and (directories) the folder it points at."""
+        name = self.name(settings)
+        return {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": self.object_type,
+                "force": force, "directory_path": getattr(settings, self.path_from) if self.path_from else None}
+
 
 MANIFEST: tuple[DbObject, ...] = (
     # -- phase admin: run by a DBA account ------------------------------------------------
@@ -60,37 +73,37 @@ MANIFEST: tuple[DbObject, ...] = (
              revert=None, verify=VERIFY_GRANTS, name_from="schema", when="create_schema"),
     # never repointed or dropped while it points elsewhere, unless --force (admin/drop_directory.sql)
     DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin", revert="admin/drop_directory.sql",
-             verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir"),
+             verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir", log_directory=True),
     DbObject("LOADER_LOG_DIRECTORY", "DIRECTORY", "admin/loader_log_directory.sql", phase="admin",
              revert="admin/drop_directory.sql", verify=VERIFY_DIRECTORY, name_from="loader_log_directory",
              when="loader_log_directory", path_from="loader_log_dir"),
     DbObject("OWNER_GRANTS", "GRANT", "admin/owner_grants.sql", phase="admin",
              revert="admin/revoke_owner_grants.sql", verify=VERIFY_GRANTS, name_from="schema"),
-    # alert delivery (issue 6): EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;
+    # alert delivery: EXECUTE on UTL_SMTP + the SMTP host's network ACE, only with mail;
     # EXECUTE on the undocumented SYS.DBMS_SYSTEM (alert-log line), only when opted in
     DbObject("MAIL_ACL", "GRANT", "admin/mail_acl.sql", phase="admin",
              revert="admin/revoke_mail_acl.sql", verify=VERIFY_GRANTS, name_from="schema", when="mail_host"),
     DbObject("ALERT_LOG_GRANT", "GRANT", "admin/alert_log_grant.sql", phase="admin",
              revert="admin/revoke_alert_log_grant.sql", verify=VERIFY_GRANTS, name_from="schema", when="alert_log"),
-    # audit (issue 10): direct SELECT on the logon audit trail(s) audit_mode names
+    # audit: direct SELECT on the logon audit trail(s) audit_mode names
     DbObject("AUDIT_GRANTS", "GRANT", "admin/audit_grants.sql", phase="admin",
              revert="admin/revoke_audit_grants.sql", verify=VERIFY_GRANTS, name_from="schema", when="audit_enabled"),
     # -- phase owner ------------------------------------------------------------------------
     DbObject("SETTINGS", "TABLE", "tables/settings.sql", holds_data=True),
     # one row per install run; kept by --keep-data so an upgrade knows the kept tables' version
-    DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True),
+    DbObject("INSTALL_HISTORY", "TABLE", "tables/install_history.sql", holds_data=True, history=True),
     DbObject("ERROR_PKG", "PACKAGE", "plsql/lsnr_error_pkg.sql"),
-    DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True, min_version=12),
+    DbObject("PARSE_LISTENER_LOG_LINE", "FUNCTION", "plsql/parse_listener_log_line.sql", fixed_name=True),
     # A4: the raw external table (log_date as text, no LANGUAGE clause) and the article's
     # LISTENER_LOG as a view converting log_date with TO_DATE; the engine's loader builds
     # listener_log itself with the same rules (offline=False)
-    DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql", min_version=19),
-    DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True, min_version=19,
-             revert="views/drop_listener_log.sql", offline=False),
+    DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql"),
+    DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True,
+             revert="views/drop_listener_log.sql", offline=False, read_probe=True),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
-             offline=False),  # the engine's loader builds it as a table
-    # -- events and incremental ingestion (issue 5) -----------------------------------------
+             offline=False, read_probe=True),  # the engine's loader builds it as a table
+    # -- events and incremental ingestion -----------------------------------------
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
     DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.events)
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
@@ -107,7 +120,7 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LISTENER_COMMANDS", "VIEW", "views/listener_commands.sql"),
     DbObject("ADMIN_RESTRICTED", "VIEW", "views/admin_restricted.sql"),
     DbObject("FAILED_COMMANDS", "VIEW", "views/failed_commands.sql"),
-    # -- alerts (issue 6); they read EVENTS, which must come before them ----------------------
+    # -- alerts; they read EVENTS, which must come before them ----------------------
     DbObject("ALERT_RULE_DEFAULTS", "VIEW", "views/alert_rule_defaults.sql"),
     DbObject("ALERT_RULES", "TABLE", "tables/alert_rules.sql", holds_data=True),
     DbObject("ALERTS", "TABLE", "tables/alerts.sql", holds_data=True),
@@ -126,19 +139,36 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("ALERT_EPISODES", "VIEW", "views/alert_episodes.sql", offline=False),
     DbObject("ALERT_PKG", "PACKAGE", "plsql/alert_pkg.sql"),
     DbObject("ALERT_JOB", "JOB", "scheduler_jobs/alert_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
-    # -- reports (issue 7): views over EVENTS; reports/<name>.sql are the SQL*Plus scripts -----
+    # -- reports: views over EVENTS; reports/<name>.sql are the SQL*Plus scripts -----
     DbObject("TNS_ERROR_TEXT", "VIEW", "views/tns_error_text.sql"),
     DbObject("REPORT_CONNECTIONS", "VIEW", "views/report_connections.sql"),
     DbObject("REPORT_COMMANDS", "VIEW", "views/report_commands.sql"),
     DbObject("REPORT_TNS_ERRORS", "VIEW", "views/report_tns_errors.sql"),
     DbObject("REPORT_SERVICE_EVENTS", "VIEW", "views/report_service_events.sql"),
     DbObject("REPORT_NEW_CLIENTS", "VIEW", "views/report_new_clients.sql"),
-    # -- audit (issue 10): listener connects matched to logon audit records (docs/audit.md); the
+    # -- audit: listener connects matched to logon audit records (docs/audit.md); the
     # embedded engine always creates all three (its audit tables exist, empty unless a CSV is loaded)
     DbObject("AUDIT_UNIFIED_MATCH", "VIEW", "views/audit_unified_match.sql", when="audit_unified"),
     DbObject("AUDIT_TRADITIONAL_MATCH", "VIEW", "views/audit_traditional_match.sql", when="audit_traditional"),
     DbObject("AUDIT_MATCH", "VIEW", "views/audit_match.sql", when="audit_enabled"),
 )
+
+_BY_LOGICAL = {o.logical: o for o in MANIFEST}
+
+
+def get(logical: str) -> DbObject:
+    """The manifest object of a logical name (KeyError for an unknown one)."""
+    return _BY_LOGICAL[logical]
+
+
+def objects(settings: "Settings", phase: Optional[str] = None) -> list[DbObject]:
+    """The objects the settings deploy (of one phase, or all), in manifest order."""
+    return [o for o in MANIFEST if o.applies(settings) and (phase is None or o.phase == phase)]
+
+
+def names(settings: "Settings", phase: Optional[str] = None) -> dict[str, str]:
+    """Logical name -> database name of the objects the settings deploy, without rendering."""
+    return {o.logical: o.name(settings) for o in objects(settings, phase)}
 
 
 @dataclass(frozen=True)
@@ -161,3 +191,12 @@ class UpgradeStep:
 
 # Appended in version order; empty until a released table changes shape.
 UPGRADE_STEPS: tuple[UpgradeStep, ...] = ()
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """A version string as numbers to compare ('0.10.0' > '0.9.1'); a non-numeric part counts 0."""
+    parts = []
+    for piece in str(version).split("."):
+        digits = re.match(r"\d+", piece)
+        parts.append(int(digits.group(0)) if digits else 0)
+    return tuple(parts)

@@ -10,8 +10,9 @@ strings, comments or expressions never split anything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional
+
+from .db import first_line, mask
 
 _TERMINATOR = re.compile(r"^\s*/\s*$")
 _SQLPLUS_COMMAND = re.compile(
@@ -52,14 +53,6 @@ def substitute(statement: str, values: Optional[Mapping[str, str]]) -> str:
     return _DEFINE.sub(repl, statement)
 
 
-def mask(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value replaced by ``***``."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text
-
-
 def split_script(text: str) -> list[str]:
     """Return the statements of a rendered script, without their ``/`` lines."""
     statements: list[str] = []
@@ -91,16 +84,16 @@ def plsql_unit(statement: str) -> Optional[tuple[str, str]]:
     return unit_type, name
 
 
+def _statement_head(statement: str) -> str:
+    """The statement's first line after leading comments, at most 100 characters (for messages)."""
+    return _strip_leading_comments(statement).split("\n", 1)[0][:100]
+
+
 def _strip_leading_comments(statement: str) -> str:
     lines = statement.split("\n")
     while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
         lines.pop(0)
     return "\n".join(lines)
-
-
-@dataclass
-class RunLog:
-    executed: list[str] = field(default_factory=list)
 
 
 def execute_statements(
@@ -130,8 +123,8 @@ def execute_statements(
             try:
                 cursor.execute(substitute(statement, substitutions) if substitutions else statement)
             except Exception as exc:  # oracledb.DatabaseError; keep the driver optional here
-                first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
-                reason = mask(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, secrets)
+                first = _statement_head(statement)
+                reason = mask(first_line(exc) if str(exc).strip() else type(exc).__name__, secrets)
                 error = ScriptError(f"{label}: {reason} (statement: {first})")
                 error.detail = mask(str(exc), secrets)  # every line: KUP-xxxxx follows ORA-29913
                 raise error from None  # no chained traceback that could quote a substituted secret
@@ -143,7 +136,7 @@ def execute_statements(
             unit = plsql_unit(statement)
             if unit is None:
                 if warning is not None:
-                    first = _strip_leading_comments(statement).split("\n", 1)[0][:100]
+                    first = _statement_head(statement)
                     raise ScriptError(f"{label}: {warning} (statement: {first})")
                 continue
             unit_type, name = unit

@@ -66,7 +66,7 @@ class Settings:
     retention_days: int = 90
     jobs_enabled: bool = True
     create_schema: bool = False
-    # Alert delivery (issue 6). Mail is on when mail_host is set: the installer then renders the
+    # Alert delivery. Mail is on when mail_host is set: the installer then renders the
     # network ACE for the owner (admin phase). The values are seeded into the settings table,
     # where the alert job reads them (change host/port there AND re-run install for the ACE).
     mail_host: Optional[str] = None
@@ -77,11 +77,11 @@ class Settings:
     # admin phase grants EXECUTE on SYS.DBMS_SYSTEM to a schema-only account owning a wrapper that
     # only writes that line (admin/alert_log_grant.sql); the owner may execute the wrapper only.
     alert_log: bool = False
-    # Reports (issue 7): OS users whose connections the privileged_os_users report lists (CID USER,
+    # Reports: OS users whose connections the privileged_os_users report lists (CID USER,
     # compared case-insensitively), and the window of the new_clients report (days before the newest event).
     privileged_os_users: tuple[str, ...] = ("root", "oracle", "administrator")
     report_new_client_days: int = 7
-    # Audit (issue 10): which logon audit trail the match views read. none | unified (UNIFIED_AUDIT_TRAIL)
+    # Audit: which logon audit trail the match views read. none | unified (UNIFIED_AUDIT_TRAIL)
     # | traditional (DBA_AUDIT_TRAIL) | both. The admin phase grants SELECT on the trail(s) chosen;
     # its preflight says which trail holds logon rows (docs/audit.md). audit_window_seconds: how long
     # after the listener's connect line a logon may be recorded and still match (the article: 2 s).

@@ -11,26 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from . import __version__
-from .install import (
-    Q_CURRENT_SCHEMA,
-    Q_DIRECTORY_PATH,
-    Q_DIRECTORY_READ,
-    Q_FIRST_ERROR,
-    Q_JOB_QUEUE_PROCESSES,
-    Q_SESSION_PRIVS,
-    _first_line,
-    _q,
-    _rows,
-    _scalar,
-    owner_privileges,
+from . import __version__, db, manifest
+from .identifiers import quote_identifier
+from .install_sql import Q_CURRENT_SCHEMA, Q_FIRST_ERROR, q_probe
+from .manifest import version_tuple
+from .preflight import (
+    check_directories,
+    check_job_queue,
+    missing_privileges_problem,
+    missing_system_privileges,
     probe_file,
-    q_probe,
-    server_major_version,
-    translate_read_error,
-    version_tuple,
+    version_problem,
 )
-from .render import render_objects
+from .read_errors import translate_read_error
 from .settings import Settings
 
 Q_PACKAGE_BODY_STATUS = (
@@ -52,7 +45,7 @@ LOAD_PROBLEM_STATUS = ("MISSING", "UNREADABLE", "ERROR")
 #: a file not read, or an alert evaluation not run, for this many job intervals is a problem
 STALE_INTERVALS = 3
 # Columns of USER_SCHEDULER_JOB_RUN_DETAILS: LOG_DATE, STATUS, ERROR#, ADDITIONAL_INFO
-# (Database Reference, ALL_SCHEDULER_JOB_RUN_DETAILS; oracle-notes section 5).
+# (Database Reference, ALL_SCHEDULER_JOB_RUN_DETAILS).
 Q_JOB_LAST_RUN = (
     "select status, log_date, error#, additional_info from user_scheduler_job_run_details "
     "where job_name = :job_name order by log_date desc fetch first 1 rows only"
@@ -76,12 +69,12 @@ def q_load_state(table: str) -> str:
     last_run)."""
     return (
         "select status, health, last_run, round((sysdate - last_run) * 1440, 1) minutes_ago, byte_offset, "
-        f"file_size, lines from {_q(table)} where file_name = :file_name"
+        f"file_size, lines from {quote_identifier(table)} where file_name = :file_name"
     )
 
 
 def q_setting(table: str) -> str:
-    return f"select value from {_q(table)} where name = :name"
+    return f"select value from {quote_identifier(table)} where name = :name"
 
 
 def q_setting_age(table: str) -> str:
@@ -90,28 +83,28 @@ def q_setting_age(table: str) -> str:
     Reference, TO_DATE) keeps a hand-edited value from failing verify."""
     return (
         "select value, round((sysdate - to_date(value default null on conversion error, "
-        f"'YYYY-MM-DD HH24:MI:SS')) * 1440, 1) minutes_ago from {_q(table)} where name = :name"
+        f"'YYYY-MM-DD HH24:MI:SS')) * 1440, 1) minutes_ago from {quote_identifier(table)} where name = :name"
     )
 
 
 def q_failed_rules(table: str) -> str:
     """Enabled rules whose last evaluation failed (ALERT_PKG writes last_status/last_error)."""
     return (
-        f"select rule_id, last_run, last_error from {_q(table)} "
+        f"select rule_id, last_run, last_error from {quote_identifier(table)} "
         "where enabled = :enabled and last_status = :status order by rule_id"
     )
 
 
 def q_last_run(history: str) -> str:
     return (
-        f"select id, version, status, started_at, finished_at, message from {_q(history)} "
+        f"select id, version, status, started_at, finished_at, message from {quote_identifier(history)} "
         "where phase = 'owner' order by id desc fetch first 1 rows only"
     )
 
 
 def q_last_complete(history: str) -> str:
     return (
-        f"select version, finished_at from {_q(history)} where phase = 'owner' and status = 'complete' "
+        f"select version, finished_at from {quote_identifier(history)} where phase = 'owner' and status = 'complete' "
         "order by id desc fetch first 1 rows only"
     )
 
@@ -138,53 +131,46 @@ class Findings:
 def collect(conn: Any, settings: Settings) -> Findings:
     s = settings
     f = Findings(server_version=str(getattr(conn, "version", "?")))
-    f.schema = str(_scalar(conn, Q_CURRENT_SCHEMA))
+    f.schema = str(db.scalar(conn, Q_CURRENT_SCHEMA))
     if f.schema != s.schema:
         f.problems.append(f"connected to schema {f.schema}, not the owner {s.schema}: "
                           f"verify connects as the owner (LSNRMINE_OWNER_PASSWORD)")
         return f
-    if server_major_version(conn) < 19:
-        f.problems.append(f"Oracle {f.server_version} is not supported: upgrade to 19c or later")
+    f.problems += [p for p in (version_problem(conn),) if p]
+    missing = missing_system_privileges(conn, s)
+    directories = check_directories(conn, s)
+    missing += directories.missing
+    if missing:
+        f.problems.append(missing_privileges_problem(missing))
+    f.problems += directories.problems
+    f.directory_path = directories.log_dir_path
 
-    privs = {row[0] for row in _rows(conn, Q_SESSION_PRIVS)}
-    missing_privs = [p for p in owner_privileges(s) if p not in privs]
-    if not _scalar(conn, Q_DIRECTORY_READ, dir_name=s.directory):
-        missing_privs.append(f"READ on directory {s.directory}")
-    if missing_privs:
-        f.problems.append(f"missing privileges: {', '.join(missing_privs)}; fix: run `lsnrmine install --phase admin` as a DBA")
-
-    f.directory_path = _scalar(conn, Q_DIRECTORY_PATH, dir_name=s.directory)
-    if f.directory_path is None:
-        f.problems.append(f"directory {s.directory} is missing or not granted; fix: run `lsnrmine install --phase admin` as a DBA")
-    elif f.directory_path != s.log_dir:
-        f.problems.append(f"directory {s.directory} points at {f.directory_path}, the settings say {s.log_dir}; "
-                          "fix: run `lsnrmine install --phase admin` again, or correct log_dir")
-
+    owner = manifest.objects(s, "owner")  # names and verify queries only: nothing is rendered
     present: set[str] = set()
-    for item in render_objects(s, "owner"):
-        kind, name = item.obj.object_type, item.name
+    for obj in owner:
+        kind, name = obj.object_type, obj.name(s)
         f.objects_total += 1
-        rows = _rows(conn, item.obj.verify, name=name, type=kind)
+        rows = db.rows(conn, obj.verify, name=name, type=kind)
         status = rows[0][0] if rows else None
         if status == "VALID" and kind == "PACKAGE":
-            body = _scalar(conn, Q_PACKAGE_BODY_STATUS, object_name=name)
+            body = db.scalar(conn, Q_PACKAGE_BODY_STATUS, object_name=name)
             status = body or status
         if status is None:
             f.missing.append(f"{kind} {name}")
             f.problems.append(f"missing {kind} {name}; fix: {FIX_INSTALL}")
         elif status == "DISABLED":
             f.objects_valid += 1
-            present.add(item.obj.logical)
+            present.add(obj.logical)
             f.problems.append(f"job {name} is disabled; fix: exec sys.dbms_scheduler.enable('{name}') as {s.schema}")
         elif status != "VALID":
-            present.add(item.obj.logical)
-            first = _rows(conn, Q_FIRST_ERROR, object_name=name)
+            present.add(obj.logical)
+            first = db.rows(conn, Q_FIRST_ERROR, object_name=name)
             detail = f" (line {first[0][0]}: {str(first[0][1]).strip()})" if first else ""
             f.invalid.append(f"{kind} {name}")
             f.problems.append(f"invalid {kind} {name}{detail}; fix: {FIX_INSTALL} (it recompiles), or correct the cause")
         else:
             f.objects_valid += 1
-            present.add(item.obj.logical)
+            present.add(obj.logical)
         if kind == "JOB" and status is not None:
             f.jobs.append(_job_line(conn, name, f.problems))
 
@@ -196,30 +182,24 @@ def collect(conn: Any, settings: Settings) -> Findings:
                 problem += missing_file_fix(s)
             if problem:
                 f.problems.append(f"{problem}")
-        for logical in ("LISTENER_LOG", "LISTENER_LOG_LINES"):
-            item = next((i for i in render_objects(s, "owner") if i.obj.logical == logical), None)
-            if item is None or logical not in present:
+        for obj in owner:
+            if not obj.read_probe or obj.logical not in present:
                 continue
+            name = obj.name(s)
             try:
-                _rows(conn, q_probe(item.name))
+                db.rows(conn, q_probe(name))
             except Exception as exc:
                 text = str(exc)
-                f.problems.append(f"select from {item.name} failed: "
-                                  + (translate_read_error(text, s) or _first_line(text)))
+                f.problems.append(f"select from {name} failed: "
+                                  + (translate_read_error(text, s) or db.first_line(text)))
 
-    if s.jobs_enabled and any(i.obj.object_type == "JOB" for i in render_objects(s, "owner")):
-        try:
-            value = _scalar(conn, Q_JOB_QUEUE_PROCESSES)
-            if value is not None and str(value).strip() == "0":
-                f.problems.append("job_queue_processes is 0: jobs never run; fix: `alter system set job_queue_processes = 20` as a DBA")
-        except Exception:  # no SELECT on V$PARAMETER: not the owner's business
-            f.notes.append("job_queue_processes not checked (no SELECT on V$PARAMETER)")
+    check_job_queue(conn, s, f.problems, f.notes)
 
-    names = {i.obj.logical: i.name for i in render_objects(s, "owner")}
+    names = manifest.names(s, "owner")
     _location_status(conn, s, f, names, present)
     _load_state(conn, s, f, names, present)
     _alert_evaluation(conn, s, f, names, present)
-    _history(conn, s, f)
+    _history(conn, f, next((obj.name(s) for obj in owner if obj.history), None))
     return f
 
 
@@ -227,7 +207,7 @@ def _interval(conn: Any, names: dict[str, str], present: set[str], setting: str,
     """A job interval in minutes: the SETTINGS row (users change it with an UPDATE; the job
     templates read it there), else the installed settings' value."""
     if "SETTINGS" in present:
-        value = _scalar(conn, q_setting(names["SETTINGS"]), name=setting)
+        value = db.scalar(conn, q_setting(names["SETTINGS"]), name=setting)
         if value is not None and str(value).strip().isdigit() and int(str(value).strip()) > 0:
             return float(str(value).strip())
     return float(default)
@@ -247,16 +227,16 @@ def location_problem(status: Optional[str], package: str, schema: str) -> Option
     if text.startswith("ok:"):
         return None
     if text.startswith("no configured log file"):  # "exists" or "is readable (ORA-2228x ...)"
-        return (f"{_first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
+        return (f"{db.first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
                 f"then `exec {package}.refresh` as {schema}")
-    return f"LISTENER_LOG's file list could not be refreshed: {_first_line(text)}; {fix}"
+    return f"LISTENER_LOG's file list could not be refreshed: {db.first_line(text)}; {fix}"
 
 
 def _location_status(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
     """A5: the last LOCATION refresh of LISTENER_LOG_EXT (SETTINGS row LOG_LOCATION_STATUS)."""
     if "SETTINGS" not in present or "LOG_LOCATION_PKG" not in present:
         return  # missing: reported with the objects
-    status = _scalar(conn, q_setting(names["SETTINGS"]), name=LOCATION_STATUS_SETTING)
+    status = db.scalar(conn, q_setting(names["SETTINGS"]), name=LOCATION_STATUS_SETTING)
     problem = location_problem(status, names["LOG_LOCATION_PKG"], s.schema)
     if problem:
         f.problems.append(problem)
@@ -271,7 +251,7 @@ def _load_state(conn: Any, s: Settings, f: Findings, names: dict[str, str], pres
     scheduled = "INGEST_JOB" in names  # jobs_enabled: the job reads every interval
     interval = _interval(conn, names, present, "INGEST_INTERVAL_MINUTES", s.ingest_interval_minutes)
     for file_name in s.log_files:
-        rows = _rows(conn, q_load_state(names["LOAD_STATE"]), file_name=file_name)
+        rows = db.rows(conn, q_load_state(names["LOAD_STATE"]), file_name=file_name)
         if not rows or rows[0][2] is None:
             f.load.append(f"{file_name}: not read yet")
             f.notes.append(f"log file {file_name} not read yet by " + (
@@ -284,9 +264,9 @@ def _load_state(conn: Any, s: Settings, f: Findings, names: dict[str, str], pres
         f.load.append(f"{file_name}: {status}, last run {last_run}"
                       + (f" ({minutes_ago:g} min ago)" if minutes_ago is not None else "")
                       + f", {read} of {file_size if file_size is not None else '?'} bytes read, {lines} lines"
-                      + (f" ({_first_line(str(health))})" if health else ""))
+                      + (f" ({db.first_line(str(health))})" if health else ""))
         if status in LOAD_PROBLEM_STATUS:
-            detail = f": {_first_line(str(health))}" if health else ""
+            detail = f": {db.first_line(str(health))}" if health else ""
             if status == "MISSING":
                 fix = (f"check that {s.log_dir}/{file_name} exists and is the listener's log (lsnrctl status, "
                        "Listener Log File), or correct log_file")
@@ -309,9 +289,9 @@ def _alert_evaluation(conn: Any, s: Settings, f: Findings, names: dict[str, str]
     if "ALERT_PKG" not in names or "SETTINGS" not in present:
         return
     scheduled = "ALERT_JOB" in names
-    rows = _rows(conn, q_setting_age(names["SETTINGS"]), name="ALERT_LAST_RUN")
+    rows = db.rows(conn, q_setting_age(names["SETTINGS"]), name="ALERT_LAST_RUN")
     last_run, minutes_ago = (rows[0][0], _minutes(rows[0][1])) if rows else (None, None)
-    status = _scalar(conn, q_setting(names["SETTINGS"]), name="ALERT_LAST_STATUS")
+    status = db.scalar(conn, q_setting(names["SETTINGS"]), name="ALERT_LAST_STATUS")
     if last_run is None:
         f.alert_evaluation = "never run"
         f.notes.append("alert rules not evaluated yet by " + (
@@ -319,10 +299,10 @@ def _alert_evaluation(conn: Any, s: Settings, f: Findings, names: dict[str, str]
             f"{names['ALERT_PKG']}.run (jobs_enabled = false: run it yourself)"))
     else:
         f.alert_evaluation = (f"last run {last_run}" + (f" ({minutes_ago:g} min ago)" if minutes_ago is not None else "")
-                              + f": {_first_line(str(status)) if status else 'no status'}")
+                              + f": {db.first_line(str(status)) if status else 'no status'}")
         if status != "ok":
             f.problems.append(f"the last alert evaluation ({last_run}) reported: "
-                              f"{_first_line(str(status)) if status else 'no status'}; fix: see last_error in "
+                              f"{db.first_line(str(status)) if status else 'no status'}; fix: see last_error in "
                               f"{names['ALERT_RULES']} and the HEALTH alerts (`lsnrmine alerts --dsn --rule HEALTH`)")
         interval = _interval(conn, names, present, "ALERT_INTERVAL_MINUTES", s.alert_interval_minutes)
         if scheduled and minutes_ago is not None and minutes_ago > STALE_INTERVALS * interval:
@@ -331,25 +311,25 @@ def _alert_evaluation(conn: Any, s: Settings, f: Findings, names: dict[str, str]
                 f"alert interval ({interval:g} min); fix: check the job {names['ALERT_JOB']} "
                 "(user_scheduler_jobs, user_scheduler_job_run_details) and job_queue_processes")
     if "ALERT_RULES" in present:
-        for rule_id, rule_run, error in _rows(conn, q_failed_rules(names["ALERT_RULES"]), enabled="Y", status="failed"):
-            f.problems.append(f"alert rule {rule_id} failed at {rule_run}: {_first_line(str(error or ''))}; "
+        for rule_id, rule_run, error in db.rows(conn, q_failed_rules(names["ALERT_RULES"]), enabled="Y", status="failed"):
+            f.problems.append(f"alert rule {rule_id} failed at {rule_run}: {db.first_line(str(error or ''))}; "
                               f"fix: correct the rule's row in {names['ALERT_RULES']} (threshold, params) "
                               f"or disable it (enabled = 'N')")
 
 
 def _job_line(conn: Any, name: str, problems: list[str]) -> str:
-    rows = _rows(conn, Q_JOB, job_name=name)
+    rows = db.rows(conn, Q_JOB, job_name=name)
     if not rows:
         return f"{name}: missing"
     enabled, state, last_start, next_run, failures = rows[0]
     if str(state).upper() in JOB_PROBLEM_STATES:
         problems.append(f"job {name} is {state} after {failures} failure(s); fix: see user_scheduler_job_run_details "
                         f"for {name}, correct the cause, then exec sys.dbms_scheduler.enable('{name}')")
-    last = _rows(conn, Q_JOB_LAST_RUN, job_name=name)
+    last = db.rows(conn, Q_JOB_LAST_RUN, job_name=name)
     if last:
         status, log_date, error_no, info = last[0]
         if status and status not in ("SUCCEEDED",):
-            problems.append(f"job {name} last run {status} at {log_date} (ORA-{error_no}: {_first_line(str(info or ''))}) "
+            problems.append(f"job {name} last run {status} at {log_date} (ORA-{error_no}: {db.first_line(str(info or ''))}) "
                             f"; fix: see user_scheduler_job_run_details for {name}")
         last_text = f"last run {status} at {log_date}"
     else:
@@ -358,13 +338,13 @@ def _job_line(conn: Any, name: str, problems: list[str]) -> str:
             f"{failures or 0} failure(s), next {next_run}")
 
 
-def _history(conn: Any, s: Settings, f: Findings) -> None:
-    history = next((i for i in render_objects(s, "owner") if i.obj.logical == "INSTALL_HISTORY"), None)
-    if history is None or not _scalar(conn, Q_HISTORY_TABLE, table_name=history.name):
+def _history(conn: Any, f: Findings, history: Optional[str]) -> None:
+    """The last install run and the last complete one (INSTALL_HISTORY, named ``history``)."""
+    if history is None or not db.scalar(conn, Q_HISTORY_TABLE, table_name=history):
         f.problems.append(f"no install history; fix: {FIX_INSTALL}")
         return
-    last = _rows(conn, q_last_run(history.name))
-    complete = _rows(conn, q_last_complete(history.name))
+    last = db.rows(conn, q_last_run(history))
+    complete = db.rows(conn, q_last_complete(history))
     if complete:
         f.installed = f"{complete[0][0]} (completed {complete[0][1]})"
         if version_tuple(complete[0][0]) != version_tuple(__version__):
@@ -374,10 +354,16 @@ def _history(conn: Any, s: Settings, f: Findings) -> None:
         f.last_run = f"run {run_id}: {version} {status}, started {started}" + (f", finished {finished}" if finished else "")
         if status != "complete":
             f.problems.append(f"the last install (run {run_id}, {version}) is {status}"
-                              + (f": {_first_line(str(message))}" if message else "")
+                              + (f": {db.first_line(str(message))}" if message else "")
                               + f"; fix: correct the cause and {FIX_INSTALL} again")
     elif not complete:
         f.problems.append(f"no install recorded; fix: {FIX_INSTALL}")
+
+
+def _activity_lines(f: Findings, job: str, ingest: str, alerts: str) -> list[str]:
+    """The jobs, the ingest state per file and the last alert evaluation, each line after its label."""
+    lines = [job + line for line in f.jobs] + [ingest + line for line in f.load]
+    return lines + ([alerts + f.alert_evaluation] if f.alert_evaluation is not None else [])
 
 
 def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print) -> int:
@@ -388,12 +374,8 @@ def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print
         return 1
     out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
         f"{len(f.files)} log file(s) readable, installed {f.installed}")
-    for job in f.jobs:
-        out(f"job: {job}")
-    for line in f.load:
-        out(f"ingest: {line}")
-    if f.alert_evaluation is not None:
-        out(f"alert evaluation: {f.alert_evaluation}")
+    for line in _activity_lines(f, "job: ", "ingest: ", "alert evaluation: "):
+        out(line)
     for note in f.notes:
         out(f"note: {note}")
     return 0
@@ -410,11 +392,7 @@ def run_status(conn: Any, settings: Settings, dsn: str, out: Callable[[str], Non
     out(f"directory:  {settings.directory} -> {f.directory_path or 'missing or not granted'}")
     for name, size, problem in f.files:
         out(f"log file:   {name}: " + (f"{size} bytes" if problem is None else f"UNREADABLE ({problem})"))
-    for job in f.jobs:
-        out(f"job:        {job}")
-    for line in f.load:
-        out(f"ingest:     {line}")
-    if f.alert_evaluation is not None:
-        out(f"alerts:     {f.alert_evaluation}")
+    for line in _activity_lines(f, "job:        ", "ingest:     ", "alerts:     "):
+        out(line)
     out(f"problems:   {len(f.problems)}" + (" (run `lsnrmine verify` for the fixes)" if f.problems else ""))
     return 0

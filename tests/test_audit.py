@@ -225,12 +225,13 @@ def test_audit_times_are_shifted_from_the_session_time_zone_to_the_listener_cloc
 def test_admin_preflight_notes_compare_audit_mode_with_the_trails() -> None:
     from lsnrmine import audit
     from lsnrmine import install as inst
+    from lsnrmine import install_sql as isql
     from test_installer import FakeConnection, admin_answers
 
     s = Settings(audit_mode="traditional")
     # run as SYS: SELECT on SYS.DBA_AUDIT_TRAIL can only be granted by SYS or with the grant option
     answers = admin_answers(s, **{audit.Q_UNIFIED_OPTION: [("TRUE",)], audit.Q_UNIFIED_LOGONS: [(1,)],
-                                  audit.Q_TRADITIONAL_LOGONS: [(0,)], inst.Q_SESSION_USER: [("SYS",)]})
+                                  audit.Q_TRADITIONAL_LOGONS: [(0,)], isql.Q_SESSION_USER: [("SYS",)]})
     notes, _ = inst.Installer(s, out=lambda _l: None).preflight_admin(FakeConnection(answers))
     text = "\n".join(notes)
     assert "pure unified auditing" in text and "use audit_mode = unified" in text
@@ -254,6 +255,7 @@ def test_detection_suggests_a_mode() -> None:
 def test_owner_preflight_needs_direct_select_grants() -> None:
     from lsnrmine import audit
     from lsnrmine import install as inst
+    from lsnrmine import install_sql as isql
     from test_installer import FakeConnection, owner_answers
 
     s = Settings(audit_mode="both")

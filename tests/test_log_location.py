@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsnrmine import install as inst
+from lsnrmine import read_errors
 from lsnrmine import verify as ver
 from lsnrmine.manifest import MANIFEST
 from lsnrmine.render import render_objects, render_scripts
@@ -114,11 +114,11 @@ def test_verify_reports_a_location_problem(settings: Settings) -> None:
 
 def test_a_missing_location_file_names_the_refresh(settings: Settings) -> None:
     text = "ORA-29913: error in executing ODCIEXTTABLEOPEN callout\nKUP-04040: file listener_3.log in X not found"
-    message = inst.translate_read_error(text, settings)
+    message = read_errors.translate_read_error(text, settings)
     assert message.startswith("the database cannot read ")
     assert "`exec LSNR_LOG_LOCATION_PKG.refresh` as LSNRMINE keeps LISTENER_LOG to the files that exist" in message
     # other file errors are not about a gone segment
-    assert "refresh" not in inst.translate_read_error("ORA-29913: x\nKUP-04001: error opening file x", settings)
+    assert "refresh" not in read_errors.translate_read_error("ORA-29913: x\nKUP-04001: error opening file x", settings)
 
 
 def _unit(body: str, start: str, end: str) -> str:

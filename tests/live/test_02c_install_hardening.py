@@ -14,8 +14,12 @@ import oracledb
 import pytest
 
 from lsnrmine import install as inst
+from lsnrmine import install_sql as isql
+from lsnrmine import preflight
+from lsnrmine import read_errors
 from lsnrmine.render import render_objects
 from lsnrmine.runner import ScriptError, execute_statements, split_script
+from lsnrmine.settings import owner_privileges
 
 from .conftest import Install, query
 
@@ -26,7 +30,7 @@ def test_a4_listener_log_view_reads_dated_rows(installed: Install, owner_conn) -
         _, rows = query(owner_conn, 'select count(*), min(log_date), max(log_date) from "LISTENER_LOG" '
                                     "where log_date is not null")
     except oracledb.DatabaseError as exc:
-        pytest.fail("A4: LISTENER_LOG refused: " + (inst.translate_read_error(str(exc), installed.settings())
+        pytest.fail("A4: LISTENER_LOG refused: " + (read_errors.translate_read_error(str(exc), installed.settings())
                                                       or str(exc)))
     count, first, last = rows[0]
     assert count > 0 and first is not None and first <= last, rows
@@ -42,11 +46,11 @@ def test_a1_a2_owner_privileges_quota_and_identity_tables(installed: Install, ow
     settings = installed.settings()
     _, privs = query(owner_conn, "select privilege from session_privs")
     granted = {r[0] for r in privs}
-    assert set(inst.owner_privileges(settings)) <= granted, granted
+    assert set(owner_privileges(settings)) <= granted, granted
     assert not any(p.endswith(" ANY") or " ANY " in p for p in granted), granted  # no ANY privilege
     _, roles = query(owner_conn, "select granted_role from user_role_privs")
     assert roles == [], roles  # no RESOURCE, no DBA: the README's admin phase only
-    _, space = query(owner_conn, inst.Q_OWNER_SPACE)
+    _, space = query(owner_conn, isql.Q_OWNER_SPACE)
     assert space and space[0][1] >= 1, space
     # A13: created by the admin phase, the owner lives in the database's default permanent tablespace
     _, rows = query(system_conn, "select property_value from database_properties "
@@ -59,14 +63,14 @@ def test_a1_a2_owner_privileges_quota_and_identity_tables(installed: Install, ow
     _, runs = query(owner_conn, f'select status from "{history}" order by id')
     assert runs and runs[-1][0] == "complete", runs
     # A10: EXECUTE on SYS.DBMS_LOB usable by definer's-rights code (PUBLIC or direct)
-    _, lob = query(owner_conn, inst.Q_SYS_EXECUTE, object_name="DBMS_LOB")
+    _, lob = query(owner_conn, isql.Q_SYS_EXECUTE, object_name="DBMS_LOB")
     assert lob[0][0] >= 1
 
 
 # -- C7: SYSTEM cannot grant on SYS's packages; the admin preflight says so first ------------------
 def test_c7_system_cannot_grant_on_sys_packages(installed: Install, system_conn) -> None:
     with system_conn.cursor() as cursor:
-        cursor.execute(inst.Q_SESSION_USER)
+        cursor.execute(isql.Q_SESSION_USER)
         if cursor.fetchone()[0] == "SYS":
             pytest.skip("the suite's DBA account is SYS: the restriction does not apply")
         with pytest.raises(oracledb.DatabaseError, match="ORA-01031"):
@@ -93,7 +97,7 @@ def test_a3_syntax_error_is_reported_with_its_kup_lines(scratch: Install) -> Non
         try:
             with pytest.raises(oracledb.DatabaseError) as info:
                 query(con, "select * from lsnr_it_bad_loader")
-            message = inst.translate_read_error(str(info.value), settings)
+            message = read_errors.translate_read_error(str(info.value), settings)
             assert message is not None and message.startswith("the ORACLE_LOADER access driver failed: KUP-"), message
             assert "cannot read" not in message
         finally:
@@ -198,7 +202,7 @@ def test_f7_install_while_a_job_runs(scratch: Install) -> None:
         assert any(f"disabled JOB {job}" in line for line in lines), lines
         assert any(f"enabled JOB {job} again" in line for line in lines), lines
         deadline = time.monotonic() + 60
-        while query(con, inst.Q_RUNNING_JOBS)[1] and time.monotonic() < deadline:
+        while query(con, isql.Q_RUNNING_JOBS)[1] and time.monotonic() < deadline:
             time.sleep(2)
 
 
@@ -281,7 +285,7 @@ def test_r4_r8_system_preflight_names_audit_grants_and_not_utl_smtp(installed: I
     anything runs. R8: PUBLIC has EXECUTE on UTL_SMTP by default: mail needs no SYS then."""
     from lsnrmine.settings import Settings
 
-    if str(query(system_conn, inst.Q_SESSION_USER)[1][0][0]) == "SYS":
+    if str(query(system_conn, isql.Q_SESSION_USER)[1][0][0]) == "SYS":
         pytest.skip("the suite's DBA account is SYS: the restriction does not apply")
     base = installed.settings()
     audit = Settings(schema=base.schema, directory=base.directory, log_dir=base.log_dir,
@@ -312,7 +316,7 @@ def test_r5_owner_in_system_tablespace_is_refused(installed: Install, system_con
         s = Settings(schema=user, directory=base.directory, log_dir=base.log_dir, log_files=base.log_files)
         with pytest.raises(inst.PreflightFailed) as info:
             inst.Installer(s, out=lambda _l: None).preflight_admin(system_conn)
-        assert inst.system_tablespace_problem(user, "SYSTEM") in info.value.problems, info.value.problems
+        assert preflight.system_tablespace_problem(user, "SYSTEM") in info.value.problems, info.value.problems
         grants = next(i.deploy for i in render_objects(s, "admin") if i.obj.logical == "OWNER_GRANTS")
         with pytest.raises(ScriptError, match="default tablespace of LSNR_IT_SYSTS is SYSTEM"):
             execute_statements(system_conn, split_script(grants), label="owner grants")
