@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
-from .cli import EXIT_FAILURE, EXIT_USAGE, UserError
+from .errors import EXIT_FAILURE, EXIT_USAGE, UserError
 
 ENV_DSN = "LSNRMINE_DSN"
 ENV_USER = "LSNRMINE_USER"

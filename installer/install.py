@@ -20,10 +20,10 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from . import __version__, audit
 from . import identifiers as ids
 from .manifest import UPGRADE_STEPS, DbObject, UpgradeStep
-from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants, template_context
+from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants
 from .runner import ScriptError, execute_statements, mask, split_script
 from .settings import Settings, owner_privileges, sys_object_grants
-from .templates import environment
+from .templates import environment, template_context
 
 MIN_ORACLE_MAJOR = 19
 OLD_VERSION_MISSES = (
