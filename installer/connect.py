@@ -145,7 +145,7 @@ def connect(
     connect_fn: Optional[Callable[..., Any]] = None,
 ) -> Any:
     """Open a Thin-mode connection; any failure is one line: ``cannot connect to <dsn>: <reason>``."""
-    import oracledb
+    import oracledb  # a heavy import, paid only when a command connects
 
     params: dict[str, Any] = {
         "user": credentials.user,
