@@ -51,7 +51,6 @@ KEY_DISPLAY_CHARS = 60
 KEY_BYTES = 400
 EVIDENCE_BYTES = 1000
 CANDIDATE_BYTES = 4000
-MAX_MAIL_ALERTS = 50
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -118,31 +117,6 @@ def escape_text(text: Optional[str], limit: int) -> str:
 def short_evidence(evidence: Optional[str], limit: int = EVIDENCE_DISPLAY_CHARS) -> str:
     """Evidence for display: control characters re-checked (the store may come from a file), cut."""
     return escape_text(evidence or "", limit)
-
-
-def mail_lines(alerts: Iterable["Alert"], min_severity: str = "medium",
-               max_alerts: int = MAX_MAIL_ALERTS, table: str = "LSNR_ALERTS") -> list[str]:
-    """Twin of the body ALERT_PKG.deliver writes: two lines per alert at or above
-    ``min_severity`` (key at most 300 bytes, evidence 1000), at most ``max_alerts`` alerts, then
-    "and N more". Plain text; no line starts with '.'."""
-    floor = severity_rank(min_severity)
-    # ALERT_PKG.deliver's order: the most severe first, then last_time, alert_id
-    chosen = sorted((a for a in alerts if severity_rank(a.severity) >= floor),
-                    key=lambda a: (-severity_rank(a.severity), a.last_time, a.alert_id))
-    lines: list[str] = []
-    for a in chosen[:max_alerts]:
-        lines.append(f"- {a.severity} {a.rule_id} key={one_line(a.alert_key, 300) or ''} count={a.cnt}"
-                     f" first={a.first_time:%Y-%m-%d %H:%M:%S} last={a.last_time:%Y-%m-%d %H:%M:%S}")
-        lines.append(f"  evidence: {one_line(a.evidence, EVIDENCE_BYTES) or ''}")
-    if len(chosen) > max_alerts:
-        lines.append(f"- and {len(chosen) - max_alerts} more: see table {table}")
-    return lines
-
-
-def alert_log_line(a: "Alert") -> str:
-    """Twin of the line ALERT_PKG.deliver writes to the alert log (at most 500 bytes)."""
-    return log_text(f"lsnrmine alert {a.alert_id} {a.severity} {a.rule_id} key={one_line(a.alert_key, 200) or ''}"
-                    f" count={a.cnt}", 500) or ""
 
 
 @dataclass
