@@ -65,11 +65,8 @@ def engine_batches(engine: Any) -> Batches:
     """The embedded engine (:class:`lsnrmine.engine.session.OfflineEngine`); EngineError on failure."""
 
     def batches(sql: str) -> "tuple[list[str], Iterator[list[tuple[Any, ...]]]]":
-        if hasattr(engine, "query_batches"):
-            columns, parts = engine.query_batches(sql)
-            return list(columns), (canonical_rows(rows) for rows in parts)
-        result = engine.query(sql)
-        return list(result.columns), iter([canonical_rows(result.rows)])
+        columns, parts = engine.query_batches(sql)
+        return list(columns), (canonical_rows(rows) for rows in parts)
 
     return batches
 
