@@ -113,7 +113,7 @@ def gather(query: Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]]
            sources: Sequence[str], lines: int, alerts: Optional[Sequence[Mapping[str, Any]]] = None,
            time_from: Optional[dt.datetime] = None, time_to: Optional[dt.datetime] = None) -> DashboardData:
     """Everything the page shows through one ``query(sql) -> (columns, rows)`` callable: the
-    embedded engine or a database connection (lsnrmine.report_source), the same statements."""
+    embedded engine or a database connection (lsnrmine.report_rows), the same statements."""
     scripts = report_scripts(settings, time_from, time_to)
 
     def run_report(name: str) -> Table:
