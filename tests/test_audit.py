@@ -20,6 +20,7 @@ from lsnrmine.engine.session import EngineError, OfflineEngine
 from lsnrmine.identifiers import SettingError
 from lsnrmine.render import render_objects
 from lsnrmine.settings import Settings
+from lsnrmine.templates import render_template
 
 AUDIT = FIXTURES / "audit"
 LOG = str(AUDIT / "listener.log")
