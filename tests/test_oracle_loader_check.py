@@ -16,9 +16,9 @@ from gate.oracle_loader_check import (
     unwrap_execute_immediate,
 )
 from lsnrmine.render import render_objects
-from lsnrmine.templates import render_template
 from lsnrmine.runner import split_script
 from lsnrmine.settings import Settings
+from lsnrmine.templates import render_template
 
 SETTINGS = {
     "default": Settings(),
