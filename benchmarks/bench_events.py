@@ -25,7 +25,7 @@ _CHILD = r"""
 import json, resource, sys, time
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.engine import loader
-from lsnrmine import events
+from lsnrmine.engine import events
 path = sys.argv[1]
 t0 = time.perf_counter()
 engine = OfflineEngine()

@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
 from . import identifiers as ids
 from .manifest import MANIFEST, DbObject
-from .render import render_template
 from .runner import split_script
+from .templates import render_object
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine.session import OfflineEngine
@@ -51,7 +51,6 @@ KEY_DISPLAY_CHARS = 60
 KEY_BYTES = 400
 EVIDENCE_BYTES = 1000
 CANDIDATE_BYTES = 4000
-MAX_MAIL_ALERTS = 50
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -61,7 +60,15 @@ class AlertError(Exception):
 
 
 def severity_rank(severity: Optional[str]) -> int:
+    """1 (info) .. 5 (critical); an unknown severity ranks as info (ALERT_PKG's CASE ... else 1)."""
     return SEVERITIES.index(severity) + 1 if severity in SEVERITIES else 1
+
+
+def severities_from(floor: Optional[str]) -> Optional[tuple[str, ...]]:
+    """The severities ranked at least ``floor``; None when every alert qualifies (no floor, or info)."""
+    if floor is None or severity_rank(floor) <= 1:
+        return None
+    return SEVERITIES[severity_rank(floor) - 1:]
 
 
 #: C0, DEL ([[:cntrl:]]), C1 U+0080-U+009F (NEL U+0085 included) plus the format characters
@@ -110,31 +117,6 @@ def escape_text(text: Optional[str], limit: int) -> str:
 def short_evidence(evidence: Optional[str], limit: int = EVIDENCE_DISPLAY_CHARS) -> str:
     """Evidence for display: control characters re-checked (the store may come from a file), cut."""
     return escape_text(evidence or "", limit)
-
-
-def mail_lines(alerts: Iterable["Alert"], min_severity: str = "medium",
-               max_alerts: int = MAX_MAIL_ALERTS, table: str = "LSNR_ALERTS") -> list[str]:
-    """Twin of the body ALERT_PKG.deliver writes: two lines per alert at or above
-    ``min_severity`` (key at most 300 bytes, evidence 1000), at most ``max_alerts`` alerts, then
-    "and N more". Plain text; no line starts with '.'."""
-    floor = severity_rank(min_severity)
-    # ALERT_PKG.deliver's order: the most severe first, then last_time, alert_id
-    chosen = sorted((a for a in alerts if severity_rank(a.severity) >= floor),
-                    key=lambda a: (-severity_rank(a.severity), a.last_time, a.alert_id))
-    lines: list[str] = []
-    for a in chosen[:max_alerts]:
-        lines.append(f"- {a.severity} {a.rule_id} key={one_line(a.alert_key, 300) or ''} count={a.cnt}"
-                     f" first={a.first_time:%Y-%m-%d %H:%M:%S} last={a.last_time:%Y-%m-%d %H:%M:%S}")
-        lines.append(f"  evidence: {one_line(a.evidence, EVIDENCE_BYTES) or ''}")
-    if len(chosen) > max_alerts:
-        lines.append(f"- and {len(chosen) - max_alerts} more: see table {table}")
-    return lines
-
-
-def alert_log_line(a: "Alert") -> str:
-    """Twin of the line ALERT_PKG.deliver writes to the alert log (at most 500 bytes)."""
-    return log_text(f"lsnrmine alert {a.alert_id} {a.severity} {a.rule_id} key={one_line(a.alert_key, 200) or ''}"
-                    f" count={a.cnt}", 500) or ""
 
 
 @dataclass
@@ -291,10 +273,7 @@ def _manifest_object(logical: str) -> DbObject:
 
 
 def _render(obj: DbObject, engine: "OfflineEngine") -> list[str]:
-    name = obj.name(engine.settings)
-    text = render_template(obj.deploy, engine.settings, name=ids.quote_identifier(name),
-                           name_literal=ids.sql_string(name), kind=obj.object_type)
-    return split_script(text)
+    return split_script(render_object(obj.deploy, engine.settings, obj.name(engine.settings), obj.object_type))
 
 
 def _quoted(engine: "OfflineEngine", logical: str) -> str:
@@ -333,28 +312,25 @@ def prepare(engine: "OfflineEngine", store: AlertStore,
     engine.ensure_events()
     rules, alerts, candidates = (_quoted(engine, n) for n in ("ALERT_RULES", "ALERTS", "ALERT_CANDIDATES"))
     defaults = _quoted(engine, "ALERT_RULE_DEFAULTS")
-    con = engine.con
     # the same columns as tables/alert_rules.sql (state columns NULL: offline scans all events)
-    con.execute(
+    engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {rules} AS SELECT rule_id, rule_no, rule_name, description, enabled, "
         f"CAST(threshold AS DOUBLE) AS threshold, CAST(window_minutes AS DOUBLE) AS window_minutes, severity, "
         f"CAST(params AS VARCHAR) AS params, CAST(view_name AS VARCHAR) AS view_name, "
         f"CAST(NULL AS TIMESTAMP) AS scan_from, CAST(NULL AS BIGINT) AS last_event_id FROM {defaults}")
-    known = {row[0] for row in con.execute(f"SELECT rule_id FROM {rules}").fetchall()}
+    known = {row[0] for row in engine.execute_duckdb(f"SELECT rule_id FROM {rules}")}
     for rule, column, value in overrides:
         if rule not in known:
             raise AlertError(f"--rule-set: no rule {rule}; rules: {', '.join(sorted(known))}")
-        con.execute(f"UPDATE {rules} SET {column} = ? WHERE rule_id = ?",
-                    [float(value) if column in ("threshold", "window_minutes") else value, rule])
-    con.execute(
+        engine.execute_duckdb(f"UPDATE {rules} SET {column} = ? WHERE rule_id = ?",
+                              [float(value) if column in ("threshold", "window_minutes") else value, rule])
+    engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {alerts} (alert_id BIGINT, rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
         "first_time TIMESTAMP, last_time TIMESTAMP, cnt BIGINT, last_event_id BIGINT, evidence VARCHAR, "
         "status VARCHAR)")
-    if store.alerts:
-        con.executemany(f"INSERT INTO {alerts} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [[a.alert_id, a.rule_id, a.severity, a.alert_key, a.first_time, a.last_time, a.cnt,
-                          a.last_event_id, a.evidence, a.status] for a in store.alerts])
-    con.execute(
+    engine.insert_rows(alerts, [(a.alert_id, a.rule_id, a.severity, a.alert_key, a.first_time, a.last_time, a.cnt,
+                                 a.last_event_id, a.evidence, a.status) for a in store.alerts])
+    engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {candidates} (rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
         "event_id BIGINT, event_time TIMESTAMP, evidence VARCHAR)")
 
@@ -369,9 +345,7 @@ class RunResult:
 def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.datetime] = None,
              overrides: Iterable[tuple[str, str, str]] = ()) -> RunResult:
     """One evaluation run over the loaded log (all its events), merged into ``store``."""
-    import duckdb
-
-    from .engine.session import EngineError
+    from .engine.session import EngineError  # duckdb: alerts are also listed from the database, without it
 
     now = now or dt.datetime.now().replace(microsecond=0)
     prepare(engine, store, overrides)
@@ -379,12 +353,12 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
     by_name = {o.name(engine.settings): o for o in MANIFEST if o.object_type == "VIEW"}
     failed: list[str] = []
     counts: dict[str, int] = {}
-    health = engine.con.execute(f"SELECT enabled, severity, window_minutes FROM {rules} WHERE rule_id = ?",
-                                [HEALTH_RULE]).fetchone() or ("Y", "high", 60)
+    health = next(iter(engine.execute_duckdb(f"SELECT enabled, severity, window_minutes FROM {rules} WHERE rule_id = ?",
+                                             [HEALTH_RULE])), ("Y", "high", 60))
     health_failures: list[tuple[str, str]] = []
-    for rule_id, view_name in engine.con.execute(
+    for rule_id, view_name in engine.execute_duckdb(
             f"SELECT rule_id, view_name FROM {rules} WHERE enabled = 'Y' AND view_name IS NOT NULL "
-            "ORDER BY rule_no, rule_id").fetchall():
+            "ORDER BY rule_no, rule_id"):
         try:
             name = view_name_in_dictionary(view_name)
             obj = by_name.get(name)
@@ -398,12 +372,11 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
                 f"where rule_id = {ids.sql_string(rule_id)} and event_time is not null and alert_key is not null")
             # the job's INSERT ... SELECT fit_bytes(alert_key, 400), fit_bytes(evidence, 4000)
             rows = [(r[0], r[1], fit_bytes(r[2], KEY_BYTES), r[3], r[4], fit_bytes(r[5], CANDIDATE_BYTES))
-                    for r in engine.con.execute(select).fetchall()]
+                    for r in engine.execute_duckdb(select)]
             rows = [r for r in rows if r[2] is not None]
-            if rows:
-                engine.con.executemany(f"INSERT INTO {candidates} VALUES (?, ?, ?, ?, ?, ?)", rows)
+            engine.insert_rows(candidates, rows)
             counts[rule_id] = len(rows)
-        except (EngineError, duckdb.Error) as exc:
+        except EngineError as exc:
             # as in the job: a failing rule is a HEALTH alert naming it, the others go on
             failed.append(rule_id)
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

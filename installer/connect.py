@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
-from .cli import EXIT_FAILURE, EXIT_USAGE, UserError
+from .errors import EXIT_FAILURE, EXIT_USAGE, UserError
 
 ENV_DSN = "LSNRMINE_DSN"
 ENV_USER = "LSNRMINE_USER"
@@ -145,7 +145,7 @@ def connect(
     connect_fn: Optional[Callable[..., Any]] = None,
 ) -> Any:
     """Open a Thin-mode connection; any failure is one line: ``cannot connect to <dsn>: <reason>``."""
-    import oracledb
+    import oracledb  # a heavy import, paid only when a command connects
 
     params: dict[str, Any] = {
         "user": credentials.user,

@@ -16,7 +16,8 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from . import __version__
 from . import identifiers as ids
-from .output import _text
+from . import report_catalogue
+from .output import display_text
 
 TOP_N = 10
 MAX_ALERTS = 200  # most alerts listed on the page (latest first)
@@ -52,7 +53,7 @@ svg{background:#fff;border:1px solid #d0d7de;border-radius:6px}
 
 def esc(value: Any) -> str:
     """Any value as HTML text: html.escape(quote=True) of its display form; None is empty."""
-    return html.escape(_text(value), quote=True)
+    return html.escape(display_text(value), quote=True)
 
 
 @dataclass
@@ -103,9 +104,8 @@ def report_names() -> list[str]:
 def report_scripts(settings: Any, time_from: Optional[dt.datetime] = None,
                    time_to: Optional[dt.datetime] = None) -> dict[str, str]:
     """name -> the rendered report statement (the text `lsnrmine report NAME` runs, period applied)."""
-    from . import reports
-
-    return {name: reports.statements(reports.find(name), settings, time_from=time_from, time_to=time_to)[0]
+    return {name: report_catalogue.statements(report_catalogue.find(name), settings, time_from=time_from,
+                                              time_to=time_to)[0]
             for name in report_names()}
 
 
@@ -113,7 +113,7 @@ def gather(query: Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]]
            sources: Sequence[str], lines: int, alerts: Optional[Sequence[Mapping[str, Any]]] = None,
            time_from: Optional[dt.datetime] = None, time_to: Optional[dt.datetime] = None) -> DashboardData:
     """Everything the page shows through one ``query(sql) -> (columns, rows)`` callable: the
-    embedded engine or a database connection (lsnrmine.report_source), the same statements."""
+    embedded engine or a database connection (lsnrmine.report_rows), the same statements."""
     scripts = report_scripts(settings, time_from, time_to)
 
     def run_report(name: str) -> Table:
@@ -181,7 +181,7 @@ def hour_chart(per_hour: Table, width: int = 1100, height: int = 260) -> str:
             parts.append(f'<rect class="failed" x="{x:.1f}" y="{top + plot_h - h_fail:.1f}" width="{bar:.1f}" '
                          f'height="{h_fail:.1f}" fill="#d1242f"/>')
         if i % label_every == 0:
-            label = hour.strftime("%m-%d %H:00") if isinstance(hour, dt.datetime) else _text(hour)
+            label = hour.strftime("%m-%d %H:00") if isinstance(hour, dt.datetime) else display_text(hour)
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{top + plot_h + 14}" font-size="10" '
                          f'text-anchor="middle">{esc(label)}</text>')
     parts.append(f'<rect x="{left}" y="{height - 14}" width="10" height="10" fill="#2f81f7"/>'
@@ -196,7 +196,7 @@ def _alerts(alerts: Sequence[Mapping[str, Any]]) -> str:
     head = "".join(f"<th>{esc(c)}</th>" for c in ALERT_COLUMNS)
     rows = []
     for alert in alerts:
-        severity = _text(alert.get("severity")).lower()
+        severity = display_text(alert.get("severity")).lower()
         cells = "".join(
             f'<td class="sev-{esc(severity)}">{esc(alert.get(c))}</td>' if c == "severity" else f"<td>{esc(alert.get(c))}</td>"
             for c in ALERT_COLUMNS)

@@ -43,10 +43,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Optional
 
-__all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll", "Follower",
+__all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll",
            "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
            "BATCH_LINES", "RESTAGE_LINES"]
 
@@ -358,61 +358,3 @@ def discover_segments(base: str, known: Iterable[str], exists=os.path.exists, *,
             top = n
         n += 1
     return [name(n) for n in sorted(found)]
-
-
-@dataclass
-class Follower:
-    """Polls several files (rotated segments, several listeners), one state per file. With
-    ``segments`` (INGEST_PKG.run), every configured file also covers its 19c segments, found by
-    :func:`discover_segments`; per configured file the order is: its segments by ascending n, then
-    the file itself."""
-
-    paths: list[str]
-    encoding: str = "utf-8"
-    states: dict[str, FileState] = field(default_factory=dict)
-    segments: bool = False
-    #: the bootstrap slice (INGEST_PKG: from the clock, one per 5 minutes); the twin counts polls
-    slice_no: int = 0
-
-    def order(self) -> list[str]:
-        """INGEST_PKG.run's order: per configured file, discovery, its segments by ascending n
-        (FINISHED ones, read and gone, only when the name exists again, S3), then the file."""
-        out: list[str] = []
-        for path in self.paths:
-            if self.segments:
-                known = [k for k in self.states if os.path.dirname(k) == os.path.dirname(path)
-                         and segment_number(path, k) is not None]
-                finished = [k for k in known if self.states[k].status == FINISHED]
-                for new in discover_segments(path, known, finished=finished, slice_no=self.slice_no):
-                    self.states.setdefault(new, FileState(new))
-                    known.append(new)
-                for seg in sorted(known, key=lambda k: segment_number(path, k)):
-                    if seg not in out and (self.states[seg].status != FINISHED or os.path.exists(seg)):
-                        out.append(seg)
-            if path not in out:
-                out.append(path)
-        return out
-
-    def poll(self, max_lines: Optional[int] = None) -> list[Line]:
-        out: list[Line] = []
-        for path in self.paths:
-            self.states.setdefault(path, FileState(path))
-        for path in self.order():
-            state = self.states[path]
-            out.extend(poll(path, state, encoding=self.encoding, max_lines=max_lines,
-                            others=list(self.states.values()), configured=path in self.paths))
-        self.slice_no += 1
-        return out
-
-    def unadopted(self) -> dict[str, str]:
-        """INGEST_PKG.run's health note per configured file whose previous generation no segment
-        continued (S1): its unread tail, if any, is lost (segment deleted before discovery, or a
-        copy-and-truncate rotation)."""
-        return {p: unadopted_note(self.states[p]) for p in self.paths
-                if p in self.states and self.states[p].prev_signature and self.states[p].prev_offset}
-
-
-def unadopted_note(state: FileState) -> str:
-    """The health text INGEST_PKG.run writes (same words)."""
-    return (f"previous generation ({state.prev_offset - 1} bytes read) not found in any segment: "
-            "lines written after the last run before the rotation may be lost")

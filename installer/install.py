@@ -41,10 +41,10 @@ from .install_sql import (
 from .manifest import UPGRADE_STEPS, UpgradeStep, version_tuple
 from .preflight import PreflightFailed, admin_preflight, owner_preflight, probe_files
 from .read_errors import error_text, translate_read_error
-from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants, template_context
+from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sys_grants
 from .runner import ScriptError, execute_statements, split_script
 from .settings import Settings
-from .templates import environment
+from .templates import environment, template_context
 
 OWNER_PASSWORD_DEFINE = "lsnrmine_owner_password"
 

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 FORMATS = ("table", "csv", "json")
 
 
-def _text(value: Any) -> str:
+def display_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):  # four-digit year always (strftime's %Y does not pad)
@@ -33,7 +33,7 @@ _CSV_QUOTE = re.compile(r'[\n\r,"#]')
 def _csv_field(value: Any) -> str:
     if value is None:
         return ""
-    text = _text(value)
+    text = display_text(value)
     if not text or _CSV_QUOTE.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -46,7 +46,7 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date)):
-        return _text(value)
+        return display_text(value)
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, bytes):
@@ -68,7 +68,7 @@ def format_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str)
         return csv_lines([columns]) + csv_lines(rows)
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}")
-    cells = [[_printable(_text(v)) for v in row] for row in rows]
+    cells = [[_printable(display_text(v)) for v in row] for row in rows]
     widths = [len(c) for c in columns]
     for row in cells:
         widths = [max(w, len(v)) for w, v in zip(widths, row)]

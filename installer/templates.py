@@ -1,14 +1,18 @@
-"""Where the SQL templates live, and the Jinja2 environment that renders them."""
+"""The SQL templates: where they live, the one Jinja2 environment that renders them, and the
+context every template sees."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
+from . import __version__
 from . import identifiers as ids
+from .settings import SETTING_LIMITS, Settings, owner_privileges
 
-TEMPLATE_KINDS = ("admin", "plsql", "external_tables", "scheduler_jobs", "tables", "views", "reports")
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
 
 
 def template_root() -> Path:
@@ -31,7 +35,11 @@ def _sqlstr(value: object) -> str:
     return ids.sql_string(str(value))
 
 
-def environment() -> jinja2.Environment:
+@functools.lru_cache(maxsize=None)
+def environment() -> "jinja2.Environment":
+    """The Jinja2 environment over :func:`template_root`, built once per process."""
+    import jinja2  # here, not at the top: a query on listener_log alone never renders a template
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(template_root())),
         undefined=jinja2.StrictUndefined,
@@ -43,3 +51,28 @@ def environment() -> jinja2.Environment:
     env.filters["ident"] = _ident
     env.filters["sqlstr"] = _sqlstr
     return env
+
+
+def template_context(settings: Settings) -> dict[str, object]:
+    return {
+        "s": settings,
+        "obj": lambda logical: ids.quote_identifier(settings.object_name(logical)),
+        "version": __version__,
+        "owner_privileges": owner_privileges(settings),
+        "setting_limits": {row: maximum for row, (_attribute, maximum) in SETTING_LIMITS.items()},
+    }
+
+
+def render_template(path: str, settings: Settings, **extra: object) -> str:
+    """The text of template ``path`` (relative to :func:`template_root`), ending in one newline."""
+    context = template_context(settings)
+    context.update(extra)
+    text = environment().get_template(path).render(**context)
+    return text.strip("\n") + "\n"
+
+
+def render_object(path: str, settings: Settings, name: str, kind: str, **extra: Any) -> str:
+    """A manifest object's template with the names every object template uses: ``name`` (quoted),
+    ``name_literal`` (a SQL string) and ``kind`` (the object type)."""
+    return render_template(path, settings, name=ids.quote_identifier(name), name_literal=ids.sql_string(name),
+                           kind=kind, **extra)

@@ -452,31 +452,6 @@ def test_flood_values_fit_their_columns_by_bytes_on_character_boundaries(flood: 
     assert public[0]["evidence"].startswith("public client IP 198.51.100.10 (\U00020000")
 
 
-def test_flood_mail_body_is_bounded_plain_text_whatever_the_alerts(flood: dict) -> None:
-    store = flood["api_store"]
-    lines = alerts_mod.mail_lines(store.alerts, "medium")
-    chosen = [a for a in store.alerts if alerts_mod.severity_rank(a.severity) >= alerts_mod.severity_rank("medium")]
-    assert len(chosen) > alerts_mod.MAX_MAIL_ALERTS
-    assert len(lines) == 2 * alerts_mod.MAX_MAIL_ALERTS + 1
-    assert lines[-1] == f"- and {len(chosen) - alerts_mod.MAX_MAIL_ALERTS} more: see table LSNR_ALERTS"
-    for line in lines:
-        assert len(line.encode("utf-8")) <= 2000 and not line.startswith(".")
-        assert "\u202e" not in line and "\r" not in line and "\n" not in line and "&lt;" not in line
-    assert sum(len(line.encode("utf-8")) + 2 for line in lines) > 32767  # why the body is not one VARCHAR2
-
-
-def test_flood_alert_log_lines_cannot_forge_ora_or_carry_bidi(flood: dict) -> None:
-    hosts = [a for a in flood["api_store"].alerts if a.rule_id == "NEW_CLIENT_IP" and "ORA-00600" in a.evidence]
-    assert hosts, "the fixture's ORA-00600 HOSTs reach the evidence"
-    for alert in flood["api_store"].alerts:
-        line = alerts_mod.alert_log_line(alert)
-        assert line.startswith("lsnrmine alert ") and len(line.encode("utf-8")) <= 500
-        assert "ORA-" not in line.upper() and "\u202e" not in line
-    fake = alerts_mod.Alert(7, "LISTENER_STOP", "high", "ora-00600@\u2028x\u202e", dt.datetime(2026, 1, 1),
-                            dt.datetime(2026, 1, 1), 1, 1, "e")
-    assert alerts_mod.alert_log_line(fake) == "lsnrmine alert 7 high LISTENER_STOP key=ORA_00600@ x  count=1"
-
-
 def test_flood_escalation_after_acknowledgement_is_delivered_again(flood: dict) -> None:
     first = [a for a in flood["state1"]["alerts"] if a["rule_id"] == "LOG_REDIRECTION"]
     assert [(a["severity"], a["status"], a["cnt"]) for a in first] == [("high", "new", 1)]
@@ -570,18 +545,6 @@ def test_a_redirect_or_stop_after_acknowledgement_reopens_at_the_same_severity(r
     later = t + dt.timedelta(minutes=20)
     alerts_mod.merge_episodes(store, [alerts_mod.Episode(rule, "m@j", "critical", later, later, 1, 3, "e", 60)], t)
     assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("critical", "new", 3)]
-
-
-def test_mail_lists_the_most_severe_alerts_first() -> None:
-    t = dt.datetime(2026, 12, 3, 6, 0, 0)
-    alerts = [alerts_mod.Alert(i, "NEW_CLIENT_IP", "medium", f"10.0.0.{i}", t, t + dt.timedelta(minutes=i), 1, i, "e")
-              for i in range(1, 61)]
-    alerts.append(alerts_mod.Alert(61, "LOG_REDIRECTION", "critical", "m@j", t, t + dt.timedelta(hours=5), 1, 61, "e"))
-    alerts.append(alerts_mod.Alert(62, "LISTENER_STOP", "high", "m@j", t, t + dt.timedelta(hours=4), 1, 62, "e"))
-    lines = alerts_mod.mail_lines(alerts, "medium", max_alerts=50)
-    assert lines[0].startswith("- critical LOG_REDIRECTION") and lines[2].startswith("- high LISTENER_STOP")
-    assert lines[4].startswith("- medium NEW_CLIENT_IP key=10.0.0.1 ")  # then by last_time
-    assert lines[-1] == "- and 12 more: see table LSNR_ALERTS"
 
 
 def test_health_honours_its_rule_row(capsys) -> None:

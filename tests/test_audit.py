@@ -18,8 +18,9 @@ from conftest import FIXTURES
 from lsnrmine.cli import main
 from lsnrmine.engine.session import EngineError, OfflineEngine
 from lsnrmine.identifiers import SettingError
-from lsnrmine.render import render_objects, render_template
+from lsnrmine.render import render_objects
 from lsnrmine.settings import Settings
+from lsnrmine.templates import render_template
 
 AUDIT = FIXTURES / "audit"
 LOG = str(AUDIT / "listener.log")
@@ -271,7 +272,7 @@ def test_owner_preflight_needs_direct_select_grants() -> None:
 def test_audit_reports_declare_their_metadata() -> None:
     import re
 
-    from lsnrmine import reports
+    from lsnrmine import report_catalogue as reports
 
     audit_reports = [r for r in reports.catalogue() if r.name.startswith("audit_")]
     assert {r.name for r in audit_reports} == {"audit_service_user_client", "audit_unmatched_connects",

@@ -123,7 +123,7 @@ def test_untranslatable_query_fails_before_reading(tmp_path: Path) -> None:
 
 
 def test_reject_count_started_early_only_for_a_likely_stream():
-    from lsnrmine.cli_offline import _may_stream
+    from lsnrmine.engine.session import may_stream as _may_stream
 
     assert _may_stream("select count(*) from LISTENER_LOG where action = 'stop'", "LSNR_")
     assert not _may_stream("select * from listener_log_lines", "LSNR_")

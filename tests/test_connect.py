@@ -14,7 +14,7 @@ from typing import Any
 import oracledb
 import pytest
 
-from lsnrmine.cli import UserError
+from lsnrmine.errors import UserError
 from lsnrmine.connect import (
     ConnectOptions,
     Credentials,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 
 from lsnrmine.engine.session import OfflineEngine
-from lsnrmine.events import EVENT_COLUMNS, EVENT_KINDS
+from lsnrmine.engine.events import EVENT_COLUMNS, EVENT_KINDS
 from lsnrmine.settings import Settings
 
 from conftest import FIXTURES, shared_file

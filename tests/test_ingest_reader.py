@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lsnrmine.ingest import CLOSED, FINISHED, MISSING, OK, UNREADABLE, FileState, Follower, poll
+from lsnrmine.follow import Follower
+from lsnrmine.ingest import CLOSED, FINISHED, MISSING, OK, UNREADABLE, FileState, poll
 
 
 def _append(path: Path, data: bytes) -> None:

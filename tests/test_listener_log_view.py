@@ -18,9 +18,10 @@ import pytest
 from lsnrmine.engine import dialect, loader
 from lsnrmine.engine.session import ENGINE_DATE_COLUMNS, OfflineEngine
 from lsnrmine.manifest import MANIFEST
-from lsnrmine.render import render_objects, render_template
+from lsnrmine.render import render_objects
 from lsnrmine.runner import split_script
 from lsnrmine.settings import Settings
+from lsnrmine.templates import render_template
 
 from conftest import shared_file
 

@@ -15,9 +15,10 @@ from gate.oracle_loader_check import (
     tokenize,
     unwrap_execute_immediate,
 )
-from lsnrmine.render import render_objects, render_template
+from lsnrmine.render import render_objects
 from lsnrmine.runner import split_script
 from lsnrmine.settings import Settings
+from lsnrmine.templates import render_template
 
 SETTINGS = {
     "default": Settings(),

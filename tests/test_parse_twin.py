@@ -287,7 +287,7 @@ PLSQL = REPO_ROOT / "plsql"
 
 
 def _render(path: str) -> str:
-    from lsnrmine.render import render_template
+    from lsnrmine.templates import render_template
     from lsnrmine.settings import Settings
 
     return render_template(path, Settings())

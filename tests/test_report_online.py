@@ -24,10 +24,10 @@ import oracledb
 import pytest
 
 from conftest import FIXTURES
-from lsnrmine import dashboard, reports
+from lsnrmine import dashboard
+from lsnrmine import report_catalogue as reports
 from lsnrmine.cli import main
-from lsnrmine.report_online import q_alerts, q_lines
-from lsnrmine.report_source import canonical_value
+from lsnrmine.report_rows import canonical_value, q_alerts, q_lines
 from lsnrmine.settings import Settings
 from test_installer import FakeConnection, FakeCursor
 

@@ -14,7 +14,10 @@ from datetime import datetime
 import pytest
 
 from conftest import FIXTURES
-from lsnrmine import dashboard, reports
+from lsnrmine import dashboard
+from lsnrmine import report_catalogue as reports
+from lsnrmine.cli.common import parse_datetime
+from lsnrmine.errors import UserError
 from lsnrmine.cli import main
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.identifiers import SettingError
@@ -144,10 +147,10 @@ def test_time_range_errors() -> None:
         reports.statements(reports.find("article_jdbc_service_hosts"), Settings(), time_from=datetime(2024, 1, 1))
     with pytest.raises(ValueError, match="before --to"):
         reports.statements(reports.find("tns_errors"), Settings(), time_from=datetime(2024, 1, 2), time_to=datetime(2024, 1, 1))
-    assert reports.parse_time("--from", "2024-07-31") == datetime(2024, 7, 31)
-    assert reports.parse_time("--from", "2024-07-31T02:03:04") == datetime(2024, 7, 31, 2, 3, 4)
-    with pytest.raises(ValueError, match="--to '31-JUL-2024'"):
-        reports.parse_time("--to", "31-JUL-2024")
+    assert parse_datetime("--from", "2024-07-31") == datetime(2024, 7, 31)
+    assert parse_datetime("--from", "2024-07-31T02:03:04") == datetime(2024, 7, 31, 2, 3, 4)
+    with pytest.raises(UserError, match="--to '31-JUL-2024'"):
+        parse_datetime("--to", "31-JUL-2024")
 
 
 def test_privileged_users_and_new_client_days_settings() -> None:

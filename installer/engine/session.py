@@ -22,9 +22,10 @@ import sqlglot
 from ..manifest import MANIFEST
 from ..runner import split_script
 from ..settings import Settings
+from ..templates import render_object
 from .. import identifiers as ids
 from .. import output
-from . import dialect, functions, loader, prefilter, pushdown
+from . import dialect, events, functions, loader, prefilter, pushdown
 
 # DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
 # loaded from a CSV export when given, empty otherwise so the article's queries run.
@@ -61,6 +62,15 @@ _PREFILTERED = "lsnrmine_listener_log_prefiltered"
 
 class EngineError(Exception):
     """A one-line error for the user (bad query, untranslatable construct, bad input)."""
+
+
+def may_stream(statement: str, prefix: str) -> bool:
+    """A guess from the text, before anything is parsed: True when ``statement`` names listener_log
+    and none of the other log relations or lsnrmine's (``prefix``ed) views. ``load`` decides from
+    the parse tree; this only decides whether the reject count starts early."""
+    text = statement.lower()
+    return ("listener_log" in text and "listener_log_lines" not in text and "listener_log_src" not in text
+            and prefix.lower() not in text)
 
 
 @dataclass
@@ -101,6 +111,29 @@ class OfflineEngine:
             {obj.name(self.settings).lower() for obj in self._offline_view_objects()}
             | {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS})
 
+    @classmethod
+    def for_statements(cls, settings: Settings, paths: Sequence[str], statements: Sequence[str], *,
+                       encoding: str = "utf-8", now: Optional[dt.datetime] = None,
+                       progress: Optional[bool] = None, rerun: bool = False) -> "OfflineEngine":
+        """An engine loaded with ``paths`` to run ``statements`` (Oracle dialect). Each statement is
+        translated before any input is read: a query the engine cannot run fails first. A single
+        statement that is not re-run (``rerun``: the lines will change, ``sql --follow``) may be
+        streamed (see ``load``); its reject count then starts at once, in DuckDB, while the engine
+        is built and the statement translated (``load`` stops it if the tables are needed after all)."""
+        single = statements[0] if len(statements) == 1 and not rerun else None
+        counter = (loader.RejectCounter.start(paths, encoding, settings.date_language)
+                   if single is not None and may_stream(single, settings.prefix) else None)
+        try:
+            engine = cls(settings, now=now)
+            for statement in statements:
+                engine.translate(statement)
+        except BaseException:
+            if counter is not None:
+                counter.close()
+            raise
+        engine.load(paths, encoding=encoding, progress=progress, query=single, reject_counter=counter)
+        return engine
+
     @property
     def _event_names(self) -> frozenset[str]:
         """Lower-case names of the events objects and of the views over them (rendered once, on
@@ -117,7 +150,7 @@ class OfflineEngine:
         listener_log becomes a view straight over the files (loader ``stream=True``: one parallel
         pass for the query, memory flat whatever the file size) and the views are created only
         if a later query needs them. Otherwise both tables are materialised and the views made.
-        ``reject_counter``: see loader.load_logs (started by the caller before this engine)."""
+        ``reject_counter``: see loader.load_logs (started by ``for_statements``)."""
         stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
@@ -180,9 +213,7 @@ class OfflineEngine:
 
     def build_events(self) -> int:
         """Parse the loaded lines into the events table (lsnr_events) through the parse view
-        views/events.sql, the same SQL Oracle's ingestion runs (lsnrmine.events)."""
-        from .. import events
-
+        views/events.sql, the same SQL Oracle's ingestion runs (engine.events)."""
         sources = self.stats.sources if self.stats else []
         try:
             return events.build_offline(self, sources)
@@ -242,14 +273,10 @@ class OfflineEngine:
         """(name, rendered text) of every manifest VIEW the engine creates, in manifest order;
         rendered once per engine (the settings never change)."""
         if self._views_cache is None:
-            from ..render import render_template  # Jinja2: imported only when a view is needed
-
             views = []
             for obj in self._offline_view_objects():
                 name = obj.name(self.settings)
-                text = render_template(obj.deploy, self.settings, name=ids.quote_identifier(name),
-                                       name_literal=ids.sql_string(name), kind=obj.object_type)
-                views.append((name, text))
+                views.append((name, render_object(obj.deploy, self.settings, name, obj.object_type)))
             self._views_cache = views
         return self._views_cache
 
@@ -273,6 +300,60 @@ class OfflineEngine:
         if names is None:
             return True  # cannot tell: build them
         return bool(names & self._view_names) and bool(names & self._event_names)
+
+    # -- the engine's own tables in DuckDB SQL (alert tables, lines changed by follow) -----
+    def execute_duckdb(self, duckdb_sql: str, params: Optional[Sequence[Any]] = None) -> list[tuple[Any, ...]]:
+        """Run one DuckDB statement (not translated) with bound ``params``; its rows (none for DDL
+        and DML). EngineError (the first line of DuckDB's message) when it fails."""
+        try:
+            cursor = self.con.execute(duckdb_sql, params) if params is not None else self.con.execute(duckdb_sql)
+            return cursor.fetchall() if cursor.description else []
+        except duckdb.Error as exc:
+            raise EngineError(_first_line(exc)) from None
+
+    def insert_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """INSERT ``rows`` into ``table`` (an identifier the caller built), one bound row each."""
+        if not rows:
+            return
+        marks = ", ".join("?" * len(rows[0]))
+        try:
+            self.con.executemany(f"INSERT INTO {table} VALUES ({marks})", [list(r) for r in rows])
+        except duckdb.Error as exc:
+            raise EngineError(_first_line(exc)) from None
+
+    def own_lines(self) -> None:
+        """listener_log_lines as a table that ``append_lines``/``delete_lines`` may change (a load
+        that left it a view over the files re-reads them at every query)."""
+        kind = self.con.execute("SELECT table_type FROM information_schema.tables "
+                                "WHERE table_name = 'listener_log_lines'").fetchone()
+        if kind and kind[0] == "VIEW":
+            self.con.execute("CREATE TABLE lsnr_follow_lines AS SELECT source, line_no, line FROM listener_log_lines")
+            self.con.execute("DROP VIEW listener_log_lines")
+            self.con.execute("ALTER TABLE lsnr_follow_lines RENAME TO listener_log_lines")
+
+    def delete_lines(self, source: str, *, after_line_no: Optional[int] = None) -> None:
+        """Drop the lines of ``source`` (those after ``after_line_no`` when given) from listener_log_lines."""
+        if after_line_no is None:
+            self.con.execute("DELETE FROM listener_log_lines WHERE source = ?", [source])
+        else:
+            self.con.execute("DELETE FROM listener_log_lines WHERE source = ? AND line_no > ?", [source, after_line_no])
+
+    def append_lines(self, rows: Sequence[tuple[str, int, Optional[str]]]) -> None:
+        """Add (source, line_no, line) rows to listener_log_lines."""
+        self.con.executemany("INSERT INTO listener_log_lines VALUES (?, ?, ?)", rows)
+
+    def refresh_from_lines(self) -> None:
+        """After listener_log_lines changed: listener_log (when a table) is filled again from
+        listener_log_src, and the events are rebuilt if they were built."""
+        kinds = dict(self.con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                      "WHERE table_name IN ('listener_log', 'listener_log_lines')").fetchall())
+        if kinds.get("listener_log") == "BASE TABLE":
+            self.con.execute("DELETE FROM listener_log")
+            self.con.execute("INSERT INTO listener_log SELECT log_date, connect_string, protocol_info, action, "
+                             "service_name, return_code FROM listener_log_src WHERE reject_reason IS NULL "
+                             "ORDER BY source, line_no")
+        if self.events_built:  # otherwise the next query that needs events builds them
+            self.build_events()
 
     # -- queries -------------------------------------------------------------------------
     def translate(self, oracle_sql: str) -> str:

@@ -968,7 +968,7 @@ def expected_catalogue() -> dict[str, list[str]]:
     every article query (the article views and reports/article_*.sql) and every catalogue report."""
     from lsnrmine.manifest import MANIFEST
     from lsnrmine.render import render_objects
-    from lsnrmine.reports import catalogue
+    from lsnrmine.report_catalogue import catalogue
     from lsnrmine.settings import Settings
     from lsnrmine.templates import template_root
 

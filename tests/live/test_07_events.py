@@ -14,7 +14,7 @@ from typing import Optional
 
 import pytest
 
-from lsnrmine.events import VIEW_COLUMNS
+from lsnrmine.engine.events import VIEW_COLUMNS
 
 from .conftest import Install, LiveDb, complete_part, query, run_job
 

@@ -187,9 +187,9 @@ def test_tns_error_text_has_the_listener_codes(rot: Install) -> None:
 def test_scripted_sequence_matches_the_twin(rot: Install, live_db: LiveDb, tmp_path: Path) -> None:
     """The differential test on Oracle: the same appends, truncations, renames (19c segments) and an
     empty file, applied to SEQ_LOG in the scratch directory (read by INGEST_PKG.run) and to a local
-    copy (read by the twin, lsnrmine.ingest.Follower with segments); after every step the state
+    copy (read by the twin, lsnrmine.follow.Follower with segments); after every step the state
     columns of every file of the family and the lines read are the same."""
-    from lsnrmine.ingest import Follower
+    from lsnrmine.follow import Follower
 
     settings = rot.settings()
     local = tmp_path / SEQ_LOG

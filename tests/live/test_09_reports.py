@@ -15,7 +15,7 @@ from typing import Optional
 
 import pytest
 
-from lsnrmine.reports import catalogue
+from lsnrmine.report_catalogue import catalogue
 
 from .conftest import ENV_DSN, Install, LiveDb, query
 from .traffic import TrafficReport

@@ -1,4 +1,4 @@
-"""Where report statements run: the embedded engine (``--log``) or the database (``--dsn``).
+"""The row sources of reports: the embedded engine (``--log``) or the database (``--dsn``).
 
 One small interface for both, so ``lsnrmine report`` and the HTML dashboard print the same text
 for the same data whichever side answered:
@@ -23,8 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
+from . import identifiers as ids
+from .dashboard import MAX_ALERTS, alert_entry
 from .output import csv_lines, format_rows
 
 Batches = Callable[[str], "tuple[list[str], Iterator[list[tuple[Any, ...]]]]"]
@@ -63,11 +65,8 @@ def engine_batches(engine: Any) -> Batches:
     """The embedded engine (:class:`lsnrmine.engine.session.OfflineEngine`); EngineError on failure."""
 
     def batches(sql: str) -> "tuple[list[str], Iterator[list[tuple[Any, ...]]]]":
-        if hasattr(engine, "query_batches"):
-            columns, parts = engine.query_batches(sql)
-            return list(columns), (canonical_rows(rows) for rows in parts)
-        result = engine.query(sql)
-        return list(result.columns), iter([canonical_rows(result.rows)])
+        columns, parts = engine.query_batches(sql)
+        return list(columns), (canonical_rows(rows) for rows in parts)
 
     return batches
 
@@ -129,3 +128,34 @@ def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: C
                 write(csv_lines(rows))
             continue
         write(format_rows(columns, [row for part in parts for row in part], fmt))
+
+
+# the dashboard's two values that come from tables of the installation rather than from a report
+_ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence
+  from {alerts}
+ where (:time_from is null or last_time >= :time_from)
+   and (:time_to is null or first_time < :time_to)
+ order by last_time desc, alert_id desc
+ fetch first :max_rows rows only"""
+
+_LINES_SQL = "select nvl(sum(lines), 0) from {load_state}"
+
+
+def q_alerts(settings: Any) -> str:
+    return _ALERTS_SQL.format(alerts=ids.quote_identifier(settings.object_name("ALERTS")))
+
+
+def q_lines(settings: Any) -> str:
+    return _LINES_SQL.format(load_state=ids.quote_identifier(settings.object_name("LOAD_STATE")))
+
+
+def database_alerts(conn: Any, settings: Any, time_from: Optional[dt.datetime],
+                    time_to: Optional[dt.datetime]) -> list[dict[str, Any]]:
+    """LSNR_ALERTS rows overlapping the period, latest first, as dashboard entries."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(q_alerts(settings), time_from=time_from, time_to=time_to, max_rows=MAX_ALERTS)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return [alert_entry(*(canonical_value(v) for v in row)) for row in rows]

@@ -15,14 +15,12 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .render import render_template
 from .runner import split_script
 from .settings import Settings
-from .templates import template_root
+from .templates import render_template, template_root
 
 _TIME_COLUMN = re.compile(r"--\s*time_column:\s*([a-z_][a-z0-9_]*)\s*$", re.IGNORECASE)
 _DATE_MASK = "YYYY-MM-DD HH24:MI:SS"
-_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -56,18 +54,6 @@ def find(name: str) -> Report:
             return report
     known = ", ".join(r.name for r in catalogue())
     raise KeyError(f"report {name!r} does not exist; `lsnrmine report --list` shows them ({known})")
-
-
-def parse_time(option: str, value: Optional[str]) -> Optional[dt.datetime]:
-    """A ``--from``/``--to`` value: 'YYYY-MM-DD[ HH:MI[:SS]]' (or with T); ValueError otherwise."""
-    if value is None:
-        return None
-    for fmt in _TIME_FORMATS:
-        try:
-            return dt.datetime.strptime(value.strip(), fmt)
-        except ValueError:
-            continue
-    raise ValueError(f"{option} {value!r}: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MI:SS'")
 
 
 def period_condition(report: Report, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> str:
