@@ -1,4 +1,4 @@
-{% from 'admin/grant_macros.sql' import grant_execute_unless_public with context %}
+{% from 'admin/macros.jinja' import grant_execute_unless_public with context %}
 -- Mail delivery of alerts (issue 6), rendered only when mail_host is set.
 -- The owner needs EXECUTE on SYS.UTL_SMTP directly or through PUBLIC (definer's-rights code
 -- ignores roles; many sites revoke it from PUBLIC) and a network ACE for the SMTP host and port. APPEND_HOST_ACE

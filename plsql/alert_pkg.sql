@@ -1,3 +1,4 @@
+{% from 'admin/macros.jinja' import severity_case %}
 -- Alert evaluation and delivery (issue 6).
 --
 -- run      : the alert job's procedure: evaluate, deliver, record the job's health in SETTINGS
@@ -194,13 +195,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
 
    function severity_rank(in_severity in varchar2) return pls_integer is
    begin
-      return case in_severity
-                when 'critical' then 5
-                when 'high' then 4
-                when 'medium' then 3
-                when 'low' then 2
-                else 1
-             end;
+      return {{ severity_case('in_severity', sep='\n' ~ ' ' * 16, end_sep='\n' ~ ' ' * 13) }};
    end severity_rank;
 
    -- A HEALTH alert (the job's own problem, key = what failed), stored directly so it cannot
@@ -582,14 +577,14 @@ create or replace package body {{ obj('ALERT_PKG') }} is
            from {{ obj('ALERTS') }}
           where status = 'new'
             and (delivered_severity is null
-                 or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
-                  > case delivered_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
+                 or {{ severity_case('severity') }}
+                  > {{ severity_case('delivered_severity') }}
                  or l_log_flag = 'Y'
                     and (logged_severity is null
-                         or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
-                          > case logged_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end))
+                         or {{ severity_case('severity') }}
+                          > {{ severity_case('logged_severity') }}))
           -- the mail lists the first co_max_mail_alerts: the most severe first
-          order by case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end desc,
+          order by {{ severity_case('severity') }} desc,
                    last_time, alert_id
       )
       loop

@@ -1,3 +1,4 @@
+{% from 'admin/macros.jinja' import create_if_missing %}
 -- Scratch rows of one alert evaluation run (issue 6): ALERT_PKG inserts each rule view's
 -- candidates here, ALERT_EPISODES groups them, the package merges the episodes into ALERTS.
 -- A global temporary table keeps two runs (the job and a manual evaluate) from seeing each
@@ -7,11 +8,7 @@
 -- binds a session only until its transaction ends, so DROP (uninstall) does not meet ORA-14452
 -- from a job slave that once ran the alert job (session-specific tables stay bound until the
 -- session ends or truncates).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% call create_if_missing() %}
 create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   rule_id     varchar2(30 byte) not null,
   severity    varchar2(10 byte) not null,
@@ -19,12 +16,8 @@ create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   event_id    number,
   event_time  date not null,
   evidence    varchar2(4000 byte)
-) on commit delete rows]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+) on commit delete rows
+{% endcall %}
 -- upgrade: a table created ON COMMIT PRESERVE ROWS (before issue 18b) is dropped and created
 -- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION); it holds
 -- no data between runs. A session still bound to it (ORA-14452) is named with what to do.

@@ -1,3 +1,4 @@
+{% from 'admin/macros.jinja' import create_if_missing %}
 -- LOAD_STATE: one row per configured log file: where INGEST_PKG stopped reading and the file's
 -- health. Written in the same transaction as the events of each batch (a crash loses or
 -- duplicates nothing). Columns:
@@ -18,11 +19,7 @@
 --                ERROR (unexpected error; health has the message), LOCK (the row file_name
 --                '/ingest run': the sentinel INGEST_PKG locks to serialise runs, not a file)
 -- Python twin: lsnrmine.ingest.FileState.
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% call create_if_missing() %}
 create table {{ obj('LOAD_STATE') }} (
   file_name          varchar2(255 char) not null,
   generation         number default 0 not null,
@@ -51,12 +48,8 @@ create table {{ obj('LOAD_STATE') }} (
   status             varchar2(30 char) default 'NEW' not null,
   health             varchar2(4000 byte),
   constraint {{ obj('LOAD_STATE_PK') }} primary key (file_name)
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}
 -- upgrade: prev_last_event_* (issue 17, S5) on a table created before them
 declare
   e_column_exists exception;

@@ -1,3 +1,4 @@
+{% from 'admin/macros.jinja' import create_if_missing %}
 -- Tunable values live here, not in templates: users change them with an UPDATE,
 -- without reinstalling. Created only if missing (install doubles as upgrade).
 -- Who wins on re-install (A9/C8):
@@ -12,11 +13,7 @@
 -- Limits: the check constraint holds the same ranges as lsnrmine's settings validation, so a
 -- by-hand UPDATE cannot set an interval the scheduler cannot run; a kept value outside them
 -- (set before the limits existed) is replaced by the install's value and reported.
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% call create_if_missing() %}
 create table {{ obj('SETTINGS') }} (
   name         varchar2(128 byte) not null,
   value        varchar2(4000 byte),
@@ -24,12 +21,8 @@ create table {{ obj('SETTINGS') }} (
   updated_at   date default sysdate not null,
   seeded_value varchar2(4000 byte),
   constraint {{ obj('SETTINGS_PK') }} primary key (name)
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}
 {# 1 when a value is within its limits, else 0. A searched CASE evaluates its WHEN conditions in
     order and stops at the first true one, so TO_NUMBER only ever sees 1 to 6 digits (an AND/OR
     chain has no evaluation order: TO_NUMBER('smtp.example.com') could raise ORA-01722). -#}

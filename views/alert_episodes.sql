@@ -1,3 +1,4 @@
+{% from 'admin/macros.jinja' import severity_case %}
 -- Episodes of the current evaluation run (issue 6), the one dedup step both engines share.
 -- Input: the rule views' candidate rows in ALERT_CANDIDATES. Steps:
 -- 1. drop candidates already counted: not newer than the (rule, key)'s latest alert
@@ -28,10 +29,9 @@ with hw as (
 ),
 fresh as (
   select c.rule_id, c.alert_key, c.event_id, c.event_time, c.evidence, r.window_minutes,
-         case c.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end sev_rank,
+         {{ severity_case('c.severity') }} sev_rank,
          row_number() over (partition by c.rule_id, c.alert_key, c.event_id, c.event_time
-                            order by case c.severity when 'critical' then 5 when 'high' then 4
-                                                     when 'medium' then 3 when 'low' then 2 else 1 end desc) dup_rank
+                            order by {{ severity_case('c.severity', mid='\n' ~ ' ' * 53) }} desc) dup_rank
     from {{ obj('ALERT_CANDIDATES') }} c
     join {{ obj('ALERT_RULES') }} r
       on r.rule_id = c.rule_id
