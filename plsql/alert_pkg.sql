@@ -1,36 +1,8 @@
 {% from 'admin/macros.jinja' import severity_case %}
--- Alert evaluation and delivery (issue 6).
---
--- run      : the alert job's procedure: evaluate, deliver, record the job's health in SETTINGS
---            (ALERT_LAST_RUN, ALERT_LAST_STATUS). The ingest job may call it after a load too.
--- evaluate : for each enabled rule of ALERT_RULES that has a view, only when EVENTS has rows
---            newer (event_id) than the rule's last evaluation: set scan_from (oldest new event
---            minus the rule's window), copy the view's candidate rows into ALERT_CANDIDATES,
---            then merge the episodes of ALERT_EPISODES into ALERTS: an episode extends the
---            latest alert of its (rule, key) when it starts no later than that alert's
---            last_time + window, else it is a new alert. A rule that fails keeps its old state
---            (its events are read again next run) and becomes a HEALTH alert naming it; the
---            other rules go on. An episode that cannot be stored is rolled back alone, recorded
---            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
---            advances, so one event cannot block a rule (infrastructure errors such as a deadlock
---            or a full tablespace are re-raised instead: the run rolls back and is retried). An
---            escalation (higher severity) of an acknowledged alert sets it back to 'new', so it is
---            delivered again; for LOG_REDIRECTION and LISTENER_STOP any event at least as severe
---            re-opens it, and it is delivered again on both channels.
--- deliver  : every alert not yet delivered at its current severity (and at least
---            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
---            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
---            (recorded per channel: delivered_severity, logged_severity), always the table. Text
---            from the log never reaches a mail header: header values are built from rule ids,
---            severities and counts. Every text from the log is cut to whole characters within a
---            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
---            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
---            text written line by line, the most severe first, at most co_max_mail_alerts
---            alerts and "and N more". The alert-log records are committed before the mail is
---            tried; any mail or alert-log error becomes the DELIVERY HEALTH alert, never a failed
---            run. Then alerts done (acknowledged or delivered) and older than RETENTION_DAYS are
---            deleted (purge_alerts).
--- acknowledge: sets status acknowledged.
+-- ALERT_PKG: alert evaluation (rule views -> ALERT_CANDIDATES -> ALERT_EPISODES -> ALERTS) and
+-- delivery (mail through UTL_SMTP, alert-log lines, the table), run by the alert job. Depends on
+-- ALERT_RULES, ALERTS, ALERT_CANDIDATES, ALERT_EPISODES, SETTINGS and the rule views.
+-- facts: docs/oracle-facts.md#plsql-alert-pkg
 create or replace package {{ obj('ALERT_PKG') }} authid definer is
    co_max_mail_alerts constant pls_integer := 50;
    -- byte limits of the columns text from the log goes into (tables/alerts.sql, alert_candidates.sql)

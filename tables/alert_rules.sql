@@ -1,5 +1,5 @@
 {% from 'admin/macros.jinja' import create_if_missing %}
--- Alert rules (issue 6): one row per rule; users change enabled, threshold, window_minutes,
+-- Alert rules: one row per rule; users change enabled, threshold, window_minutes,
 -- severity and params with an UPDATE, no reinstall. Created only if missing (install doubles as
 -- upgrade); the MERGE adds new rules and refreshes name/description/view_name, never a value a
 -- user may have changed. The defaults come from the view ALERT_RULE_DEFAULTS (also read by the

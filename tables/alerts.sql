@@ -1,12 +1,8 @@
 {% from 'admin/macros.jinja' import create_if_missing %}
--- Raised alerts (issue 6). One row per episode: a burst that continues (a new candidate whose
--- first event is no later than last_time + the rule's window) updates its row instead of adding
--- one. evidence is plain text (control characters replaced by ALERT_EPISODES), cut by ALERT_PKG
--- to whole characters within the column's bytes. delivered_severity records what was mailed
--- (or, without mail, handled), logged_severity what was written to the alert log: each channel is
--- delivered again only when the severity rises, so a failing mail server does not repeat the
--- alert-log lines. An escalation of an acknowledged alert sets it back to 'new' (ALERT_PKG).
--- ALERT_CANDIDATES is the evaluator's scratch table (rows of the current run).
+-- ALERTS: raised alerts, one row per episode (a continuing burst updates its row), with what each
+-- channel delivered (delivered_severity, logged_severity). Written by ALERT_PKG. Created only if
+-- missing, with its indexes (macro create_if_missing).
+-- facts: docs/oracle-facts.md#tables-alerts
 {% call create_if_missing() %}
 create table {{ obj('ALERTS') }} (
   alert_id           number generated always as identity,
@@ -36,7 +32,7 @@ create index {{ obj('ALERTS_RULE_KEY_IX') }} on {{ obj('ALERTS') }} (rule_id, al
 {% call create_if_missing() %}
 create index {{ obj('ALERTS_TIME_IX') }} on {{ obj('ALERTS') }} (last_time, status)
 {% endcall %}
--- upgrade: logged_severity (issue 18) on a table created before it
+-- upgrade: logged_severity on a table created before it
 declare
   e_column_exists exception;
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table

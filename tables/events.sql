@@ -1,12 +1,8 @@
 {% from 'admin/macros.jinja' import create_if_missing %}
--- EVENTS: one row per parsed listener log record (columns: views/events.sql; lsnrmine.events
--- EVENT_COLUMNS is the same list for the embedded engine). Filled by INGEST_PKG, emptied by the
--- purge job. Created only if missing (install doubles as upgrade; uninstall --keep-data keeps it).
--- Identity column: 12.1+ (SQL Language Reference, CREATE TABLE, identity_clause).
--- Indexes for the report and alert access paths: time windows, client address, service, return
--- code (each with event_time for range scans), (source, line_no) for the ingest's last-event
--- lookup, and (source, event_time) for the purge of events without a time (a B-tree has no entry
--- for an all-NULL key: event_time alone cannot find them; with source NOT NULL every row is in it). Each index is created only if missing (ORA-00955 name in use, ORA-01408 same columns).
+-- EVENTS: one row per parsed listener log record (columns: views/events.sql; EVENT_COLUMNS for the
+-- embedded engine). Filled by INGEST_PKG, emptied by the purge job. Created only if missing, with
+-- the indexes of the report, alert, ingest and purge access paths.
+-- facts: docs/oracle-facts.md#tables-events
 {% call create_if_missing() %}
 create table {{ obj('EVENTS') }} (
   event_id      number generated always as identity,

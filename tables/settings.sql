@@ -1,18 +1,8 @@
 {% from 'admin/macros.jinja' import create_if_missing %}
--- Tunable values live here, not in templates: users change them with an UPDATE,
--- without reinstalling. Created only if missing (install doubles as upgrade).
--- Who wins on re-install (A9/C8):
--- * SEEDED_VALUE is the value the last install wrote. A row whose VALUE still equals it (or is
---   empty) was not changed by hand: it takes the new value from lsnrmine.toml / LSNRMINE_* /
---   the command line. A VALUE a DBA changed by hand (VALUE <> SEEDED_VALUE) is kept.
--- * MAIL_HOST, MAIL_PORT and ALERT_LOG_ENABLED are install-owned: the admin phase builds the
---   network ACE and the alert-log wrapper from the same settings, so the table always follows
---   them (change them in lsnrmine.toml and re-run install, not in the table).
--- * Rows nobody reads are not seeded: DATE_LANGUAGE and LISTENER_NAME are render-time values
---   (the external table's date conversion and the events view), removed from older tables.
--- Limits: the check constraint holds the same ranges as lsnrmine's settings validation, so a
--- by-hand UPDATE cannot set an interval the scheduler cannot run; a kept value outside them
--- (set before the limits existed) is replaced by the install's value and reported.
+-- SETTINGS: the tunable values (users change them with an UPDATE, no reinstall). Created only if
+-- missing; seeded by MERGE keeping values a DBA changed by hand (SEEDED_VALUE), except the
+-- install-owned MAIL_HOST, MAIL_PORT, ALERT_LOG_ENABLED. A check constraint holds lsnrmine's limits.
+-- facts: docs/oracle-facts.md#tables-settings
 {% call create_if_missing() %}
 create table {{ obj('SETTINGS') }} (
   name         varchar2(128 byte) not null,
