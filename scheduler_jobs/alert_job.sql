@@ -1,7 +1,7 @@
 -- The alert job: calls ALERT_PKG.run every ALERT_INTERVAL_MINUTES (settings table, read at install:
 -- re-run install to apply a change). Created when missing; an existing job keeps its state and gets
 -- the current interval.
--- facts: docs/oracle-facts.md#scheduler-alert-job
+-- facts: docs/oracle-facts.md#scheduler-jobs-alert-job
 declare
   l_minutes pls_integer;
   l_exists  pls_integer;

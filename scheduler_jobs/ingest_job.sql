@@ -1,7 +1,7 @@
 -- INGEST_JOB: runs LOG_LOCATION_PKG.run_ingest every INGEST_INTERVAL_MINUTES (settings table, read
 -- here and by INGEST_PKG.apply_settings, not at every run). Created when missing; otherwise install
 -- applies the current schedule and action.
--- facts: docs/oracle-facts.md#scheduler-ingest-job
+-- facts: docs/oracle-facts.md#scheduler-jobs-ingest-job
 declare
   l_count   pls_integer;
   l_minutes number;
