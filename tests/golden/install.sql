@@ -135,6 +135,7 @@ prompt [2/43] table LSNR_INSTALL_HISTORY
 @@02_lsnr_install_history.sql
 -- install.sql (SQL*Plus) records its run like `lsnrmine install` does: a 'running' row now,
 -- 'complete' at the end (a run stopped by WHENEVER SQLERROR keeps 'running').
+-- Writes INSTALL_HISTORY (tables/install_history.sql); tables/install_history_end.sql closes the row.
 variable lsnrmine_run_id number
 begin
   insert into "LSNR_INSTALL_HISTORY" (version, phase, status)
@@ -228,6 +229,8 @@ prompt [43/43] view LSNR_REPORT_NEW_CLIENTS
 @@43_lsnr_report_new_clients.sql
 prompt checking for invalid objects
 -- The install fails if anything in the schema is left invalid (utPLSQL does the same).
+-- Reads USER_OBJECTS of the owner; runs at the end of install.sql, after every object.
+-- Not a DB object of its own: rendered into the install script only.
 declare
   l_invalid varchar2(4000);
 begin
