@@ -1,14 +1,8 @@
--- Alert-log delivery of alerts (issue 6), opt-in (setting alert_log). Oracle documents no API
--- that writes a line into the alert log: the known mechanism is the undocumented
--- SYS.DBMS_SYSTEM.KSDWRT(dest, text), dest 2 = alert log (present since Oracle 8i and still in
--- 19c/23ai; not part of the documented PL/SQL Packages reference, so Oracle may change it).
--- EXECUTE on DBMS_SYSTEM also allows tracing other sessions, setting events and parameters in
--- them (README, alert_log): the owner does not get it. A schema-only account (NO AUTHENTICATION,
--- 18c+: it cannot log in) holds it and owns a definer's-rights procedure that only writes one
--- line of at most 500 bytes to the alert log; the owner gets EXECUTE on that procedure.
--- Needs CREATE USER and CREATE ANY PROCEDURE (checked by the admin preflight), and SYS or EXECUTE
--- on SYS.DBMS_SYSTEM WITH GRANT OPTION for the grant. ALERT_PKG calls the wrapper through dynamic
--- PL/SQL, so without it the package still compiles and a failed write becomes a HEALTH alert.
+-- Opt-in (setting alert_log): a schema-only account owning a definer's-rights procedure that writes
+-- one line of at most 500 bytes to the alert log (SYS.DBMS_SYSTEM.KSDWRT); the owner gets EXECUTE on
+-- that procedure only. Needs CREATE USER, CREATE ANY PROCEDURE and EXECUTE on SYS.DBMS_SYSTEM WITH
+-- GRANT OPTION (or SYS). Used by ALERT_PKG through dynamic PL/SQL.
+-- facts: docs/oracle-facts.md#admin-alert-log-grant
 declare
   e_user_exists exception;
   pragma exception_init(e_user_exists, -1920); -- user name conflicts with another user or role name

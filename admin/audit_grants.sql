@@ -1,11 +1,7 @@
--- Audit (issue 10), rendered when audit_mode is not none: SELECT on the logon audit trail(s) the
--- audit match views read, granted DIRECTLY to the owner: a definer's-rights view ignores privileges
--- that come through roles, so AUDIT_VIEWER (the role Oracle provides for reading UNIFIED_AUDIT_TRAIL,
--- Security Guide 19c, "Auditing" roles) or SELECT_CATALOG_ROLE would not let the views compile.
--- No ANY privilege (no SELECT ANY DICTIONARY). Granting on SYS/AUDSYS objects needs an account that
--- may grant them: SYS (--user SYS --sysdba) or one holding SELECT on the view WITH GRANT OPTION;
--- SYSTEM's GRANT ANY OBJECT PRIVILEGE does not reach dictionary objects while O7_DICTIONARY_ACCESSIBILITY
--- is FALSE (the default) [U: docs/audit.md].
+-- Audit, rendered when audit_mode is not none: SELECT on the logon audit trail(s) the audit match
+-- views read, granted directly to the owner (definer's-rights views ignore roles). Needs SYS or SELECT
+-- on those views WITH GRANT OPTION.
+-- facts: docs/oracle-facts.md#admin-audit-grants
 {% if s.audit_unified %}
 -- The unified trail view is owned by AUDSYS in current releases (SYS in early 12.1) [U], reached
 -- through a public synonym: grant on whichever owns it.

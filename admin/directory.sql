@@ -1,11 +1,11 @@
+{% from 'admin/macros.jinja' import directory_guard with context %}
 -- The directory object over the listener log folder; the owner gets READ only.
 -- CREATE DIRECTORY needs CREATE ANY DIRECTORY; directories belong to SYS
 -- (SQL Language Reference, CREATE DIRECTORY). CREATE OR REPLACE would repoint a directory of
 -- the same name that someone else uses (e.g. DATA_PUMP_DIR): an existing directory pointing
 -- elsewhere is repointed only when rendered/installed with --force.
 -- Without --force, a guard refuses to go on when it exists and points elsewhere.
-{% set directory_setting = 'directory' %}
-{% include 'admin/directory_guard.sql' %}
+{{ directory_guard('directory') -}}
 create or replace directory {{ name }} as {{ directory_path | sqlstr }}
 /
 grant read on directory {{ name }} to {{ s.schema | ident }}

@@ -1,4 +1,4 @@
-{% from 'admin/grant_macros.sql' import grant_execute_unless_public with context %}
+{% from 'admin/macros.jinja' import grant_execute_unless_public with context %}
 -- System privileges the owner needs, granted directly (definer's-rights PL/SQL
 -- and DBMS_SCHEDULER ignore roles). No DBA role, no RESOURCE role, no ANY privilege.
 -- CREATE SEQUENCE: an identity column makes Oracle create a sequence in the owner's

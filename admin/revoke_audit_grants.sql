@@ -1,4 +1,6 @@
--- Undo admin/audit_grants.sql; tolerant of grants that were never made or a user already dropped.
+-- Undo admin/audit_grants.sql: revokes the owner's SELECT on the logon audit trail(s).
+-- Tolerant of grants that were never made or a user already dropped.
+-- Run as a DBA in the admin uninstall phase.
 declare
   e_not_granted exception;
   pragma exception_init(e_not_granted, -1927); -- cannot REVOKE privileges you did not grant

@@ -1,5 +1,6 @@
 -- Undo admin/mail_acl.sql: remove the owner's ACE for the SMTP host (REMOVE_HOST_ACE, Security
 -- Guide 19c, "Revoking Access Control Privileges for External Network Services") and the grant.
+-- Run as a DBA (EXECUTE on DBMS_NETWORK_ACL_ADMIN) in the admin uninstall phase.
 begin
   sys.dbms_network_acl_admin.remove_host_ace(
     host             => {{ s.mail_host | sqlstr }},

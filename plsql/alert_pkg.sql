@@ -1,35 +1,8 @@
--- Alert evaluation and delivery (issue 6).
---
--- run      : the alert job's procedure: evaluate, deliver, record the job's health in SETTINGS
---            (ALERT_LAST_RUN, ALERT_LAST_STATUS). The ingest job may call it after a load too.
--- evaluate : for each enabled rule of ALERT_RULES that has a view, only when EVENTS has rows
---            newer (event_id) than the rule's last evaluation: set scan_from (oldest new event
---            minus the rule's window), copy the view's candidate rows into ALERT_CANDIDATES,
---            then merge the episodes of ALERT_EPISODES into ALERTS: an episode extends the
---            latest alert of its (rule, key) when it starts no later than that alert's
---            last_time + window, else it is a new alert. A rule that fails keeps its old state
---            (its events are read again next run) and becomes a HEALTH alert naming it; the
---            other rules go on. An episode that cannot be stored is rolled back alone, recorded
---            (a HEALTH alert and the rule's last_error) and skipped: the rule's watermark still
---            advances, so one event cannot block a rule (infrastructure errors such as a deadlock
---            or a full tablespace are re-raised instead: the run rolls back and is retried). An
---            escalation (higher severity) of an acknowledged alert sets it back to 'new', so it is
---            delivered again; for LOG_REDIRECTION and LISTENER_STOP any event at least as severe
---            re-opens it, and it is delivered again on both channels.
--- deliver  : every alert not yet delivered at its current severity (and at least
---            ALERT_MIN_SEVERITY): one mail per run through UTL_SMTP when mail was configured at
---            install (MAIL_* settings), one alert-log line per alert when ALERT_LOG_ENABLED = Y
---            (recorded per channel: delivered_severity, logged_severity), always the table. Text
---            from the log never reaches a mail header: header values are built from rule ids,
---            severities and counts. Every text from the log is cut to whole characters within a
---            byte limit (fit_bytes), stripped of control, line-separator and bidi characters
---            (one_line), and in the alert log cannot spell ORA- (log_text). The mail is plain
---            text written line by line, the most severe first, at most co_max_mail_alerts
---            alerts and "and N more". The alert-log records are committed before the mail is
---            tried; any mail or alert-log error becomes the DELIVERY HEALTH alert, never a failed
---            run. Then alerts done (acknowledged or delivered) and older than RETENTION_DAYS are
---            deleted (purge_alerts).
--- acknowledge: sets status acknowledged.
+{% from 'admin/macros.jinja' import severity_case %}
+-- ALERT_PKG: alert evaluation (rule views -> ALERT_CANDIDATES -> ALERT_EPISODES -> ALERTS) and
+-- delivery (mail through UTL_SMTP, alert-log lines, the table), run by the alert job. Depends on
+-- ALERT_RULES, ALERTS, ALERT_CANDIDATES, ALERT_EPISODES, SETTINGS and the rule views.
+-- facts: docs/oracle-facts.md#plsql-alert-pkg
 create or replace package {{ obj('ALERT_PKG') }} authid definer is
    co_max_mail_alerts constant pls_integer := 50;
    -- byte limits of the columns text from the log goes into (tables/alerts.sql, alert_candidates.sql)
@@ -194,13 +167,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
 
    function severity_rank(in_severity in varchar2) return pls_integer is
    begin
-      return case in_severity
-                when 'critical' then 5
-                when 'high' then 4
-                when 'medium' then 3
-                when 'low' then 2
-                else 1
-             end;
+      return {{ severity_case('in_severity', sep='\n' ~ ' ' * 16, end_sep='\n' ~ ' ' * 13) }};
    end severity_rank;
 
    -- A HEALTH alert (the job's own problem, key = what failed), stored directly so it cannot
@@ -582,14 +549,14 @@ create or replace package body {{ obj('ALERT_PKG') }} is
            from {{ obj('ALERTS') }}
           where status = 'new'
             and (delivered_severity is null
-                 or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
-                  > case delivered_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
+                 or {{ severity_case('severity') }}
+                  > {{ severity_case('delivered_severity') }}
                  or l_log_flag = 'Y'
                     and (logged_severity is null
-                         or case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end
-                          > case logged_severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end))
+                         or {{ severity_case('severity') }}
+                          > {{ severity_case('logged_severity') }}))
           -- the mail lists the first co_max_mail_alerts: the most severe first
-          order by case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end desc,
+          order by {{ severity_case('severity') }} desc,
                    last_time, alert_id
       )
       loop

@@ -1,4 +1,6 @@
 -- The install fails if anything in the schema is left invalid (utPLSQL does the same).
+-- Reads USER_OBJECTS of the owner; runs at the end of install.sql, after every object.
+-- Not a DB object of its own: rendered into the install script only.
 declare
   l_invalid varchar2(4000);
 begin

@@ -1,37 +1,7 @@
--- INGEST_PKG: incremental ingestion of the configured listener log files into EVENTS.
+-- INGEST_PKG: incremental ingestion of the configured listener log files (and their 19c segments)
+-- into EVENTS: LINE_READER -> STAGE_LINES -> EVENT_PARSE, offsets in LOAD_STATE, one commit per batch.
 -- Python twin of the reading algorithm: installer/ingest.py (tests/test_ingest_reader.py).
---
--- One poll (procedure run), per configured file (stem.ext):
--- 0. its 19c+ segments stem_<n>.ext are discovered (discover_segments: FILEEXISTS over a window
---    above the highest number known, a bounded bootstrap while none is live) and read first, by
---    ascending n, then the file itself: the tail written to a file between the last poll and its
---    rename is read once, in the segment; a segment read to its end is CLOSED (only its size and
---    first bytes are checked, nothing is written while they do not change);
--- Whole runs are serialised by a sentinel row of LOAD_STATE (co_run_lock): run takes it NOWAIT
--- (a clear error when another run holds it) and every transaction of the package locks it
--- first, so two sessions never lock two files' rows in opposite orders (no ORA-00060).
--- 1. lock the file's LOAD_STATE row (SELECT ... FOR UPDATE: two sessions never read the same bytes);
--- 2. FILEEXISTS / FILEOPEN / GETLENGTH, and the first 256 bytes (DBMS_LOB.SUBSTR) as signature;
---    a file shorter than what was read, or whose first bytes changed, is read from byte 1 (a new
---    generation), unless its first bytes are where another file's previous generation stopped
---    (a segment renamed by rotation: it continues at that offset);
--- 3. batches of at most co_batch_lines new complete lines from LINE_READER.lines
---    (in_complete_only => 1; a trailing partial line waits for the next poll) go to STAGE_LINES,
---    re-staging the last event of the previous batch (its error lines may have arrived since;
---    closed after co_restage_lines lines) after a context line carrying its time and host; the
---    parse view EVENT_PARSE is evaluated once and turns them into events: the re-parsed last
---    event gets its error_text updated, newer ones are inserted;
--- 4. the new offset is stored and COMMITted with the batch's events (and the GTT emptied):
---    a crash before the commit loses nothing and duplicates nothing.
--- A missing or unreadable file (ORA-22285/22286/22288, directory errors) is recorded in
--- LOAD_STATE (status, health) and is not an error of the job; an unexpected error is recorded
--- too, the other files are still read, and run raises it at the end (the job run shows it).
---
--- Facts used: DBMS_LOB.FILEEXISTS/FILEOPEN/GETLENGTH/SUBSTR(bfile)/FILECLOSE with 1-based byte
--- offsets, exceptions NOEXIST_DIRECTORY, NOPRIV_DIRECTORY, INVALID_DIRECTORY (PL/SQL Packages
--- and Types Reference, DBMS_LOB; ../shared/oracle-notes.md section 2); ORA-22285/22286/22288
--- (Error Help); SYS_CONTEXT('USERENV', 'SERVER_HOST') (SQL Language Reference, SYS_CONTEXT);
--- DBMS_SCHEDULER.SET_ATTRIBUTE(name, 'repeat_interval', value) (DBMS_SCHEDULER reference).
+-- facts: docs/oracle-facts.md#plsql-ingest-pkg
 create or replace package {{ obj('INGEST_PKG') }} authid definer is
    co_batch_lines     constant pls_integer := 50000;
    co_signature_bytes constant pls_integer := 256;

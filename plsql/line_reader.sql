@@ -1,23 +1,7 @@
--- LINE_READER: reads the listener log as raw lines through a BFILE, so line numbers and byte
--- offsets are exact (ORACLE_LOADER has no RECNUM transform: oracle-notes section 1).
--- Used by the view LISTENER_LOG_LINES (all_lines) and by incremental ingestion (lines with
--- in_complete_only => 1: resume at the next_offset of the last row returned, with
--- in_first_line_no = its line_no + 1).
---
--- Facts used (docs/oracle-facts.md has the citations):
--- * DBMS_LOB.FILEOPEN/INSTR/READ/GETLENGTH/FILECLOSE/FILEISOPEN on a BFILE, 1-based byte offsets
---   (PL/SQL Packages and Types Reference, DBMS_LOB; stored code runs with the owner's privileges,
---   so the owner needs READ on the directory object, granted directly).
--- * Bytes are decoded with UTL_RAW.CONVERT (from the log charset to the database charset) and
---   UTL_RAW.CAST_TO_VARCHAR2; CONVERT takes NLS_LANG-style names, hence 'AMERICAN_AMERICA.' || cs.
---   An empty RAW raises VALUE_ERROR in CONVERT, so an empty line is returned as NULL directly.
--- * Lines are split at byte 0x0A only; a trailing 0x0D (CRLF file) is removed.
--- * A line longer than co_max_line_bytes (4000) is cut: at most co_read_cap bytes are read, decoded,
---   then cut to 4000 bytes on a character boundary of the database charset (never half a character;
---   the cut text can be shorter than 4000 bytes by up to 3). For an AL32UTF8/UTF8 log the read
---   itself ends on a UTF-8 boundary, so no replacement character appears at the cut.
--- * PIPE ROW into a consumer that stopped fetching raises NO_DATA_NEEDED; the file is closed then
---   too (PL/SQL Language Reference, example "Pipelined Table Function Handles NO_DATA_NEEDED").
+-- LINE_READER: reads the listener log as raw lines through a BFILE (exact line numbers and byte
+-- offsets). Used by the view LISTENER_LOG_LINES (all_lines) and by INGEST_PKG (lines with
+-- in_complete_only => 1). Needs READ on the directory object, granted directly.
+-- facts: docs/oracle-facts.md#bfile-reading
 create or replace package {{ obj('LINE_READER') }} authid definer is
    co_max_line_bytes constant pls_integer := 4000;
 

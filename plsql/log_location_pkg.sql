@@ -1,26 +1,7 @@
--- LOG_LOCATION_PKG: keeps the LOCATION of LISTENER_LOG_EXT (under the article's LISTENER_LOG) to the
--- log files that exist now (A5). ORACLE_LOADER fails the whole query with KUP-04040 when one
--- LOCATION file is missing (a rotated segment deleted or renamed). ORACLE_LOADER documents * and ?
--- in LOCATION file names (Utilities 12.1, How Are External Tables Created?), but a pattern like
--- listener*.log also matches unrelated files and reads rows twice, and it is not verified on
--- 19c/23ai; so the exact file list is computed and applied with
--- ALTER TABLE ... LOCATION (...) (SQL Language Reference, ALTER TABLE, alter_external_table ->
--- external_table_data_props; docs/oracle-facts.md).
---
--- The files that exist now: for each configured log_file stem.ext, its 19c segments stem_<n>.ext
--- that INGEST_PKG has discovered (LOAD_STATE rows, the ingest's discovery is not repeated here) by
--- ascending n, then the configured file itself; each one checked with DBMS_LOB.FILEEXISTS on a
--- BFILENAME of the directory. When that list differs from USER_EXTERNAL_LOCATIONS the table is
--- altered. When no file exists at all the LOCATION is kept unchanged (an external table needs one)
--- and that is recorded. The result of each refresh is the SETTINGS row LOG_LOCATION_STATUS
--- ('ok: <count> files: <first> .. <last>' or the problem), which `lsnrmine verify` reports.
--- The list is repaired only around ingest runs (and by exec LOG_LOCATION_PKG.refresh): a segment
--- deleted between runs breaks LISTENER_LOG until the next run (README, docs/oracle-facts.md).
---
--- refresh runs as an autonomous transaction: the DDL commits only its own transaction, never
--- the caller's (PL/SQL Language Reference, AUTONOMOUS_TRANSACTION pragma). run_ingest is the
--- ingest job's action: refresh (its failure recorded, never stopping the ingest), INGEST_PKG.run,
--- and refresh again (a segment the run has just discovered is read by LISTENER_LOG at once).
+-- LOG_LOCATION_PKG: keeps the LOCATION of LISTENER_LOG_EXT to the log files that exist now (one
+-- missing file fails every query, KUP-04040); records the result in SETTINGS LOG_LOCATION_STATUS.
+-- run_ingest is the ingest job's action (refresh, INGEST_PKG.run, refresh). Reads LOAD_STATE.
+-- facts: docs/oracle-facts.md#plsql-log-location-pkg
 create or replace package {{ obj('LOG_LOCATION_PKG') }} authid definer is
    co_status_setting constant varchar2(128) := 'LOG_LOCATION_STATUS';
 

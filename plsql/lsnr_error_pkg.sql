@@ -1,5 +1,6 @@
 -- Error package: the one place that knows lsnrmine's application error numbers and messages.
--- Rendered by installer/render.py (Jinja2, StrictUndefined); obj('ERROR_PKG') is the prefixed name.
+-- Depends on nothing; PARSE_LISTENER_LOG_LINE raises its unknown-key error through it.
+-- obj('ERROR_PKG') is the prefixed name.
 create or replace package {{ obj('ERROR_PKG') }} authid definer is
    -- ORA-20001: PARSE_LISTENER_LOG_LINE was called with a key outside its allowed list.
    co_unknown_key constant pls_integer := -20001;

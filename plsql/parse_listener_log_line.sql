@@ -1,43 +1,17 @@
--- PARSE_LISTENER_LOG_LINE: the article's function (fixed name, not prefixed), rebuilt.
--- Python twin: installer/parse.py (lsnrmine.parse); shared cases: tests/fixtures/parse_cases.json.
--- Option order: CREATE FUNCTION takes DETERMINISTIC, PARALLEL_ENABLE, RESULT_CACHE, ... in any order
--- after RETURN (plsql_function_source, docs.oracle.com/cd/G11854_01/lnpls/img_text/
--- plsql_function_source.html); PRAGMA UDF is the first item of the declare section (12.1+,
--- docs.oracle.com/en/database/oracle/oracle-database/21/lnpls/UDF-pragma.html).
+-- PARSE_LISTENER_LOG_LINE: the article's function (fixed name, not prefixed), rebuilt; raises
+-- unknown keys through ERROR_PKG. Python twin: installer/parse.py (lsnrmine.parse), which states
+-- the contract; shared cases: tests/fixtures/parse_cases.json.
+-- facts: docs/oracle-facts.md#plsql-parse-listener-log-line
 create or replace function parse_listener_log_line(
    p_in    in varchar2,
    p_param in varchar2
 ) return varchar2 deterministic parallel_enable
 is
    pragma udf;
-   --
-   -- Contract (identical to lsnrmine.parse.parse_listener_log_line):
-   -- 1. p_param is matched case-insensitively, ASCII letters only, against co_allowed_keys.
-   --    An unknown or NULL key raises ORA-20001 through the error package
-   --    ({{ obj('ERROR_PKG') }}.raise_unknown_key) with the message
-   --    parse_listener_log_line: unknown key "X"; allowed keys: SID, SERVICE_NAME, ...
-   --    (X = the key as given, first 64 characters). The key is checked before p_in.
-   -- 2. p_in NULL -> NULL.
-   -- 3. The FIRST occurrence of "(KEY=" in p_in is used; KEY is matched case-insensitively on
-   --    ASCII letters only (bracket classes like \([Ss][Ii][Dd]=, so Unicode case folds such as
-   --    U+017F or the Kelvin sign never match). Absent -> NULL.
-   -- 4. The value runs from right after "=" to the ")" that closes "(KEY="; parentheses inside
-   --    the value are counted, so a parenthesised list is returned whole and balanced:
-   --    (SERVICE=(ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521))) with key SERVICE gives
-   --    (ADDRESS=(PROTOCOL=TCP)(HOST=x)(PORT=1521)); (CID=(PROGRAM=p)(HOST=h)) with key CID gives
-   --    (PROGRAM=p)(HOST=h); (PROGRAM=oracle@db1 (TNS V1-V3)) gives oracle@db1 (TNS V1-V3).
-   --    A value without parentheses runs up to the next ")", as in the article. A missing
-   --    closing parenthesis (truncated line) means: to the end of p_in.
-   -- 5. Empty value -> NULL. Values are not trimmed and may contain "=".
-   -- 6. Key PASSWORD: a non-empty value is returned as the mask ******** instead.
-   -- 7. Any other result is a substring of p_in: all positions are characters (LENGTH, SUBSTR,
-   --    REGEXP_INSTR), never bytes, so the result never exceeds the input (a 4000-byte column
-   --    gives at most 4000 bytes, the SQL limit of the VARCHAR2 return value).
-   -- NLS independence (so DETERMINISTIC holds): searches use REGEXP_INSTR with match parameter 'c'
-   -- (case-sensitive, overriding the NLS_SORT default) and bracket lists without ranges; single
-   -- characters are compared through ASCII() numbers; INSTR and "=" are avoided on data because
-   -- NLS_COMP=LINGUISTIC makes comparisons in PL/SQL linguistic (Database Reference, NLS_COMP,
-   -- docs.oracle.com/en/database/oracle/oracle-database/18/refrn/NLS_COMP.html).
+   -- Contract: lsnrmine.parse.parse_listener_log_line (installer/parse.py); positions are characters.
+   -- NLS independence (so DETERMINISTIC holds): REGEXP_INSTR with match parameter 'c', bracket lists
+   -- without ranges, single characters compared through ASCII(); no INSTR or "=" on data
+   -- (NLS_COMP=LINGUISTIC makes PL/SQL comparisons linguistic).
    --
    -- Same order as lsnrmine.parse.ALLOWED_KEYS; sources of the keys are cited there
    -- (the article's 13 keys, lsnrctl command lines, Net Services Reference 19c chapter 6).

@@ -1,10 +1,7 @@
--- Upgrade while jobs run (the same steps as `lsnrmine install`): CREATE OR REPLACE of code a
--- running job executes waits on a library cache lock and fails with ORA-04021 after about 5
--- minutes. lsnrmine's enabled jobs are disabled (FORCE: a running instance finishes), then this
--- waits at most 180 s for running instances to end. Each job disabled here gets co_marker at the
--- start of its COMMENTS, removed when resume_jobs.sql enables it at the end of a complete run: a
--- run that stops half-way leaves the marked jobs disabled, and the next run enables them when it
--- completes. A job a DBA disabled (no marker) stays disabled.
+-- Upgrade while jobs run: lsnrmine's enabled jobs are disabled (marked with co_marker in COMMENTS)
+-- and running instances waited for (at most 180 s), so CREATE OR REPLACE does not fail with
+-- ORA-04021; resume_jobs.sql enables the marked jobs when the run completes.
+-- facts: docs/oracle-facts.md#plsql-pause-jobs
 variable lsnrmine_paused_jobs varchar2(4000)
 declare
   co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list({% for job in jobs %}{{ job | sqlstr }}{{ ", " if not loop.last }}{% endfor %});

@@ -1,3 +1,6 @@
+{# The default revert of a manifest object: drops it (a job with DBMS_SCHEDULER.DROP_JOB), tolerant of
+   an object that is already gone. Rendered into the uninstall scripts once per object, so it carries no
+   SQL comment header. Context: kind, name, name_literal (installer/manifest.py REVERT_DROP). #}
 {% if kind == 'JOB' %}
 declare
   e_no_job exception;

@@ -1,5 +1,6 @@
 -- Article (Part 3, "Listener Password"): who stopped (or tried to stop) the listener.
 -- These lines have four fields, so ACTION holds the return code (1190 = wrong password).
+-- Reads LISTENER_LOG through PARSE_LISTENER_LOG_LINE (the article's query).
 col l_user format a10
 col service format a20
 col logdate format a20

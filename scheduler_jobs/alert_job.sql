@@ -1,10 +1,7 @@
--- The alert job (issue 6): calls ALERT_PKG.run every ALERT_INTERVAL_MINUTES (settings table;
--- read here, at install: change the value, then re-run install to apply it). A separate job,
--- not a chain: the package reads events by event_id watermark, so it does not matter whether
--- the ingest job ran just before; the ingest procedure may also call ALERT_PKG.run itself.
--- Created when missing; an existing job keeps its state and gets the current interval.
--- DBMS_SCHEDULER.CREATE_JOB / SET_ATTRIBUTE (PL/SQL Packages and Types Reference 23ai,
--- DBMS_SCHEDULER); a STORED_PROCEDURE job runs with the owner's privileges.
+-- The alert job: calls ALERT_PKG.run every ALERT_INTERVAL_MINUTES (settings table, read at install:
+-- re-run install to apply a change). Created when missing; an existing job keeps its state and gets
+-- the current interval.
+-- facts: docs/oracle-facts.md#scheduler-jobs-alert-job
 declare
   l_minutes pls_integer;
   l_exists  pls_integer;

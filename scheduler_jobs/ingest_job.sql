@@ -1,13 +1,7 @@
--- INGEST_JOB: runs LOG_LOCATION_PKG.run_ingest (LISTENER_LOG_EXT's LOCATION kept to the files that
--- exist, A5, then INGEST_PKG.run) every INGEST_INTERVAL_MINUTES (settings table, default 5).
--- Created when missing; when it exists, install applies the current setting to its schedule and
--- sets its action (an older install ran INGEST_PKG.run directly).
--- The interval is read here (and by INGEST_PKG.apply_settings), not at every run: after
--- `update LSNR_SETTINGS set value = '2' where name = 'INGEST_INTERVAL_MINUTES'` run
--- `lsnrmine install` or `exec LSNR_INGEST_PKG.apply_settings`.
--- DBMS_SCHEDULER.CREATE_JOB with job_type STORED_PROCEDURE, enabled, auto_drop FALSE
--- (PL/SQL Packages and Types Reference, DBMS_SCHEDULER; ../shared/oracle-notes.md section 5);
--- INTERVAL in a repeat_interval is 1..999 (calendaring syntax), longer intervals become HOURLY.
+-- INGEST_JOB: runs LOG_LOCATION_PKG.run_ingest every INGEST_INTERVAL_MINUTES (settings table, read
+-- here and by INGEST_PKG.apply_settings, not at every run). Created when missing; otherwise install
+-- applies the current schedule and action.
+-- facts: docs/oracle-facts.md#scheduler-jobs-ingest-job
 declare
   l_count   pls_integer;
   l_minutes number;

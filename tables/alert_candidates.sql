@@ -1,17 +1,9 @@
--- Scratch rows of one alert evaluation run (issue 6): ALERT_PKG inserts each rule view's
--- candidates here, ALERT_EPISODES groups them, the package merges the episodes into ALERTS.
--- A global temporary table keeps two runs (the job and a manual evaluate) from seeing each
--- other's rows (SQL Language Reference, CREATE TABLE, GLOBAL TEMPORARY: its rows are private
--- to the session that inserted them). ON COMMIT DELETE ROWS: ALERT_PKG.evaluate fills and reads
--- it within one transaction (no commit between), and a transaction-specific temporary table
--- binds a session only until its transaction ends, so DROP (uninstall) does not meet ORA-14452
--- from a job slave that once ran the alert job (session-specific tables stay bound until the
--- session ends or truncates).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% from 'admin/macros.jinja' import create_if_missing %}
+-- ALERT_CANDIDATES: scratch rows of one alert evaluation run (ALERT_PKG inserts each rule view's
+-- candidates, ALERT_EPISODES groups them). A global temporary table, ON COMMIT DELETE ROWS.
+-- Created only if missing (macro create_if_missing).
+-- facts: docs/oracle-facts.md#tables-alert-candidates
+{% call create_if_missing() %}
 create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   rule_id     varchar2(30 byte) not null,
   severity    varchar2(10 byte) not null,
@@ -19,13 +11,9 @@ create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   event_id    number,
   event_time  date not null,
   evidence    varchar2(4000 byte)
-) on commit delete rows]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
--- upgrade: a table created ON COMMIT PRESERVE ROWS (before issue 18b) is dropped and created
+) on commit delete rows
+{% endcall %}
+-- upgrade: a table created ON COMMIT PRESERVE ROWS (by an older lsnrmine) is dropped and created
 -- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION); it holds
 -- no data between runs. A session still bound to it (ORA-14452) is named with what to do.
 declare

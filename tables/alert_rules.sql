@@ -1,13 +1,10 @@
--- Alert rules (issue 6): one row per rule; users change enabled, threshold, window_minutes,
+{% from 'admin/macros.jinja' import create_if_missing %}
+-- Alert rules: one row per rule; users change enabled, threshold, window_minutes,
 -- severity and params with an UPDATE, no reinstall. Created only if missing (install doubles as
 -- upgrade); the MERGE adds new rules and refreshes name/description/view_name, never a value a
 -- user may have changed. The defaults come from the view ALERT_RULE_DEFAULTS (also read by the
 -- embedded engine). The last columns are the evaluator's per-rule state (written by ALERT_PKG).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% call create_if_missing() %}
 create table {{ obj('ALERT_RULES') }} (
   rule_id          varchar2(30 byte) not null,
   rule_no          number(3) not null,
@@ -30,12 +27,8 @@ create table {{ obj('ALERT_RULES') }} (
   constraint {{ obj('ALERT_RULES_EN_CK') }} check (enabled in ('Y', 'N')),
   constraint {{ obj('ALERT_RULES_SEV_CK') }} check (severity in ('info', 'low', 'medium', 'high', 'critical')),
   constraint {{ obj('ALERT_RULES_NUM_CK') }} check (threshold >= 0 and window_minutes > 0)
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}
 merge into {{ obj('ALERT_RULES') }} t
 using (
   select rule_id, rule_no, rule_name, description, enabled, threshold, window_minutes, severity, params, view_name

@@ -1,16 +1,9 @@
--- Raised alerts (issue 6). One row per episode: a burst that continues (a new candidate whose
--- first event is no later than last_time + the rule's window) updates its row instead of adding
--- one. evidence is plain text (control characters replaced by ALERT_EPISODES), cut by ALERT_PKG
--- to whole characters within the column's bytes. delivered_severity records what was mailed
--- (or, without mail, handled), logged_severity what was written to the alert log: each channel is
--- delivered again only when the severity rises, so a failing mail server does not repeat the
--- alert-log lines. An escalation of an acknowledged alert sets it back to 'new' (ALERT_PKG).
--- ALERT_CANDIDATES is the evaluator's scratch table (rows of the current run).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% from 'admin/macros.jinja' import create_if_missing %}
+-- ALERTS: raised alerts, one row per episode (a continuing burst updates its row), with what each
+-- channel delivered (delivered_severity, logged_severity). Written by ALERT_PKG. Created only if
+-- missing, with its indexes (macro create_if_missing).
+-- facts: docs/oracle-facts.md#tables-alerts
+{% call create_if_missing() %}
 create table {{ obj('ALERTS') }} (
   alert_id           number generated always as identity,
   rule_id            varchar2(30 byte) not null,
@@ -31,35 +24,15 @@ create table {{ obj('ALERTS') }} (
   logged_severity    varchar2(10 byte),
   constraint {{ obj('ALERTS_PK') }} primary key (alert_id),
   constraint {{ obj('ALERTS_STATUS_CK') }} check (status in ('new', 'acknowledged'))
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
-create index {{ obj('ALERTS_RULE_KEY_IX') }} on {{ obj('ALERTS') }} (rule_id, alert_key, last_time)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
-create index {{ obj('ALERTS_TIME_IX') }} on {{ obj('ALERTS') }} (last_time, status)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
--- upgrade: logged_severity (issue 18) on a table created before it
+)
+{% endcall %}
+{% call create_if_missing() %}
+create index {{ obj('ALERTS_RULE_KEY_IX') }} on {{ obj('ALERTS') }} (rule_id, alert_key, last_time)
+{% endcall %}
+{% call create_if_missing() %}
+create index {{ obj('ALERTS_TIME_IX') }} on {{ obj('ALERTS') }} (last_time, status)
+{% endcall %}
+-- upgrade: logged_severity on a table created before it
 declare
   e_column_exists exception;
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table

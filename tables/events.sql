@@ -1,16 +1,9 @@
--- EVENTS: one row per parsed listener log record (columns: views/events.sql; lsnrmine.events
--- EVENT_COLUMNS is the same list for the embedded engine). Filled by INGEST_PKG, emptied by the
--- purge job. Created only if missing (install doubles as upgrade; uninstall --keep-data keeps it).
--- Identity column: 12.1+ (SQL Language Reference, CREATE TABLE, identity_clause).
--- Indexes for the report and alert access paths: time windows, client address, service, return
--- code (each with event_time for range scans), (source, line_no) for the ingest's last-event
--- lookup, and (source, event_time) for the purge of events without a time (a B-tree has no entry
--- for an all-NULL key: event_time alone cannot find them; with source NOT NULL every row is in it). Each index is created only if missing (ORA-00955 name in use, ORA-01408 same columns).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% from 'admin/macros.jinja' import create_if_missing %}
+-- EVENTS: one row per parsed listener log record (columns: views/events.sql; EVENT_COLUMNS for the
+-- embedded engine). Filled by INGEST_PKG, emptied by the purge job. Created only if missing, with
+-- the indexes of the report, alert, ingest and purge access paths.
+-- facts: docs/oracle-facts.md#tables-events
+{% call create_if_missing() %}
 create table {{ obj('EVENTS') }} (
   event_id      number generated always as identity,
   listener      varchar2(128 char),
@@ -36,12 +29,8 @@ create table {{ obj('EVENTS') }} (
   constraint {{ obj('EVENTS_PK') }} primary key (event_id),
   constraint {{ obj('EVENTS_KIND_CK') }} check (event_kind in ('establish', 'command', 'service_update',
     'service_register', 'service_died', 'ping', 'error_only', 'other'))
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}
 declare
   e_name_in_use exception;
   pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object

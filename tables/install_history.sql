@@ -1,14 +1,11 @@
+{% from 'admin/macros.jinja' import create_if_missing %}
 -- One row per run of `lsnrmine install` (owner phase): 'running' at the start, 'complete' at the
 -- end, 'incomplete' with the objects created so far and the error when a run stops half-way.
 -- The version of the last complete run decides which versioned ALTER steps an upgrade applies
 -- (manifest.UPGRADE_STEPS). Created only if missing; kept by `uninstall --keep-data`, so a later
 -- install still knows the shape of the kept tables.
 -- Identity columns need 12c+ (SQL Language Reference, CREATE TABLE, identity_clause).
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% call create_if_missing() %}
 create table {{ obj('INSTALL_HISTORY') }} (
   id          number generated always as identity not null,
   version     varchar2(30 byte) not null,
@@ -22,9 +19,5 @@ create table {{ obj('INSTALL_HISTORY') }} (
   constraint {{ obj('INSTALL_HISTORY_PK') }} primary key (id),
   constraint {{ obj('INSTALL_HISTORY_STATUS_CK') }} check (status in ('running', 'complete', 'incomplete')),
   constraint {{ obj('INSTALL_HISTORY_PHASE_CK') }} check (phase in ('admin', 'owner'))
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}

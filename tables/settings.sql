@@ -1,22 +1,9 @@
--- Tunable values live here, not in templates: users change them with an UPDATE,
--- without reinstalling. Created only if missing (install doubles as upgrade).
--- Who wins on re-install (A9/C8):
--- * SEEDED_VALUE is the value the last install wrote. A row whose VALUE still equals it (or is
---   empty) was not changed by hand: it takes the new value from lsnrmine.toml / LSNRMINE_* /
---   the command line. A VALUE a DBA changed by hand (VALUE <> SEEDED_VALUE) is kept.
--- * MAIL_HOST, MAIL_PORT and ALERT_LOG_ENABLED are install-owned: the admin phase builds the
---   network ACE and the alert-log wrapper from the same settings, so the table always follows
---   them (change them in lsnrmine.toml and re-run install, not in the table).
--- * Rows nobody reads are not seeded: DATE_LANGUAGE and LISTENER_NAME are render-time values
---   (the external table's date conversion and the events view), removed from older tables.
--- Limits: the check constraint holds the same ranges as lsnrmine's settings validation, so a
--- by-hand UPDATE cannot set an interval the scheduler cannot run; a kept value outside them
--- (set before the limits existed) is replaced by the install's value and reported.
-declare
-  e_name_in_use exception;
-  pragma exception_init(e_name_in_use, -955); -- name is already used by an existing object
-begin
-  execute immediate q'[
+{% from 'admin/macros.jinja' import create_if_missing %}
+-- SETTINGS: the tunable values (users change them with an UPDATE, no reinstall). Created only if
+-- missing; seeded by MERGE keeping values a DBA changed by hand (SEEDED_VALUE), except the
+-- install-owned MAIL_HOST, MAIL_PORT, ALERT_LOG_ENABLED. A check constraint holds lsnrmine's limits.
+-- facts: docs/oracle-facts.md#tables-settings
+{% call create_if_missing() %}
 create table {{ obj('SETTINGS') }} (
   name         varchar2(128 byte) not null,
   value        varchar2(4000 byte),
@@ -24,12 +11,8 @@ create table {{ obj('SETTINGS') }} (
   updated_at   date default sysdate not null,
   seeded_value varchar2(4000 byte),
   constraint {{ obj('SETTINGS_PK') }} primary key (name)
-)]';
-exception
-  when e_name_in_use then
-    null;
-end;
-/
+)
+{% endcall %}
 {# 1 when a value is within its limits, else 0. A searched CASE evaluates its WHEN conditions in
     order and stops at the first true one, so TO_NUMBER only ever sees 1 to 6 digits (an AND/OR
     chain has no evaluation order: TO_NUMBER('smtp.example.com') could raise ORA-01722). -#}

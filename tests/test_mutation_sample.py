@@ -16,12 +16,12 @@ from mutation import run as harness
 # (target, the mutant as the report describes it); chosen from every target, one-token bugs a
 # careless edit could make
 SAMPLE = [
-    ("article_views", "views/admin_restricted.sql:8 in_drop: 'password', -> (removed)"),
-    ("article_views", "views/failed_commands.sql:11 ror: != -> ="),
+    ("article_views", "views/admin_restricted.sql:9 in_drop: 'password', -> (removed)"),
+    ("article_views", "views/failed_commands.sql:13 ror: != -> ="),
     ("report_views", "views/report_connections.sql:27 ror: = -> <>"),
-    ("alert_rules", "views/alert_r6_enumeration.sql:19 in_drop: , 12514 -> (removed)"),
-    ("alert_rules", "views/alert_r6_enumeration.sql:47 ror: >= -> >"),
-    ("event_parse", "views/events.sql:299 logic: or -> and"),
+    ("alert_rules", "views/alert_r6_enumeration.sql:15 in_drop: , 12514 -> (removed)"),
+    ("alert_rules", "views/alert_r6_enumeration.sql:43 ror: >= -> >"),
+    ("event_parse", "views/events.sql:264 logic: or -> and"),
 ]
 
 # edits no operator makes: (target, template, text, replacement)

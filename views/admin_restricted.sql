@@ -1,5 +1,6 @@
 -- The article's admin-restricted commands: 3-field lines, CONNECT_STRING holds the
 -- command and PROTOCOL_INFO the return code (12508 under ADMIN_RESTRICTIONS).
+-- Reads LISTENER_LOG (the article's view).
 create or replace view {{ name }} (log_date, command, return_code) as
 select log_date,
        connect_string command,

@@ -1,16 +1,8 @@
--- Episodes of the current evaluation run (issue 6), the one dedup step both engines share.
--- Input: the rule views' candidate rows in ALERT_CANDIDATES. Steps:
--- 1. drop candidates already counted: not newer than the (rule, key)'s latest alert
---    (event_time, then event_id for events of the same second), so an overlapping re-scan adds
---    nothing; one candidate per (rule, key, event) (the highest severity);
--- 2. split each (rule, key) into episodes: a gap longer than the rule's window starts a new one;
--- 3. one row per episode: highest severity, first/last event time, count, last event id, and
---    the first event's evidence as plain text, its first 400 characters with control characters
---    replaced by '?' (no HTML entities: every consumer escapes for its own output, the HTML
---    report on rendering, the mail is text/plain). Cut by characters, so no character is split;
---    ALERT_PKG (and the embedded engine) then fit it to the column's 1000 bytes.
--- ALERT_PKG (and the embedded engine) then extend the latest alert of the (rule, key) when the
--- episode's first_time <= that alert's last_time + window, else insert a new alert.
+{% from 'admin/macros.jinja' import severity_case %}
+-- ALERT_EPISODES: the episodes of the current evaluation run (ALERT_CANDIDATES, ALERT_RULES, ALERTS),
+-- the one dedup step both engines share: new candidates only, split by the rule's window, one row per
+-- episode. ALERT_PKG (and the embedded engine) merge them into ALERTS.
+-- facts: docs/oracle-facts.md#views-alert-episodes
 create or replace view {{ name }} (rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id,
                                    evidence, window_minutes) as
 with hw as (
@@ -28,10 +20,9 @@ with hw as (
 ),
 fresh as (
   select c.rule_id, c.alert_key, c.event_id, c.event_time, c.evidence, r.window_minutes,
-         case c.severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3 when 'low' then 2 else 1 end sev_rank,
+         {{ severity_case('c.severity') }} sev_rank,
          row_number() over (partition by c.rule_id, c.alert_key, c.event_id, c.event_time
-                            order by case c.severity when 'critical' then 5 when 'high' then 4
-                                                     when 'medium' then 3 when 'low' then 2 else 1 end desc) dup_rank
+                            order by {{ severity_case('c.severity', mid='\n' ~ ' ' * 53) }} desc) dup_rank
     from {{ obj('ALERT_CANDIDATES') }} c
     join {{ obj('ALERT_RULES') }} r
       on r.rule_id = c.rule_id

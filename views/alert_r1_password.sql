@@ -1,14 +1,7 @@
--- Alert rule 1 (PASSWORD_FAILURES): TNS-01169 / 01189 / 01190 (wrong or missing listener
--- password). Key: the client IP when the line carries one, else the claimed OS user@host (CID
--- USER/HOST, chosen by the client). Every failure is a candidate: the rule's severity when at
--- least `threshold` failures of the same key, or `threshold` failures of any key, fall within
--- `window_minutes` before or after it, else low (the article's single failed stop followed by a
--- success). Counting all keys too means a guesser that changes its claimed USER/HOST on every
--- attempt (command lines usually carry no client address) still reaches the threshold.
--- Windows are in event time (self-join, not a RANGE frame: the window comes from the rules
--- table). Only events from scan_from on (set by ALERT_PKG: the oldest new event minus the window;
--- NULL offline = all).
--- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
+-- Alert rule 1 (PASSWORD_FAILURES): TNS-01169/01189/01190 failures from EVENTS, keyed by client IP
+-- (else claimed user@host); the rule's severity at `threshold` failures of one key or of all keys
+-- within `window_minutes`, else low. Reads ALERT_RULES and scan_from.
+-- facts: docs/oracle-facts.md#views-alert-r1-password
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from

@@ -1,11 +1,6 @@
--- Alert rule 4 (LISTENER_STOP): every stop / reload. A successful one (return code 0) by an OS
--- user in the allow-list (params: comma-separated user names, case-insensitive) is informational;
--- a successful one by anyone else (or an unknown user) is critical (the listener did stop, as
--- rule 2 for a successful redirect), so a refused attempt followed by a successful one escalates
--- and is delivered again; a refused one has the rule's severity: the CID USER is chosen by the
--- client, so it never downgrades a refused command. The user is cut to 129 characters inside the
--- concatenation, so it cannot exceed 4000 bytes whichever condition Oracle evaluates first.
--- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
+-- Alert rule 4 (LISTENER_STOP): every stop / reload in EVENTS; a successful one by an allow-listed
+-- OS user (params) is info, by anyone else critical; a refused one has the rule's severity.
+-- facts: docs/oracle-facts.md#views-alert-r4-stop
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 select r.rule_id,
        case

@@ -1,14 +1,6 @@
--- Alert rule 5 (TNS_POISON, CVE-2012-1675): a service registration (service_register_NSGR)
--- that came from a non-local address, or a refused registration:
--- * TNS-01182 "Listener rejected registration of service": Valid Node Checking for Registration
---   (VNCR) refused it; the line has no client address (`* service_register_NSGR * 1182`, after a
---   "Listener(VNCR option 1) rejected Registration request from destination" line);
--- * TNS-01185 "Registration attempted from a remote node" (Error Help: the registering instance
---   is not on the listener's node; a local_listener naming a remote listener, or a remote attempt).
--- Local = loopback (IPv4, IPv6 and IPv4-mapped ::ffff:127.x / 0:0:0:0:0:ffff:127.x) or one of the server's own addresses
--- listed in params (comma-separated; an IPv4-mapped client address is compared in its IPv4
--- form). A successful registration without a client IP (IPC, or no address in the record) is not
--- judged remote. Byte budget (docs/alerts.md): key <= 100 characters, evidence < 4000 bytes.
+-- Alert rule 5 (TNS_POISON, CVE-2012-1675): a service registration from a non-local address
+-- (loopback or the addresses in params are local), or a refused one (TNS-01182, TNS-01185), in EVENTS.
+-- facts: docs/oracle-facts.md#views-alert-r5-poison
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, severity, params, scan_from

@@ -1,10 +1,6 @@
--- Alert rule 6 (SID_ENUMERATION): one client IP asking for many SIDs / service names the
--- listener does not know (TNS-12505 / TNS-12514): at least `threshold` distinct names within
--- `window_minutes` before or after the event. COUNT(DISTINCT) is not allowed with an ORDER BY
--- window (SQL Language Reference, Analytic Functions: "you cannot specify DISTINCT" with an
--- order_by_clause for COUNT), hence the self-join.
--- Names are compared on their first 200 characters.
--- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
+-- Alert rule 6 (SID_ENUMERATION): one client IP asking for at least `threshold` distinct unknown
+-- SIDs / service names (TNS-12505/12514) within `window_minutes`, from EVENTS (a self-join).
+-- facts: docs/oracle-facts.md#views-alert-r6-enumeration
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from

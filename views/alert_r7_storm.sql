@@ -1,12 +1,6 @@
--- Alert rule 7 (CONNECTION_STORM), per listener@host:
--- a) the listener refused connections for lack of handlers/processes: TNS-12516, 12518, 12519,
---    12520, 01158;
--- b) establishes in one minute >= threshold, or more than `params` times the average per
---    minute of the trailing hour, when that hour had at least 60 establishes (a baseline) and
---    the minute at least max(10, threshold / 10). Every establish of such a minute is a
---    candidate, so the alert's count is the number of connections.
--- The trailing hour is read before scan_from (event_time + 1/24 >= scan_from).
--- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
+-- Alert rule 7 (CONNECTION_STORM), per listener@host in EVENTS: refusals for lack of handlers /
+-- processes, or a minute of establishes at `threshold` or `params` times the trailing hour's average.
+-- facts: docs/oracle-facts.md#views-alert-r7-storm
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from, to_number(nvl(params, '10')) factor

@@ -1,12 +1,6 @@
--- Alert rule 8 (NEW_CLIENT_IP):
--- a) the first event ever (in the kept events) of a client IP, once the learning period
---    (threshold days from the first event in the table) is over: the rule's severity;
--- b) every event of a client IP outside the private ranges (params: a regular expression of
---    private addresses, default 10/8, 172.16/12, 192.168/16, 127/8, ::1, fe80::/10, fc00::/7): high.
--- Purged events are forgotten: an IP last seen before the retention period is new again.
--- An IPv4-mapped IPv6 address (::ffff:a.b.c.d or 0:0:0:0:0:ffff:a.b.c.d, any case, RFC 4291
--- 2.5.5.2) is classified by its IPv4 form.
--- Byte budget (docs/alerts.md): key <= 100 characters (400 bytes in AL32UTF8), evidence < 4000 bytes.
+-- Alert rule 8 (NEW_CLIENT_IP), from EVENTS: the first event of a client IP after the learning
+-- period (threshold days), and every event of a public client IP (params: the private ranges).
+-- facts: docs/oracle-facts.md#views-alert-r8-new-ip
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence) as
 with r as (
   select rule_id, threshold, severity, params, scan_from

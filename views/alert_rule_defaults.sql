@@ -1,23 +1,7 @@
--- The shipped alert rules (issue 6) as rows: the single source of the defaults. Oracle's
--- tables/alert_rules.sql MERGEs them into ALERT_RULES (keeping what users changed); the embedded
--- engine builds its alert_rules table from this same view. One rule = one view over EVENTS
--- (view_name) returning candidate rows (rule_id, severity, alert_key, event_id, event_time, evidence).
--- HEALTH has no view: it holds the alerts the job raises about itself (a failing rule, a failed
--- delivery); its window merges repeated failures into one alert.
--- threshold / window_minutes / params mean, per rule:
---   PASSWORD_FAILURES  N failures (TNS-01169/01189/01190) by one user@host within M minutes -> severity; fewer -> low
---   LOG_REDIRECTION    (threshold unused) any log_file/log_directory/trc_* command; success -> critical
---   ADMIN_RESTRICTED   (threshold unused) TNS-12508
---   LISTENER_STOP      params: comma list of OS users allowed to stop/reload (they give info alerts);
---                      a successful one by anyone else -> critical, a refused one the rule severity
---   TNS_POISON         params: comma list of the server's own IP addresses (loopback is always local)
---   SID_ENUMERATION    N distinct SID/SERVICE_NAME with 12505/12514 from one IP within M minutes
---   CONNECTION_STORM   N establishes per minute per listener; params: factor over the trailing
---                      hour's average per minute (at least 10 establishes in that minute)
---   NEW_CLIENT_IP      threshold: learning period in days from the first event; params: regular
---                      expression of private addresses (an IP not matching it is public -> high)
---   CLIENT_HYGIENE     (threshold unused) JDBC by SID; one service name in several letter cases
--- Windows are in event time, so the job and `lsnrmine alerts --log` agree.
+-- ALERT_RULE_DEFAULTS: the shipped alert rules as rows, the single source of the defaults:
+-- tables/alert_rules.sql MERGEs them into ALERT_RULES, the embedded engine builds its alert_rules
+-- from this view. One rule = one view over EVENTS (view_name); HEALTH has none.
+-- facts: docs/oracle-facts.md#views-alert-rule-defaults
 create or replace view {{ name }} (rule_id, rule_no, rule_name, description, enabled, threshold,
                                    window_minutes, severity, params, view_name) as
 select 'PASSWORD_FAILURES', 1, 'Listener password failures',

@@ -1,4 +1,4 @@
--- Audit (issue 10): one row per listener connect (EVENTS, event_kind establish) with the logon it
+-- Audit: one row per listener connect (EVENTS, event_kind establish) with the logon it
 -- led to, from the audit match view(s) audit_mode deploys (Unified Auditing preferred when both
 -- match); MATCHED = 0 when no logon was found in the window: the connect failed before a logon was
 -- audited (TNS error, refused, abandoned), or the logon is not audited (no logon audit policy /

@@ -1,24 +1,8 @@
--- Audit (issue 10), traditional auditing (the article's "Combining with Auditing"): each listener
--- connect (EVENTS, event_kind establish) paired with the session it led to in DBA_AUDIT_TRAIL.
--- Deployed when audit_mode is traditional or both. Needs AUDIT_TRAIL=DB (or DB,EXTENDED) and
--- AUDIT SESSION, and a database not in pure unified mode (Database Reference, DBA_AUDIT_TRAIL:
--- "populated only in an Oracle Database where unified auditing is not enabled"; 23ai desupports it).
--- AUDIT SESSION writes one row per session at logon (ACTION_NAME LOGON) and updates it at logoff
--- (LOGOFF, LOGOFF BY CLEANUP) keeping TIMESTAMP = logon time [I]: all three count as the logon.
--- Match, as the article does, on the time window (logon at or up to audit_window_seconds after the
--- listener line) and the client: when COMMENT_TEXT carries the client address
--- ("Authenticated by: DATABASE; Client address: (ADDRESS=(PROTOCOL=tcp)(HOST=h)(PORT=p))") its host
--- and port must equal the listener's; otherwise the listener's CID HOST must equal USERHOST (also
--- without a Windows DOMAIN\ part) or TERMINAL, compared in lower case. A host-only match cannot tell
--- two connects from one host inside the window apart (the article's limitation too).
--- One row per matched connect: the earliest logon in the window, address matches first.
--- Time zones: DBA_AUDIT_TRAIL.TIMESTAMP is in the session time zone (Database Reference,
--- DBA_AUDIT_TRAIL), the listener writes its host's OS time, which SYSDATE returns (SQL Language
--- Reference, SYSDATE: the date and time of the operating system on which the database server
--- resides). The logon time is shifted by SYSDATE - LOCALTIMESTAMP (OS time minus session time,
--- rounded to a quarter hour), so the window holds whatever the querying session's TIME_ZONE (the
--- job's included) when the listener runs on the database host. The shift is today's: a logon
--- from the other side of a daylight-saving change is off by the hour (docs/audit.md).
+-- Audit, traditional auditing (the article's "Combining with Auditing"): each listener connect in
+-- EVENTS paired with the session it led to in DBA_AUDIT_TRAIL (time window and client), the logon
+-- time shifted to the listener's clock. Deployed when audit_mode is traditional or both;
+-- needs admin/audit_grants.sql.
+-- facts: docs/oracle-facts.md#views-audit-traditional-match
 create or replace view {{ name }} (event_id, event_time, logon_time, delay_seconds, db_user, os_user,
                                    userhost, terminal, client_program, audit_ip, audit_port, logon_rc,
                                    match_method) as

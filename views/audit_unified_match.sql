@@ -1,22 +1,7 @@
--- Audit (issue 10), Unified Auditing: each listener connect (EVENTS, event_kind establish) paired
--- with the logon it led to in UNIFIED_AUDIT_TRAIL (ACTION_NAME 'LOGON', failed logons included:
--- LOGON_RC is their ORA- number). Deployed when audit_mode is unified or both.
--- Match: the client address and port the listener logged (PROTOCOL_INFO) equal the CLIENT ADDRESS
--- in AUTHENTICATION_TYPE, e.g. (TYPE=(DATABASE));(CLIENT ADDRESS=((ADDRESS=(PROTOCOL=tcp)(HOST=h)(PORT=p))));
--- (18c nests ADDRESS=; other releases write ((PROTOCOL=tcp)(HOST=h)(PORT=p))): the patterns look for
--- HOST=/PORT= inside the CLIENT ADDRESS field (up to the next ';') so both forms parse
--- (Database Reference, UNIFIED_AUDIT_TRAIL: AUTHENTICATION_TYPE VARCHAR2(1024); REGEXP_SUBSTR's 6th
--- argument returns the subexpression, SQL Language Reference 19c, REGEXP_SUBSTR).
--- Window: the logon is recorded at or up to audit_window_seconds after the listener line (the
--- article's 2 s); whole-second DATE comparison on both sides. EVENT_TIMESTAMP is TIMESTAMP(6) WITH
--- LOCAL TIME ZONE (Database Reference, UNIFIED_AUDIT_TRAIL): CAST(.. AS DATE) gives it in the
--- SESSION time zone, while the listener log is written in the listener host's OS time (SYSDATE's
--- clock): the logon time is shifted by SYSDATE - LOCALTIMESTAMP (rounded to a quarter hour), as
--- in the traditional view, so the match holds whatever the session's TIME_ZONE (docs/audit.md).
--- One row per matched connect: the earliest logon in the window (a port reused later falls outside
--- it). UNIFIED_AUDIT_TRAIL is read through its public synonym; the owner needs SELECT on the view
--- itself granted directly (a definer's-rights view ignores roles such as AUDIT_VIEWER):
--- admin/audit_grants.sql.
+-- Audit, Unified Auditing: each listener connect in EVENTS paired with the logon it led to in
+-- UNIFIED_AUDIT_TRAIL (client address and port, time window), the logon time shifted to the
+-- listener's clock. Deployed when audit_mode is unified or both; needs admin/audit_grants.sql.
+-- facts: docs/oracle-facts.md#views-audit-unified-match
 create or replace view {{ name }} (event_id, event_time, logon_time, delay_seconds, db_user, os_user,
                                    userhost, terminal, client_program, audit_ip, audit_port, logon_rc,
                                    match_method) as

@@ -1,42 +1,7 @@
--- EVENT_PARSE: one row per listener log record, parsed from raw lines (source, line_no, line).
--- The ONE parse of the project: Oracle runs it over the staging table STAGE_LINES (filled by
--- INGEST_PKG with the new lines of one file), the embedded engine over a view of the same name
--- on listener_log_lines (installer/engine/session.py: build_events). Columns = LSNR_EVENTS without
--- event_id, then parse_note (internal: 'date' when a record's date did not convert).
---
--- Line kinds (each physical line is exactly one of):
--- * XML markup of the ADR log.xml form: the <msg ...> start tag (one line, or the three lines Oracle
---   writes: time, org_id, comp_id; type, level, host_id; host_addr and pid, version, seclabel>), </txt>,
---   </msg>, <attr>. Markup lines are context (time=, host_id=), never content; the text after
---   <txt> and the lines up to </txt> are the record, XML entities decoded (lt, gt, quot, apos,
---   amp) in log.xml sources only. A text log line is its own content, as written.
--- * header lines: ISO-8601 (2024-07-31T02:00:00.006290+08:00) and ctime (Sat Jan 14 02:39:08 2012):
---   context only (no event); their time is the event_time of the undated records that follow.
--- * continuation lines: TNS-/ORA-/NL-/NS-/NT- error lines, indented lines (nested error stacks,
---   "  nt secondary err code: 0"), OS error lines ("Linux Error: 111: Connection refused"). They
---   belong to the record before them: error_text (first co 10 lines, 96 characters each, ' | '
---   separated: at most 3,870 bytes, so LISTAGG never exceeds VARCHAR2(4000)). Continuation lines
---   with no record before them in their source start an error_only event.
--- * record lines: 'DD-MON-YYYY HH24:MI:SS * field * ...' (month names per date language; a
---   fractional second ':778' is ignored), split on '*': 6 fields (connect data, protocol info,
---   event, sid, rc), 4 fields (connect data, command, rc | service_update/register/died, instance,
---   rc | address, <unknown connect data>, rc), 3 fields (ping/command/<unknown connect data>, rc),
---   2 fields (a bare return code: error_only).
--- * anything else non-blank (banners, WARNING:, "Listening on: ...") is an 'other' event. Blank
---   lines carry nothing.
--- event_time: the record's own date, else the context time: the last header / <msg> time / record
--- date before it in the same source (the log is chronological).
---
--- Oracle facts relied on (SQL Language Reference 19c):
--- * TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, fmt, 'NLS_DATE_LANGUAGE=..') (12.2+): a bad date
---   gives NULL instead of ORA-01858/ORA-01839, so one odd line never stops ingestion
---   (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/TO_DATE.html).
--- * REGEXP_SUBSTR(src, pat, pos, occ, match_param, subexpr) (11g+), POSIX bracket classes
---   [[:space:]] (Oracle Regular Expression Support, Appendix D); no backslash inside brackets.
--- * LAST_VALUE(expr IGNORE NULLS) OVER (... ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
---   (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LAST_VALUE.html).
--- * LISTAGG(expr, delim) WITHIN GROUP (ORDER BY ..) ignores NULLs; result VARCHAR2(4000) with
---   MAX_STRING_SIZE=STANDARD (docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/LISTAGG.html).
+-- EVENT_PARSE: one row per listener log record, parsed from raw lines (source, line_no, line): the
+-- one parse of the project. Oracle runs it over STAGE_LINES (filled by INGEST_PKG), the embedded
+-- engine over listener_log_lines. Columns = EVENTS without event_id, then parse_note.
+-- facts: docs/oracle-facts.md#views-events
 create or replace view {{ name }} (
   listener, host, source, line_no, event_time, event_kind, command, connect_data, protocol_info,
   service_name, sid, program, client_host, client_user, client_ip, client_port, protocol,

@@ -1,4 +1,6 @@
--- The article's failed listener commands (its list with the missing comma after 'spawn' fixed).
+-- The article's failed listener commands (its list with the missing comma after 'spawn' fixed):
+-- lsnrctl commands whose return code is not 0.
+-- Reads LISTENER_LOG (the article's view).
 create or replace view {{ name }} (log_date, l_user, command, return_code) as
 select log_date,
        parse_listener_log_line(connect_string, 'USER') l_user,

@@ -1,4 +1,6 @@
--- The article's JDBC report as a view: service name x client address of JDBC thin clients.
+-- The article's JDBC report as a view: service name x client address of JDBC thin clients
+-- (CID HOST __jdbc__, as in the article).
+-- Reads LISTENER_LOG (the article's view) through PARSE_LISTENER_LOG_LINE.
 create or replace view {{ name }} (sn, host, cnt) as
 select parse_listener_log_line(connect_string, 'SERVICE_NAME') sn,
        parse_listener_log_line(protocol_info, 'HOST') host,

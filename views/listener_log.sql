@@ -1,18 +1,7 @@
--- LISTENER_LOG: the article's name and six columns in its order (log_date a DATE), a view over the
--- raw external table LISTENER_LOG_EXT (A4). log_date is converted here, in SQL, with
--- TO_DATE(text DEFAULT NULL ON CONVERSION ERROR, fmt, 'NLS_DATE_LANGUAGE = language') (12.2+; SQL
--- Language Reference, TO_DATE): the month names follow the configured date language whatever the
--- session's or the database's NLS settings. A row whose non-null log_date text does not convert is
--- dropped, exactly the rows ORACLE_LOADER used to reject with its DATE mask (banner and ctime
--- lines); a blank line still gives an all-NULL row. The embedded engine builds listener_log with the
--- same rules (installer/engine/loader.py, dates.py).
---
--- Upgrade: LISTENER_LOG was the external table itself before; an external table of that name is
--- dropped first (it holds no data), after printing (DBMS_OUTPUT) the users it was granted to: the
--- drop drops their grants, the DBA grants SELECT on the view again. A view of that name is replaced
--- only when it is lsnrmine's (its text reads the prefixed external table; USER_VIEWS.TEXT_VC, 12c+).
--- A user's own view, a table that is not an external table (a user's heap table), or another kind
--- of object is never replaced or dropped: ORA-20002 names it.
+-- LISTENER_LOG: the article's name and six columns (log_date a DATE), a view over LISTENER_LOG_EXT
+-- converting log_date with TO_DATE(... DEFAULT NULL ON CONVERSION ERROR) in the date language.
+-- Replaces only lsnrmine's own object of that name (an old external table is dropped), else ORA-20002.
+-- facts: docs/oracle-facts.md#views-listener-log
 declare
    e_table_missing exception;
    pragma exception_init(e_table_missing, -942); -- table or view does not exist

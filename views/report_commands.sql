@@ -1,4 +1,4 @@
--- Report base (issue 7): every lsnrctl command the listener logged (event_kind command), with the
+-- Report base: every lsnrctl command the listener logged (event_kind command), with the
 -- OS user and host from CID, the return code, failure (code other than 0) and whether
 -- ADMIN_RESTRICTIONS refused it (TNS-12508, as in the article's admin-restricted query).
 create or replace view {{ name }} (event_id, event_time, command, client_user, client_host, return_code,

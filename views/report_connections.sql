@@ -1,4 +1,4 @@
--- Report base (issue 7): one row per connection request (event_kind establish) with the values the
+-- Report base: one row per connection request (event_kind establish) with the values the
 -- connection reports group by: hour and day, the service asked for (SERVICE_NAME, else SID), how it
 -- was addressed, failure (return code other than 0), JDBC thin client (CID HOST __jdbc__, as in the
 -- article), public client address (not RFC 1918 / loopback / link-local / IPv6 ULA), and privileged

@@ -1,4 +1,4 @@
--- Report base (issue 7): each client IP's first and last connection request over all kept events,
+-- Report base: each client IP's first and last connection request over all kept events,
 -- and the start of the "new client" window: report_new_client_days ({{ s.report_new_client_days }})
 -- days before the newest event.
 create or replace view {{ name }} (client_ip, first_seen, last_seen, connections, failures, window_start) as

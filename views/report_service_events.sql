@@ -1,5 +1,6 @@
--- Report base (issue 7): service registration events (service_register, service_update,
+-- Report base: service registration events (service_register, service_update,
 -- service_died); on these 4-field lines the service/instance name is in SID.
+-- Reads EVENTS.
 create or replace view {{ name }} (event_id, event_time, hour_start, service, event_kind, return_code) as
 select e.event_id,
        e.event_time,

@@ -1,5 +1,6 @@
--- Report base (issue 7): every event with a return code other than 0, with Oracle's message text
+-- Report base: every event with a return code other than 0, with Oracle's message text
 -- when the code is in TNS_ERROR_TEXT.
+-- Reads EVENTS and TNS_ERROR_TEXT.
 create or replace view {{ name }} (event_id, event_time, event_kind, return_code, message, client_ip,
                                    service, error_text) as
 select e.event_id,

@@ -1,4 +1,6 @@
 -- The article's SID / service name breakup of JDBC thin clients (NULL SID: a service name was used).
+-- Reads LISTENER_LOG (the article's view) through PARSE_LISTENER_LOG_LINE.
+-- One row per SID, service name and client host, with its count.
 create or replace view {{ name }} (sid, sn, host, cnt) as
 select parse_listener_log_line(connect_string, 'SID') sid,
        parse_listener_log_line(connect_string, 'SERVICE_NAME') sn,

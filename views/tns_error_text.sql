@@ -1,12 +1,6 @@
--- Oracle's message text of the TNS codes the listener logs most often, for the tns_errors report.
--- Texts from Oracle Database Error Messages, one page per code
--- (https://docs.oracle.com/en/error-help/db/tns-<code>, e.g. .../tns-12535, .../tns-01180,
--- .../tns-01189) and the 19c-era ORA-12500 to ORA-12699 chapter
--- (https://docs.oracle.com/cd/E82638_01/errmg/ORA-12500.html; 12.2: docs.oracle.com/database/122/ERRMG/TNS-00000.htm).
--- 23ai reworded some client-side texts (e.g. ORA-12170 "Cannot connect. ... timeout ..."); the
--- listener log of 19c and earlier writes these. A view over DUAL, not a table, so the embedded
--- engine creates it from this same template (its bridge runs SELECT and CREATE VIEW only).
--- 1158, 1182: texts as commonly documented, not re-verified with the search tool [U].
+-- TNS_ERROR_TEXT: Oracle's message text of the TNS codes the listener logs most often, for the
+-- tns_errors report. A view over DUAL, so the embedded engine creates it from this template too.
+-- facts: docs/oracle-facts.md#views-tns-error-text
 create or replace view {{ name }} (code, message) as
 select 1158 code, 'Internal connection limit reached, preventing dispatcher from connecting' message from dual
 union all select 1169, 'The listener has not recognized the password' from dual

@@ -71,13 +71,10 @@ end;
 /
 
 prompt disabling lsnrmine's jobs while their code is replaced
--- Upgrade while jobs run (the same steps as `lsnrmine install`): CREATE OR REPLACE of code a
--- running job executes waits on a library cache lock and fails with ORA-04021 after about 5
--- minutes. lsnrmine's enabled jobs are disabled (FORCE: a running instance finishes), then this
--- waits at most 180 s for running instances to end. Each job disabled here gets co_marker at the
--- start of its COMMENTS, removed when resume_jobs.sql enables it at the end of a complete run: a
--- run that stops half-way leaves the marked jobs disabled, and the next run enables them when it
--- completes. A job a DBA disabled (no marker) stays disabled.
+-- Upgrade while jobs run: lsnrmine's enabled jobs are disabled (marked with co_marker in COMMENTS)
+-- and running instances waited for (at most 180 s), so CREATE OR REPLACE does not fail with
+-- ORA-04021; resume_jobs.sql enables the marked jobs when the run completes.
+-- facts: docs/oracle-facts.md#plsql-pause-jobs
 variable lsnrmine_paused_jobs varchar2(4000)
 declare
   co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB');
@@ -138,6 +135,7 @@ prompt [2/43] table LSNR_INSTALL_HISTORY
 @@02_lsnr_install_history.sql
 -- install.sql (SQL*Plus) records its run like `lsnrmine install` does: a 'running' row now,
 -- 'complete' at the end (a run stopped by WHENEVER SQLERROR keeps 'running').
+-- Writes INSTALL_HISTORY (tables/install_history.sql); tables/install_history_end.sql closes the row.
 variable lsnrmine_run_id number
 begin
   insert into "LSNR_INSTALL_HISTORY" (version, phase, status)
@@ -231,6 +229,8 @@ prompt [43/43] view LSNR_REPORT_NEW_CLIENTS
 @@43_lsnr_report_new_clients.sql
 prompt checking for invalid objects
 -- The install fails if anything in the schema is left invalid (utPLSQL does the same).
+-- Reads USER_OBJECTS of the owner; runs at the end of install.sql, after every object.
+-- Not a DB object of its own: rendered into the install script only.
 declare
   l_invalid varchar2(4000);
 begin

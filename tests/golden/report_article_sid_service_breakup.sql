@@ -3,6 +3,7 @@
 
 -- Article (Part 3, "SID or Service Name Breakup"): JDBC clients by SID and service name.
 -- A NULL SID means the client used a service name.
+-- Reads LISTENER_LOG through PARSE_LISTENER_LOG_LINE (the article's query).
 col sid format a15
 col sn format a20
 col host format a20

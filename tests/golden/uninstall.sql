@@ -211,6 +211,7 @@ end;
 prompt drop table LSNR_ALERT_CANDIDATES
 -- Uninstall of the alert evaluator's scratch table: a global temporary table cannot be dropped
 -- while a session is bound to it (ORA-14452): named here with what to do.
+-- The revert of tables/alert_candidates.sql.
 declare
   e_missing exception;
   pragma exception_init(e_missing, -942); -- table or view does not exist

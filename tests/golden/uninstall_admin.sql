@@ -45,6 +45,7 @@ end;
 prompt drop directory LISTENER_LOG_DIR
 -- Uninstall of a directory object: dropped only while it still points at the configured folder
 -- (a directory repointed by someone else since is theirs now), or with --force.
+-- The revert of admin/directory.sql and admin/loader_log_directory.sql; run as a DBA.
 declare
   l_path sys.dba_directories.directory_path%type;
 begin
