@@ -206,7 +206,10 @@ def test_cli_sql_follow_reads_appended_lines_until_interrupted(clean_env: Path) 
         [sys.executable, "-m", "lsnrmine", "sql",
          "select count(*) n, max(line_no) last_line from lsnr_events where event_kind = 'ping'",
          "--log", str(log), "--follow", "--interval", "0.2", "--format", "csv", "--quiet"],
-        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as in a terminal: SIGINT not ignored (a runner started in the background, `pytest &`,
+        # passes SIG_IGN on, and Python then raises no KeyboardInterrupt)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         def wait_for(text: str, out: list[str]) -> None:
             deadline = time.monotonic() + 60
