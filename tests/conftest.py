@@ -31,3 +31,30 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def shared_engine():
+    """``get(*paths, settings=None, encoding="utf-8")``: one loaded offline engine per (logs,
+    settings, encoding) for the whole test module, built on first use (its events too, lazily, on
+    the first query that needs them). For tests that only read the engine (queries, rule views
+    re-run by ``lsnrmine.alerts.evaluate``, which re-creates its own tables each run); a test that
+    changes an engine's tables or settings builds its own. Loading a log and building its events
+    is most of an engine's cost: the same log is built once per module, not once per test."""
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    engines: dict[tuple, OfflineEngine] = {}
+
+    def get(*paths: "str | Path", settings: "Settings | None" = None, encoding: str = "utf-8") -> OfflineEngine:
+        settings = settings or Settings()
+        key = (tuple(str(p) for p in paths), settings, encoding)
+        if key not in engines:
+            engine = OfflineEngine(settings)
+            engine.load(list(key[0]), encoding=encoding, progress=False)
+            engines[key] = engine
+        return engines[key]
+
+    yield get
+    for engine in engines.values():
+        engine.con.close()

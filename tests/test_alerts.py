@@ -4,6 +4,11 @@ edits without reinstall, a failing rule as a HEALTH alert, and the SQL through r
 
 The rules are the same Oracle-dialect views the alert job runs (views/alert_r*.sql,
 views/alert_episodes.sql), executed here by the embedded engine on the events it builds.
+
+A log evaluated by several tests is loaded once per module (conftest.shared_engine) and its rule
+views re-run on that engine (``shared_rows``: the CLI's steps after the load, pinned to the CLI by
+test_shared_engine_rows_are_the_cli_rows); the tests of the CLI itself (formats, filters, --state,
+stderr, errors) run it whole.
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from lsnrmine import alerts as alerts_mod
 from lsnrmine.cli import main
+from lsnrmine.output import format_rows
 
 ALERT_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alerts"
 
@@ -29,6 +36,27 @@ def run_alerts(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, list[dic
 
 def fixture(name: str) -> str:
     return str(ALERT_FIXTURES / name)
+
+
+@pytest.fixture(scope="module")
+def shared_rows(shared_engine) -> Callable[..., list[dict]]:
+    """``shared_rows(NAME, *rule_sets)``: what ``lsnrmine alerts --quiet --format json --log NAME
+    [--rule-set ...]`` prints, with the rule views re-run on the module's engine for NAME instead
+    of a new engine: a new alert store, the overrides in the rules table (``evaluate`` re-creates
+    the rules, alerts and candidate tables on each run), the alerts shown in the CLI's order. Each
+    (log, overrides) is evaluated once per module; every caller gets its own copy of the rows."""
+    done: dict[tuple[str, tuple[str, ...]], str] = {}
+
+    def rows(name: str, *rule_sets: str) -> list[dict]:
+        if (name, rule_sets) not in done:
+            result = alerts_mod.evaluate(shared_engine(fixture(name)), alerts_mod.AlertStore(),
+                                         overrides=alerts_mod.parse_rule_overrides(rule_sets))
+            shown = sorted(result.touched, key=lambda a: (a.first_time, a.alert_id))
+            done[name, rule_sets] = format_rows(alerts_mod.DISPLAY_COLUMNS, alerts_mod.display_rows(shown), "json")
+        out = done[name, rule_sets]
+        return json.loads(out) if out.strip() else []
+
+    return rows
 
 
 def of_rule(rows: list[dict], rule: str) -> list[dict]:
@@ -47,9 +75,16 @@ def _clean(clean_env: Path) -> None:
 # -- one fixture per rule: fires; its benign twin does not ------------------------------------
 
 
-def test_rule1_article_five_stop_attempts_are_one_high_alert(capsys) -> None:
-    code, rows, _ = run_alerts(capsys, "--log", fixture("password_burst.log"))
-    assert code == 0
+def test_shared_engine_rows_are_the_cli_rows(capsys, shared_rows) -> None:
+    # the CLI in full and the rule views re-run on a shared engine give the same rows, value for
+    # value, the override included (two alerts, one of them from the changed rule)
+    code, rows, err = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.threshold=30")
+    assert code == 0, err
+    assert len(rows) == 2 and shared_rows("storm.log", "CONNECTION_STORM.threshold=30") == rows
+
+
+def test_rule1_article_five_stop_attempts_are_one_high_alert(shared_rows) -> None:
+    rows = shared_rows("password_burst.log")
     found = of_rule(rows, "PASSWORD_FAILURES")
     assert len(found) == 1
     alert = found[0]
@@ -65,15 +100,12 @@ def test_rule1_benign_twin_one_failure_then_success_is_low_only(capsys) -> None:
     assert [(r["SEVERITY"], r["COUNT"]) for r in found] == [("low", 1)]
 
 
-def test_rule1_threshold_is_editable_without_reinstall(capsys) -> None:
+def test_rule1_threshold_is_editable_without_reinstall(shared_rows) -> None:
     # the same log, with the rule's threshold raised as an UPDATE of LSNR_ALERT_RULES would
-    code, rows, _ = run_alerts(capsys, "--log", fixture("password_burst.log"),
-                               "--rule-set", "PASSWORD_FAILURES.threshold=6")
-    assert code == 0
+    rows = shared_rows("password_burst.log", "PASSWORD_FAILURES.threshold=6")
     assert [(r["SEVERITY"], r["COUNT"]) for r in of_rule(rows, "PASSWORD_FAILURES")] == [("low", 5)]
-    code, rows, _ = run_alerts(capsys, "--log", fixture("password_burst.log"),
-                               "--rule-set", "PASSWORD_FAILURES.enabled=N")
-    assert code == 0 and not of_rule(rows, "PASSWORD_FAILURES")
+    rows = shared_rows("password_burst.log", "PASSWORD_FAILURES.enabled=N")
+    assert not of_rule(rows, "PASSWORD_FAILURES")
 
 
 def test_rule2_log_redirection_fires_and_success_is_critical(capsys) -> None:
@@ -93,8 +125,8 @@ def test_rule3_admin_restricted(capsys) -> None:
     assert rows == []
 
 
-def test_rule4_stop_by_allow_listed_user_is_info_by_others_critical(capsys) -> None:
-    _, rows, _ = run_alerts(capsys, "--log", fixture("stop.log"))
+def test_rule4_stop_by_allow_listed_user_is_info_by_others_critical(capsys, shared_rows) -> None:
+    rows = shared_rows("stop.log")
     # a successful stop by a user outside the allow-list: the listener did stop (as rule 2's
     # successful redirect): critical
     assert {(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "LISTENER_STOP")} == {
@@ -102,7 +134,7 @@ def test_rule4_stop_by_allow_listed_user_is_info_by_others_critical(capsys) -> N
     _, rows, _ = run_alerts(capsys, "--log", fixture("stop_benign.log"))
     assert rows and all(r["SEVERITY"] == "info" for r in rows)
     # the allow-list is the rule's params
-    _, rows, _ = run_alerts(capsys, "--log", fixture("stop.log"), "--rule-set", "LISTENER_STOP.params=oracle, mallory")
+    rows = shared_rows("stop.log", "LISTENER_STOP.params=oracle, mallory")
     assert {r["SEVERITY"] for r in of_rule(rows, "LISTENER_STOP")} == {"info"}
 
 
@@ -125,26 +157,26 @@ def test_rule6_twenty_sids_from_one_ip(capsys) -> None:
     assert not of_rule(rows, "SID_ENUMERATION")
 
 
-def test_rule7_handler_exhaustion_and_rate(capsys) -> None:
-    _, rows, _ = run_alerts(capsys, "--log", fixture("storm.log"))
+def test_rule7_handler_exhaustion_and_rate(capsys, shared_rows) -> None:
+    rows = shared_rows("storm.log")
     found = of_rule(rows, "CONNECTION_STORM")
     assert [(r["COUNT"], r["EVIDENCE"][:15]) for r in found] == [(3, "refused: 12519 ")]
     # 40 establishes in one minute: an alert once the per-minute threshold is 30
-    _, rows, _ = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.threshold=30")
+    rows = shared_rows("storm.log", "CONNECTION_STORM.threshold=30")
     found = of_rule(rows, "CONNECTION_STORM")
     assert sorted(r["COUNT"] for r in found) == [3, 40]
     _, rows, _ = run_alerts(capsys, "--log", fixture("storm_benign.log"), "--rule-set", "CONNECTION_STORM.threshold=30")
     assert not of_rule(rows, "CONNECTION_STORM")
 
 
-def test_rule8_new_ip_after_learning_and_public_ip(capsys) -> None:
-    _, rows, _ = run_alerts(capsys, "--log", fixture("new_ip.log"))
+def test_rule8_new_ip_after_learning_and_public_ip(capsys, shared_rows) -> None:
+    rows = shared_rows("new_ip.log")
     found = {(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "NEW_CLIENT_IP")}
     assert found == {("10.20.199.60", "medium"), ("203.0.113.77", "high")}
     _, rows, _ = run_alerts(capsys, "--log", fixture("new_ip_benign.log"))
     assert rows == []
     # a longer learning period: the new private IP is still learned, the public one still fires
-    _, rows, _ = run_alerts(capsys, "--log", fixture("new_ip.log"), "--rule-set", "NEW_CLIENT_IP.threshold=30")
+    rows = shared_rows("new_ip.log", "NEW_CLIENT_IP.threshold=30")
     assert {(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "NEW_CLIENT_IP")} == {("203.0.113.77", "high")}
 
 
@@ -343,6 +375,7 @@ def test_mail_settings_are_validated(clean_env: Path, capsys, bad: str) -> None:
     assert err.startswith("lsnrmine: setting mail_") and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # sqlfluff over the alert objects of three settings sets
 def test_alert_sql_passes_the_gate_with_and_without_mail(clean_env: Path) -> None:
     from gate import sqlgate
     from lsnrmine.settings import Settings
@@ -547,10 +580,9 @@ def test_a_redirect_or_stop_after_acknowledgement_reopens_at_the_same_severity(r
     assert [(a.severity, a.status, a.cnt) for a in store.alerts] == [("critical", "new", 3)]
 
 
-def test_health_honours_its_rule_row(capsys) -> None:
-    code, rows, _ = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.params=lots",
-                               "--rule-set", "HEALTH.severity=critical")
-    assert code == 0 and [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "HEALTH")] == [("CONNECTION_STORM", "critical")]
+def test_health_honours_its_rule_row(capsys, shared_rows) -> None:
+    rows = shared_rows("storm.log", "CONNECTION_STORM.params=lots", "HEALTH.severity=critical")
+    assert [(r["KEY"], r["SEVERITY"]) for r in of_rule(rows, "HEALTH")] == [("CONNECTION_STORM", "critical")]
     code, rows, err = run_alerts(capsys, "--log", fixture("storm.log"), "--rule-set", "CONNECTION_STORM.params=lots",
                                  "--rule-set", "HEALTH.enabled=N")
     assert code == 0 and not of_rule(rows, "HEALTH") and "rule CONNECTION_STORM failed" in err

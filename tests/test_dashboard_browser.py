@@ -27,6 +27,7 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow  # a headless Chromium
 def test_dashboard_in_headless_chromium(tmp_path: Path, clean_env, capsys: pytest.CaptureFixture) -> None:
     page = tmp_path / "dashboard.html"
     assert main(["report", "--html", str(page), "--log", str(FIXTURES / "reports.log"), "--quiet"]) == 0

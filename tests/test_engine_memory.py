@@ -66,6 +66,7 @@ def _events_digest(engine: OfflineEngine, log: str) -> tuple:
     return engine.con.execute(f"SELECT count(*), bit_xor(hash(e)) FROM {events} e").fetchone()
 
 
+@pytest.mark.slow  # builds the events of a large log twice, once spilling
 def test_events_under_a_small_limit_spill_and_equal_the_unbounded_build(big_log, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     engine = OfflineEngine(Settings(engine_memory_limit="128MB"))

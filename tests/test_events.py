@@ -1,5 +1,6 @@
 """The event parse (views/events.sql) on the embedded engine: every line kind of the fixtures,
-row by row; the text log and its log.xml twin give the same events; real samples; the CLI."""
+row by row; the text log and its log.xml twin give the same events; real samples; the CLI.
+The tests that only query share one engine per log (conftest.shared_engine)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.engine.events import EVENT_COLUMNS, EVENT_KINDS
@@ -68,14 +70,14 @@ def _engine(*paths: Path, settings: Settings | None = None, encoding: str = "utf
     return engine
 
 
-def test_text_fixture_row_by_row() -> None:
-    rows = _engine(TEXT).query(f"select {COLUMNS} from lsnr_events order by event_id").rows
+def test_text_fixture_row_by_row(shared_engine) -> None:
+    rows = shared_engine(TEXT).query(f"select {COLUMNS} from lsnr_events order by event_id").rows
     assert [tuple(r) for r in rows] == EXPECTED
 
 
-def test_xml_twin_gives_the_same_events() -> None:
-    text = _engine(TEXT).query("select * from lsnr_events order by event_id")
-    xml = _engine(XML).query("select * from lsnr_events order by event_id")
+def test_xml_twin_gives_the_same_events(shared_engine) -> None:
+    text = shared_engine(TEXT).query("select * from lsnr_events order by event_id")
+    xml = shared_engine(XML).query("select * from lsnr_events order by event_id")
     keep = [i for i, c in enumerate(text.columns) if c not in TWIN_SKIP]
     assert len(text.rows) == len(xml.rows) == len(EXPECTED)
     for a, b in zip(text.rows, xml.rows):
@@ -84,8 +86,8 @@ def test_xml_twin_gives_the_same_events() -> None:
     assert hosts == {"db1"}  # host_id of the <msg> element
 
 
-def test_columns_and_types_are_the_contract() -> None:
-    engine = _engine(TEXT)
+def test_columns_and_types_are_the_contract(shared_engine) -> None:
+    engine = shared_engine(TEXT)
     engine.ensure_events()  # built lazily: a query naming lsnr_events would build them too
     described = engine.con.execute("describe lsnr_events").fetchall()
     assert [(c[0], c[1]) for c in described] == [(n, d) for n, _, d in EVENT_COLUMNS]
@@ -112,8 +114,8 @@ def test_connect_data_protocol_info_and_raw_line() -> None:
     assert cd33[0] == "<unknown connect data>" and cd33[1].startswith("(ADDRESS=(PROTOCOL=tcps)")
 
 
-def test_nothing_dropped_every_content_line_is_an_event_or_part_of_one() -> None:
-    engine = _engine(TEXT)
+def test_nothing_dropped_every_content_line_is_an_event_or_part_of_one(shared_engine) -> None:
+    engine = shared_engine(TEXT)
     lines = engine.query("select line_no, line from listener_log_lines order by line_no").rows
     events = {r[0] for r in engine.query("select line_no from lsnr_events").rows}
     import re
@@ -192,6 +194,7 @@ def test_cli_sql_exposes_lsnr_events(clean_env: Path) -> None:
     assert "establish,7" in result.stdout.replace(" ", "")
 
 
+@pytest.mark.slow  # a subprocess polling a growing file for tens of seconds
 def test_cli_sql_follow_reads_appended_lines_until_interrupted(clean_env: Path) -> None:
     """A live view: lines appended (one in two pieces) show up; SIGINT ends it cleanly."""
     import signal
@@ -203,7 +206,10 @@ def test_cli_sql_follow_reads_appended_lines_until_interrupted(clean_env: Path) 
         [sys.executable, "-m", "lsnrmine", "sql",
          "select count(*) n, max(line_no) last_line from lsnr_events where event_kind = 'ping'",
          "--log", str(log), "--follow", "--interval", "0.2", "--format", "csv", "--quiet"],
-        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=clean_env, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # as in a terminal: SIGINT not ignored (a runner started in the background, `pytest &`,
+        # passes SIG_IGN on, and Python then raises no KeyboardInterrupt)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         def wait_for(text: str, out: list[str]) -> None:
             deadline = time.monotonic() + 60
@@ -264,8 +270,8 @@ def test_real_layout_log_xml_one_event_per_record_through_the_cli(clean_env: Pat
     ]
 
 
-def test_real_layout_markup_never_reaches_an_event() -> None:
-    engine = _engine(XML)
+def test_real_layout_markup_never_reaches_an_event(shared_engine) -> None:
+    engine = shared_engine(XML)
     rows = engine.query("select event_kind, error_text, raw_line from lsnr_events").rows
     assert len(rows) == len(EXPECTED)
     for kind, error_text, raw in rows:
@@ -277,8 +283,8 @@ def test_real_layout_markup_never_reaches_an_event() -> None:
     assert hosts == [(0,)]
 
 
-def test_one_line_start_tags_still_parse_like_the_text_log() -> None:
-    text = _engine(TEXT).query("select * from lsnr_events order by event_id")
+def test_one_line_start_tags_still_parse_like_the_text_log(shared_engine) -> None:
+    text = shared_engine(TEXT).query("select * from lsnr_events order by event_id")
     one = _engine(ONE_LINE_TAGS).query("select * from lsnr_events order by event_id")
     keep = [i for i, c in enumerate(text.columns) if c not in TWIN_SKIP]
     assert len(one.rows) == len(EXPECTED)

@@ -33,6 +33,7 @@ def statements_by_set() -> dict[str, list[tuple[str, str]]]:
 # -- the gate over everything we ship -----------------------------------------------------------
 
 
+@pytest.mark.slow  # sqlfluff over every rendered statement
 @pytest.mark.parametrize("set_name", sorted(SETTINGS_SETS))
 def test_every_rendered_statement_passes_the_gate(set_name: str, statements_by_set) -> None:
     statements = statements_by_set[set_name]
@@ -82,6 +83,7 @@ def test_gate_covers_every_deploy_and_revert_statement() -> None:
                     assert statement in gated, f"{item.file_name}: statement not in the rendered scripts"
 
 
+@pytest.mark.slow  # sqlfluff over every rendered statement, each allow-list entry left out in turn
 def test_every_allow_list_entry_is_used_and_still_needed(statements_by_set) -> None:
     texts = []
     for statements in statements_by_set.values():

@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 
+import pytest
+
 from gate import balance, sqlgate
 
 SEED = 20240601
@@ -45,6 +47,7 @@ def _mutants(by_kind: dict[str, list[str]]) -> list[tuple[str, str, str, str]]:
     return mutants
 
 
+@pytest.mark.slow  # sqlfluff over thousands of mutated statements
 def test_gate_rejects_most_single_token_deletions() -> None:
     by_kind = _statements_by_kind()
     assert {"plsql_unit", "block", "sql", "directory"} <= set(by_kind), by_kind.keys()

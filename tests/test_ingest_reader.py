@@ -362,6 +362,7 @@ def test_scripted_sequence_state_is_what_ingest_pkg_specifies(tmp_path: Path) ->
             assert state(name) == want, (action, name)
 
 
+@pytest.mark.slow  # 60,000 lines through the engine and the batch twin
 def test_no_stall_after_60000_non_event_lines(tmp_path: Path) -> None:
     """F6: 60,000 blank and continuation lines after the last event: the batches (INGEST_PKG's
     staging decisions, twin) advance to the end of the file and find the next event; no batch
@@ -390,6 +391,7 @@ def test_no_stall_after_60000_non_event_lines(tmp_path: Path) -> None:
     assert small[0].staged[0].line_no == 1 and small[1].staged[0].line_no == 701
 
 
+@pytest.mark.slow  # the parse view compiled once per batch: minutes
 @pytest.mark.parametrize("batch_lines", [5, 13])
 @pytest.mark.parametrize("fixture", ["events_text.log", "events_log.xml", "events_real_layout.xml"])
 def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fixture: str, batch_lines: int) -> None:

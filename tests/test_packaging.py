@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import REPO_ROOT
 
 
+@pytest.mark.slow  # builds a wheel and installs it
 def test_wheel_ships_templates_and_renders(tmp_path: Path) -> None:
     wheel_dir = tmp_path / "wheel"
     build = subprocess.run(
