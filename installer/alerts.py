@@ -30,10 +30,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Optional
 
+from . import db
 from . import identifiers as ids
+from . import manifest
 from .manifest import MANIFEST, DbObject
 from .runner import split_script
-from .templates import render_object
+from .templates import render_template
 
 if TYPE_CHECKING:  # pragma: no cover
     from .engine.session import OfflineEngine
@@ -265,15 +267,8 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
 # -- the engine side ------------------------------------------------------------------------
 
 
-def _manifest_object(logical: str) -> DbObject:
-    for obj in MANIFEST:
-        if obj.logical == logical:
-            return obj
-    raise KeyError(logical)
-
-
 def _render(obj: DbObject, engine: "OfflineEngine") -> list[str]:
-    return split_script(render_object(obj.deploy, engine.settings, obj.name(engine.settings), obj.object_type))
+    return split_script(render_template(obj.deploy, engine.settings, **obj.template_context(engine.settings)))
 
 
 def _quoted(engine: "OfflineEngine", logical: str) -> str:
@@ -379,9 +374,9 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
         except EngineError as exc:
             # as in the job: a failing rule is a HEALTH alert naming it, the others go on
             failed.append(rule_id)
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            message = db.first_line(exc) if str(exc).strip() else type(exc).__name__
             health_failures.append((rule_id, f"rule {rule_id} failed: {message}"))
-    for statement in _render(_manifest_object("ALERT_EPISODES"), engine):
+    for statement in _render(manifest.get("ALERT_EPISODES"), engine):
         engine.execute_oracle(statement, what="view ALERT_EPISODES")
     result = engine.query(
         "select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes "

@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional
 
+from . import db
 from .errors import EXIT_FAILURE, EXIT_USAGE, UserError
 
 ENV_DSN = "LSNRMINE_DSN"
@@ -131,11 +132,7 @@ def check_new_password(password: str) -> str:
 
 def one_line(text: str, secrets: tuple[str, ...] = ()) -> str:
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    message = " ".join(lines) or "unknown error"
-    for secret in secrets:
-        if secret:
-            message = message.replace(secret, "***")
-    return message
+    return db.mask(" ".join(lines) or "unknown error", secrets)
 
 
 def connect(

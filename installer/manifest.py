@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional
 
-from . import identifiers as ids
+from .templates import object_names
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -62,9 +62,8 @@ class DbObject:
     def template_context(self, settings: "Settings", *, force: bool = False) -> dict[str, object]:
         """The variables a template of this object sees besides ``s``/``obj``: its quoted name, the
         name as a string literal, its kind, ``force`` and (directories) the folder it points at."""
-        name = self.name(settings)
-        return {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": self.object_type,
-                "force": force, "directory_path": getattr(settings, self.path_from) if self.path_from else None}
+        return {**object_names(self.name(settings), self.object_type), "force": force,
+                "directory_path": getattr(settings, self.path_from) if self.path_from else None}
 
 
 MANIFEST: tuple[DbObject, ...] = (

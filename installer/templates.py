@@ -71,8 +71,12 @@ def render_template(path: str, settings: Settings, **extra: object) -> str:
     return text.strip("\n") + "\n"
 
 
+def object_names(name: str, kind: str) -> dict[str, str]:
+    """The names every object template uses: ``name`` (quoted), ``name_literal`` (a SQL string), ``kind``."""
+    return {"name": ids.quote_identifier(name), "name_literal": ids.sql_string(name), "kind": kind}
+
+
 def render_object(path: str, settings: Settings, name: str, kind: str, **extra: Any) -> str:
-    """A manifest object's template with the names every object template uses: ``name`` (quoted),
-    ``name_literal`` (a SQL string) and ``kind`` (the object type)."""
-    return render_template(path, settings, name=ids.quote_identifier(name), name_literal=ids.sql_string(name),
-                           kind=kind, **extra)
+    """An object's template with :func:`object_names` (for objects outside the manifest, e.g. the
+    offline parse view); manifest objects render with ``DbObject.template_context``."""
+    return render_template(path, settings, **object_names(name, kind), **extra)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lsnrmine import manifest
-from lsnrmine.render import render_objects, render_template
+from lsnrmine.render import render_objects
+from lsnrmine.templates import render_template
 from lsnrmine.settings import Settings
 
 

@@ -22,7 +22,7 @@ import sqlglot
 from ..manifest import MANIFEST
 from ..runner import split_script
 from ..settings import Settings
-from ..templates import render_object
+from ..templates import render_template
 from .. import identifiers as ids
 from .. import output
 from . import dialect, events, functions, loader, prefilter, pushdown
@@ -276,7 +276,7 @@ class OfflineEngine:
             views = []
             for obj in self._offline_view_objects():
                 name = obj.name(self.settings)
-                views.append((name, render_object(obj.deploy, self.settings, name, obj.object_type)))
+                views.append((name, render_template(obj.deploy, self.settings, **obj.template_context(self.settings))))
             self._views_cache = views
         return self._views_cache
 
