@@ -72,7 +72,7 @@ ALLOWED_KEYS: tuple[str, ...] = (
     "HTTPS_PROXY_PORT", "SECURITY", "SSL_SERVER_CERT_DN",
     # Protocol address parameters (Net Services Reference, "Protocol Address Configuration"):
     # IPC KEY, Named Pipes PIPENAME, BEQ ARGS/ARGV0; dispatcher attributes in listener log lines
-    # (PRESENTATION, SESSION: ../shared/samples/clogs/listener.log).
+    # (PRESENTATION, SESSION, as in public sample logs).
     "KEY", "PIPENAME", "ARGS", "ARGV0", "PRESENTATION", "SESSION",
 )
 

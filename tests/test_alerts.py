@@ -1,4 +1,4 @@
-"""Alert rules (issue 6) through `lsnrmine alerts --log`: one fixture per rule that must fire and a
+"""Alert rules through `lsnrmine alerts --log`: one fixture per rule that must fire and a
 benign twin that must not, dedup across runs with --state, escaping of hostile log text, rule
 edits without reinstall, a failing rule as a HEALTH alert, and the SQL through render and the gate.
 
@@ -256,7 +256,7 @@ def test_hostile_program_and_user_reach_the_output_as_plain_text_without_control
     assert "LISTENER_STOP" in out and "PASSWORD_FAILURES" in out
     for raw in ("\x1b", "\r"):
         assert raw not in out, f"{raw!r} reached the output"
-    # plain text (issue 18, C13): no HTML entities in text output; HTML escapes on rendering
+    # plain text (C13): no HTML entities in text output; HTML escapes on rendering
     assert "&lt;" not in out and "&#39;" not in out
     assert "<b>eve" in out and "[31m</b>@h?[2J" in out
 
@@ -397,7 +397,7 @@ def test_alert_sql_passes_the_gate_with_and_without_mail(clean_env: Path) -> Non
     assert checked > 40
 
 
-# -- issue 18: hostile volume, byte limits, failure isolation, escalation, detections ----------
+# -- hostile volume, byte limits, failure isolation, escalation, detections ----------
 #
 # The acceptance log (tests/fixtures/alerts/hostile_flood_part1.log, part2.log): 50 connects from
 # 50 public IPs whose PROGRAM/USER/HOST are 4,000-byte strings of 4-byte characters (CJK

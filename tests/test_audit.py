@@ -1,4 +1,4 @@
-"""Audit (issue 10): listener connects matched to logon audit records, offline on the embedded engine.
+"""Audit: listener connects matched to logon audit records, offline on the embedded engine.
 
 Fixtures (tests/fixtures/audit/): ``listener.log`` (13 connects on 2024-03-05), ``unified.csv`` (an
 export of UNIFIED_AUDIT_TRAIL logons, both AUTHENTICATION_TYPE forms: 18c's nested ADDRESS= and the
@@ -207,7 +207,7 @@ def test_window_renders_as_whole_seconds() -> None:
 
 
 def test_audit_times_are_shifted_from_the_session_time_zone_to_the_listener_clock() -> None:
-    """Issue 18, C6: DBA_AUDIT_TRAIL.TIMESTAMP and CAST(EVENT_TIMESTAMP AS DATE) are in the session
+    """C6: DBA_AUDIT_TRAIL.TIMESTAMP and CAST(EVENT_TIMESTAMP AS DATE) are in the session
     time zone; both views add SYSDATE - LOCALTIMESTAMP (OS time minus session time, rounded to a
     quarter hour) before the window. Offline there is one clock: the shift is 0 (the matches above
     hold with it)."""

@@ -121,7 +121,7 @@ def test_out_is_a_file(clean_env: Path) -> None:
 
 
 def test_render_and_dry_run_show_the_hardening_and_force(clean_env: Path, capsys: pytest.CaptureFixture) -> None:
-    """Issue 15: every new grant, check and statement is visible in `render` and `install --dry-run`;
+    """Every new grant, check and statement is visible in `render` and `install --dry-run`;
     --force changes only the directory guard (A14)."""
     assert main(["install", "--phase", "all", "--dry-run"]) == 0
     dry = capsys.readouterr().out

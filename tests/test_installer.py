@@ -809,7 +809,7 @@ def test_verify_failed_alert_evaluation_rules_and_broken_job(settings: Settings)
     assert all("fix:" in line for line in out)
 
 
-# -- install hardening (issue 15) -----------------------------------------------------------------
+# -- install hardening -----------------------------------------------------------------
 def _admin_text(settings: Settings, logical: str, *, force: bool = False) -> str:
     return next(i.deploy for i in render_objects(settings, "admin", force=force) if i.obj.logical == logical)
 

@@ -1,4 +1,4 @@
-"""`lsnrmine report NAME --dsn` and `report --html OUT --dsn` (issue 7): the WIRING only.
+"""`lsnrmine report NAME --dsn` and `report --html OUT --dsn`: the WIRING only.
 
 STAND-IN, stated plainly: the database side here is a recording stand-in for a python-oracledb
 connection (``FakeConnection`` of tests/test_installer.py, with a cursor that also has

@@ -1,4 +1,4 @@
-"""Reports (issue 7): every catalogue report over LSNR_EVENTS runs on the embedded engine over
+"""Reports: every catalogue report over LSNR_EVENTS runs on the embedded engine over
 tests/fixtures/reports.log with asserted columns and rows; the time range; the settings the report
 views read; `lsnrmine report NAME --format csv|json|table` for every report; the HTML dashboard's
 escaping (tests/test_dashboard_browser.py opens it in Chromium). The report queries share one

@@ -462,7 +462,7 @@ def settings_sets():
             directory="LSNR_DIR2",
             log_dir="/u01/app/oracle/diag/tnslsnr/db1/listener/trace",
             log_files=("listener.log", "listener_1.log", "listener_2.log"),
-            audit_mode="both",  # audit views, grants and revokes (issue 10)
+            audit_mode="both",  # audit views, grants and revokes
         ),
         "japanese_loader_log_schema_nojobs": Settings(
             date_language="JAPANESE",

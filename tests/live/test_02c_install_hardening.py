@@ -1,4 +1,4 @@
-"""Install hardening (issue 15) on a real database: the privileges, quota and grants of the admin
+"""Install hardening on a real database: the privileges, quota and grants of the admin
 phase, the errors that diagnose, the settings on re-install and an upgrade while a job runs.
 
 Each test names the finding it guards. A4 (the ORACLE_LOADER LANGUAGE clause) comes first: it is

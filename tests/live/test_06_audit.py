@@ -1,4 +1,4 @@
-"""Audit (issue 10) against the database: a unified LOGON audit policy, real connects (one good, one
+"""Audit against the database: a unified LOGON audit policy, real connects (one good, one
 with a wrong password), the ingest, and their matches in LSNR_AUDIT_UNIFIED_MATCH / LSNR_AUDIT_MATCH.
 
 gvenzl images disable every audit policy and purge the trail at build time (../shared/oracle-notes.md

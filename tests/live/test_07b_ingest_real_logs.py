@@ -1,4 +1,4 @@
-"""Ingest on real log layouts against the database (issue 17): 19c+ segment rotation discovered by
+"""Ingest on real log layouts against the database: 19c+ segment rotation discovered by
 INGEST_PKG.run (the file renamed to <stem>_<n>.<ext> through the container, n = 1, 2, 3, with lines
 written between the last poll and each rename: every line exactly once), the same for a log.xml in
 Oracle's layout (start tag over three lines: host from host_id, no markup in error_text), no stall

@@ -1,4 +1,4 @@
-"""Alert robustness (issue 18) against the database: the acceptance log of tests/test_alerts.py
+"""Alert robustness against the database: the acceptance log of tests/test_alerts.py
 (tests/fixtures/alerts/hostile_flood_part1.log, part2.log: 50 connects from 50 public IPs whose
 PROGRAM/USER/HOST are 4,000-byte strings of 4-byte characters, an SID scan with 4,000-byte SIDs,
 a registration refused by valid node checking (TNS-01182), a log_file redirection and a listener stop
