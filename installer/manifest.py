@@ -104,7 +104,7 @@ MANIFEST: tuple[DbObject, ...] = (
              offline=False, read_probe=True),  # the engine's loader builds it as a table
     # -- events and incremental ingestion -----------------------------------------
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
-    DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.events)
+    DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.engine.events)
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
     DbObject("EVENT_PARSE", "VIEW", "views/events.sql"),
     DbObject("INGEST_PKG", "PACKAGE", "plsql/ingest_pkg.sql"),
