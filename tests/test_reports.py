@@ -26,11 +26,7 @@ from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.identifiers import SettingError
 from lsnrmine.manifest import MANIFEST
 from lsnrmine.settings import Settings
-
-try:  # the CLI's report writer (lsnrmine.report_source, renamed lsnrmine.report_rows)
-    from lsnrmine.report_rows import engine_batches, write_report
-except ImportError:  # pragma: no cover - before the rename
-    from lsnrmine.report_source import engine_batches, write_report
+from lsnrmine.report_rows import engine_batches, write_report  # the writer the CLI calls
 
 REPORTS_LOG = str(FIXTURES / "reports.log")
 HOSTILE = "<script>document.title='pwned'</script>"
