@@ -383,6 +383,8 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
         (20, "critical", "oracle@evil3"),      # 1185 with the claimed CID only
         (22, "critical", "203.0.113.54"),      # a line of 501 characters
         (23, "critical", KEY_LONG)]            # 1185 claimed by a 49-character USER and 52-character HOST
+    # line 25: a remote lsnrctl status (another command than service_register_NSGR) is not one
+    assert "(COMMAND=status)" in run.raw[("r5_poison.log", 25)]
     assert [cands(run, "TNS_POISON", f"listener_{n}.log") for n in (5, 6)] == [
         [(3, "critical", REFUSED)], [(3, "critical", REFUSED)]]
     ev = {line: evidence(run, "TNS_POISON", "r5_poison.log", line) for line in (3, 14, 16)}
