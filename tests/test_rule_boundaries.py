@@ -383,6 +383,8 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
         (20, "critical", "oracle@evil3"),      # 1185 with the claimed CID only
         (22, "critical", "203.0.113.54"),      # a line of 501 characters
         (23, "critical", KEY_LONG)]            # 1185 claimed by a 49-character USER and 52-character HOST
+    # line 25: a remote lsnrctl status (another command than service_register_NSGR) is not one
+    assert "(COMMAND=status)" in run.raw[("r5_poison.log", 25)]
     assert [cands(run, "TNS_POISON", f"listener_{n}.log") for n in (5, 6)] == [
         [(3, "critical", REFUSED)], [(3, "critical", REFUSED)]]
     ev = {line: evidence(run, "TNS_POISON", "r5_poison.log", line) for line in (3, 14, 16)}
@@ -468,11 +470,18 @@ def test_r8_learning_period_boundary_and_public_addresses(runs) -> None:
         (8, "medium", "10.1.1.4"),          # twice in one second: the first only
         (10, "high", "203.0.113.77"),       # public again
         (11, "medium", "::ffff:10.1.1.9"),  # IPv4-mapped private
-        (12, "high", "::ffff:203.0.113.78")]
+        (12, "high", "::ffff:203.0.113.78"),
+        (14, "high", "203.0.113.79")]       # USER 49, HOST 52, PROGRAM 244 characters, line of 517
     raw = run.raw[("r8_new_ip.log", 7)]
     assert evidence(run, "NEW_CLIENT_IP", "r8_new_ip.log", 7) == f"new client IP 10.1.1.3 (svc@app3, java): {raw}"
     raw = run.raw[("r8_new_ip.log", 4)]
     assert evidence(run, "NEW_CLIENT_IP", "r8_new_ip.log", 4) == f"public client IP 203.0.113.77 (svc@app3, java): {raw}"
+    # the evidence keeps 48 characters of USER, 51 of HOST, 100 of PROGRAM and 500 of the line
+    raw = run.raw[("r8_new_ip.log", 14)]
+    program = raw.split("(PROGRAM=")[1].split(")")[0]
+    assert len(raw) > 501 and len(program) > 101
+    assert evidence(run, "NEW_CLIENT_IP", "r8_new_ip.log", 14) == (
+        f"public client IP 203.0.113.79 ({KEY_LONG}, {program[:100]}): {raw[:500]}")
 
 
 # -- rule 9: client hygiene ------------------------------------------------------------------------
@@ -484,7 +493,23 @@ def test_r9_jdbc_by_sid_and_letter_case(runs) -> None:
         (6, "info", "10.30.0.4"),           # long SID
         (10, "info", "SERVICE_NAME=OMT"),   # omt (1 use) and Omt (2) besides OMT (3)
         (11, "info", "SERVICE_NAME=OMT"), (12, "info", "SERVICE_NAME=OMT"),
-        (15, "info", "SERVICE_NAME=" + "K" * 87)]   # kkk... (1) besides KKK... (2); SOLO has one spelling
+        (15, "info", "SERVICE_NAME=" + "K" * 87),   # kkk... (1) besides KKK... (2); SOLO has one spelling
+        (18, "info", "10.30.0.8"),          # SID of 204 characters, a line of 586
+        (21, "info", "SERVICE_NAME=" + "Q" * 87)]   # qqq... (170 characters, 1 use) besides QQQ... (2)
+    raw = run.raw[("r9_hygiene.log", 3)]
+    assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 3) == (
+        f"JDBC client 10.30.0.1 connects by SID=ROPRD1 instead of a service name: {raw}")
+    # the evidence keeps 100 characters of the SID or service name and 500 of the line
+    raw = run.raw[("r9_hygiene.log", 18)]
+    sid = raw.split("(SID=")[1].split(")")[0]
+    assert len(sid) > 101 and len(raw) > 501
+    assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 18) == (
+        f"JDBC client 10.30.0.8 connects by SID={sid[:100]} instead of a service name: {raw[:500]}")
+    raw = run.raw[("r9_hygiene.log", 21)]
+    assert len(raw) > 501
+    assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 21) == (
+        f"service name {'q' * 100} (1 uses) also spelled with another letter case (2 uses of the most used "
+        f"spelling): {raw[:500]}")
     assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 6) == (
         f"JDBC client 10.30.0.4 connects by SID={'R' * 100} instead of a service name: {run.raw[('r9_hygiene.log', 6)]}")
     assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 10) == (
@@ -493,6 +518,16 @@ def test_r9_jdbc_by_sid_and_letter_case(runs) -> None:
     assert evidence(run, "CLIENT_HYGIENE", "r9_hygiene.log", 15) == (
         f"service name {'k' * 88} (1 uses) also spelled with another letter case (2 uses of the most used "
         f"spelling): {run.raw[('r9_hygiene.log', 15)]}")
+
+
+def test_r9_spellings_are_counted_from_scan_from_inclusive(runs) -> None:
+    run = runs("CLIENT_HYGIENE")
+    # from 11:00:03 (line 10, omt) on: omt 1 use, Omt 2 (OMT's 3 uses are before), so only omt is
+    # another spelling; the K names (12:00) and Q names (14:00) are all counted; the JDBC-by-SID
+    # lines 3 and 6 are before, line 18 after
+    rows = view_rows(run, "CLIENT_HYGIENE", "r9_hygiene.log", scan_from=dt.datetime(2011, 10, 3, 11, 0, 3))
+    assert rows == [(10, "info", "SERVICE_NAME=OMT"), (15, "info", "SERVICE_NAME=" + "K" * 87),
+                    (18, "info", "10.30.0.8"), (21, "info", "SERVICE_NAME=" + "Q" * 87)]
 
 
 # -- the job's scan_from: only events from it on (the storm rule reads the hour before) ----------
