@@ -3,7 +3,7 @@
 -- candidates, ALERT_EPISODES groups them). A global temporary table, ON COMMIT DELETE ROWS.
 -- Created only if missing (macro create_if_missing).
 -- facts: docs/oracle-facts.md#tables-alert-candidates
-{% call create_if_missing() %}
+{% set candidates_ddl %}
 create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   rule_id     varchar2(30 byte) not null,
   severity    varchar2(10 byte) not null,
@@ -12,6 +12,9 @@ create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   event_time  date not null,
   evidence    varchar2(4000 byte)
 ) on commit delete rows
+{% endset %}
+{% call create_if_missing() %}
+{{ candidates_ddl | trim }}
 {% endcall %}
 -- upgrade: a table created ON COMMIT PRESERVE ROWS (by an older lsnrmine) is dropped and created
 -- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION); it holds
@@ -28,14 +31,7 @@ begin
   if l_duration = 'SYS$SESSION' then
     execute immediate 'drop table {{ obj('ALERT_CANDIDATES') }} purge';
     execute immediate q'[
-create global temporary table {{ obj('ALERT_CANDIDATES') }} (
-  rule_id     varchar2(30 byte) not null,
-  severity    varchar2(10 byte) not null,
-  alert_key   varchar2(400 byte) not null,
-  event_id    number,
-  event_time  date not null,
-  evidence    varchar2(4000 byte)
-) on commit delete rows]';
+{{ candidates_ddl | trim }}]';
   end if;
 exception
   when e_in_use then
