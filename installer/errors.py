@@ -8,6 +8,8 @@ EXIT_FAILURE = 1
 EXIT_USAGE = 2
 #: Ctrl-C: 128 + SIGINT, as a shell reports it
 EXIT_INTERRUPTED = 130
+#: SIGTERM (kill, a service manager stopping the command): 128 + SIGTERM
+EXIT_TERMINATED = 143
 #: the reader of our standard output went away (``lsnrmine sql ... | head``): 128 + SIGPIPE, as a
 #: shell reports a command killed by it
 EXIT_BROKEN_PIPE = 141

@@ -205,6 +205,9 @@ class Settings:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ids.SettingError(unknown[0], f"is not a known setting; known settings: {', '.join(sorted(known))}")
+        for field_ in dataclasses.fields(cls):
+            if field_.name in values:
+                _check_kind(field_, values[field_.name])
         return cls(**dict(values))
 
 
@@ -215,6 +218,22 @@ _OS_USER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.$-]{0,63}")
 _MAIL_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|[0-9A-Fa-f:.]{2,45}")
 # a deliberately plain address: local@domain, no display name, no quotes, no CR/LF (header injection)
 _MAIL_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+#: settings whose value, lower-cased, becomes part of the script names ``lsnrmine render --out``
+#: writes (01_lsnr_settings.sql, admin_01_lsnrmine.sql, admin_02_listener_log_dir.sql)
+SCRIPT_NAME_SETTINGS = ("prefix", "schema", "directory", "loader_log_directory")
+
+
+def check_script_names(settings: "Settings") -> None:
+    """Refuse a name with $ or # (valid in Oracle) for the settings that become file names: a shell
+    expands $ (in ``sqlplus @01_lm$_settings.sql`` $_ is its last argument) and zsh globs #."""
+    for name in SCRIPT_NAME_SETTINGS:
+        value = getattr(settings, name)
+        if value and ("$" in value or "#" in value):
+            raise SettingError(name, f"{value!r} puts $ or # into the names of the scripts render writes "
+                               f"(e.g. {'01_' + value.lower() + 'settings' if name == 'prefix' else 'admin_NN_' + value.lower()}.sql), "
+                               "which a shell expands or globs; use letters, digits and _ (install and render --stdout write no file)")
 
 
 def owner_privileges(settings: "Settings") -> list[str]:
@@ -242,6 +261,67 @@ def sys_object_grants(settings: "Settings") -> list[tuple[str, str, str]]:
     if settings.audit_traditional:
         grants.append(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
     return grants
+
+
+# what a TOML value of each Python type is called, for the error naming it
+_TOML_KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "an array",
+               tuple: "an array", dict: "a table"}
+# an example value of the settings whose default is empty (None or ())
+_EXAMPLES = {"loader_log_directory": '"LSNR_LOADER_LOG_DIR"', "loader_log_dir": '"/u01/app/oracle/lsnrmine_loader_logs"',
+             "mail_host": '"smtp.example.com"', "mail_sender": '"lsnrmine@example.com"',
+             "mail_recipients": '["dba@example.com"]'}
+
+
+def _kind(value: object) -> str:
+    for type_, name in _TOML_KINDS.items():
+        if type(value) is type_:
+            return name
+    return "a date or time" if hasattr(value, "isoformat") else f"a {type(value).__name__}"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def _shown(value: object) -> str:
+    """``value`` as the TOML file has it (a table by its keys)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key} = ..." for key in value) + "}"
+    return value.isoformat() if hasattr(value, "isoformat") else _toml_value(value)
+
+
+def _check_kind(field_: "dataclasses.Field[Any]", value: object) -> None:
+    """A value of the wrong kind (a TOML table or number where a name or list is expected) is
+    refused with its kind named, before the value checks (which would call a table "empty" or
+    iterate over a number)."""
+    declared = str(field_.type)
+    name = "log_file" if field_.name == "log_files" else field_.name
+    if value is None and declared.startswith("Optional"):
+        return
+    if declared.startswith("tuple"):
+        expected, ok = "a string or an array of strings", isinstance(value, str) or (
+            isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value))
+    elif "str" in declared:
+        expected, ok = "a string", isinstance(value, str)
+    elif declared == "int":
+        expected, ok = "a whole number", isinstance(value, (int, str, float)) and not isinstance(value, bool)
+    else:  # bool
+        expected, ok = "true or false", isinstance(value, (bool, str))
+    if ok:
+        return
+    if isinstance(value, (list, tuple)) and declared.startswith("tuple"):
+        bad = next(v for v in value if not isinstance(v, str))
+        found = f"an array holding {_kind(bad)} ({_shown(bad)})"
+    else:
+        found = f"{_kind(value)} ({_shown(value)})"
+    example = _EXAMPLES.get(field_.name) or _toml_value(field_.default)
+    raise SettingError(name, f"is {found} where {expected} is expected; write it as {name} = {example}")
 
 
 def _check_mail_address(setting: str, value: object) -> str:

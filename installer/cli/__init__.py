@@ -9,9 +9,9 @@ import sys
 from typing import Optional, Sequence
 
 from .. import __version__
-from ..errors import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, EXIT_USAGE, UserError
+from ..errors import EXIT_BROKEN_PIPE, EXIT_USAGE, UserError
 from ..identifiers import SettingError
-from . import alerts, install, render, report, sql, verify
+from . import alerts, install, render, report, signals, sql, verify
 from .common import settings_options
 
 
@@ -42,22 +42,32 @@ def _escape_unencodable_output() -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _escape_unencodable_output()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.handler(args)
-    except SettingError as exc:
+    with signals.guarded() as guard:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        try:
+            return args.handler(args)
+        except BaseException as exc:
+            # Ctrl-C or SIGTERM, whatever it became on the way (DuckDB's "Query interrupted", an
+            # engine error of the stopped query): one line and 128 + the signal, no traceback
+            if not isinstance(exc, SystemExit) and guard.stopped_by(exc):
+                return guard.report()
+            return _failure(exc)
+
+
+def _failure(exc: BaseException) -> int:
+    """The exit status of a command that ended with ``exc`` (its one line on stderr); anything
+    that is not the user's error is raised again."""
+    if isinstance(exc, SettingError):
         print(f"lsnrmine: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except UserError as exc:
+    if isinstance(exc, UserError):
         print(f"lsnrmine: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("lsnrmine: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    if isinstance(exc, BrokenPipeError):
         # nothing to report: the reader stopped reading. Point stdout at /dev/null so that the
         # interpreter's final flush does not fail again (Python docs, "Note on SIGPIPE").
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    raise exc

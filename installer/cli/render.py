@@ -9,6 +9,7 @@ from typing import Any
 
 from ..errors import EXIT_OK, UserError
 from ..render import render_scripts, write_scripts
+from ..settings import check_script_names
 from .common import settings_from
 
 
@@ -22,6 +23,7 @@ def _cmd_render(args: argparse.Namespace) -> int:
     out_dir = Path(args.out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UserError(f"--out {out_dir}: exists and is not a directory; give a directory path")
+    check_script_names(settings)
     written = write_scripts(settings, out_dir, force=args.force)
     print(f"wrote {len(written)} files to {out_dir}: run install_admin.sql as a DBA, then install.sql as {settings.schema}")
     return EXIT_OK

@@ -17,7 +17,7 @@ import time
 from typing import BinaryIO, Iterator, Optional, Sequence
 
 __all__ = ["LoadError", "MAX_LINE", "Progress", "is_utf8", "plain_file", "private_temp_dir", "remove_temp_dir",
-           "resolve_paths", "scan_clean_utf8", "transcode"]
+           "remove_all_temp_dirs", "resolve_paths", "scan_clean_utf8", "transcode"]
 
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 _CHUNK = 4 * 1024 * 1024
@@ -264,13 +264,15 @@ def remove_temp_dir(path: str) -> None:
     _TEMP_DIRS.remove(path)
 
 
-def _cleanup_temp_dirs() -> None:
-    for d in _TEMP_DIRS:
+def remove_all_temp_dirs() -> None:
+    """Remove every directory of ``private_temp_dir`` (at exit, and by the CLI's signal watcher
+    before it ends a process stuck in a query)."""
+    for d in list(_TEMP_DIRS):
         shutil.rmtree(d, ignore_errors=True)
     _TEMP_DIRS.clear()
 
 
-atexit.register(_cleanup_temp_dirs)
+atexit.register(remove_all_temp_dirs)
 
 
 def plain_file(path: str) -> bool:
