@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import re
 import sys
 from typing import Any, Callable, Iterator, Optional, Sequence
 
@@ -151,17 +152,107 @@ def open_engine(args: argparse.Namespace, statements: Sequence[str], *, rerun: b
         if unified_audit_csv:
             engine.load_unified_audit_csv(unified_audit_csv)
     report_load(engine.stats)
+    with engine_errors():
+        report_hints(engine, statements, encoding=args.encoding, audit_csv=audit_csv,
+                     unified_audit_csv=unified_audit_csv)
     return engine
 
 
 def report_load(stats: Any) -> None:
-    """What a load leaves out or keeps that the user should know, one line each on stderr."""
-    if stats.rejected:
-        print(f"lsnrmine: {stats.rejected} of {stats.lines} lines rejected from listener_log "
-              "(not a dated log record: banners, headers, error lines, bad dates); "
-              "all lines are in listener_log_lines", file=sys.stderr)
+    """What a load leaves out or keeps that the user should know, one line each on stderr. A
+    log.xml source is not counted: its lines are XML, never listener_log rows (report_hints)."""
+    text = [f for f in stats.files if not is_xml_source(f.source)]
+    rejected = sum(f.rejected or 0 for f in text)
+    if rejected:
+        lines = sum(f.lines or 0 for f in text)
+        too_long = sum(f.too_long for f in text)
+        if too_long:
+            print(f"lsnrmine: {rejected} of {lines} lines rejected from listener_log: {too_long} with a field over "
+                  f"4,000 bytes (CHAR(4000), as ORACLE_LOADER rejects them), {rejected - too_long} not a dated "
+                  "log record (banners, headers, error lines, bad dates); all lines are in listener_log_lines",
+                  file=sys.stderr)
+        else:
+            print(f"lsnrmine: {rejected} of {lines} lines rejected from listener_log "
+                  "(not a dated log record: banners, headers, error lines, bad dates); "
+                  "all lines are in listener_log_lines", file=sys.stderr)
     if stats.nul_bytes:
         print(f"lsnrmine: {stats.nul_bytes} NUL bytes in the input (kept in the text)", file=sys.stderr)
+
+
+def is_xml_source(source: str) -> bool:
+    """An ADR log.xml (or a segment log_<n>.xml): the same rule as views/events.sql."""
+    return source.lower().endswith(".xml")
+
+
+#: a line that starts like a dated record: DD-MON-YYYY HH24:MI:SS, the month in any language or
+#: character set (group 1); the Japanese month is padded with a blank (14-1月 -2012)
+_DATED_LOOKING = r"^[ \t]*[0-9]{1,2}-([^-* \t]+)[ ]*-[0-9]{4}[ \t]+[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+
+
+def report_hints(engine: Any, statements: Sequence[str], *, encoding: str, audit_csv: Optional[str],
+                 unified_audit_csv: Optional[str]) -> None:
+    """One line on stderr for each input the command probably lacks or misreads: log.xml sources
+    when the statements read listener_log, no dated row at all (the setting that probably fixes
+    it), an audit trail read without its CSV export."""
+    text = " ".join(statements).lower()
+    stats = engine.stats
+    xml = [f.source for f in stats.files if is_xml_source(f.source)]
+    if xml and re.search(r"\blistener_log\b", text):
+        print(f"lsnrmine: {', '.join(xml)}: ADR log.xml, whose records feed the events (lsnr_events, the reports, "
+              "the alerts), not listener_log, which reads the text listener.log format; "
+              "the lines are in listener_log_lines", file=sys.stderr)
+    if any(f.rejected for f in stats.files if not is_xml_source(f.source)):
+        hint = _date_hint(engine, encoding)
+        if hint:
+            print(f"lsnrmine: {hint}", file=sys.stderr)
+    for hint in _audit_hints(text, engine.settings.prefix, audit_csv, unified_audit_csv):
+        print(f"lsnrmine: {hint}", file=sys.stderr)
+
+
+def _date_hint(engine: Any, encoding: str) -> Optional[str]:
+    """When listener_log has no dated row although lines start like dated records: why (the
+    month names of another date language, bytes of another character set) and the flag to pass."""
+    from ..engine import dates  # lsnrmine.engine: loaded only by the commands that run the engine
+
+    if engine.execute_duckdb("SELECT 1 FROM listener_log WHERE log_date IS NOT NULL LIMIT 1"):
+        return None
+    months = engine.execute_duckdb(
+        "SELECT regexp_extract(line, ?, 1) AS month, count(*) AS n FROM listener_log_lines "
+        "WHERE regexp_matches(line, ?) AND NOT lower(source) LIKE '%.xml' GROUP BY month ORDER BY n DESC, month",
+        [_DATED_LOOKING, _DATED_LOOKING])
+    if not months:
+        return None
+    lines = sum(n for _, n in months)
+    language = engine.settings.date_language
+    shown = ", ".join(repr(m) for m, _ in months[:3])
+    said = f"none of the {lines} lines that start with a date converted (months {shown})"
+    if any("\ufffd" in m for m, _ in months):
+        return (f"{said}: their bytes are not {encoding}; pass --encoding with the log's character set "
+                "(e.g. shift_jis or euc_jp for a Japanese log, cp1252 for a Western one), and --date-language "
+                "if its month names are not English")
+    fits = [lang for lang in sorted(dates.DATE_LANGUAGES)
+            if lang != "ENGLISH" and all(m.upper() in dates.month_names(lang) for m, _ in months)]
+    if fits:
+        return f"{said} with date_language {language}: pass --date-language {' or '.join(fits)}"
+    return (f"{said} with date_language {language}: pass --date-language with the log's NLS date language "
+            f"(one of {', '.join(sorted(dates.DATE_LANGUAGES))}), or --encoding if it is not {encoding}")
+
+
+def _audit_hints(text: str, prefix: str, audit_csv: Optional[str], unified_audit_csv: Optional[str]) -> list[str]:
+    """The audit trail a statement reads that is empty offline (no CSV export given)."""
+    hints = []
+    if not audit_csv and re.search(r"\bdba_audit_trail\b", text):
+        hints.append("the query reads DBA_AUDIT_TRAIL, empty offline: give --audit-csv FILE, a CSV export of "
+                     "DBA_AUDIT_TRAIL (the article's audit joins match its logons to the listener's connects)")
+    if not unified_audit_csv and re.search(r"\bunified_audit_trail\b", text):
+        hints.append("the query reads UNIFIED_AUDIT_TRAIL, empty offline: give --unified-audit-csv FILE, "
+                     "a CSV export of its logons (docs/audit.md)")
+    if not (audit_csv or unified_audit_csv) and re.search(
+            rf"\b{re.escape(prefix.lower())}audit_(?:unified_|traditional_)?match\b", text):
+        hints.append("the audit match views read the audit trails, empty offline: give --unified-audit-csv FILE "
+                     "or --audit-csv FILE (CSV exports of the logons, docs/audit.md); without one no connect has "
+                     "a matching logon")
+    return hints
 
 
 # -- the database commands ----------------------------------------------------------------------

@@ -49,7 +49,7 @@ import duckdb
 
 from ..identifiers import sql_string as _sql_str
 from . import dates
-from .reading import (MAX_LINE, LoadError, Progress, is_utf8, plain_file, private_temp_dir, remove_temp_dir,
+from .reading import (MAX_LINE, LoadError, Progress, check_text, is_utf8, plain_file, private_temp_dir, remove_temp_dir,
                       resolve_paths, scan_clean_utf8, transcode)
 
 __all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "lrtrim_sql", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
@@ -67,6 +67,8 @@ class FileStats:
     lines: Optional[int] = None
     loaded: Optional[int] = None
     rejected: Optional[int] = None
+    #: of ``rejected``: the lines rejected for a field over MAX_FIELD_BYTES (not for their date)
+    too_long: int = 0
     nul_bytes: int = 0
     transcoded: bool = False
     #: False when the source holds no TAB/CR/VT/FF at all: LRTRIM then removes blanks only
@@ -109,6 +111,10 @@ class LoadStats:
     @property
     def nul_bytes(self) -> int:
         return sum(f.nul_bytes for f in self.files)
+
+    @property
+    def too_long(self) -> int:
+        return sum(f.too_long for f in self.files)
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,8 +233,9 @@ def _date_stages(prev: str, language: str) -> str:
 
 
 def _line_counts_sql(src: str, language: str, control_chars: bool = True) -> str:
-    """SELECT (lines, rejected) of ``src`` (a relation with column ``line``): every line, and the
-    lines listener_log rejects by the rules of ``_fields_sql``'s reject_reason, computed from
+    """SELECT (lines, rejected, too_long) of ``src`` (a relation with column ``line``): every line,
+    the lines listener_log rejects by the rules of ``_fields_sql``'s reject_reason and, of those,
+    the ones rejected for a field over 4000 bytes (reason 'field too long'), computed from
     field 1 only (the date) plus, for lines longer than 4000 bytes only, the lengths of fields 1-6.
     Cheaper than the full split; ``_line_counts`` runs it only on the lines ``_line_classes_sql``
     cannot decide (or on every line for a language without an exact date form)."""
@@ -240,7 +247,10 @@ WITH t AS (SELECT line, nullif(trim(split_part(line, '*', 1){trim_args}), '') AS
 {_date_stages("t", language)}
 SELECT count(*), count_if(CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN true
                                WHEN strlen(line) > {MAX_FIELD_BYTES} THEN ({too_long})
-                               ELSE false END) FROM d"""
+                               ELSE false END),
+       count_if(CASE WHEN c1 IS NOT NULL AND log_date IS NULL THEN false
+                     WHEN strlen(line) > {MAX_FIELD_BYTES} THEN ({too_long})
+                     ELSE false END) FROM d"""
 
 
 #: blanks and the other LRTRIM characters (LF never occurs inside a line)
@@ -331,6 +341,8 @@ def load_logs(
         except ValueError as exc:
             raise LoadError(str(exc)) from None
         files = resolve_paths(paths)
+        for path in files:
+            check_text(path, encoding)
         # DuckDB's own progress bar prints to stdout (even when it is not a TTY) for statements over
         # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
         # (stderr, TTY only) replaces it.
@@ -432,6 +444,10 @@ def _create_tables(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
             f"service_name, return_code FROM ({_fields_sql('listener_log_lines', language, fs.control_chars)}) AS x "
             f"WHERE reject_reason IS NULL AND source = {_sql_str(fs.source)}"))
         fs.rejected = (fs.lines or 0) - fs.loaded
+        if fs.rejected:  # which of them for a field over 4000 bytes: a scan of the long lines only
+            long_lines = (f"(SELECT line FROM listener_log_lines WHERE source = {_sql_str(fs.source)} "
+                          f"AND strlen(line) > {MAX_FIELD_BYTES})")
+            fs.too_long = _counts_row(con, _line_counts_sql(long_lines, language, fs.control_chars))[2]
 
 
 class RejectCounter:
@@ -451,7 +467,7 @@ class RejectCounter:
         self._con = con
         self._closed = False
         self._con.execute("SET enable_progress_bar = false")
-        self._counts: dict[str, Optional[tuple[int, int]]] = {}
+        self._counts: dict[str, Optional[tuple[int, int, int]]] = {}
         self._thread = threading.Thread(target=self._run, args=(list(paths), language), daemon=True)
         self._thread.start()
 
@@ -476,8 +492,8 @@ class RejectCounter:
             except duckdb.Error:  # invalid UTF-8, a line over MAX_LINE, an interrupt
                 self._counts[path] = None
 
-    def counts(self, path: str) -> Optional[tuple[int, int]]:
-        """(lines, rejected) of ``path``; None when not counted."""
+    def counts(self, path: str) -> Optional[tuple[int, int, int]]:
+        """(lines, rejected, too_long) of ``path``; None when not counted."""
         self._thread.join()
         return self._counts.get(path)
 
@@ -504,7 +520,7 @@ def _create_stream(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: li
         counts = None if background is None or fs.transcoded else background.counts(fs.source)
         if counts is None:
             counts = _line_counts(con, reader, language, fs.control_chars)
-        fs.lines, fs.rejected = counts
+        fs.lines, fs.rejected, fs.too_long = counts
         fs.loaded = fs.lines - fs.rejected
     if readers:
         con.execute("CREATE OR REPLACE VIEW listener_log AS " + stream_select(stats))
@@ -541,8 +557,8 @@ def lrtrim_sql(raw: str, control_chars: str) -> str:
 
 
 def _line_counts(con: duckdb.DuckDBPyConnection, src: str, language: str,
-                 control_chars: bool = True) -> tuple[int, int]:
-    """(lines, rejected) of ``src`` (a relation with column ``line``): one pass classifies the
+                 control_chars: bool = True) -> tuple[int, int, int]:
+    """(lines, rejected, too_long) of ``src`` (a relation with column ``line``): one pass classifies the
     lines (``_line_classes_sql``); a second, over the unsure lines only, converts their field 1
     (none in a usual log). Languages without an exact date form: one converting pass."""
     exact = dates.exact_date_prefix_regex(language)
@@ -550,14 +566,19 @@ def _line_counts(con: duckdb.DuckDBPyConnection, src: str, language: str,
         return _counts_row(con, _line_counts_sql(src, language, control_chars))
     row = con.execute(_line_classes_sql(src, exact)).fetchone()
     lines, rejected, unsure = (int(v or 0) for v in row) if row else (0, 0, 0)
-    if unsure:
-        rejected += _counts_row(con, _line_counts_sql(_unsure_lines_sql(src, exact), language, control_chars))[1]
-    return lines, rejected
+    too_long = 0
+    if unsure:  # lines over 4000 bytes are always unsure: the too-long rejects are counted here
+        _, more, too_long = _counts_row(con, _line_counts_sql(_unsure_lines_sql(src, exact), language, control_chars))
+        rejected += more
+    return lines, rejected, too_long
 
 
-def _counts_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, int]:
+def _counts_row(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, int, int]:
     row = con.execute(sql).fetchone()
-    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)  # count_if of no row is NULL
+    if not row:
+        return 0, 0, 0
+    lines, rejected, too_long = (int(v or 0) for v in row)  # count_if of no row is NULL
+    return lines, rejected, too_long
 
 
 def _inserted(con: duckdb.DuckDBPyConnection, sql: str) -> int:

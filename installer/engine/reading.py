@@ -16,7 +16,7 @@ import tempfile
 import time
 from typing import BinaryIO, Iterator, Optional, Sequence
 
-__all__ = ["LoadError", "MAX_LINE", "Progress", "is_utf8", "plain_file", "private_temp_dir", "remove_temp_dir",
+__all__ = ["LoadError", "MAX_LINE", "Progress", "check_text", "is_utf8", "plain_file", "private_temp_dir", "remove_temp_dir",
            "remove_all_temp_dirs", "resolve_paths", "scan_clean_utf8", "transcode"]
 
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
@@ -73,6 +73,54 @@ def _check_file(path: str) -> None:
         raise LoadError(f"{path}: is a directory; name the log file in it (e.g. {os.path.join(path, 'listener.log')}) or a glob")
     if not os.access(path, os.R_OK):
         raise LoadError(f"{path}: not readable; grant read permission to this user or copy the file")
+
+
+#: how much of a file the binary check reads
+_SAMPLE = 64 * 1024
+#: signatures of files mistaken for a log: (leading bytes, what it is, how to read it if it is a log)
+_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"BZh", "bzip2-compressed", "decompress it first (bzcat FILE | lsnrmine ... --log -)"),
+    (b"\xfd7zXZ\x00", "xz-compressed", "decompress it first (xzcat FILE | lsnrmine ... --log -)"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed", "decompress it first (zstdcat FILE | lsnrmine ... --log -)"),
+    (b"PK\x03\x04", "a zip archive", "extract the log from it (unzip -p FILE listener.log | lsnrmine ... --log -)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "extract the log from it"),
+    (b"\x7fELF", "an executable (ELF)", "give the listener log"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "give the listener log"),
+    (b"\xff\xd8\xff", "a JPEG image", "give the listener log"),
+    (b"%PDF-", "a PDF document", "give the listener log"),
+)
+#: C0 controls other than TAB, LF, VT, FF, CR, and DEL: rare in a log, most of a binary file's bytes
+_CONTROL_CHARS = frozenset(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F))
+#: a sample with more control characters than this share is binary, not a log with a few NULs
+_BINARY_SHARE = 0.30
+
+
+def check_text(path: str, encoding: str) -> None:
+    """Refuse (LoadError, one line) a regular file (or .gz) that is not text in ``encoding``: a
+    known binary signature, or more than 30 % control characters and undecodable bytes (U+FFFD)
+    in its first 64 KiB once decoded (a log with NUL or invalid bytes in a few lines passes; UTF-16
+    read as UTF-8 does not; latin-1 decodes every byte). Pipes and stdin are not looked at (they
+    can be read once only)."""
+    try:
+        if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
+            return
+        with open(path, "rb") as fh:
+            head = fh.read(_SAMPLE)
+            if head[:2] == b"\x1f\x8b":
+                fh.seek(0)
+                with gzip.open(fh, "rb") as unzipped:
+                    head = unzipped.read(_SAMPLE)
+    except (OSError, EOFError):
+        return  # reported by the reader, with its own message
+    for signature, what, fix in _SIGNATURES:
+        if head.startswith(signature):
+            raise LoadError(f"{path}: is {what}, not a text log; {fix}")
+    text = head.decode(encoding, errors="replace")
+    bad = sum(1 for ch in text if ch in _CONTROL_CHARS or ch == "\ufffd") if text else 0
+    if text and bad > _BINARY_SHARE * len(text):
+        raise LoadError(f"{path}: is binary, not a text log ({100 * bad // len(text)} % of its first "
+                        f"{len(head) // 1024 or 1} KiB are control bytes or not {encoding}); give the listener log, "
+                        "or --encoding if it is text in another character set (utf-16, shift_jis, latin-1)")
 
 
 class Progress:
