@@ -231,9 +231,10 @@ def check_script_names(settings: "Settings") -> None:
     for name in SCRIPT_NAME_SETTINGS:
         value = getattr(settings, name)
         if value and ("$" in value or "#" in value):
+            example = f"01_{value.lower()}settings.sql" if name == "prefix" else f"admin_NN_{value.lower()}.sql"
             raise SettingError(name, f"{value!r} puts $ or # into the names of the scripts render writes "
-                               f"(e.g. {'01_' + value.lower() + 'settings' if name == 'prefix' else 'admin_NN_' + value.lower()}.sql), "
-                               "which a shell expands or globs; use letters, digits and _ (install and render --stdout write no file)")
+                               f"(e.g. {example}), which a shell expands or globs; use letters, digits and _ "
+                               "(install and render --stdout write no file)")
 
 
 def owner_privileges(settings: "Settings") -> list[str]:

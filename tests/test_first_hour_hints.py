@@ -39,13 +39,14 @@ def test_shift_jis_log_read_as_utf8_names_encoding(tmp_path: Path) -> None:
     assert result.returncode == 0
     hints = _hints(result)
     assert hints[-1].startswith("lsnrmine: none of the 6 lines that start with a date converted (months '1\ufffd")
-    assert hints[-1].endswith("their bytes are not utf-8; pass --encoding with the log's character set "
-                              "(e.g. shift_jis or euc_jp for a Japanese log, cp1252 for a Western one), and "
-                              "--date-language if its month names are not English")
+    assert hints[-1].endswith("no row or event has a time: their bytes are not utf-8; pass --encoding with the "
+                              "log's character set (e.g. shift_jis or euc_jp for a Japanese log, cp1252 for a "
+                              "Western one), and --date-language if its month names are not English")
     # the hint's fix, then the next one: the months are Japanese
     fixed = lsnrmine("sql", "--log", str(log), "--encoding", "shift_jis", COUNT, cwd=tmp_path)
     assert _hints(fixed)[-1] == ("lsnrmine: none of the 6 lines that start with a date converted (months '1月') "
-                                 "with date_language AMERICAN: pass --date-language JAPANESE")
+                                 "with date_language AMERICAN, no row or event has a time: "
+                                 "pass --date-language JAPANESE")
     done = lsnrmine("sql", "--log", str(log), "--encoding", "shift_jis", "--date-language", "japanese",
                     "--format", "csv", COUNT, cwd=tmp_path)
     assert done.stdout.splitlines()[1] == "8,6"
@@ -64,7 +65,8 @@ def test_german_months_name_the_language(tmp_path: Path) -> None:
     assert result.returncode == 0 and "(0 rows)" in result.stdout
     dated = sum(1 for line in october if "-OCT-" in line[:7])
     assert _hints(result)[-1] == (f"lsnrmine: none of the {dated} lines that start with a date converted "
-                                  "(months 'OKT') with date_language AMERICAN: pass --date-language GERMAN")
+                                  "(months 'OKT') with date_language AMERICAN, no row or event has a time: "
+                                  "pass --date-language GERMAN")
     fixed = lsnrmine("report", "article_listener_stops", "--log", str(german), "--date-language", "german",
                      cwd=tmp_path)
     original = lsnrmine("report", "article_listener_stops", "--log", str(english), cwd=tmp_path)

@@ -227,14 +227,16 @@ def _date_hint(engine: Any, encoding: str) -> Optional[str]:
     shown = ", ".join(repr(m) for m, _ in months[:3])
     said = f"none of the {lines} lines that start with a date converted (months {shown})"
     if any("\ufffd" in m for m, _ in months):
-        return (f"{said}: their bytes are not {encoding}; pass --encoding with the log's character set "
+        return (f"{said}, no row or event has a time: their bytes are not {encoding}; pass --encoding with the "
+                "log's character set "
                 "(e.g. shift_jis or euc_jp for a Japanese log, cp1252 for a Western one), and --date-language "
                 "if its month names are not English")
     fits = [lang for lang in sorted(dates.DATE_LANGUAGES)
             if lang != "ENGLISH" and all(m.upper() in dates.month_names(lang) for m, _ in months)]
+    said = f"{said} with date_language {language}, no row or event has a time"
     if fits:
-        return f"{said} with date_language {language}: pass --date-language {' or '.join(fits)}"
-    return (f"{said} with date_language {language}: pass --date-language with the log's NLS date language "
+        return f"{said}: pass --date-language {' or '.join(fits)}"
+    return (f"{said}: pass --date-language with the log's NLS date language "
             f"(one of {', '.join(sorted(dates.DATE_LANGUAGES))}), or --encoding if it is not {encoding}")
 
 

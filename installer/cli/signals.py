@@ -99,6 +99,7 @@ class Guard:
         elif not self._waiting:
             first = True  # the Python handler saw it first; this is the same signal
         if not first:
+            self.signum = signum
             self._exit_now()  # a second signal: the user does not want to wait
         self._waiting = True
         if signum != signal.SIGINT and self._sigint_ours and not self._raised:
@@ -152,8 +153,18 @@ def guarded() -> Iterator[Guard]:
         yield guard
         return
     read_fd, write_fd = os.pipe()
-    os.set_blocking(write_fd, False)
-    old_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    try:
+        os.set_blocking(write_fd, False)
+        old_fd = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    except (OSError, ValueError):  # a platform without a pipe wakeup fd: the handlers alone
+        os.close(read_fd)
+        os.close(write_fd)
+        try:
+            yield guard
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)  # type: ignore[arg-type]
+        return
     watcher = threading.Thread(target=guard._watch, args=(read_fd,), name="lsnrmine-signals", daemon=True)
     watcher.start()
     try:

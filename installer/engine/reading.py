@@ -16,8 +16,8 @@ import tempfile
 import time
 from typing import BinaryIO, Iterator, Optional, Sequence
 
-__all__ = ["LoadError", "MAX_LINE", "Progress", "check_text", "is_utf8", "plain_file", "private_temp_dir", "remove_temp_dir",
-           "remove_all_temp_dirs", "resolve_paths", "scan_clean_utf8", "transcode"]
+__all__ = ["LoadError", "MAX_LINE", "Progress", "check_text", "is_utf8", "plain_file", "private_temp_dir",
+           "remove_temp_dir", "remove_all_temp_dirs", "resolve_paths", "scan_clean_utf8", "transcode"]
 
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 _CHUNK = 4 * 1024 * 1024
