@@ -43,9 +43,8 @@ def _escape_unencodable_output() -> None:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _escape_unencodable_output()
     with signals.guarded() as guard:
-        parser = build_parser()
-        args = parser.parse_args(argv)
         try:
+            args = build_parser().parse_args(argv)
             return args.handler(args)
         except BaseException as exc:
             # Ctrl-C or SIGTERM, whatever it became on the way (DuckDB's "Query interrupted", an

@@ -49,8 +49,8 @@ import duckdb
 
 from ..identifiers import sql_string as _sql_str
 from . import dates
-from .reading import (MAX_LINE, LoadError, Progress, check_text, is_utf8, plain_file, private_temp_dir, remove_temp_dir,
-                      resolve_paths, scan_clean_utf8, transcode)
+from .reading import (MAX_LINE, LoadError, Progress, check_text, is_utf8, plain_file, private_temp_dir,
+                      remove_temp_dir, resolve_paths, scan_clean_utf8, transcode)
 
 __all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "lrtrim_sql", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
 
