@@ -320,18 +320,18 @@ def check_output(target: str) -> None:
                         "choose another path")
     if not parent.is_dir():
         raise UserError(f"--html {shown}: {visible(str(parent))} is not a directory")
-    try:
-        if path.exists():
-            with open(path, "ab"):  # append mode: the file stays as it is until the page is written
-                pass
-        else:
-            handle, probe = tempfile.mkstemp(prefix=".lsnrmine-", suffix=".probe", dir=parent)
-            os.close(handle)
-            os.unlink(probe)
+    if path.exists():  # never opened here: a FIFO would block, a file must stay as it is
+        if not os.access(path, os.W_OK):
+            raise UserError(f"--html {shown}: cannot write {shown} (Permission denied); choose a writable path")
+        return
+    try:  # a probe file proves the folder takes a new file (root too: read-only mounts, sysfs)
+        handle, probe = tempfile.mkstemp(prefix=".lsnrmine-", suffix=".probe", dir=parent)
+        os.close(handle)
+        os.unlink(probe)
     except OSError as exc:
         reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
-        where = shown if path.exists() else f"a file in {visible(str(parent))}"
-        raise UserError(f"--html {shown}: cannot write {where} ({reason}); choose a writable path") from None
+        raise UserError(f"--html {shown}: cannot write a file in {visible(str(parent))} ({reason}); "
+                        "choose a writable path") from None
 
 
 def _table(table: Table, limit: Optional[int] = TOP_N) -> str:
@@ -439,13 +439,17 @@ def _quiet_sections(data: DashboardData) -> list[str]:
     registrations and listener commands instead of empty connection tables."""
     period = " in the period" if data.time_from or data.time_to else ""
     kinds = data.event_kinds.rows if data.event_kinds else []
-    if not data.events or not kinds:
-        return [f'<p class="notice" id="no-connections">No listener events{period}: {esc(_count(data.lines))} '
+    if data.events and not kinds and period:
+        return [f'<p class="notice" id="no-connections">No events in the period asked; the events run from '
+                f"{esc(data.period_start)} to {esc(data.period_end)}.</p>"]
+    if not any(first is not None for _, _, first, *_ in kinds):
+        # no event, or only undated lines (banners, error lines before the first dated record)
+        return [f'<p class="notice" id="no-connections">No listener events: {esc(_count(data.lines))} '
                 "log lines read, none of them a dated listener record (is the log's date language "
                 "(--date-language) or encoding (--encoding) right?).</p>"]
     listing = ", ".join(f"{display_text(kind)} {_count(int(n or 0))}" for kind, n, *_ in kinds)
-    out = [f'<p class="notice" id="no-connections">No connection requests{period}: this log has only '
-           f"service and listener events ({esc(listing)}).</p>",
+    out = [f'<p class="notice" id="no-connections">No connection requests{period}; the events are: '
+           f"{esc(listing)}.</p>",
            '<h2 id="event-kinds">Events by kind</h2>', _table(data.event_kinds, limit=None)]
     for name, title in QUIET_TABLES:
         table = data.quiet.get(name)

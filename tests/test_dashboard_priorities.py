@@ -400,7 +400,7 @@ def test_service_only_log_says_so(tmp_path: Path) -> None:
     root, builder, page = dashboard(log, tmp_path / "service.html")
     common_page_checks(root, builder, page)
     notice = root.by_id("no-connections")
-    assert notice is not None and notice.text().startswith("No connection requests: this log has only service")
+    assert notice is not None and notice.text().startswith("No connection requests; the events are: ")
     assert "service_update 4" in notice.text() and "service_register 1" in notice.text()
     assert "command 1" in notice.text()
     _, kinds = table_rows(section_table(root, "event-kinds"))
@@ -417,6 +417,21 @@ def test_service_only_log_says_so(tmp_path: Path) -> None:
     # no empty connection tables, no empty chart
     assert root.by_id("top_client_ips") is None and root.by_id("per-hour") is None and not root.all("svg")
     assert card(root, "connection requests")[0] == "0"
+
+
+def test_log_without_dated_records_and_empty_period_say_so(tmp_path: Path) -> None:
+    banner = tmp_path / "banner.log"
+    banner.write_text(SERVICE_ONLY.split("03-DEC-2026 09:00:02")[0], encoding="utf-8")  # the banner alone
+    root, builder, page = dashboard(banner, tmp_path / "banner.html")
+    common_page_checks(root, builder, page)
+    notice = root.by_id("no-connections").text()
+    assert notice.startswith("No listener events: 7 log lines read, none of them a dated listener record")
+    assert "--date-language" in notice and root.by_id("event-kinds") is None
+    log = tmp_path / "listener.log"
+    log.write_text(SERVICE_ONLY, encoding="utf-8")
+    root, _, _ = dashboard(log, tmp_path / "later.html", "--from", "2027-01-01")
+    assert root.by_id("no-connections").text() == ("No events in the period asked; the events run from "
+                                                    "2026-12-03 09:00:02 to 2026-12-03 10:00:05.")
 
 
 def test_shared_japanese_service_only_sample_says_so(tmp_path: Path) -> None:
