@@ -313,7 +313,8 @@ def check_output(target: str) -> None:
     path = Path(target)
     shown = visible(target)
     if target.endswith(("/", os.sep)) or path.is_dir():
-        raise UserError(f"--html {shown}: is a directory; give a file name, e.g. {visible(str(path / 'dashboard.html'))}")
+        example = visible(str(path / "dashboard.html"))
+        raise UserError(f"--html {shown}: is a directory; give a file name, e.g. {example}")
     parent = path.parent
     if not parent.exists():
         raise UserError(f"--html {shown}: the directory {visible(str(parent))} does not exist; create it or "

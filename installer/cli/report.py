@@ -124,7 +124,8 @@ def _online_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime]
             query = as_query(connection_batches(conn))
             lines = query(q_lines(settings))[1][0][0] or 0
             listed = database_alerts(conn, settings, time_from, time_to)
-            summary = [dashboard.RuleSummary(*row) for row in database_alert_summary(conn, settings, time_from, time_to)]
+            summary = [dashboard.RuleSummary(*row)
+                       for row in database_alert_summary(conn, settings, time_from, time_to)]
             data = dashboard.gather(
                 query, settings, lines=int(lines), alerts=listed, alert_summary=summary,
                 time_from=time_from, time_to=time_to,
