@@ -231,6 +231,7 @@ def _rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
+@pytest.mark.slow  # shares two CLI runs on a 20,000-line log (50-70 s wall on this machine)
 def test_many_alerts_true_total_in_the_card(many_alerts: dict) -> None:
     every = many_alerts["alerts"]
     root = many_alerts["root"]
@@ -243,6 +244,7 @@ def test_many_alerts_true_total_in_the_card(many_alerts: dict) -> None:
     common_page_checks(root, many_alerts["builder"], many_alerts["page"])
 
 
+@pytest.mark.slow  # shares two CLI runs on a 20,000-line log (50-70 s wall on this machine)
 def test_many_alerts_order_and_every_critical_and_high_listed(many_alerts: dict) -> None:
     every = many_alerts["alerts"]
     head, rows = table_rows(section_table(many_alerts["root"], "alerts"))
@@ -271,6 +273,7 @@ def test_many_alerts_order_and_every_critical_and_high_listed(many_alerts: dict)
         [(a["SEVERITY"], a["LAST_TIME"]) for a in lower[:cut]]
 
 
+@pytest.mark.slow  # shares two CLI runs on a 20,000-line log (50-70 s wall on this machine)
 def test_many_alerts_per_rule_summary(many_alerts: dict) -> None:
     every = many_alerts["alerts"]
     head, rows = table_rows(section_table(many_alerts["root"], "alert-rules"))
@@ -292,6 +295,7 @@ def test_many_alerts_per_rule_summary(many_alerts: dict) -> None:
     assert ids.index("alert-rules") < ids.index("alerts") < ids.index("per-hour")
 
 
+@pytest.mark.slow  # shares two CLI runs on a 20,000-line log (50-70 s wall on this machine)
 def test_many_alerts_rule_and_ip_cells_do_not_wrap(many_alerts: dict) -> None:
     root = many_alerts["root"]
     css = root.all("style")[0].text()
