@@ -131,12 +131,23 @@ def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: C
 
 
 # the dashboard's two values that come from tables of the installation rather than from a report
+# (the alert list: every critical and high alert, the others while fewer than :max_rows are listed)
 _ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence
+  from (select a.*, row_number() over (order by a.sev_rank desc, a.last_time desc, a.alert_id desc) rn
+          from (select alert_id, rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence,
+                       case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3
+                                     when 'low' then 2 else 1 end sev_rank
+                  from {alerts}
+                 where (:time_from is null or last_time >= :time_from)
+                   and (:time_to is null or first_time < :time_to)) a)
+ where sev_rank >= 4 or rn <= :max_rows
+ order by rn"""
+
+_ALERT_SUMMARY_SQL = """select rule_id, severity, count(*), sum(cnt), min(first_time), max(last_time)
   from {alerts}
  where (:time_from is null or last_time >= :time_from)
    and (:time_to is null or first_time < :time_to)
- order by last_time desc, alert_id desc
- fetch first :max_rows rows only"""
+ group by rule_id, severity"""
 
 _LINES_SQL = "select nvl(sum(lines), 0) from {load_state}"
 
@@ -145,13 +156,18 @@ def q_alerts(settings: Any) -> str:
     return _ALERTS_SQL.format(alerts=ids.quote_identifier(settings.object_name("ALERTS")))
 
 
+def q_alert_summary(settings: Any) -> str:
+    return _ALERT_SUMMARY_SQL.format(alerts=ids.quote_identifier(settings.object_name("ALERTS")))
+
+
 def q_lines(settings: Any) -> str:
     return _LINES_SQL.format(load_state=ids.quote_identifier(settings.object_name("LOAD_STATE")))
 
 
 def database_alerts(conn: Any, settings: Any, time_from: Optional[dt.datetime],
                     time_to: Optional[dt.datetime]) -> list[dict[str, Any]]:
-    """LSNR_ALERTS rows overlapping the period, latest first, as dashboard entries."""
+    """LSNR_ALERTS rows overlapping the period as dashboard entries: every critical and high one,
+    the others up to MAX_ALERTS rows; most severe first, then latest first."""
     cursor = conn.cursor()
     try:
         cursor.execute(q_alerts(settings), time_from=time_from, time_to=time_to, max_rows=MAX_ALERTS)
@@ -159,3 +175,16 @@ def database_alerts(conn: Any, settings: Any, time_from: Optional[dt.datetime],
     finally:
         cursor.close()
     return [alert_entry(*(canonical_value(v) for v in row)) for row in rows]
+
+
+def database_alert_summary(conn: Any, settings: Any, time_from: Optional[dt.datetime],
+                           time_to: Optional[dt.datetime]) -> list[tuple[Any, ...]]:
+    """All LSNR_ALERTS rows overlapping the period per (rule, severity): rule, severity, alerts,
+    events, first and last event time (dashboard.RuleSummary's fields)."""
+    cursor = conn.cursor()
+    try:
+        cursor.execute(q_alert_summary(settings), time_from=time_from, time_to=time_to)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return canonical_rows(rows)

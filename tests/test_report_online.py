@@ -27,7 +27,7 @@ from conftest import FIXTURES
 from lsnrmine import dashboard
 from lsnrmine import report_catalogue as reports
 from lsnrmine.cli import main
-from lsnrmine.report_rows import canonical_value, q_alerts, q_lines
+from lsnrmine.report_rows import canonical_value, q_alert_summary, q_alerts, q_lines
 from lsnrmine.settings import Settings
 from test_installer import FakeConnection, FakeCursor
 
@@ -162,20 +162,29 @@ def test_dashboard_online_queries_and_alert_list(stand_in: dict, capsys: pytest.
     conn.answers[q_lines(settings)] = (["LINES"], [(26,)])
     conn.answers['select count(*), min(event_time), max(event_time) from "LSNR_EVENTS"'] = (
         ["C", "A", "B"], [(18, dt.datetime(2024, 7, 1, 8), dt.datetime(2024, 7, 31, 2, 10))])
-    # evidence is stored escaped by ALERT_EPISODES: the page must escape it exactly once
-    stored = HOSTILE.replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;")
+    # evidence is stored as the log has it (ALERT_EPISODES): the page escapes it exactly once
+    stored = HOSTILE + " o'brien&lt;b&gt;"
     conn.answers[q_alerts(settings)] = (["RULE_ID"], [("PRIVILEGED_USER", "high", dt.datetime(2024, 7, 31, 2),
                                                        dt.datetime(2024, 7, 31, 2), "10.1.1.5", 1, "new", stored)])
+    # the true total and the per-rule summary come from their own query over all alerts
+    conn.answers[q_alert_summary(settings)] = (["RULE_ID"], [
+        ("PRIVILEGED_USER", "high", 1, 1, dt.datetime(2024, 7, 31, 2), dt.datetime(2024, 7, 31, 2)),
+        ("CLIENT_HYGIENE", "info", 7774, 9000, dt.datetime(2024, 7, 1, 8), dt.datetime(2024, 7, 31, 2))])
     out = tmp_path / "d.html"
     assert main(["report", "--html", str(out), "--dsn", "db/pdb"]) == 0
     captured = capsys.readouterr()
     assert PASSWORD not in captured.out + captured.err
     sent = conn.statements
-    assert set(scripts.values()) <= set(sent) and q_alerts(settings) in sent
+    # the service tables are asked only of a database without connection requests
+    assert {sql for name, sql in scripts.items() if name not in dict(dashboard.QUIET_TABLES)} <= set(sent)
+    assert q_alerts(settings) in sent and scripts['service_timeline'] not in sent
     assert dict(conn.log)[q_alerts(settings)] == {"time_from": None, "time_to": None, "max_rows": dashboard.MAX_ALERTS}
+    assert dict(conn.log)[q_alert_summary(settings)] == {"time_from": None, "time_to": None}
     page = out.read_text(encoding="utf-8")
     assert 'id="alerts"' in page and "PRIVILEGED_USER" in page and "<svg" in page
-    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page and "&amp;lt;" not in page
+    assert "&lt;script&gt;document.title=&#x27;pwned&#x27;&lt;/script&gt;" in page
+    assert "o&#x27;brien&amp;lt;b&amp;gt;" in page  # the log's literal entity, shown as the log has it
+    assert "<b>7,775</b><span>alerts, 1 shown</span>" in page and 'id="alert-rules"' in page
     assert "<b>26</b><span>log lines</span>" in page and "LSNRMINE@db/pdb: listener.log" in page
     assert PASSWORD not in page
 

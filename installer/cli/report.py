@@ -17,7 +17,8 @@ from typing import Any, Optional
 from .. import alerts, dashboard, report_catalogue
 from ..connect import connect
 from ..errors import EXIT_OK, UserError
-from ..report_rows import as_query, connection_batches, database_alerts, engine_batches, q_lines, write_report
+from ..report_rows import (as_query, connection_batches, database_alert_summary, database_alerts, engine_batches,
+                           q_lines, write_report)
 from .common import (CONNECTION_HELP, DATETIME_METAVAR, connection_options, engine_errors, format_option,
                      input_options, open_engine, owner_session, parse_datetime, run_guarded, secrets, settings_from)
 from .sql import audit_options
@@ -57,6 +58,7 @@ def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], t
         raise UserError("--html writes the dashboard; give no report name with it")
     if not args.logs and not args.dsn:
         raise UserError("give --log FILE (offline, embedded engine) or --dsn (the database) for the dashboard")
+    dashboard.check_output(args.html)  # before the log is read or the database asked
     settings = settings_from(args)
     try:
         scripts = dashboard.report_scripts(settings, time_from, time_to)
@@ -77,7 +79,7 @@ def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], t
 
 def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> list:
     """What the alert job would raise over the loaded log (lsnrmine.alerts.evaluate, a fresh
-    store), overlapping the period, latest first: the dashboard's alert list offline."""
+    store), overlapping the period, latest first: all of them (the page orders, lists and counts)."""
     try:
         with engine_errors():
             result = alerts.evaluate(engine, alerts.AlertStore())
@@ -88,7 +90,7 @@ def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Opti
              if (time_from is None or a.last_time >= time_from) and (time_to is None or a.first_time < time_to)]
     shown.sort(key=lambda a: (a.last_time, a.alert_id), reverse=True)
     return [dashboard.alert_entry(a.rule_id, a.severity, a.first_time, a.last_time, a.alert_key, a.cnt, a.status,
-                                  a.evidence) for a in shown[:dashboard.MAX_ALERTS]]
+                                  a.evidence) for a in shown]
 
 
 def _offline_only(args: argparse.Namespace) -> None:
@@ -122,8 +124,11 @@ def _online_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime]
             query = as_query(connection_batches(conn))
             lines = query(q_lines(settings))[1][0][0] or 0
             listed = database_alerts(conn, settings, time_from, time_to)
+            summary = [dashboard.RuleSummary(*row)
+                       for row in database_alert_summary(conn, settings, time_from, time_to)]
             data = dashboard.gather(
-                query, settings, lines=int(lines), alerts=listed, time_from=time_from, time_to=time_to,
+                query, settings, lines=int(lines), alerts=listed, alert_summary=summary,
+                time_from=time_from, time_to=time_to,
                 sources=[f"{settings.schema}@{options.dsn}: {', '.join(settings.log_files)}"])
         return _write_dashboard(dashboard.render(data), out)
 

@@ -130,6 +130,24 @@ def test_html_dashboard_online_has_charts(scratch: Install, scratch_evaluated: b
     assert run.returncode == 0, run.describe()
     html = out.read_text(encoding="utf-8")
     assert "<svg" in html, html[:500]
+    # the alert part (issue 20): the true total in the card, one summary row per (rule, severity)
+    # with LSNR_ALERTS' counts, every critical and high alert listed, most severe first
+    from test_dashboard_priorities import card, parse, section_table, table_rows
+
+    settings = scratch.settings()
+    with scratch.connect_owner(program="lsnrmine_it_dashboard") as con:
+        _, counts = query(con, f'select rule_id, severity, count(*) from "{settings.object_name("ALERTS")}" '
+                               "group by rule_id, severity")
+    assert counts, "the alert job raised nothing over scratch.log"
+    root, _ = parse(html)
+    assert card(root, "alerts")[0] == f"{sum(n for _, _, n in counts):,}"
+    _, summary = table_rows(section_table(root, "alert-rules"))
+    assert {(r[0].text(), r[1].text(), int(r[2].text())) for r in summary} == {tuple(c) for c in counts}
+    _, listed = table_rows(section_table(root, "alerts"))
+    ranks = [("info", "low", "medium", "high", "critical").index(r[1].text()) for r in listed]
+    assert ranks == sorted(ranks, reverse=True)
+    urgent = sum(n for _, sev, n in counts if sev in ("critical", "high"))
+    assert sum(1 for r in listed if r[1].text() in ("critical", "high")) == urgent
 
 
 def test_verify_passes_after_ingest_and_alerts(installed: Install, main_evaluated, owner_conn, live_db: LiveDb) -> None:
