@@ -86,12 +86,19 @@ class OfflineEngine:
             # offline, both audit tables always exist (empty unless a CSV is loaded): create every
             # audit view whatever audit_mode says (it decides what the database install deploys)
             self.settings = dataclasses.replace(self.settings, audit_mode="both")
-        self.con = duckdb.connect(":memory:")
+        # no extension is installed or loaded behind the user's back, no Python variable is read
+        # as a table (docs/oracle-facts.md, "Offline engine sandbox and Oracle dialect")
+        self.con = duckdb.connect(":memory:", config=dict(_CONNECT_CONFIG))
         # DuckDB's defaults would take 80 % of the machine's memory, then spill into ".tmp" in the
         # user's current directory: a bounded share (settings.engine_memory_limit), a private spill
         # directory. https://duckdb.org/docs/stable/configuration/overview (memory_limit, temp_directory)
         self.con.execute(f"SET memory_limit = {ids.sql_string(self.settings.engine_memory_limit)}")
-        self.con.execute(f"SET temp_directory = {ids.sql_string(loader.private_temp_dir('lsnrmine-spill-'))}")
+        self._spill_dir = loader.private_temp_dir("lsnrmine-spill-")
+        self.con.execute(f"SET temp_directory = {ids.sql_string(self._spill_dir)}")
+        #: the files DuckDB may read once sealed: the inputs given (and their transcoded copies)
+        self._inputs: set[str] = set()
+        #: file access limited to ``_inputs`` and the spill directory, configuration locked (``seal``)
+        self.sealed = False
         dialect.install_support(self.con, now)
         functions.register_functions(self.con)
         self._create_audit_trail()
@@ -158,6 +165,13 @@ class OfflineEngine:
                                           stream=stream, reject_counter=reject_counter)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
+        except duckdb.PermissionException:
+            raise EngineError(f"{', '.join(paths)}: the engine reads only the inputs it had before its "
+                              "first query; open a new engine for other files") from None
+        for fs in self.stats.files:
+            self._allow(fs.reader_path)
+            if fs.source != "<stdin>":
+                self._allow(fs.source)
         self._described.clear()
         self.events_built = False
         self.views_created = False
@@ -241,9 +255,13 @@ class OfflineEngine:
         if not file.is_file():
             raise EngineError(f"audit CSV {path}: not a readable file; give a CSV export of {view}")
         known = {name for name, _ in columns}
+        self._allow(str(file))
         try:
             header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"') LIMIT 0",
                                       [str(file)]).description
+        except duckdb.PermissionException:
+            raise EngineError(f"audit CSV {path}: the engine reads only the inputs it had before its first "
+                              "query; give the audit CSV with the logs") from None
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         present = {column[0].lower(): column[0] for column in header}
@@ -263,6 +281,30 @@ class OfflineEngine:
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # -- file access -----------------------------------------------------------------------
+    def _allow(self, path: Optional[str]) -> None:
+        """Let DuckDB read ``path`` once sealed (as given and resolved: DuckDB compares the text)."""
+        if path:
+            self._inputs.update({os.path.abspath(path), os.path.realpath(path)})
+
+    def seal(self) -> None:
+        """From now on DuckDB reads only the inputs loaded so far and writes only into the spill
+        directory: no other file (read_text('/etc/passwd'), COPY ... TO, ATTACH), no extension
+        installed or loaded, and the configuration locked so that no SET gives it back. Done before
+        the first query runs (``_runnable``); a later ``load`` may re-read the same files only.
+        DuckDB takes allowed_paths/allowed_directories only while external access is on, and adds
+        the temp_directory to the allowed directories itself."""
+        if self.sealed:
+            return
+        files = ", ".join(ids.sql_string(p) for p in sorted(self._inputs))
+        spill = {os.path.join(d, "") for d in (self._spill_dir, os.path.realpath(self._spill_dir))}
+        dirs = ", ".join(ids.sql_string(d) for d in sorted(spill))
+        self.con.execute(f"SET allowed_paths = [{files}]")
+        self.con.execute(f"SET allowed_directories = [{dirs}]")
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+        self.sealed = True
 
     # -- the project's views -------------------------------------------------------------
     def _offline_view_objects(self) -> list[Any]:
@@ -447,6 +489,7 @@ class OfflineEngine:
     def _runnable(self, oracle_sql: str) -> str:
         """The DuckDB SQL to run for ``oracle_sql``, with the views / events it reads created
         first and, after a streamed load, listener_log prefiltered (``_prefiltered``)."""
+        self.seal()
         sql = self.translate(oracle_sql)
         if not (self.views_created and self.events_built):
             names = self._table_names(sql)
@@ -503,7 +546,7 @@ class OfflineEngine:
             for rows in batches:
                 out.write(output.csv_lines(rows))
             return
-        tmpdir = tempfile.mkdtemp(prefix="lsnrmine-csv-")
+        tmpdir = tempfile.mkdtemp(prefix="csv-", dir=self._spill_dir)  # the one directory DuckDB may write to
         try:
             path = os.path.join(tmpdir, "result.csv")
             try:
@@ -520,6 +563,14 @@ class OfflineEngine:
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
+
+#: connection settings of every engine: extensions are never installed or loaded automatically
+#: (the Python wheel's built-in ones need neither), community extensions are refused, and Python
+#: variables are not scanned as tables
+_CONNECT_CONFIG: tuple[tuple[str, Any], ...] = (
+    ("autoinstall_known_extensions", False), ("autoload_known_extensions", False),
+    ("allow_community_extensions", False), ("python_enable_replacements", False),
+)
 
 #: result column types DuckDB's CSV writer formats like output.csv_lines (tests/test_output.py)
 _COPY_TYPES = frozenset({"VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
