@@ -175,9 +175,10 @@ def test_a_load_after_the_first_query_reads_only_known_inputs(tmp_path: Path) ->
     first = engine.query(query).rows
     engine.load([str(log)], progress=False, query=query)  # the same file again: allowed
     assert engine.query(query).rows == first
-    with pytest.raises(EngineError, match="reads only the inputs it had before its first query"):
+    with pytest.raises(EngineError, match="other.log: the embedded engine reads only the inputs it was given before"):
         engine.load([str(other)], progress=False, query=query)
-    with pytest.raises(EngineError, match="audit CSV .*reads only the inputs"):
+    assert engine.query(query).rows == first  # the refused load changed nothing
+    with pytest.raises(EngineError, match="^audit CSV .*traditional.csv: the embedded engine reads only the inputs"):
         engine.load_audit_csv(str(AUDIT / "traditional.csv"))
 
 

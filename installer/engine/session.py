@@ -159,15 +159,22 @@ class OfflineEngine:
         if a later query needs them. Otherwise both tables are materialised and the views made.
         ``reject_counter``: see loader.load_logs (started by ``for_statements``)."""
         stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
+        if self.sealed:  # only the files read before the first query (see ``seal``)
+            try:
+                files = loader.resolve_paths(paths)
+            except loader.LoadError as exc:
+                raise EngineError(str(exc)) from None
+            for path in files:
+                if path == "-" or os.path.abspath(path) not in self._inputs:
+                    raise EngineError(_SEALED.format(path))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
                                           stream=stream, reject_counter=reject_counter)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
-        except duckdb.PermissionException:
-            raise EngineError(f"{', '.join(paths)}: the engine reads only the inputs it had before its "
-                              "first query; open a new engine for other files") from None
+        except duckdb.PermissionException:  # a known file that now needs a transcoded copy
+            raise EngineError(_SEALED.format(", ".join(paths))) from None
         for fs in self.stats.files:
             self._allow(fs.reader_path)
             if fs.source != "<stdin>":
@@ -260,8 +267,7 @@ class OfflineEngine:
             header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"') LIMIT 0",
                                       [str(file)]).description
         except duckdb.PermissionException:
-            raise EngineError(f"audit CSV {path}: the engine reads only the inputs it had before its first "
-                              "query; give the audit CSV with the logs") from None
+            raise EngineError(_SEALED.format(f"audit CSV {path}")) from None
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         present = {column[0].lower(): column[0] for column in header}
@@ -563,6 +569,9 @@ class OfflineEngine:
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
+
+_SEALED = ("{}: the embedded engine reads only the inputs it was given before its first query; "
+           "give every log and audit CSV when the engine is opened")
 
 #: connection settings of every engine: extensions are never installed or loaded automatically
 #: (the Python wheel's built-in ones need neither), community extensions are refused, and Python
