@@ -94,6 +94,14 @@ def test_names_seen_through_a_subquery_and_a_union(tmp_path: Path) -> None:
     assert literal[1] == ["a b", "0.0", "2005-11-06 00:00:00"]
 
 
+def test_quoted_aliases_keep_their_case(tmp_path: Path) -> None:
+    table = sql_csv('select count(*) "Total", count(*) total, action "Action" from listener_log '
+                    "where action = 'establish' group by action", tmp_path)
+    assert table[0] == ["Total", "TOTAL", "Action"] and table[1][2] == "establish"
+    union = sql_csv('select count(*) "n" from listener_log union all select 1 from dual', tmp_path)
+    assert union[0] == ["n"]
+
+
 def test_json_keys_are_the_oracle_names(tmp_path: Path) -> None:
     result = lsnrmine("sql", "--log", str(SAMPLE), "--quiet", "--format", "json",
                       "select count(*), date '2005-11-06' from dual", cwd=tmp_path)

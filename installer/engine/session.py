@@ -467,6 +467,18 @@ class OfflineEngine:
         renamed = f"SELECT * FROM ({rewritten}) AS lsnrmine_result({names})"
         return renamed if self._output_names(renamed) == before else original
 
+    def _case_kept(self, oracle_sql: str) -> frozenset[int]:
+        """Positions of the output columns named by a quoted alias (``"Total"``): Oracle keeps their
+        case. Read from the translated statement's first query block; none when it selects ``*``."""
+        tree = self._parsed(self.translate(oracle_sql))
+        while isinstance(tree, (sqlglot.exp.SetOperation, sqlglot.exp.Subquery)):
+            tree = tree.this
+        if not isinstance(tree, sqlglot.exp.Select) or any(
+                isinstance(p, sqlglot.exp.Star) or isinstance(p.this, sqlglot.exp.Star) for p in tree.expressions):
+            return frozenset()
+        return frozenset(i for i, p in enumerate(tree.expressions)
+                         if isinstance(p, sqlglot.exp.Alias) and p.args["alias"].quoted)
+
     def _output_names(self, duckdb_sql: str) -> Optional[list[str]]:
         described = self._describe(duckdb_sql)
         return None if described is None else [row[0] for row in described]
@@ -510,15 +522,17 @@ class OfflineEngine:
         None). The rows are fetched as the iterator advances: a caller that writes each batch out
         keeps its memory bounded whatever the result size. EngineError when it fails (also while
         iterating)."""
-        return self._execute_batches(self._runnable(oracle_sql), size)
+        sql = self._runnable(oracle_sql)
+        return self._execute_batches(sql, size, self._case_kept(oracle_sql))
 
-    def _execute_batches(self, sql: str, size: Optional[int]) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    def _execute_batches(self, sql: str, size: Optional[int],
+                         case_kept: frozenset[int] = frozenset()) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
         """``query_batches`` for SQL already through ``_runnable``."""
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as exc:
             raise EngineError(f"query failed: {_first_line(exc)}") from None
-        columns = _oracle_names(d[0] for d in cursor.description or [])
+        columns = _oracle_names((d[0] for d in cursor.description or []), case_kept)
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
             try:
@@ -547,7 +561,7 @@ class OfflineEngine:
         sql = self._runnable(oracle_sql)
         described = self._describe(sql)  # None: not a query DESCRIBE takes (or it fails: reported below)
         if not described or any(row[1] not in _COPY_TYPES for row in described):
-            columns, batches = self._execute_batches(sql, 100_000)
+            columns, batches = self._execute_batches(sql, 100_000, self._case_kept(oracle_sql))
             out.write(output.csv_lines([columns]))
             for rows in batches:
                 out.write(output.csv_lines(rows))
@@ -563,7 +577,7 @@ class OfflineEngine:
                     f"DATEFORMAT {ids.sql_string(output.CSV_DATE_FORMAT)})")
             except duckdb.Error as exc:
                 raise EngineError(f"query failed: {_first_line(exc)}") from None
-            out.write(output.csv_lines([_oracle_names(row[0] for row in described)]))
+            out.write(output.csv_lines([_oracle_names((row[0] for row in described), self._case_kept(oracle_sql))]))
             with open(path, encoding="utf-8", newline="") as result:
                 shutil.copyfileobj(result, out, 1 << 20)
         finally:
@@ -592,9 +606,10 @@ _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _oracle_names(names: Iterable[str]) -> list[str]:
-    """Result column names as Oracle reports unquoted aliases: upper case (online = offline)."""
-    return [name.upper() for name in names]
+def _oracle_names(names: Iterable[str], case_kept: frozenset[int] = frozenset()) -> list[str]:
+    """Result column names as Oracle reports them: upper case (online = offline), except the
+    positions in ``case_kept`` (quoted aliases)."""
+    return [name if i in case_kept else name.upper() for i, name in enumerate(names)]
 
 
 def _first_line(exc: BaseException) -> str:
