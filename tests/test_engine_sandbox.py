@@ -64,15 +64,17 @@ def secret(tmp_path: Path) -> Path:
     ("select * from read_csv('{secret}')", "table function READ_CSV"),
     ("select * from read_parquet('{secret}')", "table function READ_PARQUET"),
     ("select * from sniff_csv('{secret}')", "table function SNIFF_CSV"),
-    ("select count(*) from listener_log where exists (select 1 from glob('{secret}'))", "Glob"),
+    ("select count(*) from listener_log where exists (select 1 from glob('{secret}'))", "table function GLOB"),
     ("select content from (select read_text('{secret}') content from dual)", "function READ_TEXT is not one of"),
     ("select getenv('HOME') from dual", "function GETENV is not one of"),
     ("select current_setting('allowed_paths') from dual", "function CURRENT_SETTING is not one of"),
     ("select count_if(action = 'stop') from listener_log", "function COUNT_IF is not one of"),
     ("copy (select * from listener_log) to '{out}'", "statement COPY"),
     ("attach '{out}' as x", "unparseable"),
-    ("install httpfs", "cannot run this"),
-    ("load httpfs", "statement COMMAND"),
+    ("install httpfs", "statement INSTALL"),
+    ("load httpfs", "statement LOAD"),
+    ("set enable_external_access = true", "statement SET"),
+    ("pragma version", "statement PRAGMA"),
 ])
 def test_the_bridge_refuses_what_oracle_does_not_have(tmp_path: Path, secret: Path, query: str, named: str) -> None:
     out = tmp_path / "out.csv"

@@ -60,7 +60,8 @@ def _parse_to_date(self) -> exp.Expression:
 
 class _BridgeOracle(Oracle):
     class Parser(Oracle.Parser):
-        FUNCTIONS = {**Oracle.Parser.FUNCTIONS, **{n: _raw_builder(n) for n in _RAW_FUNCTIONS}}
+        # GLOB (DuckDB's file listing, not Oracle) as a plain call: the translator then refuses it by name
+        FUNCTIONS = {**Oracle.Parser.FUNCTIONS, **{n: _raw_builder(n) for n in _RAW_FUNCTIONS + ("GLOB",)}}
         FUNCTION_PARSERS = {**{k: v for k, v in Oracle.Parser.FUNCTION_PARSERS.items()
                                if k not in _RAW_FUNCTIONS}, "TO_DATE": _parse_to_date}
         TYPE_LITERAL_PARSERS = {
@@ -119,6 +120,9 @@ def parse_oracle(oracle_sql: str) -> exp.Expression:
     statements = [s for s in statements if s is not None]
     if len(statements) != 1:
         raise UnsupportedConstruct(f"expected exactly one statement, got {len(statements)}")
+    if not isinstance(statements[0], (exp.Query, exp.Create)):  # COPY, ATTACH, INSTALL, LOAD, SET ...
+        word = re.match(r"[A-Za-z_]*", text).group(0).upper() or statements[0].key.upper()
+        raise UnsupportedConstruct(f"statement {word} (only SELECT/WITH/CREATE VIEW)")
     for node in statements[0].walk():
         start, end = node.meta.get("start"), node.meta.get("end")
         if isinstance(node, exp.Func) and isinstance(start, int) and isinstance(end, int):
