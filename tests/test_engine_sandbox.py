@@ -13,12 +13,15 @@ import io
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from lsnrmine.engine.session import EngineError, OfflineEngine
+from lsnrmine.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "installer" / "samples" / "listener.log"
@@ -196,3 +199,36 @@ def test_csv_output_and_spill_stay_in_the_spill_directory(tmp_path: Path) -> Non
     spill = Path(engine.con.execute("select current_setting('temp_directory')").fetchone()[0])
     assert spill.is_dir() and os.stat(spill).st_mode & 0o077 == 0
     assert list(spill.iterdir()) == []  # the CSV's directory is removed after the copy
+
+
+def test_a_sealed_engine_still_spills_into_its_directory(tmp_path: Path) -> None:
+    """DuckDB adds the temp_directory to the allowed directories itself: a query over the memory
+    limit after the seal spills there (and gives the same count as the lines written)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate_log  # the benchmarks' log generator (not a package)
+
+    log = tmp_path / "listener.log"
+    with open(log, "w", encoding="utf-8", newline="\n") as fh:
+        generate_log.write_log(60_000, fh, 7)
+    engine = OfflineEngine(Settings(engine_memory_limit="40MB"))
+    engine.load([str(log)], progress=False)
+    spill = engine.con.execute("select current_setting('temp_directory')").fetchone()[0]
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:  # DuckDB removes its spill files when the statement ends
+        while not done.is_set():
+            seen.update(os.listdir(spill))
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        rows = engine.query("select count(*) from (select line, row_number() over (order by line desc) rn "
+                            "from listener_log_lines) x where rn > 5").rows
+    finally:
+        done.set()
+        watcher.join()
+    assert engine.sealed
+    assert rows == [(engine.stats.lines - 5,)]
+    assert any(name.startswith("duckdb_temp") for name in seen), seen
