@@ -659,12 +659,13 @@ def test_parse_listener_log_line_literal_keys_checked_when_translated():
 
     sql = to_duckdb("select parse_listener_log_line(connect_string, 'host') from listener_log")
     assert "PARSE_LISTENER_LOG_LINE(connect_string, 'host')" in sql
-    assert to_duckdb("select parse_listener_log_line(p_in => connect_string, p_param => 'SID') from listener_log") \
-        == to_duckdb("select parse_listener_log_line(connect_string, 'SID') from listener_log")
+    # aliased: unaliased, each is named by its own text, as in Oracle
+    assert to_duckdb("select parse_listener_log_line(p_in => connect_string, p_param => 'SID') k from listener_log") \
+        == to_duckdb("select parse_listener_log_line(connect_string, 'SID') k from listener_log")
     with pytest.raises(InvalidCall, match='^parse_listener_log_line: unknown key "nope"; allowed keys: SID, '):
         to_duckdb("select parse_listener_log_line(connect_string, 'nope') from listener_log")
     for key in ("action", "''", "null", "upper('sid')"):
-        sql = to_duckdb(f"select parse_listener_log_line(connect_string, {key}) from listener_log")
+        sql = to_duckdb(f"select parse_listener_log_line(connect_string, {key}) k from listener_log")
         upper = sql.upper()
         assert f"{CHECKED_MACRO.upper()}(" in upper and "PARSE_LISTENER_LOG_LINE(" not in upper.replace(CHECKED_MACRO.upper(), ""), key
 

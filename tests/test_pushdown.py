@@ -144,7 +144,7 @@ def test_csv_output_keeps_the_unaliased_column_names(tmp_path):
         engine.write_csv(query, out)
         outputs.append(out.getvalue())
     assert outputs[0] == outputs[1]
-    assert outputs[0].splitlines()[0] == "\"PARSE_LISTENER_LOG_LINE(CONNECT_STRING, 'HOST')\",N"
+    assert outputs[0].splitlines()[0] == "\"PARSE_LISTENER_LOG_LINE(CONNECT_STRING,'HOST')\",N"  # Oracle's name
 
 
 def test_unknown_key_raises(tmp_path):
@@ -204,17 +204,24 @@ def test_a_table_alias_hides_the_table_name(tmp_path):
 
 
 def test_a_rewrite_that_does_not_bind_runs_the_original(tmp_path):
-    """An outer query naming an inner column by the name DuckDB gives the original expression:
-    the regenerated text names it otherwise (listagg for string_agg), the rewrite does not bind,
-    and the engine runs the statement as written."""
+    """An outer query naming an inner column by its output name: the inner expression carries its
+    Oracle name as an alias (dialect.headings), so the rewrite keeps the name and binds. A rewrite
+    that does not bind (here: its outer reference changed to a column that does not exist) is
+    dropped for the statement as written."""
     logs = [str(tricky_log(tmp_path))]
     inner = f"select listagg({P}(connect_string, 'SID'), ',') within group (order by log_date) from listener_log"
     tables = OfflineEngine()
     tables.load(logs, progress=False)
     name = tables.con.execute("DESCRIBE " + tables.translate(inner)).fetchone()[0]
-    query = 'select x."' + name.replace('"', '""') + f'" from ({inner}) x'
+    assert name == "LISTAGG(PARSE_LISTENER_LOG_LINE(CONNECT_STRING,'SID'),',')WITHINGROUP(ORDERBYLOG_DATE)"
+    reference = 'x."' + name.replace('"', '""') + '"'
+    query = f"select {reference} from ({inner}) x"
     streamed = OfflineEngine()
     streamed.load(logs, progress=False, query=query)
     assert streamed.streamed
-    assert streamed._runnable(query) == streamed.translate(query)
+    runnable = streamed._runnable(query)
+    assert pushdown.PREFIX in runnable  # rewritten, and it binds
     assert streamed.query(query).rows == tables.query(query).rows == [("a,b",)]
+    original = streamed.translate(query)
+    broken = runnable.replace(reference, 'x."no such column"', 1)
+    assert broken != runnable and streamed._same_columns(original, broken) == original

@@ -76,6 +76,8 @@ class FileStats:
     #: True when a line may be longer than reading.MAX_LINE allows: DuckDB must then read with an
     #: unbounded max_line_size, which makes its CSV scan single-threaded
     long_lines: bool = True
+    #: the file DuckDB reads for this source: the log itself, or its transcoded copy
+    reader_path: Optional[str] = None
 
 
 @dataclass
@@ -133,6 +135,13 @@ def _read_csv_sql(path: str, quoted: bool, long_lines: bool = True) -> str:
         f"escape={quote}, header=false, auto_detect=false, strict_mode=false, "
         f"new_line='\\n', {limits}, encoding='utf-8')"
     )
+
+
+def quiet_progress(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's progress bar off on ``con``; no SET when it is off already (an engine whose
+    configuration is locked refuses every SET, even of the same value)."""
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+        con.execute("SET enable_progress_bar = false")
 
 
 def duckdb_error_text(exc: BaseException) -> str:
@@ -346,7 +355,7 @@ def load_logs(
         # DuckDB's own progress bar prints to stdout (even when it is not a TTY) for statements over
         # 2 s: it would corrupt the query output of `lsnrmine sql`. Off for this connection; our bar
         # (stderr, TTY only) replaces it.
-        con.execute("SET enable_progress_bar = false")
+        quiet_progress(con)
         stats = LoadStats()
         readers: list[str] = []
         tmpdir: Optional[str] = None
@@ -411,12 +420,14 @@ def _file_reader(path: str, plain: bool, count_lines: bool, encoding: str, progr
         direct, fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = scan_clean_utf8(
             path, count_lines=count_lines)
     if direct:
-        reader = _read_csv_sql(os.path.abspath(path), quoted=False, long_lines=fs.long_lines)
+        fs.reader_path = os.path.abspath(path)
+        reader = _read_csv_sql(fs.reader_path, quoted=False, long_lines=fs.long_lines)
         prog.message(f"loading {prog.name} ...")
     else:
         dest = temp_csv()
         fs.nul_bytes, fs.lines, fs.control_chars, fs.long_lines = transcode(path, encoding, dest, prog)
         fs.transcoded = True
+        fs.reader_path = dest
         reader = _read_csv_sql(dest, quoted=True, long_lines=fs.long_lines)
     prog.close()
     return fs, reader
@@ -466,7 +477,7 @@ class RejectCounter:
     def __init__(self, con: duckdb.DuckDBPyConnection, language: str, paths: Sequence[str]) -> None:
         self._con = con
         self._closed = False
-        self._con.execute("SET enable_progress_bar = false")
+        quiet_progress(self._con)
         self._counts: dict[str, Optional[tuple[int, int, int]]] = {}
         self._thread = threading.Thread(target=self._run, args=(list(paths), language), daemon=True)
         self._thread.start()

@@ -86,12 +86,19 @@ class OfflineEngine:
             # offline, both audit tables always exist (empty unless a CSV is loaded): create every
             # audit view whatever audit_mode says (it decides what the database install deploys)
             self.settings = dataclasses.replace(self.settings, audit_mode="both")
-        self.con = duckdb.connect(":memory:")
+        # no extension is installed or loaded behind the user's back, no Python variable is read
+        # as a table (docs/oracle-facts.md, "Offline engine sandbox and Oracle dialect")
+        self.con = duckdb.connect(":memory:", config=dict(_CONNECT_CONFIG))
         # DuckDB's defaults would take 80 % of the machine's memory, then spill into ".tmp" in the
         # user's current directory: a bounded share (settings.engine_memory_limit), a private spill
         # directory. https://duckdb.org/docs/stable/configuration/overview (memory_limit, temp_directory)
         self.con.execute(f"SET memory_limit = {ids.sql_string(self.settings.engine_memory_limit)}")
-        self.con.execute(f"SET temp_directory = {ids.sql_string(loader.private_temp_dir('lsnrmine-spill-'))}")
+        self._spill_dir = loader.private_temp_dir("lsnrmine-spill-")
+        self.con.execute(f"SET temp_directory = {ids.sql_string(self._spill_dir)}")
+        #: the files DuckDB may read once sealed: the inputs given (and their transcoded copies)
+        self._inputs: set[str] = set()
+        #: file access limited to ``_inputs`` and the spill directory, configuration locked (``seal``)
+        self.sealed = False
         dialect.install_support(self.con, now)
         functions.register_functions(self.con)
         self._create_audit_trail()
@@ -152,12 +159,26 @@ class OfflineEngine:
         if a later query needs them. Otherwise both tables are materialised and the views made.
         ``reject_counter``: see loader.load_logs (started by ``for_statements``)."""
         stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
+        if self.sealed:  # only the files read before the first query (see ``seal``)
+            try:
+                files = loader.resolve_paths(paths)
+            except loader.LoadError as exc:
+                raise EngineError(str(exc)) from None
+            for path in files:
+                if path == "-" or os.path.abspath(path) not in self._inputs:
+                    raise EngineError(_SEALED.format(path))
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
                                           stream=stream, reject_counter=reject_counter)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
+        except duckdb.PermissionException:  # a known file that now needs a transcoded copy
+            raise EngineError(_SEALED.format(", ".join(paths))) from None
+        for fs in self.stats.files:
+            self._allow(fs.reader_path)
+            if fs.source != "<stdin>":
+                self._allow(fs.source)
         self._described.clear()
         self.events_built = False
         self.views_created = False
@@ -241,9 +262,12 @@ class OfflineEngine:
         if not file.is_file():
             raise EngineError(f"audit CSV {path}: not a readable file; give a CSV export of {view}")
         known = {name for name, _ in columns}
+        self._allow(str(file))
         try:
             header = self.con.execute("SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"') LIMIT 0",
                                       [str(file)]).description
+        except duckdb.PermissionException:
+            raise EngineError(_SEALED.format(f"audit CSV {path}")) from None
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         present = {column[0].lower(): column[0] for column in header}
@@ -263,6 +287,30 @@ class OfflineEngine:
         except duckdb.Error as exc:
             raise EngineError(f"audit CSV {path}: {_first_line(exc)}") from None
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    # -- file access -----------------------------------------------------------------------
+    def _allow(self, path: Optional[str]) -> None:
+        """Let DuckDB read ``path`` once sealed (as given and resolved: DuckDB compares the text)."""
+        if path:
+            self._inputs.update({os.path.abspath(path), os.path.realpath(path)})
+
+    def seal(self) -> None:
+        """From now on DuckDB reads only the inputs loaded so far and writes only into the spill
+        directory: no other file (read_text('/etc/passwd'), COPY ... TO, ATTACH), no extension
+        installed or loaded, and the configuration locked so that no SET gives it back. Done before
+        the first query runs (``_runnable``); a later ``load`` may re-read the same files only.
+        DuckDB takes allowed_paths/allowed_directories only while external access is on, and adds
+        the temp_directory to the allowed directories itself."""
+        if self.sealed:
+            return
+        files = ", ".join(ids.sql_string(p) for p in sorted(self._inputs))
+        spill = {os.path.join(d, "") for d in (self._spill_dir, os.path.realpath(self._spill_dir))}
+        dirs = ", ".join(ids.sql_string(d) for d in sorted(spill))
+        self.con.execute(f"SET allowed_paths = [{files}]")
+        self.con.execute(f"SET allowed_directories = [{dirs}]")
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
+        self.sealed = True
 
     # -- the project's views -------------------------------------------------------------
     def _offline_view_objects(self) -> list[Any]:
@@ -419,6 +467,18 @@ class OfflineEngine:
         renamed = f"SELECT * FROM ({rewritten}) AS lsnrmine_result({names})"
         return renamed if self._output_names(renamed) == before else original
 
+    def _case_kept(self, oracle_sql: str) -> frozenset[int]:
+        """Positions of the output columns named by a quoted alias (``"Total"``): Oracle keeps their
+        case. Read from the translated statement's first query block; none when it selects ``*``."""
+        tree = self._parsed(self.translate(oracle_sql))
+        while isinstance(tree, (sqlglot.exp.SetOperation, sqlglot.exp.Subquery)):
+            tree = tree.this
+        if not isinstance(tree, sqlglot.exp.Select) or any(
+                isinstance(p, sqlglot.exp.Star) or isinstance(p.this, sqlglot.exp.Star) for p in tree.expressions):
+            return frozenset()
+        return frozenset(i for i, p in enumerate(tree.expressions)
+                         if isinstance(p, sqlglot.exp.Alias) and p.args["alias"].quoted)
+
     def _output_names(self, duckdb_sql: str) -> Optional[list[str]]:
         described = self._describe(duckdb_sql)
         return None if described is None else [row[0] for row in described]
@@ -447,6 +507,7 @@ class OfflineEngine:
     def _runnable(self, oracle_sql: str) -> str:
         """The DuckDB SQL to run for ``oracle_sql``, with the views / events it reads created
         first and, after a streamed load, listener_log prefiltered (``_prefiltered``)."""
+        self.seal()
         sql = self.translate(oracle_sql)
         if not (self.views_created and self.events_built):
             names = self._table_names(sql)
@@ -461,15 +522,17 @@ class OfflineEngine:
         None). The rows are fetched as the iterator advances: a caller that writes each batch out
         keeps its memory bounded whatever the result size. EngineError when it fails (also while
         iterating)."""
-        return self._execute_batches(self._runnable(oracle_sql), size)
+        sql = self._runnable(oracle_sql)
+        return self._execute_batches(sql, size, self._case_kept(oracle_sql))
 
-    def _execute_batches(self, sql: str, size: Optional[int]) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
+    def _execute_batches(self, sql: str, size: Optional[int],
+                         case_kept: frozenset[int] = frozenset()) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
         """``query_batches`` for SQL already through ``_runnable``."""
         try:
             cursor = self.con.execute(sql)
         except duckdb.Error as exc:
             raise EngineError(f"query failed: {_first_line(exc)}") from None
-        columns = _oracle_names(d[0] for d in cursor.description or [])
+        columns = _oracle_names((d[0] for d in cursor.description or []), case_kept)
 
         def batches() -> Iterator[list[tuple[Any, ...]]]:
             try:
@@ -498,12 +561,12 @@ class OfflineEngine:
         sql = self._runnable(oracle_sql)
         described = self._describe(sql)  # None: not a query DESCRIBE takes (or it fails: reported below)
         if not described or any(row[1] not in _COPY_TYPES for row in described):
-            columns, batches = self._execute_batches(sql, 100_000)
+            columns, batches = self._execute_batches(sql, 100_000, self._case_kept(oracle_sql))
             out.write(output.csv_lines([columns]))
             for rows in batches:
                 out.write(output.csv_lines(rows))
             return
-        tmpdir = tempfile.mkdtemp(prefix="lsnrmine-csv-")
+        tmpdir = tempfile.mkdtemp(prefix="csv-", dir=self._spill_dir)  # the one directory DuckDB may write to
         try:
             path = os.path.join(tmpdir, "result.csv")
             try:
@@ -514,12 +577,23 @@ class OfflineEngine:
                     f"DATEFORMAT {ids.sql_string(output.CSV_DATE_FORMAT)})")
             except duckdb.Error as exc:
                 raise EngineError(f"query failed: {_first_line(exc)}") from None
-            out.write(output.csv_lines([_oracle_names(row[0] for row in described)]))
+            out.write(output.csv_lines([_oracle_names((row[0] for row in described), self._case_kept(oracle_sql))]))
             with open(path, encoding="utf-8", newline="") as result:
                 shutil.copyfileobj(result, out, 1 << 20)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
+
+_SEALED = ("{}: the embedded engine reads only the inputs it was given before its first query; "
+           "give every log and audit CSV when the engine is opened")
+
+#: connection settings of every engine: extensions are never installed or loaded automatically
+#: (the Python wheel's built-in ones need neither), community extensions are refused, and Python
+#: variables are not scanned as tables
+_CONNECT_CONFIG: tuple[tuple[str, Any], ...] = (
+    ("autoinstall_known_extensions", False), ("autoload_known_extensions", False),
+    ("allow_community_extensions", False), ("python_enable_replacements", False),
+)
 
 #: result column types DuckDB's CSV writer formats like output.csv_lines (tests/test_output.py)
 _COPY_TYPES = frozenset({"VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT",
@@ -532,9 +606,10 @@ _AUDIT_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _oracle_names(names: Iterable[str]) -> list[str]:
-    """Result column names as Oracle reports unquoted aliases: upper case (online = offline)."""
-    return [name.upper() for name in names]
+def _oracle_names(names: Iterable[str], case_kept: frozenset[int] = frozenset()) -> list[str]:
+    """Result column names as Oracle reports them: upper case (online = offline), except the
+    positions in ``case_kept`` (quoted aliases)."""
+    return [name if i in case_kept else name.upper() for i, name in enumerate(names)]
 
 
 def _first_line(exc: BaseException) -> str:

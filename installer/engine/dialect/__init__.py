@@ -27,6 +27,7 @@ from sqlglot import exp
 
 from .errors import InvalidCall, UnsupportedConstruct
 from .function_handlers import FUNCTION_HANDLERS, OTHER_FUNCTION_HANDLER
+from .headings import name_expressions
 from .node_handlers import NODE_HANDLERS
 from .parser import parse_oracle, strip_terminator
 from .support import SUPPORT_MACROS, install_support
@@ -58,6 +59,7 @@ def to_duckdb(oracle_sql: str, *, date_columns: Optional[Iterable[str]] = None,
               functions: Optional[Mapping[str, Sequence[str]]] = None,
               nls_date_format: str = "DD-MON-RR", pretty: bool = False) -> str:
     """Translate ONE Oracle SELECT/WITH query or CREATE [OR REPLACE] VIEW to DuckDB SQL.
+    An unaliased select-list expression gets the name Oracle gives it (``headings``).
 
     ``date_columns`` extends :data:`DEFAULT_DATE_COLUMNS`; ``functions`` extends
     :data:`KNOWN_FUNCTION_SIGNATURES` (for named notation).  A trailing ``;`` or SQL*Plus ``/``
@@ -69,7 +71,9 @@ def to_duckdb(oracle_sql: str, *, date_columns: Optional[Iterable[str]] = None,
         functions={**KNOWN_FUNCTION_SIGNATURES, **{k.lower(): tuple(v) for k, v in (functions or {}).items()}},
         nls_date_format=nls_date_format,
     )
-    tree = transpile_statement(parse_oracle(oracle_sql), opts)
+    tree = parse_oracle(oracle_sql)
+    name_expressions(tree, strip_terminator(oracle_sql))  # output names as Oracle gives them
+    tree = transpile_statement(tree, opts)
     try:
         return tree.sql(dialect="duckdb", pretty=pretty, unsupported_level=sqlglot.ErrorLevel.RAISE)
     except sqlglot.errors.UnsupportedError as err:

@@ -4,6 +4,7 @@ named notation)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Optional
 
@@ -15,7 +16,7 @@ from .errors import InvalidCall, UnsupportedConstruct
 from .masks import check_nls_param, date_to_char, str_to_date
 from .node_handlers import date_default_to_char, trim_result
 from .nodes import call_args, const_str, const_value, fn, interval_seconds, nullif_empty, num_lit, str_lit
-from .parser import TO_DATE_OR_NULL
+from .parser import DATE_LITERAL, TIMESTAMP_LITERAL, TO_DATE_OR_NULL
 from .regexp import REGEXP_HANDLERS
 from .translator import Handler, Translator
 from .typer import AMBIGUOUS, DATE, INTERVAL, NULL, NUMBER, STRING, TIMESTAMP, UNKNOWN, function_name, with_kind
@@ -392,6 +393,54 @@ def _h_numtodsinterval(t: Translator, node: exp.Anonymous) -> exp.Expression:
     return with_kind(fn("to_microseconds", micros), INTERVAL)
 
 
+_DATE_TEXT = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_TIMESTAMP_TEXT = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?")
+
+
+def _literal_text(node: exp.Anonymous, what: str) -> str:
+    (arg,) = node.expressions
+    if not (isinstance(arg, exp.Literal) and arg.is_string):
+        raise UnsupportedConstruct(f"{what} literal without a string")
+    return arg.this
+
+
+def _checked_datetime(text: str, parts: tuple[Optional[str], ...], what: str) -> dt.datetime:
+    try:
+        return dt.datetime(*(int(p) for p in parts[:6] if p is not None))
+    except ValueError:
+        raise InvalidCall(f"{what} '{text}': not a valid date or time (Oracle rejects it)") from None
+
+
+def _h_date_literal(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    """DATE 'YYYY-MM-DD': an Oracle DATE at midnight (a TIMESTAMP with whole seconds here).
+    docs/oracle-facts.md, "Offline engine sandbox and Oracle dialect"."""
+    text = _literal_text(node, "DATE")
+    m = _DATE_TEXT.fullmatch(text)
+    if m is None:
+        raise UnsupportedConstruct(f"DATE literal '{text}' (Oracle's form is DATE 'YYYY-MM-DD')")
+    value = _checked_datetime(text, m.groups(), "DATE literal")
+    return with_kind(exp.Cast(this=str_lit(value.strftime("%Y-%m-%d %H:%M:%S")),
+                              to=exp.DataType.build("TIMESTAMP")), DATE)
+
+
+def _h_timestamp_literal(t: Translator, node: exp.Anonymous) -> exp.Expression:
+    """TIMESTAMP 'YYYY-MM-DD HH24:MI:SS[.FF]': fractional seconds optional (up to 9 digits in Oracle;
+    DuckDB keeps microseconds, so digits after the sixth must be zeros); a time zone displacement
+    (TIMESTAMP WITH TIME ZONE) is not translated."""
+    text = _literal_text(node, "TIMESTAMP")
+    m = _TIMESTAMP_TEXT.fullmatch(text)
+    if m is None:
+        raise UnsupportedConstruct(f"TIMESTAMP literal '{text}' (the engine takes TIMESTAMP "
+                                   f"'YYYY-MM-DD HH24:MI:SS[.FF]', no time zone)")
+    fraction = m.group(7) or ""
+    if fraction[6:].strip("0"):
+        raise UnsupportedConstruct(f"TIMESTAMP literal '{text}': more than microsecond precision")
+    value = _checked_datetime(text, m.groups(), "TIMESTAMP literal")
+    micro = (fraction + "000000")[:6]
+    return with_kind(exp.Cast(this=str_lit(f"{value:%Y-%m-%d %H:%M:%S}.{micro}"),
+                              to=exp.DataType.build("TIMESTAMP")), TIMESTAMP)
+
+
 def _unsupported_fn(t: Translator, node: exp.Anonymous) -> exp.Expression:
     raise UnsupportedConstruct(f"Oracle function {function_name(node)}")
 
@@ -428,6 +477,8 @@ FUNCTION_HANDLERS: dict[str, Handler] = {
     "CONCAT": _h_concat,
     **REGEXP_HANDLERS,
     "NUMTODSINTERVAL": _h_numtodsinterval,
+    DATE_LITERAL: _h_date_literal,
+    TIMESTAMP_LITERAL: _h_timestamp_literal,
     **{name: _unsupported_fn for name in _UNSUPPORTED_BUILTINS},
 }
 

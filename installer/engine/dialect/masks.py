@@ -167,12 +167,13 @@ def str_to_date(s: exp.Expression, mask: str) -> exp.Expression:
     if not has_month:
         raise UnsupportedConstruct(
             f"TO_DATE mask {mask!r} without a month (Oracle defaults to the current month)")
-    node: exp.Expression = fn("strptime", s, str_lit(fmt))
-    if fix == "yy":
-        node = fn("ora_fix_yy", node)
-    elif fix == "rr":
-        node = fn("ora_fix_rr", node)
-    return with_kind(node, DATE)
+    if fix is None:
+        return with_kind(fn("strptime", s, str_lit(fmt)), DATE)
+    # YY/RR: two digits, the century from the macro; a string with more digits is read as YYYY/RRRR
+    # (Oracle's "String-to-Date Conversion Rules": 'YY' -> 'YYYY', 'RR' -> 'RRRR')
+    two_digits = fn("ora_fix_yy" if fix == "yy" else "ora_fix_rr", fn("try_strptime", s, str_lit(fmt)))
+    return with_kind(exp.Coalesce(this=two_digits, expressions=[fn("strptime", s.copy(), str_lit(fmt.replace("%y", "%Y")))]),
+                     DATE)
 
 
 def check_nls_param(node: Optional[exp.Expression], fname: str) -> None:

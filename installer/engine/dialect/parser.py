@@ -4,6 +4,7 @@ them differs from Oracle), and TO_DATE accepts DEFAULT NULL ON CONVERSION ERROR.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Callable
 
@@ -31,6 +32,12 @@ def _raw_builder(name: str) -> Callable[[list], exp.Expression]:
 
 #: Internal name of TO_DATE(x DEFAULT NULL ON CONVERSION ERROR, ...) (not typeable in SQL).
 TO_DATE_OR_NULL = "TO_DATE#DEFAULT_NULL"
+#: Internal names of the datetime literals DATE 'YYYY-MM-DD' and TIMESTAMP 'YYYY-MM-DD HH24:MI:SS[.FF]'
+#: (sqlglot's Oracle parser makes them calls that a typed function call would give too).
+DATE_LITERAL = "DATE#LITERAL"
+TIMESTAMP_LITERAL = "TIMESTAMP#LITERAL"
+#: node meta key: the name of a function call as written (``called_name`` in errors)
+CALLED_META = "ora_called"
 
 
 def _parse_to_date(self) -> exp.Expression:
@@ -53,9 +60,15 @@ def _parse_to_date(self) -> exp.Expression:
 
 class _BridgeOracle(Oracle):
     class Parser(Oracle.Parser):
-        FUNCTIONS = {**Oracle.Parser.FUNCTIONS, **{n: _raw_builder(n) for n in _RAW_FUNCTIONS}}
+        # GLOB (DuckDB's file listing, not Oracle) as a plain call: the translator then refuses it by name
+        FUNCTIONS = {**Oracle.Parser.FUNCTIONS, **{n: _raw_builder(n) for n in _RAW_FUNCTIONS + ("GLOB",)}}
         FUNCTION_PARSERS = {**{k: v for k, v in Oracle.Parser.FUNCTION_PARSERS.items()
                                if k not in _RAW_FUNCTIONS}, "TO_DATE": _parse_to_date}
+        TYPE_LITERAL_PARSERS = {
+            **Oracle.Parser.TYPE_LITERAL_PARSERS,
+            exp.DType.DATE: lambda self, this, _: exp.Anonymous(this=DATE_LITERAL, expressions=[this]),
+            exp.DType.TIMESTAMP: lambda self, this, _: exp.Anonymous(this=TIMESTAMP_LITERAL, expressions=[this]),
+        }
 
 
 _TRAILING_SLASH = re.compile(r"(?:\n|^)[ \t]*/[ \t]*\s*\Z")
@@ -93,13 +106,25 @@ def parse_oracle(oracle_sql: str) -> exp.Expression:
         raise UnsupportedConstruct("MODEL clause")
     if re.search(r"\bMATCH_RECOGNIZE\b", text, re.IGNORECASE):
         raise UnsupportedConstruct("MATCH_RECOGNIZE")
+    log = logging.getLogger("sqlglot")
+    level = log.level
+    log.setLevel(logging.ERROR)  # its warning on an unknown statement would be a second stderr line
     try:
         statements = sqlglot.parse(text, read=_BridgeOracle)
     except ParseError as err:
         raise UnsupportedConstruct(f"unparseable Oracle SQL: {_parse_error_text(err)}") from err
     except TokenError as err:
         raise UnsupportedConstruct(f"unparseable Oracle SQL: {str(err).splitlines()[0]}") from err
+    finally:
+        log.setLevel(level)
     statements = [s for s in statements if s is not None]
     if len(statements) != 1:
         raise UnsupportedConstruct(f"expected exactly one statement, got {len(statements)}")
+    if not isinstance(statements[0], (exp.Query, exp.Create)):  # COPY, ATTACH, INSTALL, LOAD, SET ...
+        word = re.match(r"[A-Za-z_]*", text).group(0).upper() or statements[0].key.upper()
+        raise UnsupportedConstruct(f"statement {word} (only SELECT/WITH/CREATE VIEW)")
+    for node in statements[0].walk():
+        start, end = node.meta.get("start"), node.meta.get("end")
+        if isinstance(node, exp.Func) and isinstance(start, int) and isinstance(end, int):
+            node.meta[CALLED_META] = text[start:end + 1]
     return statements[0]

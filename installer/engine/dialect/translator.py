@@ -12,7 +12,13 @@ from sqlglot.transforms import eliminate_join_marks
 
 from .errors import UnsupportedConstruct
 from .nodes import const_value, num_lit
+from .parser import CALLED_META
 from .typer import AMBIGUOUS, DATE, KIND_META, UNKNOWN, BridgeOptions, Typer, function_name
+
+
+def called_name(node: exp.Expression) -> str:
+    """The function name as the user wrote it (recorded by the parser), else sqlglot's name."""
+    return str(node.meta.get(CALLED_META) or function_name(node)).upper()
 
 
 #: sqlglot typed functions whose DuckDB rendering has Oracle semantics.
@@ -27,6 +33,19 @@ _ALLOWED_TYPED_FUNCS: tuple[type, ...] = (
     exp.Interval, exp.Systimestamp, exp.RegexpLike, exp.RegexpExtract, exp.RegexpReplace,
     exp.Substring, exp.StrPosition, exp.Pad, exp.Replace, exp.Concat, exp.ArrayToString,
     exp.Log, exp.CountIf, exp.Filter, exp.Predicate, exp.Unnest,
+)
+
+#: sqlglot classes of the Oracle functions and expressions the bridge takes as typed nodes (the
+#: others, raw calls, are checked by name: the function handlers and the engine's functions).
+#: Anything else the parser recognises (DuckDB's read_csv, glob, count_if, unnest ...) is refused
+#: before translation: the engine runs Oracle SQL, not DuckDB's.
+_ORACLE_TYPED_FUNCS: tuple[type, ...] = (
+    exp.And, exp.Or, exp.Exists, exp.Case, exp.If, exp.Cast, exp.Extract, exp.Trim, exp.GroupConcat,
+    exp.Count, exp.Sum, exp.Avg, exp.Max, exp.Min, exp.Stddev, exp.StddevSamp, exp.StddevPop,
+    exp.Variance, exp.VariancePop, exp.Lag, exp.Lead, exp.RowNumber, exp.Rank, exp.DenseRank,
+    exp.FirstValue, exp.LastValue, exp.NthValue, exp.Ntile, exp.PercentRank, exp.CumeDist,
+    exp.Abs, exp.Ceil, exp.Floor, exp.Sign, exp.Sqrt, exp.Exp, exp.Ln, exp.Pow, exp.Log,
+    exp.Chr, exp.Ascii, exp.CurrentTimestamp, exp.Systimestamp, exp.Localtimestamp, exp.CurrentDate,
 )
 
 _PSEUDO_COLUMNS = {"ROWNUM", "ROWID", "LEVEL", "USER", "UID", "ORA_ROWSCN",
@@ -64,6 +83,7 @@ class Translator:
         elif not isinstance(tree, exp.Query):
             raise UnsupportedConstruct(f"statement {tree.key.upper()} (only SELECT/WITH/CREATE VIEW)")
         self._reject_structural(tree)
+        self._reject_other_functions(tree)
         for hint in list(tree.find_all(exp.Hint)):
             hint.pop()  # optimizer hints (/*+ materialize */) steer Oracle's plan only; DuckDB has none
         self._collect_date_aliases(tree)
@@ -98,6 +118,23 @@ class Translator:
                 if node.args.get("percent") or node.args.get("with_ties") or (
                         opts is not None and (opts.args.get("percent") or opts.args.get("with_ties"))):
                     raise UnsupportedConstruct("FETCH FIRST ... PERCENT / WITH TIES")
+
+    def _reject_other_functions(self, tree: exp.Expression) -> None:
+        """Only Oracle's functions (those the bridge translates) and the engine's own: an allow-list,
+        so that no DuckDB function (read_text, read_csv, glob, getenv ...) and no table function
+        reaches the engine."""
+        known = set(self.function_handlers) | {name.upper() for name in self.opts.functions}
+        for node in tree.walk():
+            if isinstance(node, exp.Table) and not isinstance(node.this, exp.Identifier):
+                raise UnsupportedConstruct(f"table function {called_name(node.this)} (Oracle SQL only: "
+                                           "query a table or a view)")
+            if isinstance(node, exp.Anonymous):
+                if function_name(node) not in known:
+                    raise UnsupportedConstruct(f"function {called_name(node)} is not one of the Oracle "
+                                               "functions the embedded engine runs")
+            elif isinstance(node, exp.Func) and not isinstance(node, _ORACLE_TYPED_FUNCS):
+                raise UnsupportedConstruct(f"function {called_name(node)} is not one of the Oracle "
+                                           "functions the embedded engine runs")
 
     def _collect_date_aliases(self, tree: exp.Expression) -> None:
         """Aliases of DATE expressions are DATE columns for outer query blocks."""
