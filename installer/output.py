@@ -101,7 +101,7 @@ def visible(text: str, json_text: bool = False) -> str:
     ``\\x1b``, CR ``\\x0d``), ``\\uNNNN`` (U+202E is ``\\u202e``), ``\\UNNNNNNNN`` above U+FFFF.
     ``json_text``: the text is JSON, so the escape is JSON's own ``\\uNNNN`` (a surrogate pair
     above U+FFFF) and a JSON reader gets the log's text back exactly. A backslash is not doubled."""
-    if _plain(text):  # fast path: isprintable() is False for every hidden category
+    if _plain(text):  # fast path: str.isprintable() is False for every hidden category
         return text
     escape = _json_escape if json_text else _text_escape
     return "".join(escape(ch) if _hidden(ch) else ch for ch in text)
