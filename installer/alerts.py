@@ -107,18 +107,13 @@ def log_text(text: Optional[str], max_bytes: int) -> Optional[str]:
     return None if line is None else fit_bytes(_ORA.sub("ORA_", line), max_bytes)
 
 
-def escape_text(text: Optional[str], limit: int) -> str:
-    """For display: control, line-separator and bidi characters -> '?', at most ``limit``
-    characters (an ellipsis marks a cut). Plain text: HTML output escapes on rendering."""
+def shorten(text: Optional[str], limit: int) -> str:
+    """For the table view: at most ``limit`` characters of the text as stored (an ellipsis marks
+    a cut). Nothing is escaped here: the output format makes hidden characters visible
+    (lsnrmine.output.visible) and the dashboard escapes for HTML."""
     if text is None:
         return ""
-    clean = _CONTROL.sub("?", text)
-    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
-
-
-def short_evidence(evidence: Optional[str], limit: int = EVIDENCE_DISPLAY_CHARS) -> str:
-    """Evidence for display: control characters re-checked (the store may come from a file), cut."""
-    return escape_text(evidence or "", limit)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass
@@ -407,6 +402,11 @@ DISPLAY_COLUMNS: tuple[str, ...] = ("ALERT_ID", "RULE", "SEVERITY", "KEY", "COUN
                                     "STATUS", "EVIDENCE")
 
 
-def display_rows(alerts: Iterable[Alert]) -> list[tuple[Any, ...]]:
-    return [(a.alert_id, a.rule_id, a.severity, escape_text(a.alert_key, KEY_DISPLAY_CHARS), a.cnt, a.first_time,
-             a.last_time, a.status, short_evidence(a.evidence)) for a in alerts]
+def display_rows(alerts: Iterable[Alert], short: bool = False) -> list[tuple[Any, ...]]:
+    """The alerts as output rows (DISPLAY_COLUMNS): key and evidence as stored, whole; ``short``
+    (the table view) cuts them to KEY_DISPLAY_CHARS / EVIDENCE_DISPLAY_CHARS characters."""
+    def cut(text: Optional[str], limit: int) -> str:
+        return shorten(text, limit) if short else text or ""
+
+    return [(a.alert_id, a.rule_id, a.severity, cut(a.alert_key, KEY_DISPLAY_CHARS), a.cnt, a.first_time,
+             a.last_time, a.status, cut(a.evidence, EVIDENCE_DISPLAY_CHARS)) for a in alerts]

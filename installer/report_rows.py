@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from . import identifiers as ids
 from .dashboard import MAX_ALERTS, alert_entry
-from .output import csv_lines, format_rows
+from .output import VisibleCsv, csv_lines, format_rows
 
 Batches = Callable[[str], "tuple[list[str], Iterator[list[tuple[Any, ...]]]]"]
 Query = Callable[[str], "tuple[list[str], list[tuple[Any, ...]]]"]
@@ -119,13 +119,15 @@ def as_query(batches: Batches) -> Query:
 
 
 def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: Callable[[str], Any]) -> None:
-    """Run each statement and write its rows in ``fmt`` (output.format_rows); csv batch by batch."""
+    """Run each statement and write its rows in ``fmt`` (output.format_rows); csv batch by batch
+    (hidden characters made visible as format_rows does, output.VisibleCsv)."""
     for statement in statements:
         columns, parts = batches(statement)
         if fmt == "csv":
-            write(csv_lines([columns]))
+            out = VisibleCsv(write)
+            out.write(csv_lines([columns]))
             for rows in parts:
-                write(csv_lines(rows))
+                out.write(csv_lines(rows))
             continue
         write(format_rows(columns, [row for part in parts for row in part], fmt))
 

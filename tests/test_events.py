@@ -335,3 +335,28 @@ def test_establish_without_protocol_info_is_an_establish(tmp_path: Path) -> None
         (6, "establish", None, "ORCL", "java", "app1", "app", "10.0.0.31",
          "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.31)(PORT=51011))", 0, None),
     ]
+
+
+def test_entities_stay_as_written_outside_log_xml_sources() -> None:
+    """tests/fixtures/entities: the same two records in a log.xml, in a copy of it under a .log name
+    and in a text listener.log. Entities are decoded in the .xml source only, in its multi-line
+    <txt> record (line 4) and its one-line <txt>...</txt> record (line 14) alike; the copy's <txt>
+    lines and the text log keep the entity text as written (the one-line record still loses its
+    </txt>: its return code reads 0), so events agree with listener_log and the file."""
+    entities = FIXTURES / "entities"
+    engine = _engine(entities / "log.xml", entities / "log_xml_copy.log", entities / "listener.log")
+    rows = engine.query("select source, line_no, program, client_user, return_code from lsnr_events "
+                        "where event_kind = 'establish' order by source, line_no").rows
+    written = [("C:\\apps\\r&amp;d &lt;b&gt;.exe", "o&apos;brien", 12514),
+               ("&quot;q&quot; &amp;amp;", "admin@&lt;b&gt;", 0)]
+    decoded = [("C:\\apps\\r&d <b>.exe", "o'brien", 12514), ('"q" &amp;', "admin@<b>", 0)]
+    by_source: dict[str, list[tuple]] = {}
+    for source, line_no, *values in rows:
+        by_source.setdefault(Path(source).name, []).append((line_no, *values))
+    assert by_source == {
+        "listener.log": [(4, *written[0]), (6, *written[1])],
+        "log.xml": [(4, *decoded[0]), (14, *decoded[1])],
+        "log_xml_copy.log": [(4, *written[0]), (14, *written[1])],
+    }
+    listener_log = engine.query("select count(*) from listener_log where connect_string like '%&lt;b&gt;%'").rows
+    assert listener_log == [(2,)]

@@ -21,7 +21,7 @@ SAMPLE = [
     ("report_views", "views/report_connections.sql:27 ror: = -> <>"),
     ("alert_rules", "views/alert_r6_enumeration.sql:15 in_drop: , 12514 -> (removed)"),
     ("alert_rules", "views/alert_r6_enumeration.sql:43 ror: >= -> >"),
-    ("event_parse", "views/events.sql:264 logic: or -> and"),
+    ("event_parse", "views/events.sql:263 logic: or -> and"),
 ]
 
 # edits no operator makes: (target, template, text, replacement)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from lsnrmine.engine.session import OfflineEngine
-from lsnrmine.output import format_rows
+from lsnrmine.output import VisibleCsv, format_rows
 
 
 @pytest.mark.parametrize("value, text", [
@@ -22,10 +22,10 @@ from lsnrmine.output import format_rows
     (" sp ", " sp "),                 # blanks kept, not quoted
     ("a,b", '"a,b"'),
     ('x"y', '"x""y"'),
-    ("l\nf", '"l\nf"'),
-    ("c\rr", '"c\rr"'),               # a CR is quoted too (a reader would break the line there)
+    ("l\nf", '"l\\x0af"'),            # quoted for the LF, which is written visibly (output.visible)
+    ("c\rr", '"c\\x0dr"'),            # a CR is quoted too (a reader would break the line there)
     ("#note", '"#note"'), ("a#b", '"a#b"'),
-    ("tab\tx", "tab\tx"),
+    ("tab\tx", "tab\\x09x"),
     (1, "1"), (-20, "-20"), (2.5, "2.5"), (decimal.Decimal("1.50"), "1.50"), (True, "True"),
     (dt.datetime(2005, 11, 6, 13, 45, 6, 500), "2005-11-06 13:45:06"),   # no fraction
     (dt.datetime(999, 1, 2, 3, 4, 5), "0999-01-02 03:04:05"),           # four-digit year
@@ -50,7 +50,8 @@ def _both_paths(engine: OfflineEngine, rows: list, types: str) -> tuple[str, str
     if rows:
         con.executemany("INSERT INTO t_out VALUES (?, ?, ?)", [(i, a, b) for i, (a, b) in enumerate(rows)])
     buffer = io.StringIO()
-    engine.write_csv("select a, b from t_out order by n", buffer)
+    # through output.VisibleCsv as `lsnrmine sql --format csv` writes it
+    engine.write_csv("select a, b from t_out order by n", VisibleCsv(buffer.write))
     result = engine.query("select a, b from t_out order by n")
     return buffer.getvalue(), format_rows(result.columns, result.rows, "csv")
 

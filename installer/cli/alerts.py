@@ -47,7 +47,8 @@ def _cmd_offline(args: argparse.Namespace) -> int:
         print(f"lsnrmine: rule {rule} failed on the embedded engine (reported as a HEALTH alert)", file=sys.stderr)
     shown = _filter(result.touched, args)
     shown.sort(key=lambda a: (a.first_time, a.alert_id))
-    sys.stdout.write(format_rows(alerts.DISPLAY_COLUMNS, alerts.display_rows(shown), args.format))
+    sys.stdout.write(format_rows(alerts.DISPLAY_COLUMNS, alerts.display_rows(shown, args.format == "table"),
+                                 args.format))
     return EXIT_OK
 
 
@@ -79,7 +80,8 @@ def _cmd_online(args: argparse.Namespace) -> int:
                                max_rows=args.limit)
                 rows = [alerts.Alert(r[0], r[1], r[2], r[3], r[5], r[6], int(r[4]), None, r[8] or "", r[7])
                         for r in cursor.fetchall()]
-        sys.stdout.write(format_rows(alerts.DISPLAY_COLUMNS, alerts.display_rows(rows), args.format))
+        sys.stdout.write(format_rows(alerts.DISPLAY_COLUMNS,
+                                     alerts.display_rows(rows, args.format == "table"), args.format))
         return EXIT_OK
 
     return run_guarded(work, secrets(owner))
@@ -103,8 +105,9 @@ def register(commands: Any, settings: argparse.ArgumentParser) -> None:
         description="Offline (--log): run the alert rules (LSNR_ALERT_RULES defaults, the same SQL as the "
         "alert job) on listener logs and print the alerts the job would raise; --state FILE keeps the "
         "alerts between runs so a continuing burst updates its alert. Online (--dsn): list LSNR_ALERTS, "
-        "--ack ID acknowledges one. Keys and evidence are plain text: control, line-separator and bidi "
-        "characters are shown as ?, values are cut to the job's byte limits and for display.",
+        "--ack ID acknowledges one. Keys and evidence are printed as the log has them, whole in csv and "
+        "json (the table view cuts them), control, bidi and other invisible characters as escapes "
+        "(\\x1b, \\u202e); values are cut to the job's byte limits.",
     )
     group = input_options(parser, title="offline (embedded engine)")
     group.add_argument("--state", metavar="FILE",

@@ -10,17 +10,18 @@ from typing import Any
 
 from ..errors import EXIT_OK, UserError
 from ..follow import follow
-from ..output import format_rows
+from ..output import VisibleCsv, format_rows
 from ..runner import ScriptError, split_script
 from .common import engine_errors, format_option, input_options, open_engine
 
 
 def run_statements(engine: Any, statements: list[str], fmt: str) -> None:
-    """Run ``statements`` on ``engine`` and write each result to stdout in ``fmt`` (csv streamed)."""
+    """Run ``statements`` on ``engine`` and write each result to stdout in ``fmt`` (csv streamed;
+    every format with hidden characters made visible, lsnrmine.output.visible)."""
     with engine_errors():
         for statement in statements:
             if fmt == "csv":  # streamed: memory flat whatever the result size
-                engine.write_csv(statement, sys.stdout)
+                engine.write_csv(statement, VisibleCsv(sys.stdout.write))
                 continue
             result = engine.query(statement)
             sys.stdout.write(format_rows(result.columns, result.rows, fmt))

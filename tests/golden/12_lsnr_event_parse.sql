@@ -56,9 +56,8 @@ contents as (
          x.line,
          x.line_type,
          case
-           when x.line_type = 'L' and x.is_xml = 0 then x.txt
            -- chr(38) is the ampersand: no an ampersand name in the text, so SQL*Plus never substitutes
-           when instr(x.txt, chr(38)) > 0 then
+           when x.is_xml = 1 and instr(x.txt, chr(38)) > 0 then
              replace(replace(replace(replace(replace(
                case when x.txt like '%</txt>%' then regexp_replace(x.txt, '</txt>[[:space:]]*$', '') else x.txt end,
                chr(38) || 'lt;', '<'), chr(38) || 'gt;', '>'), chr(38) || 'quot;', '"'), chr(38) || 'apos;', ''''),

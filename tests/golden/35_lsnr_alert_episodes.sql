@@ -67,7 +67,7 @@ select x.rule_id,
        max(x.event_time),
        count(*),
        max(x.event_id),
-       regexp_replace(substr(max(x.first_evidence), 1, 400), '[[:cntrl:]]', '?'),
+       substr(max(x.first_evidence), 1, 400),
        max(x.window_minutes)
   from firsts x
  group by x.rule_id, x.alert_key, x.episode_no

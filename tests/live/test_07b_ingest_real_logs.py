@@ -25,7 +25,9 @@ STALL_LOG = "lsnrmine_stall.log"
 PURGE_LOG = "lsnrmine_purge.log"
 SEQ_LOG = "lsnrmine_seq.log"  # the differential script (twin vs INGEST_PKG)
 GAP_LOG = "lsnrmine_gap.log"  # segments deleted before discovery (review S1)
-CONFIGURED = [TEXT_LOG, XML_LOG, STALL_LOG, PURGE_LOG, SEQ_LOG, GAP_LOG]
+ENT_TEXT_LOG = "lsnrmine_ent.log"  # tests/fixtures/entities: entity text in a text log ...
+ENT_XML_LOG = "lsnrmine_ent.xml"  # ... and in a log.xml
+CONFIGURED = [TEXT_LOG, XML_LOG, STALL_LOG, PURGE_LOG, SEQ_LOG, GAP_LOG, ENT_TEXT_LOG, ENT_XML_LOG]
 ALL_FILES = CONFIGURED + [
     f"{Path(name).stem}_{n}{Path(name).suffix}" for name in (TEXT_LOG, XML_LOG, SEQ_LOG) for n in (1, 2, 3)] + [
     f"lsnrmine_gap_{n}.log" for n in (1, 2, 3, 4, 5)]
@@ -277,3 +279,24 @@ def test_segments_behind_a_gap_are_found(rot: Install, live_db: LiveDb) -> None:
     assert "lsnrmine_gap_4.log" in names and "lsnrmine_gap_5.log" in names, names
     health = {s[0]: s[2] for s in states}
     assert "not found in any segment" in (health[GAP_LOG] or ""), health
+
+
+def test_entities_are_decoded_in_log_xml_only(rot: Install, live_db: LiveDb) -> None:
+    """tests/fixtures/entities through INGEST_PKG and EVENT_PARSE: the text log's &lt;b&gt; and
+    &apos; stay as written, the log.xml's are decoded: the values the embedded engine gives for the
+    same files (tests/test_events.py::test_entities_stay_as_written_outside_log_xml_sources)."""
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "entities"
+    live_db.write_scratch(ENT_TEXT_LOG, (fixtures / "listener.log").read_bytes())
+    live_db.write_scratch(ENT_XML_LOG, (fixtures / "log.xml").read_bytes())
+    settings = rot.settings()
+    with rot.connect_owner(program="lsnrmine_it_entities") as con:
+        run_ingest(con, settings)
+        _, rows = query(con, f'select source, program, client_user, return_code from "{settings.object_name("EVENTS")}" '
+                             "where source in (:t, :x) and event_kind = 'establish' order by source, line_no",
+                        t=ENT_TEXT_LOG, x=ENT_XML_LOG)
+    assert [tuple(r) for r in rows] == [
+        (ENT_TEXT_LOG, "C:\\apps\\r&amp;d &lt;b&gt;.exe", "o&apos;brien", 12514),
+        (ENT_TEXT_LOG, "&quot;q&quot; &amp;amp;", "admin@&lt;b&gt;", 0),
+        (ENT_XML_LOG, "C:\\apps\\r&d <b>.exe", "o'brien", 12514),
+        (ENT_XML_LOG, '"q" &amp;', "admin@<b>", 0),
+    ]
