@@ -23,7 +23,6 @@ import html
 import ipaddress
 import os
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Sequence
@@ -33,7 +32,7 @@ from . import identifiers as ids
 from . import report_catalogue
 from .alerts import severity_rank
 from .errors import UserError
-from .output import display_text
+from .output import display_text, visible
 
 TOP_N = 10
 #: rows of the alert list at most, unless there are more critical and high alerts: those are all listed
@@ -81,30 +80,6 @@ summary{cursor:pointer}.more{color:#57606a;font-size:11px;white-space:nowrap}
 svg{background:#fff;border:1px solid #d0d7de;border-radius:6px}
 .sev-high,.sev-critical{color:#b42318;font-weight:bold}
 """
-
-# Characters that must not reach the page as themselves (the log is attacker-controlled): Unicode
-# categories Cc (C0 with NUL, TAB, CR, LF and ESC; DEL; C1), Cf (format: bidi embeddings, overrides
-# and isolates, zero-width characters, BOM, tags), Zl/Zp (line and paragraph separators), Cs (a
-# lone surrogate, which UTF-8 cannot even encode) and Cn (unassigned). Each is written as an
-# escape: \xNN below U+0100, \uNNNN, \UNNNNNNNN above U+FFFF. The convention of lsnrmine's text
-# formats (issue 20); a backslash of the log is not doubled.
-_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Cn"})
-
-
-def _escape_char(ch: str) -> str:
-    code = ord(ch)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def visible(text: str) -> str:
-    """``text`` with every control, format, separator, surrogate or unassigned character written
-    as a backslash escape (NUL is ``\\x00``, ESC ``\\x1b``, U+202E ``\\u202e``); the rest unchanged."""
-    if text.isprintable():  # fast path: False for every hidden category
-        return text
-    return "".join(_escape_char(ch) if unicodedata.category(ch) in _HIDDEN_CATEGORIES else ch for ch in text)
-
 
 def esc(value: Any) -> str:
     """Any value as HTML text: its display form made visible (:func:`visible`), then
