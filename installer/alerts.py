@@ -34,6 +34,7 @@ from . import db
 from . import identifiers as ids
 from . import manifest
 from .manifest import MANIFEST, DbObject
+from .engine import reading
 from .runner import split_script
 from .templates import render_template
 
@@ -456,6 +457,7 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
     for rule_id, view_name in engine.execute_duckdb(
             f"SELECT rule_id, view_name FROM {rules} WHERE enabled = 'Y' AND view_name IS NOT NULL "
             "ORDER BY rule_no, rule_id"):
+        reading.phase(f"alert rule {rule_id}")
         try:
             name = view_name_in_dictionary(view_name)
             obj = by_name.get(name)
@@ -478,6 +480,7 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
             failed.append(rule_id)
             message = db.first_line(exc) if str(exc).strip() else type(exc).__name__
             health_failures.append((rule_id, f"rule {rule_id} failed: {message}"))
+    reading.phase("merging the alerts")
     for statement in _render(manifest.get("ALERT_EPISODES"), engine):
         engine.execute_oracle(statement, what="view ALERT_EPISODES")
     result = engine.query(

@@ -7,11 +7,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import sys
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from ..connect import (ENV_OWNER_PASSWORD, ENV_PASSWORD, ConnectOptions, Credentials, one_line, options_from,
                        read_password)
+from ..engine import reading
 from ..errors import EXIT_FAILURE, UserError
 from ..install import InstallFailed, PreflightFailed
 from ..output import FORMATS
@@ -154,8 +156,22 @@ def open_engine(args: argparse.Namespace, statements: Sequence[str], *, rerun: b
     return engine
 
 
+def progress_ticker(args: argparse.Namespace) -> reading.Ticker:
+    """The status line of a long offline command (``with progress_ticker(args):``): on stderr when it
+    is a terminal, none with --quiet; it says what is done, MB read of the ``--log`` inputs'
+    total, the events and the elapsed time once the work has run ``reading.TICKER_DELAY`` seconds."""
+    total = 0
+    for path in getattr(args, "logs", None) or ():
+        try:
+            total += sum(os.path.getsize(p) for p in reading.resolve_paths([path]) if p != "-")
+        except (reading.LoadError, OSError):
+            pass  # the load names the problem
+    return reading.Ticker(not args.quiet and sys.stderr.isatty(), total or None)
+
+
 def report_load(stats: Any) -> None:
     """What a load leaves out or keeps that the user should know, one line each on stderr."""
+    reading.clear_line()
     if stats.rejected:
         print(f"lsnrmine: {stats.rejected} of {stats.lines} lines rejected from listener_log "
               "(not a dated log record: banners, headers, error lines, bad dates); "

@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..templates import render_template
 from .. import identifiers as ids
 from .. import output
-from . import dialect, events, functions, loader, prefilter, pushdown
+from . import cache, dialect, events, functions, loader, prefilter, pushdown, reading
 
 # DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
 # loaded from a CSV export when given, empty otherwise so the article's queries run.
@@ -101,6 +101,7 @@ class OfflineEngine:
         self._event_names_cache: Optional[frozenset[str]] = None
         self._views_cache: Optional[list[tuple[str, str]]] = None
         self._translations: dict[str, str] = {}
+        self.translation_cache = cache.TranslationCache.default(self.settings, ENGINE_DATE_COLUMNS)
         self._parse_trees: dict[str, Optional[sqlglot.exp.Expression]] = {}
         self._described: dict[str, Optional[list[tuple[Any, ...]]]] = {}
         #: the last load made listener_log a view straight over the files (loader stream=True)
@@ -152,6 +153,7 @@ class OfflineEngine:
         if a later query needs them. Otherwise both tables are materialised and the views made.
         ``reject_counter``: see loader.load_logs (started by ``for_statements``)."""
         stream = query is not None and self._only_listener_log(self._table_names(self.translate(query)))
+        reading.phase("reading the log" if stream else "loading the log", reads_input=True)
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
@@ -206,7 +208,8 @@ class OfflineEngine:
         more than loading lines, so it happens only when a query needs them (lazily)."""
         if not self.events_built:
             self.ensure_views()
-            self.build_events()
+            reading.phase("building the events")
+            reading.events(self.build_events())
             self.create_views(on_events=True)
             self.events_built = True
             self._described.clear()
@@ -290,8 +293,9 @@ class OfflineEngine:
         return frozenset(names)
 
     def create_views(self, *, on_events: bool) -> None:
+        built = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}  # by events.build_offline
         for name, text in self._offline_views():
-            if (name.lower() in self._event_names) != on_events:
+            if (name.lower() in self._event_names) != on_events or name.lower() in built:
                 continue
             for statement in split_script(text):
                 self.execute_oracle(statement, what=f"view {name}")
@@ -361,13 +365,16 @@ class OfflineEngine:
         load, to fail early, and again to run it)."""
         sql = self._translations.get(oracle_sql)
         if sql is None:
+            sql = self.translation_cache.get(oracle_sql)  # on disk, from an earlier run (engine.cache)
+        if sql is None:
             try:
                 sql = dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
             except dialect.InvalidCall as exc:
                 raise EngineError(str(exc)) from None
             except dialect.UnsupportedConstruct as exc:
                 raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
-            self._translations[oracle_sql] = sql
+            self.translation_cache.put(oracle_sql, sql)
+        self._translations[oracle_sql] = sql
         return sql
 
     def _prefiltered(self, duckdb_sql: str) -> str:
@@ -454,6 +461,7 @@ class OfflineEngine:
                 self.ensure_views()  # after a streamed load (see load)
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
+        reading.phase("running the query")
         return self._prefiltered(sql)
 
     def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:
