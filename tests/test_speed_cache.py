@@ -41,7 +41,7 @@ def test_a_cached_run_gives_the_rows_of_an_uncached_run(tmp_path: Path) -> None:
     cold, first = engine_rows(tmp_path)
     warm, second = engine_rows(tmp_path)
     assert off.hits == 0 and off.misses == 0  # no directory: not consulted
-    assert first.hits == 0 and first.misses > 20  # the views, the events' parse view, the queries
+    assert first.hits == 0 and first.misses >= 15  # the views, the events' parse view, the queries
     entries = sorted((tmp_path / "translations").glob("*.sql"))
     assert len(entries) == first.misses
     assert second.misses == 0 and second.hits == first.misses  # every statement from the cache

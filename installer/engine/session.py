@@ -101,6 +101,7 @@ class OfflineEngine:
         self._event_names_cache: Optional[frozenset[str]] = None
         self._views_cache: Optional[list[tuple[str, str]]] = None
         self._translations: dict[str, str] = {}
+        self._parse_view_created = False
         self.translation_cache = cache.TranslationCache.default(self.settings, ENGINE_DATE_COLUMNS)
         self._parse_trees: dict[str, Optional[sqlglot.exp.Expression]] = {}
         self._described: dict[str, Optional[list[tuple[Any, ...]]]] = {}
@@ -219,7 +220,7 @@ class OfflineEngine:
         views/events.sql, the same SQL Oracle's ingestion runs (engine.events)."""
         sources = self.stats.sources if self.stats else []
         try:
-            return events.build_offline(self, sources)
+            return events.build_offline(self, sources, create_view=False)
         except duckdb.Error as exc:
             raise EngineError(f"building the events: {_first_line(exc)}") from None
 
@@ -293,7 +294,7 @@ class OfflineEngine:
         return frozenset(names)
 
     def create_views(self, *, on_events: bool) -> None:
-        built = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}  # by events.build_offline
+        built = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}  # build_events / _runnable
         for name, text in self._offline_views():
             if (name.lower() in self._event_names) != on_events or name.lower() in built:
                 continue
@@ -455,12 +456,17 @@ class OfflineEngine:
         """The DuckDB SQL to run for ``oracle_sql``, with the views / events it reads created
         first and, after a streamed load, listener_log prefiltered (``_prefiltered``)."""
         sql = self.translate(oracle_sql)
-        if not (self.views_created and self.events_built):
+        if not (self.views_created and self.events_built and self._parse_view_created):
             names = self._table_names(sql)
             if not self.views_created and self._needs_views(names):
                 self.ensure_views()  # after a streamed load (see load)
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
+            parse = self.settings.object_name("EVENT_PARSE")
+            if self.events_built and not self._parse_view_created and (names is None or parse.lower() in names):
+                for statement in events.parse_view_statements(self):  # build_events does not create it
+                    self.execute_oracle(statement, what=f"view {parse}")
+                self._parse_view_created = True
         reading.phase("running the query")
         return self._prefiltered(sql)
 
