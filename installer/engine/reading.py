@@ -315,6 +315,7 @@ def phase(text: str, *, reads_input: bool = False) -> None:
         _active.phase = text
         if reads_input:
             _active.reading_starts()
+        _active.refresh()  # every phase shows, however short
 
 
 def clear_line() -> None:
@@ -328,6 +329,7 @@ def events(count: int) -> None:
     """The number of events built (shown by the active Ticker, if any)."""
     if _active is not None:
         _active.events = count
+        _active.refresh()
 
 
 class Ticker:
@@ -378,6 +380,18 @@ class Ticker:
             self._thread = None
             self.clear()
 
+    def refresh(self) -> None:
+        """Draw the line now (once the delay has passed and while the ticker runs)."""
+        if self._thread is not None and time.monotonic() - self._start >= self._delay:
+            with self._lock:
+                if not self._stop.is_set():
+                    self._draw()
+
+    def _draw(self) -> None:
+        text = self.line()
+        self._write("\r" + text + " " * max(0, self._width - len(text)))
+        self._width = len(text)
+
     def reading_starts(self) -> None:
         self._read0 = bytes_read()
 
@@ -413,8 +427,6 @@ class Ticker:
             with self._lock:
                 if self._stop.is_set():
                     return
-                text = self.line()
-                self._write("\r" + text + " " * max(0, self._width - len(text)))
-                self._width = len(text)
+                self._draw()
             if self._stop.wait(self._interval):
                 return
