@@ -84,6 +84,26 @@ def test_a_changed_dialect_source_misses(tmp_path: Path, monkeypatch: pytest.Mon
     assert before.get("select 1 from dual") == "SELECT 1"
 
 
+def test_the_key_covers_what_the_dialect_imports() -> None:
+    # every lsnrmine module the dialect bridge imports is hashed with it
+    import ast
+
+    imported = set()
+    for path in cache._DIALECT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                base = path.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                for alias in node.names:
+                    target = base / (node.module or "").replace(".", "/") / f"{alias.name}.py"
+                    if target.is_file():
+                        imported.add(target.resolve())
+                    elif (base / f"{(node.module or '').replace('.', '/')}.py").is_file():
+                        imported.add((base / f"{node.module.replace('.', '/')}.py").resolve())
+    assert imported and imported <= {p.resolve() for p in cache._ALSO}, imported
+
+
 def test_an_unwritable_cache_is_no_cache(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory", encoding="utf-8")

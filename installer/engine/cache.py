@@ -1,7 +1,8 @@
 """A cache of translated SQL on disk: the DuckDB text of an Oracle statement, kept between runs.
 
 Translating the views with sqlglot costs about a second at every start; the translation depends
-only on the statement's text, the dialect bridge's code, sqlglot and the engine's date columns.
+only on the statement's text, the dialect bridge's code (dialect/ and the modules it imports:
+dates, functions, parse), sqlglot and the engine's date columns.
 An entry is keyed by all of those plus the package version and the settings (which decide the
 rendered texts), so any change misses. Stored where users expect caches: platformdirs'
 user cache directory when platformdirs is installed (Windows, macOS), else
@@ -32,6 +33,8 @@ ENV_DIR = "LSNRMINE_CACHE_DIR"
 MAX_ENTRIES = 2000
 _SUBDIR = "translations"
 _DIALECT = Path(__file__).resolve().parent / "dialect"
+#: the modules outside dialect/ that the dialect bridge imports (grep "^from \.\." dialect/*.py)
+_ALSO = tuple(Path(__file__).resolve().parent / name for name in ("dates.py", "functions.py", "../parse.py"))
 _code_digest: Optional[str] = None
 
 
@@ -55,7 +58,7 @@ def _translator_digest() -> str:
             digest.update(metadata.version("sqlglot").encode())
         except metadata.PackageNotFoundError:
             digest.update(b"sqlglot ?")
-        for path in sorted(_DIALECT.rglob("*")):
+        for path in [*sorted(_DIALECT.rglob("*")), *_ALSO]:
             if path.suffix in (".py", ".sql") and path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         _code_digest = digest.hexdigest()
