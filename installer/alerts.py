@@ -378,6 +378,22 @@ def _quoted(engine: "OfflineEngine", logical: str) -> str:
     return ids.quote_identifier(engine.settings.object_name(logical))
 
 
+#: DuckDB types of the columns of the engine's alert tables (prepare), in order
+_ALERT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "BIGINT", "BIGINT", "VARCHAR",
+                "VARCHAR")
+_CANDIDATE_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "TIMESTAMP", "VARCHAR")
+
+
+def insert_columns(engine: "OfflineEngine", table: str, types: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT ``rows`` into ``table`` in one statement, each column bound as one list and unnested
+    (in order): the rows of ``engine.insert_rows`` (one bound row each), which took 1.8 ms a row
+    (42 s for the 23,125 candidates of a 200,000-line log)."""
+    if not rows:
+        return
+    columns = ", ".join(f"unnest(?::{kind}[])" for kind in types)
+    engine.execute_duckdb(f"INSERT INTO {table} SELECT {columns}", [list(values) for values in zip(*rows)])
+
+
 def parse_rule_overrides(items: Iterable[str]) -> list[tuple[str, str, str]]:
     """``RULE.column=value`` -> (rule_id, column, value), validated."""
     out = []
@@ -426,8 +442,9 @@ def prepare(engine: "OfflineEngine", store: AlertStore,
         f"CREATE OR REPLACE TABLE {alerts} (alert_id BIGINT, rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
         "first_time TIMESTAMP, last_time TIMESTAMP, cnt BIGINT, last_event_id BIGINT, evidence VARCHAR, "
         "status VARCHAR)")
-    engine.insert_rows(alerts, [(a.alert_id, a.rule_id, a.severity, a.alert_key, a.first_time, a.last_time, a.cnt,
-                                 a.last_event_id, a.evidence, a.status) for a in store.alerts])
+    insert_columns(engine, alerts, _ALERT_TYPES,
+                   [(a.alert_id, a.rule_id, a.severity, a.alert_key, a.first_time, a.last_time, a.cnt, a.last_event_id,
+                     a.evidence, a.status) for a in store.alerts])
     engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {candidates} (rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
         "event_id BIGINT, event_time TIMESTAMP, evidence VARCHAR)")
@@ -473,7 +490,7 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
             rows = [(r[0], r[1], fit_bytes(r[2], KEY_BYTES), r[3], r[4], fit_bytes(r[5], CANDIDATE_BYTES))
                     for r in engine.execute_duckdb(select)]
             rows = [r for r in rows if r[2] is not None]
-            engine.insert_rows(candidates, rows)
+            insert_columns(engine, candidates, _CANDIDATE_TYPES, rows)
             counts[rule_id] = len(rows)
         except EngineError as exc:
             # as in the job: a failing rule is a HEALTH alert naming it, the others go on

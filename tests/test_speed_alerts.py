@@ -292,3 +292,55 @@ def test_merge_equals_the_old_merge_on_the_fixture_episodes(clean_env) -> None:
     for alert in acknowledged:
         alert.status = "acknowledged"
     _run_both(acknowledged, later + episodes, now)
+
+
+# -- the alert tables filled in one statement ----------------------------------------------------
+
+
+def test_insert_columns_stores_what_insert_rows_stores() -> None:
+    # one INSERT of unnested column lists (alerts.insert_columns) against the engine's row-by-row
+    # insert_rows, on awkward values: NULLs, '' , control and bidi characters, 4-byte UTF-8, a
+    # 4000-byte evidence, huge ids, timestamps at the edges, repeated rows; same rows, same order
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    engine = OfflineEngine(Settings())
+    spec = ("rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, event_id BIGINT, event_time TIMESTAMP, "
+            "evidence VARCHAR")
+    for table in ("by_rows", "by_columns"):
+        engine.execute_duckdb(f"CREATE TABLE {table} ({spec})")
+    rows = [
+        ("PASSWORD_FAILURES", "high", "scott@pc1", 1, T0, "ORA-01017 from 10.0.0.1"),
+        ("X", None, "", None, None, None),
+        ("CLIENT_HYGIENE", "low", "k\u202e\x00\x1b[31m", 2 ** 62, dt.datetime(1, 1, 1), "é" * 2000),
+        ("R", "info", "\U0001f600" * 100, -5, dt.datetime(9999, 12, 31, 23, 59, 59), "'; drop table x; --"),
+    ] * 3
+    engine.insert_rows("by_rows", rows)
+    alerts_mod.insert_columns(engine, "by_columns", alerts_mod._CANDIDATE_TYPES, rows)
+    alerts_mod.insert_columns(engine, "by_columns", alerts_mod._CANDIDATE_TYPES, [])
+    by_rows = engine.execute_duckdb("SELECT * FROM by_rows")
+    assert engine.execute_duckdb("SELECT * FROM by_columns") == by_rows
+    assert by_rows == [tuple(r) for r in rows]
+
+
+def test_candidates_are_inserted_in_one_statement_per_rule() -> None:
+    # the statement count does not grow with the rows: a real DuckDB connection, its statements
+    # counted by a subclass of the engine
+    from lsnrmine.engine.session import OfflineEngine
+    from lsnrmine.settings import Settings
+
+    class Counting(OfflineEngine):
+        statements = 0
+
+        def execute_duckdb(self, duckdb_sql, params=None):
+            Counting.statements += 1
+            return super().execute_duckdb(duckdb_sql, params)
+
+    engine = Counting(Settings())
+    engine.execute_duckdb("CREATE TABLE c (rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, event_id BIGINT, "
+                          "event_time TIMESTAMP, evidence VARCHAR)")
+    Counting.statements = 0
+    rows = [("R", "low", f"k{i}", i, T0 + dt.timedelta(seconds=i), "e") for i in range(20_000)]
+    alerts_mod.insert_columns(engine, "c", alerts_mod._CANDIDATE_TYPES, rows)
+    assert Counting.statements == 1
+    assert engine.execute_duckdb("SELECT count(*), count(DISTINCT alert_key), max(event_id) FROM c") == [(20_000, 20_000, 19_999)]
