@@ -12,7 +12,12 @@ ratios, with their range):
   every line then goes through split, trim, TO_DATE and the rest (what any query without such a
   condition costs);
 - awk (mawk/gawk/awk, whichever is first on PATH): JDBC lines, SERVICE_NAME from field 2 and HOST
-  from field 3, counted per pair (same result rows as the query).
+  from field 3, counted per pair (same result rows as the query);
+- ``quick awk``: the script a DBA would type (issue 21): fields split on `` * ``, ``establish``
+  lines only, a case-sensitive ``(HOST=__jdbc__)`` test anywhere in field 2, the same two values
+  counted per pair. Not the query's rows: it also counts the lines whose first HOST= (an ADDRESS
+  before the CID) is another host (5,316 pairs against 4,782 on 20,000 generated lines), and it
+  ignores keys in another case, missing blanks around ``*``, the date check and the 4000-byte limit.
 Prints the times, the ratio lsnrmine/awk (goal <= 0.75) and the peak RSS of the lsnrmine process at
 the ``--rss-lines`` sizes. Prints figures only; nothing asserts a time.
 lsnrmine's modules are byte-compiled first, as ``pip install`` does (and as any run does on first
@@ -60,6 +65,18 @@ AWK = r"""BEGIN { FS = "*" }
   if (match(cs, /\([Ss][Ee][Rr][Vv][Ii][Cc][Ee]_[Nn][Aa][Mm][Ee]=[^)]*/)) sn = substr(cs, RSTART + 14, RLENGTH - 14)
   ip = ""
   if (match($3, /\([Hh][Oo][Ss][Tt]=[^)]*/)) ip = substr($3, RSTART + 6, RLENGTH - 6)
+  cnt[sn "\t" ip]++
+}
+END { for (k in cnt) print k "\t" cnt[k] }
+"""
+
+#: the quick awk a DBA would write: split on " * ", establish lines only, case-sensitive match
+QUICK_AWK = r"""BEGIN { FS = " [*] " }
+$4 == "establish" && index($2, "(HOST=__jdbc__)") {
+  sn = ""
+  if (match($2, /SERVICE_NAME=[^)]*/)) sn = substr($2, RSTART + 13, RLENGTH - 13)
+  ip = ""
+  if (match($3, /HOST=[^)]*/)) ip = substr($3, RSTART + 5, RLENGTH - 5)
   cnt[sn "\t" ip]++
 }
 END { for (k in cnt) print k "\t" cnt[k] }
@@ -144,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     awk_file = args.cache_dir / "jdbc.awk"
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     awk_file.write_text(AWK, encoding="utf-8")
+    quick_file = args.cache_dir / "jdbc_quick.awk"
+    quick_file.write_text(QUICK_AWK, encoding="utf-8")
     log = cached_log(args.cache_dir, args.lines)
     cli = lsnrmine_cmd()
     compile_package()
@@ -152,11 +171,13 @@ def main(argv: list[str] | None = None) -> int:
 
     commands = {
         awk: [awk, "-f", str(awk_file), str(log)],
+        "quick awk": [awk, "-f", str(quick_file), str(log)],
         "lsnrmine sql": cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY],
         "no prefilter": cli + ["sql", "--log", str(log), "--format", "csv", "--quiet", QUERY_NO_PREFILTER],
     }
     results = interleaved(commands, args.runs)
     base = [r[0] for r in results[awk]]
+    quick = [r[0] for r in results["quick awk"]]
     for name, rounds in results.items():
         wall = statistics.median(r[0] for r in rounds)
         cpu = statistics.median(r[2] for r in rounds)
@@ -164,8 +185,11 @@ def main(argv: list[str] | None = None) -> int:
         line = f"{name:<14} {wall:7.2f} s   CPU {cpu:6.2f} s   peak RSS {peak / 1024:7.0f} MB"
         if name != awk:
             ratios = sorted(r[0] / b for r, b in zip(rounds, base))
-            line += (f"   ratio {statistics.median(ratios):.2f} (per round {ratios[0]:.2f}-{ratios[-1]:.2f})"
-                     + ("   goal <= 0.75" if name == "lsnrmine sql" else ""))
+            line += f"   / awk {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+        if name not in (awk, "quick awk"):
+            ratios = sorted(r[0] / b for r, b in zip(rounds, quick))
+            line += f"   / quick awk {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+            line += "   goal <= 0.75 for both" if name == "lsnrmine sql" else ""
         print(line)
 
     for size in [int(s) for s in args.rss_lines.split(",") if s.strip()]:

@@ -14,7 +14,7 @@ from ..connect import connect
 from ..errors import EXIT_OK, UserError
 from ..output import format_rows
 from .common import (DATETIME_METAVAR, connection_options, engine_errors, format_option, input_options, open_engine,
-                     owner_session, parse_datetime, run_guarded, secrets, settings_from)
+                     owner_session, parse_datetime, progress_ticker, run_guarded, secrets, settings_from)
 
 
 def _filter(found: list[alerts.Alert], args: argparse.Namespace) -> list[alerts.Alert]:
@@ -36,9 +36,10 @@ def _cmd_offline(args: argparse.Namespace) -> int:
         if state is not None and state.is_dir():
             raise UserError(f"--state {state}: is a directory; give a file path")
         store = alerts.AlertStore.load(state)
-        engine = open_engine(args, [])
-        with engine_errors():
-            result = alerts.evaluate(engine, store, now=parse_datetime("--now", args.now), overrides=overrides)
+        with progress_ticker(args):
+            engine = open_engine(args, [])
+            with engine_errors():
+                result = alerts.evaluate(engine, store, now=parse_datetime("--now", args.now), overrides=overrides)
         if state is not None:
             store.save(state)
     except alerts.AlertError as exc:

@@ -7,12 +7,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import re
 import sys
 from typing import Any, Callable, Iterator, Optional, Sequence
 
 from ..connect import (ENV_OWNER_PASSWORD, ENV_PASSWORD, ConnectOptions, Credentials, one_line, options_from,
                        read_password)
+from ..engine import reading
 from ..errors import EXIT_FAILURE, UserError
 from ..install import InstallFailed, PreflightFailed
 from ..output import FORMATS
@@ -158,9 +160,23 @@ def open_engine(args: argparse.Namespace, statements: Sequence[str], *, rerun: b
     return engine
 
 
+def progress_ticker(args: argparse.Namespace) -> reading.Ticker:
+    """The status line of a long offline command (``with progress_ticker(args):``): on stderr when it
+    is a terminal, none with --quiet; it says what is done, MB read of the ``--log`` inputs'
+    total, the events and the elapsed time once the work has run ``reading.TICKER_DELAY`` seconds."""
+    total = 0
+    for path in getattr(args, "logs", None) or ():
+        try:
+            total += sum(os.path.getsize(p) for p in reading.resolve_paths([path]) if p != "-")
+        except (reading.LoadError, OSError):
+            pass  # the load names the problem
+    return reading.Ticker(not args.quiet and sys.stderr.isatty(), total or None)
+
+
 def report_load(stats: Any) -> None:
     """What a load leaves out or keeps that the user should know, one line each on stderr. A
     log.xml source is not counted: its lines are XML, never listener_log rows (report_hints)."""
+    reading.clear_line()
     text = [f for f in stats.files if not is_xml_source(f.source)]
     rejected = sum(f.rejected or 0 for f in text)
     if rejected:

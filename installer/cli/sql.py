@@ -6,25 +6,41 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Optional
 
 from ..errors import EXIT_OK, UserError
 from ..follow import follow
 from ..output import VisibleCsv, format_rows
 from ..runner import ScriptError, split_script
-from .common import engine_errors, format_option, input_options, open_engine
+from .common import engine_errors, format_option, input_options, open_engine, progress_ticker
 
 
-def run_statements(engine: Any, statements: list[str], fmt: str) -> None:
+class _Output:
+    """stdout for the results: ``before`` (the status line's stop) runs at the first write."""
+
+    def __init__(self, before: Optional[Callable[[], None]]) -> None:
+        self._before = before
+
+    def write(self, text: str) -> int:
+        if self._before is not None:
+            self._before()
+            self._before = None
+        return sys.stdout.write(text)
+
+
+def run_statements(engine: Any, statements: list[str], fmt: str,
+                   before_output: Optional[Callable[[], None]] = None) -> None:
     """Run ``statements`` on ``engine`` and write each result to stdout in ``fmt`` (csv streamed;
-    every format with hidden characters made visible, lsnrmine.output.visible)."""
+    every format with hidden characters made visible, lsnrmine.output.visible).
+    ``before_output``: called once, before the first result text is written."""
+    out = _Output(before_output)
     with engine_errors():
         for statement in statements:
             if fmt == "csv":  # streamed: memory flat whatever the result size
-                engine.write_csv(statement, VisibleCsv(sys.stdout.write))
+                engine.write_csv(statement, VisibleCsv(out.write))
                 continue
             result = engine.query(statement)
-            sys.stdout.write(format_rows(result.columns, result.rows, fmt))
+            out.write(format_rows(result.columns, result.rows, fmt))
 
 
 def _cmd_sql(args: argparse.Namespace) -> int:
@@ -40,11 +56,13 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     if not statements or not statements[0].strip():
         raise UserError("no SQL statement given")
-    engine = open_engine(args, statements, rerun=args.follow, audit_csv=args.audit_csv,
-                         unified_audit_csv=args.unified_audit_csv)
-    if args.follow:
-        return _follow(args, engine, statements)
-    run_statements(engine, statements, args.format)
+    with progress_ticker(args) as ticker:
+        engine = open_engine(args, statements, rerun=args.follow, audit_csv=args.audit_csv,
+                             unified_audit_csv=args.unified_audit_csv)
+        if args.follow:
+            ticker.stop()
+            return _follow(args, engine, statements)
+        run_statements(engine, statements, args.format, before_output=ticker.stop)
     return EXIT_OK
 
 

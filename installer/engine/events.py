@@ -9,6 +9,7 @@ load order (file order as given, then line number).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Sequence
 
 from .. import identifiers as ids
@@ -59,24 +60,41 @@ def duckdb_table_ddl(table: str) -> str:
     return f"CREATE OR REPLACE TABLE {table} (\n  {columns}\n)"
 
 
-def build_offline(engine: "OfflineEngine", sources: Sequence[str]) -> int:
+#: a translated CREATE VIEW with its column list: the parse view's query and column names
+_CREATE_VIEW = re.compile(r'CREATE OR REPLACE VIEW "[^"]+" \(([a-z_, ]+)\) AS (.+)', re.DOTALL)
+
+
+def parse_view_statements(engine: "OfflineEngine") -> list[str]:
+    """The parse view's (Oracle-dialect) statements, rendered for the engine's settings."""
+    settings = engine.settings
+    return split_script(render_object(PARSE_VIEW_TEMPLATE, settings, settings.object_name("EVENT_PARSE"), "VIEW"))
+
+
+def build_offline(engine: "OfflineEngine", sources: Sequence[str], *, create_view: bool = True) -> int:
     """(Re)create STAGE_LINES (view on listener_log_lines), the parse view and the events table in
-    the engine; return the number of events. ``sources``: load order of the files (event ids)."""
+    the engine; return the number of events. ``sources``: load order of the files (event ids).
+    ``create_view=False``: the events are inserted from the parse view's query itself, the view
+    is not created (DuckDB binds a view's query when the view is created, a second time when it is
+    read: over a second on this view; OfflineEngine creates it when a query names it)."""
     settings = engine.settings
     stage = settings.object_name("STAGE_LINES").lower()
     parse = settings.object_name("EVENT_PARSE")
     table = settings.object_name("EVENTS").lower()
     con = engine.con
     con.execute(f"CREATE OR REPLACE VIEW {stage} AS SELECT source, line_no, line FROM listener_log_lines")
-    text = render_object(PARSE_VIEW_TEMPLATE, settings, parse, "VIEW")
-    for statement in split_script(text):
-        engine.execute_oracle(statement, what=f"view {parse}")
+    statements = parse_view_statements(engine)
+    inline = None if create_view or len(statements) != 1 else _CREATE_VIEW.fullmatch(engine.translate(statements[0]))
+    if inline is None:
+        for statement in statements:
+            engine.execute_oracle(statement, what=f"view {parse}")
+        relation = parse.lower()
+    else:
+        relation = f"({inline.group(2)}) AS {ids.quote_identifier(parse)}({inline.group(1)})"
     con.execute(duckdb_table_ddl(table))
     order = "[" + ", ".join(ids.sql_string(s) for s in sources) + "]::VARCHAR[]" if sources else "[]::VARCHAR[]"
     cols = ", ".join(VIEW_COLUMNS)
     con.execute(
         f"INSERT INTO {table} SELECT row_number() OVER (ORDER BY list_position({order}, source) NULLS LAST, "
-        f"source, line_no) AS event_id, {cols} FROM {parse.lower()}"
+        f"source, line_no) AS event_id, {cols} FROM {relation}"
     )
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-

@@ -13,11 +13,13 @@ import shutil
 import stat
 import sys
 import tempfile
+import threading
 import time
-from typing import BinaryIO, Iterator, Optional, Sequence
+from typing import BinaryIO, Iterator, Optional, Sequence, TextIO
 
-__all__ = ["LoadError", "MAX_LINE", "Progress", "check_text", "is_utf8", "plain_file", "private_temp_dir",
-           "remove_temp_dir", "remove_all_temp_dirs", "resolve_paths", "scan_clean_utf8", "transcode"]
+__all__ = ["LoadError", "MAX_LINE", "Progress", "Ticker", "bytes_read", "check_text", "events", "is_utf8", "phase",
+           "plain_file", "private_temp_dir", "remove_temp_dir", "remove_all_temp_dirs", "resolve_paths",
+           "scan_clean_utf8", "transcode"]
 
 PROGRESS_MIN_BYTES = 50 * 1024 * 1024
 _CHUNK = 4 * 1024 * 1024
@@ -127,6 +129,7 @@ class Progress:
     def __init__(self, name: str, total: Optional[int], enabled: Optional[bool]) -> None:
         if enabled is None:
             enabled = bool(total and total > PROGRESS_MIN_BYTES and sys.stderr.isatty())
+        enabled = enabled and not (_active is not None and _active.enabled)  # the Ticker's line says it
         self.enabled = enabled
         self.name = os.path.basename(name) or name
         self.total = total
@@ -335,3 +338,146 @@ def plain_file(path: str) -> bool:
             return fh.read(2) != b"\x1f\x8b"
     except OSError:
         return False
+
+
+# -- the status line of long work (issue 21) -------------------------------------------------------
+
+TICKER_DELAY = 2.0
+_active: Optional["Ticker"] = None
+
+
+def bytes_read() -> Optional[int]:
+    """Bytes this process has read so far (``rchar`` of /proc/self/io: DuckDB's reads included);
+    None where the kernel does not say."""
+    try:
+        with open("/proc/self/io", "rb") as io:
+            for line in io:
+                if line.startswith(b"rchar:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def phase(text: str, *, reads_input: bool = False) -> None:
+    """What the running command does now (shown by the active Ticker, if any). ``reads_input``:
+    the reading of the log starts here; the MB read are counted from now on."""
+    if _active is not None:
+        _active.phase = text
+        if reads_input:
+            _active.reading_starts()
+        _active.refresh()  # every phase shows, however short
+
+
+def clear_line() -> None:
+    """Erase the active Ticker's line before another message goes to stderr (it comes back at its
+    next tick)."""
+    if _active is not None:
+        _active.clear()
+
+
+def events(count: int) -> None:
+    """The number of events built (shown by the active Ticker, if any)."""
+    if _active is not None:
+        _active.events = count
+        _active.refresh()
+
+
+class Ticker:
+    """One status line on stderr, rewritten in place with \\r as pip and rich do, for work that runs
+    longer than ``delay`` seconds: what is being done, MB read (of the inputs' ``total`` bytes),
+    the events, the elapsed time. Only when ``enabled`` (the CLI: stderr is a terminal and no
+    --quiet); the line is erased when the work ends (``stop``, or leaving the ``with`` block)."""
+
+    def __init__(self, enabled: bool, total: Optional[int] = None, *, delay: Optional[float] = None,
+                 interval: float = 0.25, stream: Optional[TextIO] = None) -> None:
+        if delay is None:
+            try:  # LSNRMINE_PROGRESS_DELAY: seconds before the line shows (tests use 0)
+                delay = max(0.0, float(os.environ.get("LSNRMINE_PROGRESS_DELAY", TICKER_DELAY)))
+            except ValueError:
+                delay = TICKER_DELAY
+        self.enabled = enabled
+        self.total = total
+        self.phase = "starting"
+        self.events: Optional[int] = None
+        self._delay, self._interval = delay, interval
+        self._stream = stream
+        self._stop = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+        self._width = 0
+        self._lock = threading.Lock()
+        self._start = time.monotonic()
+        self._read0: Optional[int] = None
+
+    def __enter__(self) -> "Ticker":
+        global _active
+        _active = self
+        if self.enabled:
+            self._start = time.monotonic()
+            self._thread = threading.Thread(target=self._run, name="lsnrmine-progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        global _active
+        if _active is self:
+            _active = None
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+            self.clear()
+
+    def refresh(self) -> None:
+        """Draw the line now (once the delay has passed and while the ticker runs)."""
+        if self._thread is not None and time.monotonic() - self._start >= self._delay:
+            with self._lock:
+                if not self._stop.is_set():
+                    self._draw()
+
+    def _draw(self) -> None:
+        text = self.line()
+        self._write("\r" + text + " " * max(0, self._width - len(text)))
+        self._width = len(text)
+
+    def reading_starts(self) -> None:
+        self._read0 = bytes_read()
+
+    def clear(self) -> None:
+        with self._lock:
+            if self._width:
+                self._write("\r" + " " * self._width + "\r")
+                self._width = 0
+
+    def line(self) -> str:
+        parts = [self.phase]
+        read, now = bytes_read(), time.monotonic()
+        if read is not None and self._read0 is not None:
+            done = f"{(read - self._read0) / 1048576:,.1f} MB read"
+            parts.append(done + (f" (inputs {self.total / 1048576:,.1f} MB)" if self.total else ""))
+        if self.events is not None:
+            parts.append(f"{self.events:,} events")
+        parts.append(f"{now - self._start:.0f} s")
+        return "lsnrmine: " + " | ".join(parts)
+
+    def _write(self, text: str) -> None:
+        stream = self._stream or sys.stderr
+        try:
+            stream.write(text)
+            stream.flush()
+        except (OSError, ValueError):
+            self._stop.set()  # stderr closed: no status line
+
+    def _run(self) -> None:
+        if self._stop.wait(self._delay):
+            return
+        while True:
+            with self._lock:
+                if self._stop.is_set():
+                    return
+                self._draw()
+            if self._stop.wait(self._interval):
+                return

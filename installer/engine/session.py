@@ -25,7 +25,7 @@ from ..settings import Settings
 from ..templates import render_template
 from .. import identifiers as ids
 from .. import output
-from . import dialect, events, functions, loader, prefilter, pushdown
+from . import cache, dialect, events, functions, loader, prefilter, pushdown, reading
 
 # DBA_AUDIT_TRAIL columns the article's audit joins use (Reference, DBA_AUDIT_TRAIL);
 # loaded from a CSV export when given, empty otherwise so the article's queries run.
@@ -108,6 +108,8 @@ class OfflineEngine:
         self._event_names_cache: Optional[frozenset[str]] = None
         self._views_cache: Optional[list[tuple[str, str]]] = None
         self._translations: dict[str, str] = {}
+        self._parse_view_created = False
+        self.translation_cache = cache.TranslationCache.default(self.settings, ENGINE_DATE_COLUMNS)
         self._parse_trees: dict[str, Optional[sqlglot.exp.Expression]] = {}
         self._described: dict[str, Optional[list[tuple[Any, ...]]]] = {}
         #: the last load made listener_log a view straight over the files (loader stream=True)
@@ -167,6 +169,7 @@ class OfflineEngine:
             for path in files:
                 if path == "-" or os.path.abspath(path) not in self._inputs:
                     raise EngineError(_SEALED.format(path))
+        reading.phase("reading the log" if stream else "loading the log", reads_input=True)
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
@@ -227,7 +230,8 @@ class OfflineEngine:
         more than loading lines, so it happens only when a query needs them (lazily)."""
         if not self.events_built:
             self.ensure_views()
-            self.build_events()
+            reading.phase("building the events")
+            reading.events(self.build_events())
             self.create_views(on_events=True)
             self.events_built = True
             self._described.clear()
@@ -237,7 +241,7 @@ class OfflineEngine:
         views/events.sql, the same SQL Oracle's ingestion runs (engine.events)."""
         sources = self.stats.sources if self.stats else []
         try:
-            return events.build_offline(self, sources)
+            return events.build_offline(self, sources, create_view=False)
         except duckdb.Error as exc:
             raise EngineError(f"building the events: {_first_line(exc)}") from None
 
@@ -338,8 +342,9 @@ class OfflineEngine:
         return frozenset(names)
 
     def create_views(self, *, on_events: bool) -> None:
+        built = {self.settings.object_name(n).lower() for n in _EVENT_OBJECTS}  # build_events / _runnable
         for name, text in self._offline_views():
-            if (name.lower() in self._event_names) != on_events:
+            if (name.lower() in self._event_names) != on_events or name.lower() in built:
                 continue
             for statement in split_script(text):
                 self.execute_oracle(statement, what=f"view {name}")
@@ -409,13 +414,16 @@ class OfflineEngine:
         load, to fail early, and again to run it)."""
         sql = self._translations.get(oracle_sql)
         if sql is None:
+            sql = self.translation_cache.get(oracle_sql)  # on disk, from an earlier run (engine.cache)
+        if sql is None:
             try:
                 sql = dialect.to_duckdb(oracle_sql, date_columns=ENGINE_DATE_COLUMNS)
             except dialect.InvalidCall as exc:
                 raise EngineError(str(exc)) from None
             except dialect.UnsupportedConstruct as exc:
                 raise EngineError(f"cannot run this on the embedded engine: {exc}") from None
-            self._translations[oracle_sql] = sql
+            self.translation_cache.put(oracle_sql, sql)
+        self._translations[oracle_sql] = sql
         return sql
 
     def _prefiltered(self, duckdb_sql: str) -> str:
@@ -509,12 +517,18 @@ class OfflineEngine:
         first and, after a streamed load, listener_log prefiltered (``_prefiltered``)."""
         self.seal()
         sql = self.translate(oracle_sql)
-        if not (self.views_created and self.events_built):
+        if not (self.views_created and self.events_built and self._parse_view_created):
             names = self._table_names(sql)
             if not self.views_created and self._needs_views(names):
                 self.ensure_views()  # after a streamed load (see load)
             if not self.events_built and self._needs_events(names):
                 self.ensure_events()
+            parse = self.settings.object_name("EVENT_PARSE")
+            if self.events_built and not self._parse_view_created and (names is None or parse.lower() in names):
+                for statement in events.parse_view_statements(self):  # build_events does not create it
+                    self.execute_oracle(statement, what=f"view {parse}")
+                self._parse_view_created = True
+        reading.phase("running the query")
         return self._prefiltered(sql)
 
     def query_batches(self, oracle_sql: str, size: Optional[int] = 100_000) -> tuple[list[str], Iterator[list[tuple[Any, ...]]]]:

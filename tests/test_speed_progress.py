@@ -1,0 +1,104 @@
+"""The status line of long offline work (issue 21): on stderr when it is a terminal (a real pty
+here), rewritten in place with \\r, naming the work, MB read, the events and the elapsed time, and
+erased at the end; nothing of it when stderr is not a terminal or with --quiet. The CLI runs in a
+child process on a generated log; LSNRMINE_PROGRESS_DELAY=0 shows the line from the start (the
+default waits 2 s), so the test does not depend on the machine's speed."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import generate_log  # noqa: E402
+
+QUERY = "select event_kind, count(*) from lsnr_events group by event_kind order by 1"
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("progress") / "listener.log"
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        generate_log.write_log(3000, out, 7)
+    return path
+
+
+def _env(tmp: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
+    env.update(LSNRMINE_PROGRESS_DELAY="0", LSNRMINE_CACHE_DIR=str(tmp / "cache"))
+    return env
+
+
+def run_cli(args: list[str], tmp: Path, *, tty: bool) -> tuple[int, bytes, bytes]:
+    """(exit status, stdout, stderr) of ``python -m lsnrmine ARGS``; stderr a pty when ``tty``."""
+    cmd = [sys.executable, "-m", "lsnrmine", *args]
+    if not tty:
+        done = subprocess.run(cmd, capture_output=True, env=_env(tmp), cwd=tmp, timeout=600)
+        return done.returncode, done.stdout, done.stderr
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL,
+                            env=_env(tmp), cwd=tmp)
+    os.close(follower)
+    err = bytearray()
+    while True:
+        ready, _, _ = select.select([leader], [], [], 600)
+        if not ready:
+            proc.kill()
+            raise AssertionError("no output from the CLI for 600 s")
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child closed the pty
+            break
+        if not chunk:
+            break
+        err += chunk
+    out = proc.stdout.read()
+    proc.wait(timeout=60)
+    os.close(leader)
+    return proc.returncode, out, bytes(err)
+
+
+def test_progress_on_a_terminal(log: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["sql", "--log", str(log), "--format", "csv", QUERY], tmp_path, tty=True)
+    assert code == 0, err
+    assert out.startswith(b"EVENT_KIND,") and b"\nestablish," in out  # results on stdout only
+    lines = [part for part in err.split(b"\r") if part.startswith(b"lsnrmine: ")]
+    assert lines and all(line.rstrip().endswith(b" s") for line in lines if b"rejected" not in line), err
+    assert any(b"loading the log" in line and b"MB read (inputs 0.5 MB)" in line for line in lines), err
+    assert any(b"building the events" in line for line in lines), err
+    assert any(b" events | " in line for line in lines), err  # the count, once built
+    assert not any(b"establish," in line for line in lines)
+    # erased at the end: the last status line is overwritten by blanks and the cursor goes back
+    last = err.rfind(b"\rlsnrmine: ")
+    tail = err[last + 1:]
+    width = len(tail.split(b"\r")[0])
+    assert b"\r" + b" " * width + b"\r" in tail, err[-300:]
+
+
+def test_no_progress_without_a_terminal(log: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["sql", "--log", str(log), "--format", "csv", QUERY], tmp_path, tty=False)
+    assert code == 0, err
+    assert b"establish," in out
+    assert b"\r" not in err and b"MB read" not in err and b"building the events" not in err
+
+
+def test_no_progress_with_quiet(log: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["alerts", "--log", str(log), "--quiet", "--format", "csv"], tmp_path, tty=True)
+    assert code == 0, err
+    assert out.startswith(b"ALERT_ID,RULE,")
+    assert b"\r" not in err.replace(b"\r\n", b"\n") and b"MB read" not in err, err  # a pty writes \n as \r\n
+
+
+def test_alerts_progress_names_the_rules(log: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["alerts", "--log", str(log), "--format", "csv"], tmp_path, tty=True)
+    assert code == 0, err
+    assert out.startswith(b"ALERT_ID,RULE,")
+    lines = [part for part in err.split(b"\r") if part.startswith(b"lsnrmine: ")]
+    assert any(line.startswith(b"lsnrmine: alert rule PASSWORD_FAILURES | ") for line in lines), err
+    assert any(line.startswith(b"lsnrmine: merging the alerts | ") for line in lines), err
