@@ -39,6 +39,10 @@ TOP_N = 10
 MAX_ALERTS = 200
 #: the lowest severity that is always listed (critical and high)
 ALWAYS_LISTED = "high"
+#: critical and high alerts listed at most: a scanned internet-facing listener raises one high
+#: NEW_CLIENT_IP alert per address, and a page of tens of thousands of rows helps nobody (the card
+#: keeps the true total; `lsnrmine alerts --format csv` lists them all)
+MAX_URGENT_ALERTS = 2000
 #: a cell's text longer than this (characters as shown) is clipped; the whole text is in <details>
 CLIP_CHARS = 80
 EVIDENCE_CLIP_CHARS = 160
@@ -252,12 +256,14 @@ def by_priority(alerts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return ordered
 
 
-def listed_alerts(alerts: Sequence[Mapping[str, Any]], limit: int = MAX_ALERTS) -> list[Mapping[str, Any]]:
-    """The alert list of the page: every alert of severity ALWAYS_LISTED or above, then the others
-    in priority order while the list has fewer than ``limit`` rows."""
+def listed_alerts(alerts: Sequence[Mapping[str, Any]], limit: int = MAX_ALERTS,
+                  urgent_limit: int = MAX_URGENT_ALERTS) -> list[Mapping[str, Any]]:
+    """The alert list of the page: every alert of severity ALWAYS_LISTED or above (the first
+    ``urgent_limit`` of them in priority order), then the others in priority order while the list
+    has fewer than ``limit`` rows."""
     ordered = by_priority(alerts)
     floor = severity_rank(ALWAYS_LISTED)
-    urgent = [a for a in ordered if _rank(a) >= floor]
+    urgent = [a for a in ordered if _rank(a) >= floor][:urgent_limit]
     others = [a for a in ordered if _rank(a) < floor]
     return urgent + others[:max(0, limit - len(urgent))]
 

@@ -26,7 +26,7 @@ import math
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from . import identifiers as ids
-from .dashboard import MAX_ALERTS, alert_entry
+from .dashboard import MAX_ALERTS, MAX_URGENT_ALERTS, alert_entry
 from .output import VisibleCsv, csv_lines, format_rows
 
 Batches = Callable[[str], "tuple[list[str], Iterator[list[tuple[Any, ...]]]]"]
@@ -142,7 +142,7 @@ _ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt
                   from {alerts}
                  where (:time_from is null or last_time >= :time_from)
                    and (:time_to is null or first_time < :time_to)) a)
- where sev_rank >= 4 or rn <= :max_rows
+ where rn <= :max_rows or (sev_rank >= 4 and rn <= :max_urgent)
  order by rn"""
 
 _ALERT_SUMMARY_SQL = """select rule_id, severity, count(*), sum(cnt), min(first_time), max(last_time)
@@ -168,11 +168,12 @@ def q_lines(settings: Any) -> str:
 
 def database_alerts(conn: Any, settings: Any, time_from: Optional[dt.datetime],
                     time_to: Optional[dt.datetime]) -> list[dict[str, Any]]:
-    """LSNR_ALERTS rows overlapping the period as dashboard entries: every critical and high one,
-    the others up to MAX_ALERTS rows; most severe first, then latest first."""
+    """LSNR_ALERTS rows overlapping the period as dashboard entries: every critical and high one
+    (up to MAX_URGENT_ALERTS), the others up to MAX_ALERTS rows; most severe first, then latest first."""
     cursor = conn.cursor()
     try:
-        cursor.execute(q_alerts(settings), time_from=time_from, time_to=time_to, max_rows=MAX_ALERTS)
+        cursor.execute(q_alerts(settings), time_from=time_from, time_to=time_to, max_rows=MAX_ALERTS,
+                       max_urgent=MAX_URGENT_ALERTS)
         rows = cursor.fetchall()
     finally:
         cursor.close()

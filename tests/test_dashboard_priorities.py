@@ -498,12 +498,12 @@ def test_output_unwritable_folder_refused_before_the_log_is_read(tmp_path: Path,
 
 
 # -- the online queries (report --html --dsn) choose the same alerts ------------------------------
-def _binds(sql: str, time_from: Optional[dt.datetime], max_rows: int) -> str:
+def _binds(sql: str, time_from: Optional[dt.datetime], max_rows: int, max_urgent: int) -> str:
     """The statement with its binds written as literals, for the embedded engine (no binds there)."""
     literal = "cast(null as date)" if time_from is None else \
         f"to_date('{time_from:%Y-%m-%d %H:%M:%S}', 'YYYY-MM-DD HH24:MI:SS')"
     return (sql.replace(":time_from", literal).replace(":time_to", "cast(null as date)")
-            .replace(":max_rows", str(max_rows)))
+            .replace(":max_rows", str(max_rows)).replace(":max_urgent", str(max_urgent)))
 
 
 def test_online_alert_queries_choose_what_the_page_lists() -> None:
@@ -525,19 +525,20 @@ def test_online_alert_queries_choose_what_the_page_lists() -> None:
         store = alerts.AlertStore()
         alerts.evaluate(engine, store)
         alerts.prepare(engine, store)  # LSNR_ALERTS in the engine holds what the job would have stored
-        for time_from, max_rows, urgent in ((None, 6, 4), (None, 2, 4), (dt.datetime(2024, 7, 31, 2), 4, 3)):
+        for time_from, max_rows, urgent, max_urgent in ((None, 6, 4, 2000), (None, 2, 4, 2000),
+                                                        (dt.datetime(2024, 7, 31, 2), 4, 3, 2000), (None, 2, 4, 3)):
             kept = [a for a in store.alerts if time_from is None or a.last_time >= time_from]
             kept.sort(key=lambda a: (a.last_time, a.alert_id), reverse=True)
             entries = [dashboard.alert_entry(a.rule_id, a.severity, a.first_time, a.last_time, a.alert_key, a.cnt,
                                              a.status, a.evidence) for a in kept]
-            listed = dashboard.listed_alerts(entries, limit=max_rows)
+            listed = dashboard.listed_alerts(entries, limit=max_rows, urgent_limit=max_urgent)
             expected = [tuple(e[c] for c in ("rule", "severity", "first_event_time", "last_event_time", "key",
                                              "count", "status", "evidence")) for e in listed]
             assert sum(1 for e in entries if e["severity"] in ("critical", "high")) == urgent
-            assert len(entries) > max_rows and len(listed) == max(urgent, max_rows)
-            rows = canonical_rows(engine.query(_binds(q_alerts(settings), time_from, max_rows)).rows)
+            assert len(entries) > max_rows and len(listed) == max(min(urgent, max_urgent), max_rows)
+            rows = canonical_rows(engine.query(_binds(q_alerts(settings), time_from, max_rows, max_urgent)).rows)
             assert rows == expected, (time_from, max_rows)
-            summary = canonical_rows(engine.query(_binds(q_alert_summary(settings), time_from, max_rows)).rows)
+            summary = canonical_rows(engine.query(_binds(q_alert_summary(settings), time_from, max_rows, max_urgent)).rows)
             assert dashboard.sort_summary([dashboard.RuleSummary(*r) for r in summary]) == dashboard.summarize(entries)
     finally:
         engine.con.close()

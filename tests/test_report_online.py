@@ -178,7 +178,8 @@ def test_dashboard_online_queries_and_alert_list(stand_in: dict, capsys: pytest.
     # the service tables are asked only of a database without connection requests
     assert {sql for name, sql in scripts.items() if name not in dict(dashboard.QUIET_TABLES)} <= set(sent)
     assert q_alerts(settings) in sent and scripts['service_timeline'] not in sent
-    assert dict(conn.log)[q_alerts(settings)] == {"time_from": None, "time_to": None, "max_rows": dashboard.MAX_ALERTS}
+    assert dict(conn.log)[q_alerts(settings)] == {"time_from": None, "time_to": None, "max_rows": dashboard.MAX_ALERTS,
+                                                  "max_urgent": dashboard.MAX_URGENT_ALERTS}
     assert dict(conn.log)[q_alert_summary(settings)] == {"time_from": None, "time_to": None}
     page = out.read_text(encoding="utf-8")
     assert 'id="alerts"' in page and "PRIVILEGED_USER" in page and "<svg" in page

@@ -11,6 +11,8 @@ create or replace package "LSNR_ALERT_PKG" authid definer is
    co_key_bytes       constant pls_integer := 400;
    co_evidence_bytes  constant pls_integer := 1000;
    co_candidate_bytes constant pls_integer := 4000;
+   -- a mail text line is at most 1,000 octets with its CRLF (RFC 5321 4.5.3.1.6): 12 + 980 + 2
+   co_mail_evidence_bytes constant pls_integer := 980;
 
    procedure run;
 
@@ -484,7 +486,7 @@ create or replace package body "LSNR_ALERT_PKG" is
                      || ' first=' || to_char(a.first_time, 'YYYY-MM-DD HH24:MI:SS')
                      || ' last=' || to_char(a.last_time, 'YYYY-MM-DD HH24:MI:SS');
                   l_lines.extend;
-                  l_lines(l_lines.last) := '  evidence: ' || one_line(a.evidence, co_evidence_bytes);
+                  l_lines(l_lines.last) := '  evidence: ' || one_line(a.evidence, co_mail_evidence_bytes);
                end if;
             end if;
             if l_log_flag = 'Y' and (a.logged_severity is null or severity_rank(a.severity) > severity_rank(a.logged_severity)) then
