@@ -109,7 +109,7 @@ class TranslationCache:
             return
         key = self._key(text)
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)  # queries may hold literals
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".sql", dir=self.directory)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
