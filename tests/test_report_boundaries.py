@@ -47,14 +47,17 @@ def test_connections_classify_every_address_user_host_and_outcome(engine: Offlin
                          1 if rc else 0, rc))
     expected.append(("10.9.9.9", "NONE", None, 0, 0, 0, 1, 12502))
     expected.append(("10.2.2.2", "SERVICE_NAME", "orcl.example.com", 0, 0, 0, 0, 0))
+    expected.append((None, "SERVICE_NAME", "orcl.example.com", 0, 0, 0, 0, 0))   # a local IPC connect: no address
     expected.append(("10.2.2.3", "SERVICE_NAME", "orcl.example.com", 0, 0, 0, 0, None))
     assert got == expected
+    assert rows(engine, "select protocol, client_host from lsnr_report_connections where client_ip is null") == [
+        ("ipc", "db1")]
 
 
 def test_connections_hour_and_day_buckets(engine: OfflineEngine) -> None:
     got = rows(engine, "select to_char(hour_start, 'YYYY-MM-DD HH24:MI:SS'), to_char(day_start, 'YYYY-MM-DD HH24:MI:SS'), "
                        "count(*) from lsnr_report_connections group by hour_start, day_start order by 1")
-    assert got == [("2024-08-01 09:00:00", "2024-08-01 00:00:00", 26), ("2024-08-02 10:00:00", "2024-08-02 00:00:00", 2)]
+    assert got == [("2024-08-01 09:00:00", "2024-08-01 00:00:00", 26), ("2024-08-02 10:00:00", "2024-08-02 00:00:00", 3)]
 
 
 def test_commands_failed_and_restricted(engine: OfflineEngine) -> None:

@@ -223,7 +223,9 @@ def test_r1_candidates_at_and_below_threshold_and_window(runs) -> None:
         # G: 3 in 1801 s
         (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04"),
         # H: 3 in exactly 1800 s
-        (50, "low", "hal@prolin05"), (52, "low", "hal@prolin05"), (54, "low", "hal@prolin05")]
+        (50, "low", "hal@prolin05"), (52, "low", "hal@prolin05"), (54, "low", "hal@prolin05"),
+        # I: three claimed users in exactly 1800 s (the all-keys count at the 30-minute window)
+        (56, "low", "ivy1@h6"), (58, "low", "ivy2@h7"), (60, "low", "ivy3@h8")]
 
 
 def test_r1_return_codes_without_their_error_line(runs) -> None:
@@ -251,6 +253,8 @@ def test_r1_window_of_30_minutes_boundary(runs) -> None:
     assert [r for r in rows if r[2] in ("gus@prolin04", "hal@prolin05")] == [
         (44, "low", "gus@prolin04"), (46, "low", "gus@prolin04"), (48, "low", "gus@prolin04"),
         (50, "high", "hal@prolin05"), (52, "low", "hal@prolin05"), (54, "high", "hal@prolin05")]
+    # I (three keys in exactly 1800 s): the count over all keys reaches 3 at the first and the last
+    assert [r for r in rows if r[0] >= 56] == [(56, "high", "ivy1@h6"), (58, "low", "ivy2@h7"), (60, "high", "ivy3@h8")]
     rows = view_rows(run, "PASSWORD_FAILURES", "r1_password.log", threshold=2)
     assert [r for r in rows if r[2] in ("bhavin@prolin02", "fay2@h2")] == [
         (9, "high", "bhavin@prolin02"), (11, "high", "bhavin@prolin02"), (33, "high", "fay2@h2")]
@@ -285,6 +289,9 @@ def test_r1_alerts(runs) -> None:
         ("hal@prolin05", "low", "2011-02-07 20:00:00", "2011-02-07 20:00:00", 1),
         ("hal@prolin05", "low", "2011-02-07 20:15:00", "2011-02-07 20:15:00", 1),
         ("hal@prolin05", "low", "2011-02-07 20:30:00", "2011-02-07 20:30:00", 1),
+        ("ivy1@h6", "low", "2011-02-07 22:00:00", "2011-02-07 22:00:00", 1),
+        ("ivy2@h7", "low", "2011-02-07 22:15:00", "2011-02-07 22:15:00", 1),
+        ("ivy3@h8", "low", "2011-02-07 22:30:00", "2011-02-07 22:30:00", 1),
         (KEY_LONG, "low", "2011-02-07 17:00:00", "2011-02-07 17:00:00", 1)]
 
 
@@ -382,7 +389,8 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
         (18, "critical", "203.0.113.53"),      # 1185 with the client address
         (20, "critical", "oracle@evil3"),      # 1185 with the claimed CID only
         (22, "critical", "203.0.113.54"),      # a line of 501 characters
-        (23, "critical", KEY_LONG)]            # 1185 claimed by a 49-character USER and 52-character HOST
+        (23, "critical", KEY_LONG),            # 1185 claimed by a 49-character USER and 52-character HOST
+        (26, "critical", "203.0.113.56")]      # a remote connect carrying (COMMAND=service_register_NSGR)
     # line 25: a remote lsnrctl status (another command than service_register_NSGR) is not one
     assert "(COMMAND=status)" in run.raw[("r5_poison.log", 25)]
     assert [cands(run, "TNS_POISON", f"listener_{n}.log") for n in (5, 6)] == [
@@ -391,6 +399,12 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
     assert ev == {3: f"service_register_NSGR from 203.0.113.50: {run.raw[('r5_poison.log', 3)]}",
                   14: f"registration refused by valid node checking (TNS-01182): {run.raw[('r5_poison.log', 14)]}",
                   16: f"registration from a remote node refused (TNS-01185): {run.raw[('r5_poison.log', 16)]}"}
+    # line 26 is a connect (event establish), not the command: only its CONNECT_DATA names the registration
+    assert run.engine.con.execute(
+        "select event_kind, command from lsnr_events where source like '%r5_poison.log' and line_no = 26").fetchall() == [
+        ("establish", None)]
+    assert evidence(run, "TNS_POISON", "r5_poison.log", 26) == (
+        f"service_register_NSGR from 203.0.113.56: {run.raw[('r5_poison.log', 26)]}")
     raw = run.raw[("r5_poison.log", 22)]
     assert len(raw) == 501
     assert evidence(run, "TNS_POISON", "r5_poison.log", 22) == f"service_register_NSGR from 203.0.113.54: {raw[:500]}"
@@ -399,7 +413,7 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
 def test_r5_own_addresses_in_params_are_local(runs) -> None:
     run = runs("TNS_POISON")
     rows = view_rows(run, "TNS_POISON", "r5_poison.log", params="192.0.2.5, 192.0.2.6")
-    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20, 22, 23]
+    assert [r[0] for r in rows] == [3, 8, 14, 16, 18, 20, 22, 23, 26]
 
 
 # -- rule 7: connection storm ---------------------------------------------------------------------
@@ -415,13 +429,17 @@ def test_r7_storm_minutes_and_refusals(runs) -> None:
     # 10.40.0.1: 299 in a minute (one below 300): none; .2: 300: all; .3: 30 after an hour of 60: all;
     # .4: 29 after 60: none; .5: 30 after 59: none; .6: 30 after 180 (not more than 10 x 3/min): none;
     # .7: 31 after 184 (more than 10 x 184/60): all; .8/.9: 10/9 (below 30): none;
-    # 10.40.1.1: one refusal each for 12516, 12518, 12519, 12520, 1158 (12514 is not one)
-    assert by_ip == {"10.40.0.2": 300, "10.40.0.3": 30, "10.40.0.7": 31, "10.40.1.1": 5}
+    # 10.40.1.1: one refusal each for 12516, 12518, 12519, 12520, 1158 (12514 is not one); .2: a long 12519
+    assert by_ip == {"10.40.0.2": 300, "10.40.0.3": 30, "10.40.0.7": 31, "10.40.1.1": 5, "10.40.1.2": 1}
     assert [cands(run, "CONNECTION_STORM", f"listener_{n}.log") for n in range(7, 12)] == [
         [(3, "high", STORM_KEY)]] * 5
     host = "db-prod-cluster-node-7.datacenter-west.example.internal.corp"
     assert len(host) == 60
     assert cands(run, "CONNECTION_STORM", "r7_storm.xml") == [(4, "high", f"{LISTENER[:40]}@{host[:59]}")]
+    # at a threshold of 1 its minute (one establish) is a storm too: the minute's key is matched to the
+    # establish by the same 59-character host
+    assert view_rows(run, "CONNECTION_STORM", "r7_storm.xml", threshold=1) == [
+        (4, "high", f"{LISTENER[:40]}@{host[:59]}")] * 2
 
 
 def test_r7_evidence(runs) -> None:
@@ -450,6 +468,11 @@ def test_r7_evidence(runs) -> None:
     assert len(stack) == 207
     assert evidence(run, "CONNECTION_STORM", "r7_storm.log", line) == (
         f"refused: 12518 {stack[:200]}: {run.raw[('r7_storm.log', line)]}")
+    # a refusal line of 501 characters: the evidence keeps 500
+    raw = run.raw[("r7_storm.log", 1453)]
+    assert len(raw) == 501 and "(HOST=10.40.1.2)" in raw
+    assert evidence(run, "CONNECTION_STORM", "r7_storm.log", 1453) == (
+        f"refused: 12519 TNS-12519: TNS:no appropriate service handler found: {raw[:500]}")
 
 
 def test_r7_minimum_of_ten_per_minute_under_a_low_threshold(runs) -> None:
@@ -554,6 +577,15 @@ def test_r7_scan_from_is_inclusive_and_reads_the_trailing_hour(runs) -> None:
     rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", scan_from=dt.datetime(2011, 8, 1, 15, 0, 0))
     ips = [run.raw[("r7_storm.log", line)].split("(HOST=")[2].split(")")[0] for line, _, _ in rows]
     assert ips.count("10.40.0.3") == 30
+    # scan_from inside a minute (the job's scan_from is the first new event's time minus the window, any
+    # second): the trailing hour of that minute is still read whole, from 14:00:00 (60 establishes);
+    # the 14 establishes of 15:00:31 .. 15:00:57 are from scan_from on
+    rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", scan_from=dt.datetime(2011, 8, 1, 15, 0, 30))
+    lines = [line for line, _, _ in rows if "(HOST=10.40.0.3)" in run.raw[("r7_storm.log", line)]]
+    assert [run.raw[("r7_storm.log", line)][12:20] for line in lines] == [f"15:00:{s}" for s in range(31, 58, 2)]
+    # the refusals: from scan_from inclusive (10:02:00 is the 12519 refusal)
+    rows = view_rows(run, "CONNECTION_STORM", "r7_storm.log", scan_from=dt.datetime(2011, 8, 3, 10, 2, 0))
+    assert [line for line, _, _ in rows] == [1445, 1447, 1449, 1453]
 
 
 # -- alert_episodes: a second run over the same events adds nothing ----------------------------
@@ -567,3 +599,43 @@ def test_episodes_rerun_with_the_store_adds_nothing(runs, rule: str) -> None:
                              overrides=[(r, "enabled", "N") for r in RULES if r != rule])
     assert result.touched == []
     assert [a.to_json() for a in store.alerts] == before
+
+
+def test_episodes_rerun_of_one_key_adds_nothing(runs) -> None:
+    # a run whose candidates all have one key (from scan_from 2011-12-05 11:00:00 on, the last 19c
+    # segment's refused stop): the key's alert is still found in the store, its failure not counted twice
+    run = runs("PASSWORD_FAILURES")
+    store = copy.deepcopy(run.store)
+    before = [a.to_json() for a in store.alerts]
+    result = alerts.evaluate(run.engine, store, now=NOW + dt.timedelta(hours=1),
+                             overrides=[(r, "enabled", "N") for r in RULES if r != "PASSWORD_FAILURES"]
+                             + [("PASSWORD_FAILURES", "scan_from", dt.datetime(2011, 12, 5, 11, 0, 0))])
+    assert result.candidates == {"PASSWORD_FAILURES": 1}
+    assert result.touched == []
+    assert [a.to_json() for a in store.alerts] == before
+
+
+def test_episodes_the_next_run_takes_the_events_after_the_stores_last_event(runs) -> None:
+    # the store as a run that stopped after the first of the six establishes of 12:00:00 left it: the
+    # storm alert of 2011-08-01 12:00 ends there, the key's later alerts are not there yet; the next
+    # run counts the other five of 12:00:00 and everything after once
+    run = runs("CONNECTION_STORM")
+
+    def key_alerts(store: alerts.AlertStore) -> list[tuple[Any, ...]]:
+        return sorted((a.severity, a.first_time, a.last_time, a.cnt, a.last_event_id, a.evidence)
+                      for a in store.alerts if a.alert_key == STORM_KEY)
+
+    full = key_alerts(run.store)
+    store = copy.deepcopy(run.store)
+    noon = dt.datetime(2011, 8, 1, 12, 0, 0)
+    first = [a for a in store.alerts if a.alert_key == STORM_KEY and a.first_time == noon]
+    assert len(first) == 1 and first[0].cnt == 300
+    at_noon = run.engine.con.execute(
+        "select e.event_id from lsnr_events e where regexp_replace(e.source, '.*/', '') = 'r7_storm.log' "
+        "and e.event_time = ? order by e.event_id", [noon]).fetchall()
+    assert len(at_noon) == 6
+    first[0].last_time, first[0].last_event_id, first[0].cnt = noon, at_noon[0][0], 1
+    store.alerts = [a for a in store.alerts if not (a.alert_key == STORM_KEY and a.first_time > noon)]
+    alerts.evaluate(run.engine, store, now=NOW + dt.timedelta(hours=1),
+                    overrides=[(r, "enabled", "N") for r in RULES if r != "CONNECTION_STORM"])
+    assert key_alerts(store) == full
