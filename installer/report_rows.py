@@ -169,7 +169,7 @@ def q_lines(settings: Any) -> str:
 def database_alerts(conn: Any, settings: Any, time_from: Optional[dt.datetime],
                     time_to: Optional[dt.datetime]) -> list[dict[str, Any]]:
     """LSNR_ALERTS rows overlapping the period as dashboard entries: every critical and high one
-    (up to MAX_URGENT_ALERTS), the others up to MAX_ALERTS rows; most severe first, then latest first."""
+    (up to MAX_URGENT_ALERTS), then the others while the list has fewer than MAX_ALERTS rows; most severe first, then latest first."""
     cursor = conn.cursor()
     try:
         cursor.execute(q_alerts(settings), time_from=time_from, time_to=time_to, max_rows=MAX_ALERTS,

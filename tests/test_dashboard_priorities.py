@@ -518,6 +518,8 @@ def test_online_alert_queries_choose_what_the_page_lists() -> None:
 
     from conftest import FIXTURES
 
+    # the statement equals listed_alerts only while the urgent cap is not below the list's size
+    assert dashboard.MAX_URGENT_ALERTS >= dashboard.MAX_ALERTS
     settings = Settings()
     engine = OfflineEngine(settings)
     try:

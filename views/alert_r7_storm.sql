@@ -14,7 +14,7 @@ m as (
     from {{ obj('EVENTS') }} e
    cross join r
    where e.event_kind = 'establish'
-     and (r.scan_from is null or e.event_time + 1 / 24 >= trunc(r.scan_from, 'MI'))
+     and (r.scan_from is null or e.event_time >= trunc(r.scan_from, 'MI') - 1 / 24)
    group by substr(nvl(e.listener, '-'), 1, 40) || '@' || substr(nvl(e.host, '-'), 1, 59), trunc(e.event_time, 'MI')
 ),
 b as (

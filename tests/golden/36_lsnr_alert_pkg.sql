@@ -479,7 +479,7 @@ create or replace package body "LSNR_ALERT_PKG" is
                   l_top := a.severity;
                end if;
                if l_count <= co_max_mail_alerts then
-                  -- each line is bounded (key 300, evidence 1000 bytes), the list by co_max_mail_alerts
+                  -- each line is bounded (key 300, evidence 980 bytes: a mail line stays within 1,000 octets), the list by co_max_mail_alerts
                   l_lines.extend;
                   l_lines(l_lines.last) := '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 300)
                      || ' count=' || a.cnt
