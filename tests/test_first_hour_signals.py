@@ -138,3 +138,29 @@ def test_sigint_while_reading_the_input(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert err == "lsnrmine: interrupted\n"
     assert _left_over(tmp_path) == []
+
+
+def test_ctrl_c_while_the_cli_is_still_importing_is_one_line() -> None:
+    """The console script's entry point catches a Ctrl-C that arrives before cli.main runs: a real
+    SIGINT is raised at the moment ``lsnrmine.cli`` starts importing."""
+    import configparser
+
+    config = configparser.ConfigParser()
+    config.read(Path(__file__).resolve().parents[1] / "setup.cfg")
+    assert config["options.entry_points"]["console_scripts"].strip() == "lsnrmine = lsnrmine.entry:main"
+    program = (
+        "import signal, sys\n"
+        "class AtCliImport:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'lsnrmine.cli':\n"
+        "            signal.raise_signal(signal.SIGINT)\n"
+        "        return None\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "sys.meta_path.insert(0, AtCliImport())\n"
+        "from lsnrmine.entry import main\n"
+        "sys.exit(main())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program, "--version"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "lsnrmine: interrupted\n"

@@ -23,7 +23,7 @@ SOURCE = Path(__file__).resolve().parents[1] / "installer"
 HEAVY = ("duckdb", "sqlglot", "oracledb", "jinja2", f"{PACKAGE}.engine")
 #: docs/ARCHITECTURE.md's layers, by the first name under the package (a new module is added here)
 LAYERS = {
-    "__main__": 6, "cli": 5,
+    "__main__": 6, "entry": 6, "cli": 5,
     "install": 4, "verify": 4, "audit": 4, "connect": 4, "preflight": 4, "install_sql": 4, "read_errors": 4,
     "alerts": 4, "dashboard": 4, "report_rows": 4, "follow": 4, "ingest": 4,
     "engine": 3,
