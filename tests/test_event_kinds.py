@@ -20,7 +20,8 @@ form) hold one line per branch, each reaching its kind only through that branch:
   from markup lines only, 67);
 * five fields without PROTOCOL INFO (establish, 75); a connect data with no CID but an ADDRESS inside
   it (no client host or user taken from it, 76); a one-line <txt>..</txt> record without an entity
-  and a host_id one character over the host column (xml 24); parse_note only on the record date
+  and a host_id one character over the host column (xml 24); a line inside a multi-line <txt> with
+  entities (a French listener's TNS-12514 text, xml 30: decoded in error_text); parse_note only on the record date
   that does not convert (41).
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
@@ -92,6 +93,12 @@ XML = [
     # a one-line <txt>..</txt> without an entity (the return code ends before </txt>); host_id one
     # character over the host column (255)
     (24, 'service_update', None, '2011-12-05 11:00:04', None, 'ORCL', None, None, None, None, None, None, 0, None, None, None, 'h' + 'x' * 254),
+    # a French listener's stack line inside the record's <txt> (23ai layout): its entities decoded too
+    (29, 'establish', None, '2011-12-05 11:00:05', 'NOSUCH', None, 'sqlplus', 'app1', 'scott', '10.0.0.40', 51020, 'tcp', 12514,
+     "TNS-12514: TNS : le module d'écoute (listener) n'a pas pu résoudre le SERVICE_NAME figurant dans le descripteur "
+     "de connexion"[:96],
+     '(CONNECT_DATA=(SERVICE_NAME=NOSUCH)(CID=(PROGRAM=sqlplus)(HOST=app1)(USER=scott)))',
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.40)(PORT=51020))', 'dbhost23'),
 ]
 
 
