@@ -17,7 +17,12 @@ form) hold one line per branch, each reaching its kind only through that branch:
   indented, TNS-/ORA-, unindented "ns/nt ... err code:" and "Linux Error:" (48); error_text keeps the
   first 10 lines of a stack, 96 characters each (the TNS-12170 block, 59); a text line whose
   client-chosen PROGRAM holds " time='2011-..." stays a record (the time= of log.xml markup is read
-  from markup lines only, 67).
+  from markup lines only, 67);
+* five fields without PROTOCOL INFO (establish, 75); a connect data with no CID but an ADDRESS inside
+  it (no client host or user taken from it, 76); a one-line <txt>..</txt> record without an entity
+  and a host_id one character over the host column (xml 24); a line inside a multi-line <txt> with
+  entities (a French listener's TNS-12514 text, xml 30: decoded in error_text); parse_note only on the record date
+  that does not convert (41).
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
 """
@@ -85,6 +90,15 @@ XML = [
     (4, 'establish', None, '2011-12-05 11:00:00', 'ORCL', None, 'C:\\apps\\o\'hara & sons <x> "q".exe', 'WS-0042', 'Administrator', '192.168.7.61', 63350, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=C:\\apps\\o\'hara & sons <x> "q".exe)(HOST=WS-0042)(USER=Administrator)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=192.168.7.61)(PORT=63350))', 'dbhost21'),
     (10, 'command', 'status', '2011-12-05 11:00:01', None, None, None, 'dbhost21', 'oracle', '10.0.0.9', 6002, 'tcp', 0, 'TNS-12541: TNS:no listener | TNS-12560: TNS:protocol adapter error', '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=dbhost21)(USER=oracle))(COMMAND=status)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.9)(PORT=6002))', 'dbhost21'),
     (21, 'other', None, '2011-12-05 11:00:03', None, None, None, None, None, None, None, None, None, None, None, None, 'dbhost22'),
+    # a one-line <txt>..</txt> without an entity (the return code ends before </txt>); host_id one
+    # character over the host column (255)
+    (24, 'service_update', None, '2011-12-05 11:00:04', None, 'ORCL', None, None, None, None, None, None, 0, None, None, None, 'h' + 'x' * 254),
+    # a French listener's stack line inside the record's <txt> (23ai layout): its entities decoded too
+    (29, 'establish', None, '2011-12-05 11:00:05', 'NOSUCH', None, 'sqlplus', 'app1', 'scott', '10.0.0.40', 51020, 'tcp', 12514,
+     "TNS-12514: TNS : le module d'écoute (listener) n'a pas pu résoudre le SERVICE_NAME figurant dans le descripteur "
+     "de connexion"[:96],
+     '(CONNECT_DATA=(SERVICE_NAME=NOSUCH)(CID=(PROGRAM=sqlplus)(HOST=app1)(USER=scott)))',
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.40)(PORT=51020))', 'dbhost23'),
 ]
 
 
@@ -95,7 +109,7 @@ def test_text_log_every_kind_and_branch_row_by_row(engine: OfflineEngine) -> Non
 def test_column_limits_one_character_over(engine: OfflineEngine) -> None:
     # lines 68/70: every connect-data value one character longer than its column keeps
     # (SERVICE_NAME, SID, PROGRAM, HOST, USER: 1000; client address: 64; protocol: 30)
-    got = {r[0]: r for r in rows(engine, "event_kinds.log") if r[0] >= 68}
+    got = {r[0]: r for r in rows(engine, "event_kinds.log") if 68 <= r[0] <= 74}
     assert sorted(got) == [68, 70, 72, 74]
     # a text log's entity-like text stays as written (log.xml decodes: xml line 4)
     assert got[74][1] == "establish" and got[74][6] == "C:\\R&amp;D\\report.exe"
@@ -124,3 +138,26 @@ def test_kinds_are_the_documented_set(engine: OfflineEngine) -> None:
     kinds = {r[0] for r in engine.query("select distinct event_kind from lsnr_events").rows}
     assert kinds == {"error_only", "other", "establish", "service_register", "service_update", "service_died",
                      "ping", "command"}
+
+
+def test_five_fields_without_protocol_info_and_a_connect_data_without_cid(engine: OfflineEngine) -> None:
+    # line 75: CONNECT DATA * EVENT * SID * RETURN CODE (the legend's optional PROTOCOL INFO left out):
+    # an establish, no protocol info, no client address. Line 76: a connect data with no (CID=...)
+    # but an ADDRESS inside it: the client host and user come from the CID only, never from the
+    # first (HOST=) of the connect data (10.0.0.5 here is the database's address).
+    got = [r for r in rows(engine, "event_kinds.log") if r[0] >= 75]
+    assert got == [
+        (75, 'establish', None, '2011-12-05 10:01:08', None, 'ORCL', 'sqlplus@db1', 'db1', 'oracle', None, None, None,
+         0, None, '(CONNECT_DATA=(SID=ORCL)(CID=(PROGRAM=sqlplus@db1)(HOST=db1)(USER=oracle)))', None, None),
+        (76, 'establish', None, '2011-12-05 10:01:09', None, 'ORCL', None, None, None, '10.0.0.34', 51013, 'tcp',
+         0, None, '(CONNECT_DATA=(SID=ORCL)(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.5)(PORT=1521)))',
+         '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.34)(PORT=51013))', None),
+    ]
+
+
+def test_parse_note_marks_only_a_record_date_that_does_not_convert(engine: OfflineEngine) -> None:
+    # 31-NOV-2011 (line 41) is the only record date that does not convert; undated lines
+    # (banners, headers, continuation lines, log.xml markup) carry no note
+    notes = engine.query("select source, line_no, parse_note from lsnr_event_parse "
+                         "where parse_note is not null order by source, line_no").rows
+    assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date")]
