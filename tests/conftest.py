@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import threading
+import time
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -58,3 +63,24 @@ def shared_engine():
     yield get
     for engine in engines.values():
         engine.con.close()
+
+
+@contextlib.contextmanager
+def spill_files_seen(spill: str) -> Iterator[set[str]]:
+    """The names of the files that appear in ``spill`` while the block runs (DuckDB removes its
+    spill files when the statement ends, so they are polled)."""
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(os.listdir(spill))
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()

@@ -9,8 +9,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -20,7 +18,7 @@ from lsnrmine.engine import reading
 from lsnrmine.engine.session import OfflineEngine
 from lsnrmine.settings import Settings
 
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, spill_files_seen
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 import generate_log  # noqa: E402
@@ -71,21 +69,8 @@ def test_events_under_a_small_limit_spill_and_equal_the_unbounded_build(big_log,
     monkeypatch.chdir(tmp_path)
     engine = OfflineEngine(Settings(engine_memory_limit="128MB"))
     spill = _setting(engine.con, "temp_directory")
-    seen: set[str] = set()
-    done = threading.Event()
-
-    def watch() -> None:  # DuckDB removes its spill files when the statement ends
-        while not done.is_set():
-            seen.update(os.listdir(spill))
-            time.sleep(0.005)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    with spill_files_seen(spill) as seen:
         bounded = _events_digest(engine, big_log)
-    finally:
-        done.set()
-        watcher.join()
     assert any(name.startswith("duckdb_temp") for name in seen), seen  # it did spill, there
     unbounded = _events_digest(OfflineEngine(Settings(engine_memory_limit="100%")), big_log)
     assert bounded == unbounded and bounded[0] > 90_000

@@ -13,8 +13,6 @@ import io
 import os
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -22,6 +20,8 @@ import pytest
 
 from lsnrmine.engine.session import EngineError, OfflineEngine
 from lsnrmine.settings import Settings
+
+from conftest import spill_files_seen
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "installer" / "samples" / "listener.log"
@@ -213,22 +213,9 @@ def test_a_sealed_engine_still_spills_into_its_directory(tmp_path: Path) -> None
     engine = OfflineEngine(Settings(engine_memory_limit="40MB"))
     engine.load([str(log)], progress=False)
     spill = engine.con.execute("select current_setting('temp_directory')").fetchone()[0]
-    seen: set[str] = set()
-    done = threading.Event()
-
-    def watch() -> None:  # DuckDB removes its spill files when the statement ends
-        while not done.is_set():
-            seen.update(os.listdir(spill))
-            time.sleep(0.005)
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
+    with spill_files_seen(spill) as seen:
         rows = engine.query("select count(*) from (select line, row_number() over (order by line desc) rn "
                             "from listener_log_lines) x where rn > 5").rows
-    finally:
-        done.set()
-        watcher.join()
     assert engine.sealed
     assert rows == [(engine.stats.lines - 5,)]
     assert any(name.startswith("duckdb_temp") for name in seen), seen
