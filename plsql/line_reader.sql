@@ -2,11 +2,14 @@
 -- offsets). Used by the view LISTENER_LOG_LINES (all_lines) and by INGEST_PKG (lines with
 -- in_complete_only => 1). Needs READ on the directory object, granted directly.
 -- facts: docs/oracle-facts.md#bfile-reading
+{% set multi = s.multi_source %}
 create or replace package {{ obj('LINE_READER') }} authid definer is
    co_max_line_bytes constant pls_integer := 4000;
 
    type t_line is record (
-      source      varchar2(255),  -- file name inside the directory object
+      source      varchar2(255),  -- file name inside the directory object{{ " (all_lines: the source label)" if multi }}
+      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
       line        varchar2(4000), -- text without the line end, in the database charset
@@ -42,8 +45,16 @@ create or replace package {{ obj('LINE_READER') }} authid definer is
       in_file      in varchar2
    ) return number;
 
+{% if multi %}
+   -- The lines of the files INGEST_PKG.run reads, in its order, for the enabled sources this
+   -- instance reads (SOURCES instance_number null or the session's instance): per source and file,
+   -- its 19c segments known in LOAD_STATE (ascending n) that exist, then the file itself; source =
+   -- the label '<source name>/<file>', with the source's listener and host. A file that does not
+   -- exist or cannot be opened here (another node's directory) has no lines.
+{% else %}
    -- The lines of the files INGEST_PKG.run reads, in its order: per configured file, its 19c
    -- segments known in LOAD_STATE (ascending n) that exist, then the file itself.
+{% endif %}
    function all_lines return t_line_tab pipelined;
 end {{ obj('LINE_READER') }};
 /
@@ -58,11 +69,13 @@ create or replace package body {{ obj('LINE_READER') }} is
    co_max_file_chars  constant pls_integer  := 255;
 
    type t_file_list is table of varchar2(255);
+{% if not multi %}
    co_log_files constant t_file_list := t_file_list(
 {% for log_file in s.log_files %}
       {{ log_file | sqlstr }}{{ "," if not loop.last }}
 {% endfor %}
    );
+{% endif %}
 
    -- Reader state: one BFILE and the position of the next line.
    type t_reader is record (
@@ -362,6 +375,136 @@ create or replace package body {{ obj('LINE_READER') }} is
          raise;
    end file_length;
 
+{% if multi %}
+   e_file_access exception;
+   pragma exception_init(e_file_access, -22285); -- non-existent directory or file
+   e_file_privs exception;
+   pragma exception_init(e_file_privs, -22286);  -- insufficient privileges on file or directory
+   e_invalid_directory exception;
+   pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
+   e_open_failed exception;
+   pragma exception_init(e_open_failed, -22288); -- file or LOB operation FILEOPEN failed
+
+   type t_source is record (
+      source_name    varchar2(128),
+      label          varchar2(255),
+      listener       varchar2(128),
+      host           varchar2(255),
+      directory_name varchar2(128)
+   );
+   type t_source_tab is table of t_source;
+
+   -- The labels INGEST_PKG.run reads for in_label (R1): its 19c segments '<source>/stem_<n>.ext'
+   -- known in LOAD_STATE by ascending n (INGEST_PKG.segment_number's rule on the label), then
+   -- in_label itself.
+   function file_set(in_label in varchar2, in_names in t_file_list) return t_file_list is
+      type t_by_number is table of varchar2(255) index by pls_integer;
+      l_out      t_file_list := t_file_list();
+      l_segments t_by_number;
+      l_dot      pls_integer := instr(in_label, '.', -1);
+      l_stem     varchar2(255);
+      l_ext      varchar2(255);
+      l_mid      varchar2(255);
+      i_n        pls_integer;
+   begin
+      if l_dot > instr(in_label, '/') + 1 then
+         l_stem := substr(in_label, 1, l_dot - 1);
+         l_ext := substr(in_label, l_dot);
+      else
+         l_stem := in_label;
+         l_ext := null;
+      end if;
+      for i_name in 1..in_names.count
+      loop
+         if length(in_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
+            and substr(in_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
+            and (l_ext is null or substr(in_names(i_name), -length(l_ext)) = l_ext)
+         then
+            l_mid := substr(in_names(i_name), length(l_stem) + 2,
+                            length(in_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+            if regexp_like(l_mid, '^[0-9]{1,5}$') then
+               i_n := to_number(l_mid);
+               l_segments(i_n) := in_names(i_name);
+            end if;
+         end if;
+      end loop;
+      i_n := l_segments.first;
+      while i_n is not null
+      loop
+         l_out.extend;
+         l_out(l_out.count) := l_segments(i_n);
+         i_n := l_segments.next(i_n);
+      end loop;
+      l_out.extend;
+      l_out(l_out.count) := in_label;
+      return l_out;
+   end file_set;
+
+   -- SOURCES and LOAD_STATE are created after this package: read through dynamic SQL; while one
+   -- does not exist (ORA-00942), no source / no segment.
+   function all_lines return t_line_tab pipelined is
+      e_no_table exception;
+      pragma exception_init(e_no_table, -942); -- table or view does not exist
+      l_reader  t_reader;
+      l_line    t_line;
+      l_bfile   bfile;
+      l_sources t_source_tab := t_source_tab();
+      l_names   t_file_list := t_file_list();
+      l_files   t_file_list;
+      l_exists  boolean;
+   begin
+      begin
+         execute immediate 'select s.source_name, s.label, s.listener, s.host, s.directory_name '
+            || 'from {{ obj('SOURCES') }} s where s.enabled = ''Y'' '
+            || 'and (s.instance_number is null or s.instance_number = to_number(sys_context(''USERENV'', ''INSTANCE''))) '
+            || 'order by s.source_name, s.label'
+            bulk collect into l_sources;
+         execute immediate 'select t.file_name from {{ obj('LOAD_STATE') }} t'
+            bulk collect into l_names;
+      exception
+         when e_no_table then
+            null;
+      end;
+      for i_source in 1..l_sources.count
+      loop
+         l_files := file_set(in_label => l_sources(i_source).label, in_names => l_names);
+         for i_file in 1..l_files.count
+         loop
+            begin
+               l_bfile := locator(in_directory => l_sources(i_source).directory_name,
+                                  in_file      => substr(l_files(i_file), length(l_sources(i_source).source_name) + 2));
+               l_exists := sys.dbms_lob.fileexists(l_bfile) = 1;
+            exception
+               when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
+                  l_exists := false; -- not readable from this instance: no lines here
+            end;
+            if l_exists then
+               open_reader(io_reader        => l_reader,
+                           in_bfile         => l_bfile,
+                           in_source        => l_files(i_file),
+                           in_start_offset  => 1,
+                           in_first_line_no => 1,
+                           in_complete_only => false);
+               while next_line(io_reader => l_reader, out_line => l_line)
+               loop
+                  l_line.listener := l_sources(i_source).listener;
+                  l_line.host := l_sources(i_source).host;
+                  pipe row (l_line);
+               end loop;
+               close_reader(io_reader => l_reader);
+            end if;
+         end loop;
+      end loop;
+      return;
+   exception
+      when no_data_needed then
+         close_reader(io_reader => l_reader);
+         return;
+      when others then
+         close_reader(io_reader => l_reader);
+         raise;
+   end all_lines;
+{% else %}
    -- The file set INGEST_PKG.run reads, in its order (R1): per configured file stem.ext, its 19c
    -- segments stem_<n>.ext known in LOAD_STATE (INGEST_PKG.discover_segments records them) by
    -- ascending n, then the file itself. LOAD_STATE is created after this package: read through
@@ -459,5 +602,6 @@ create or replace package body {{ obj('LINE_READER') }} is
          close_reader(io_reader => l_reader);
          raise;
    end all_lines;
+{% endif %}
 end {{ obj('LINE_READER') }};
 /

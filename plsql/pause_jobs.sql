@@ -6,6 +6,9 @@ variable lsnrmine_paused_jobs varchar2(4000)
 declare
   co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list({% for job in jobs %}{{ job | sqlstr }}{{ ", " if not loop.last }}{% endfor %});
   co_marker constant varchar2(64) := {{ marker | sqlstr }};
+{% if s.multi_source %}
+  co_instance_jobs constant varchar2(128) := {{ (s.object_name('INGEST_JOB') ~ '_I') | sqlstr }};
+{% endif %}
   co_wait_seconds constant pls_integer := 180;
   l_disabled_now varchar2(4000) := ',';
   l_running varchar2(4000);
@@ -15,6 +18,10 @@ begin
     select j.job_name, j.enabled, j.comments
       from user_scheduler_jobs j
      where j.job_name in (select column_value from table(co_jobs))
+{% if s.multi_source %}
+        or substr(j.job_name, 1, length(co_instance_jobs)) = co_instance_jobs -- INGEST_JOB_I<n>
+           and regexp_like(substr(j.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$')
+{% endif %}
   ) loop
     if r_job.enabled = 'TRUE' then
       sys.dbms_scheduler.disable(name => r_job.job_name, force => true);
@@ -35,7 +42,12 @@ begin
     select listagg(r.job_name, ', ') within group (order by r.job_name)
       into l_running
       from user_scheduler_running_jobs r
-     where r.job_name in (select column_value from table(co_jobs));
+     where r.job_name in (select column_value from table(co_jobs))
+{% if s.multi_source %}
+        or substr(r.job_name, 1, length(co_instance_jobs)) = co_instance_jobs
+           and regexp_like(substr(r.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$')
+{% endif %}
+    ;
     exit when l_running is null;
     sys.dbms_session.sleep(seconds => 1);
   end loop;

@@ -3,13 +3,28 @@
 -- temporary table: private to the session, emptied by the COMMIT that stores the batch's events
 -- and offset (ON COMMIT DELETE ROWS: SQL Language Reference, CREATE TABLE, "GLOBAL TEMPORARY").
 -- line_no may be fractional for the context line INGEST_PKG adds before a re-parsed event.
+-- listener, host: the source's (with [[sources]]; null otherwise: EVENT_PARSE falls back).
 -- The embedded engine has a view of the same name on listener_log_lines instead.
 {% call create_if_missing() %}
 create global temporary table {{ obj('STAGE_LINES') }} (
   source      varchar2(255 char) not null,
+  listener    varchar2(128 char),
+  host        varchar2(255 char),
   line_no     number not null,
   line        varchar2(4000 byte),
   byte_offset number,
   next_offset number
 ) on commit delete rows
 {% endcall %}
+-- upgrade: listener and host on a table created before them (added at the end; every statement
+-- names its columns). The owner phase runs with the jobs paused, so no session has rows in it.
+declare
+  e_column_exists exception;
+  pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+begin
+  execute immediate 'alter table {{ obj('STAGE_LINES') }} add (listener varchar2(128 char), host varchar2(255 char))';
+exception
+  when e_column_exists then
+    null;
+end;
+/
