@@ -111,7 +111,8 @@ MANIFEST: tuple[DbObject, ...] = (
     # A5: LISTENER_LOG_EXT's LOCATION kept to the files that exist (refreshed at install and by the
     # ingest job, whose action is LOG_LOCATION_PKG.run_ingest)
     DbObject("LOG_LOCATION_PKG", "PACKAGE", "plsql/log_location_pkg.sql"),
-    DbObject("INGEST_JOB", "JOB", "scheduler_jobs/ingest_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
+    DbObject("INGEST_JOB", "JOB", "scheduler_jobs/ingest_job.sql", verify=VERIFY_JOB, when="jobs_enabled",
+             revert="scheduler_jobs/drop_ingest_job.sql"),  # with [[sources]] also the jobs INGEST_JOB_I<n>
     DbObject("PURGE_JOB", "JOB", "scheduler_jobs/purge_job.sql", verify=VERIFY_JOB, when="jobs_enabled"),
     # the article's queries as views (reports/article_*.sql are the SQL*Plus scripts)
     DbObject("JDBC_SERVICE_HOSTS", "VIEW", "views/jdbc_service_hosts.sql"),

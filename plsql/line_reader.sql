@@ -449,6 +449,7 @@ create or replace package body {{ obj('LINE_READER') }} is
       l_line    t_line;
       l_bfile   bfile;
       l_sources t_source_tab := t_source_tab();
+      l_source  t_source;
       l_names   t_file_list := t_file_list();
       l_files   t_file_list;
       l_exists  boolean;
@@ -467,12 +468,13 @@ create or replace package body {{ obj('LINE_READER') }} is
       end;
       for i_source in 1..l_sources.count
       loop
-         l_files := file_set(in_label => l_sources(i_source).label, in_names => l_names);
+         l_source := l_sources(i_source);
+         l_files := file_set(in_label => l_source.label, in_names => l_names);
          for i_file in 1..l_files.count
          loop
             begin
-               l_bfile := locator(in_directory => l_sources(i_source).directory_name,
-                                  in_file      => substr(l_files(i_file), length(l_sources(i_source).source_name) + 2));
+               l_bfile := locator(in_directory => l_source.directory_name,
+                                  in_file      => substr(l_files(i_file), length(l_source.source_name) + 2));
                l_exists := sys.dbms_lob.fileexists(l_bfile) = 1;
             exception
                when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
@@ -487,8 +489,8 @@ create or replace package body {{ obj('LINE_READER') }} is
                            in_complete_only => false);
                while next_line(io_reader => l_reader, out_line => l_line)
                loop
-                  l_line.listener := l_sources(i_source).listener;
-                  l_line.host := l_sources(i_source).host;
+                  l_line.listener := l_source.listener;
+                  l_line.host := l_source.host;
                   pipe row (l_line);
                end loop;
                close_reader(io_reader => l_reader);

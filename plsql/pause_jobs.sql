@@ -42,12 +42,13 @@ begin
     select listagg(r.job_name, ', ') within group (order by r.job_name)
       into l_running
       from user_scheduler_running_jobs r
-     where r.job_name in (select column_value from table(co_jobs))
 {% if s.multi_source %}
+     where r.job_name in (select column_value from table(co_jobs))
         or substr(r.job_name, 1, length(co_instance_jobs)) = co_instance_jobs
-           and regexp_like(substr(r.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$')
+           and regexp_like(substr(r.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$');
+{% else %}
+     where r.job_name in (select column_value from table(co_jobs));
 {% endif %}
-    ;
     exit when l_running is null;
     sys.dbms_session.sleep(seconds => 1);
   end loop;

@@ -41,7 +41,7 @@ begin
 end;
 /
 {% if s.multi_source %}
-{% set instances = s.sources | map(attribute='instance') | select('number') | unique | sort %}
+{% set instances = s.source_instances() | reject('none') | list %}
 -- RAC: one job per instance named by a source, INGEST_JOB_I<n>, pinned to instance n by the
 -- job attribute instance_id (it runs only there: the files of that node's sources are readable
 -- only there), action LOG_LOCATION_PKG.run_ingest(in_instance => n). Same schedule as INGEST_JOB.

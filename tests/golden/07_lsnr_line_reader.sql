@@ -10,6 +10,8 @@ create or replace package "LSNR_LINE_READER" authid definer is
 
    type t_line is record (
       source      varchar2(255),  -- file name inside the directory object
+      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
       line        varchar2(4000), -- text without the line end, in the database charset
