@@ -31,6 +31,12 @@ Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
   another file already adopted is not kept as previous generation.
 * An empty file matches any signature (nothing says it changed): no restart until bytes arrive.
 
+* Sources ([[sources]], :func:`run_sources`): a state per source label ``<source name>/<file>``
+  (segments ``<source name>/<segment>``), each file read in its source's directory; segments,
+  adoption and discovery stay inside one source (two nodes' ``listener.log`` never continue each
+  other); a source whose directory or file is missing is a state, the others are read all the
+  same; ``instance`` selects the sources one ingest job reads (INGEST_PKG.run(in_instance)).
+
 PL/SQL counterpart: plsql/ingest_pkg.sql (restart, signature_matches, discover_segments, run);
 the two are kept in lock-step and tests/test_ingest_reader.py runs the twin over the scripted
 sequences that spec them.
@@ -48,7 +54,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 __all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll",
            "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
-           "BATCH_LINES", "RESTAGE_LINES"]
+           "BATCH_LINES", "RESTAGE_LINES", "SourceFile", "run_sources"]
 
 SIGNATURE_BYTES = 256
 SEGMENT_WINDOW = 50  # INGEST_PKG.co_segment_window: n = max+1..max+this probed (slides with each find)
@@ -358,3 +364,54 @@ def discover_segments(base: str, known: Iterable[str], exists=os.path.exists, *,
             top = n
         n += 1
     return [name(n) for n in sorted(found)]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One enabled row of SOURCES: a configured file of a source, read in ``folder`` (the path of
+    the source's directory object) under the label ``<source_name>/<file_name>``."""
+
+    source_name: str
+    file_name: str
+    folder: str
+    instance: Optional[int] = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.source_name}/{self.file_name}"
+
+
+def run_sources(sources: Iterable[SourceFile], states: dict[str, FileState],
+                event_lines: Callable[[list[Line]], Iterable[int]], *, instance: Optional[int] = None,
+                slice_no: int = 0, **batch_options) -> dict[str, list[Batch]]:
+    """INGEST_PKG.run(in_instance) with [[sources]]: the sources of ``instance`` (None: those no
+    instance is named for) by source name and label; per file its segments by ascending n, then
+    the file. ``states``: LOAD_STATE by label, updated in place (new labels added). Returns the
+    batches per label read."""
+    done: dict[str, list[Batch]] = {}
+    for src in sorted((s for s in sources if s.instance == instance), key=lambda s: (s.source_name, s.label)):
+        prefix = src.source_name + "/"
+
+        def path(label: str, folder: str = src.folder, prefix: str = prefix) -> str:
+            return os.path.join(folder, label[len(prefix):])
+
+        def exists(label: str) -> bool:
+            return os.path.exists(path(label))  # an unreadable folder: False (ingest_file records it)
+
+        own = [k for k in states if k.startswith(prefix)]
+        for label in discover_segments(src.label, own, exists,
+                                       finished=[k for k in own if states[k].status == FINISHED],
+                                       slice_no=slice_no):
+            states.setdefault(label, FileState(label))
+        segments = sorted((n, k) for k in states if k.startswith(prefix)
+                          for n in [segment_number(src.label, k)]
+                          if n is not None and n <= SEGMENT_MAX and (states[k].status != FINISHED or exists(k)))
+        state = states.setdefault(src.label, FileState(src.label))
+        for label in [k for _, k in segments] + [src.label]:
+            others = [s for k, s in states.items() if k.startswith(prefix)]
+            done[label] = ingest_file(path(label), states[label], event_lines, others=others,
+                                      configured=label == src.label, **batch_options)
+        if state.status == OK and state.prev_signature and state.prev_offset is not None:
+            state.health = (f"previous generation ({state.prev_offset - 1} bytes read) not found in any segment: "
+                            "lines written after the last run before the rotation may be lost")
+    return done

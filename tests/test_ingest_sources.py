@@ -1,0 +1,110 @@
+"""The per-source ingest of the Python twin (lsnrmine.ingest.run_sources), the model of
+INGEST_PKG.run(in_instance) with [[sources]]: a LOAD_STATE row per source label, each source read in
+its own folder, segments and adoption inside one source, one failing source never stopping the
+others, and the instance filter of the RAC ingest jobs. Real listener lines (tests/fixtures)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lsnrmine.ingest import FINISHED, MISSING, OK, FileState, SourceFile, run_sources
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EVENT = re.compile(r"^\d{2}-[A-Z]{3}-\d{4} \d{2}:\d{2}:\d{2} \* ")
+
+
+def _events(staged):
+    return [line.line_no for line in staged if EVENT.match(line.text)]
+
+
+def _lines(batches_by_label, label):
+    return [line.text for batch in batches_by_label.get(label, []) for line in batch.staged]
+
+
+def _article_lines() -> list[bytes]:
+    return (FIXTURES / "article.log").read_bytes().splitlines(keepends=True)
+
+
+def _two_nodes(tmp_path: Path):
+    lines = _article_lines()
+    half = len(lines) // 2
+    rac1, rac2 = tmp_path / "rac1", tmp_path / "rac2"
+    rac1.mkdir()
+    rac2.mkdir()
+    (rac1 / "listener.log").write_bytes(b"".join(lines[:half]))
+    (rac2 / "listener.log").write_bytes(b"".join(lines[half:]))
+    sources = [SourceFile("RAC1_LISTENER", "listener.log", str(rac1), 1),
+               SourceFile("RAC2_LISTENER", "listener.log", str(rac2), 2)]
+    return sources, lines, half
+
+
+def test_same_file_name_on_two_nodes_gets_two_states_and_every_line_once(tmp_path: Path) -> None:
+    sources, lines, half = _two_nodes(tmp_path)
+    states: dict[str, FileState] = {}
+    one = run_sources(sources, states, _events, instance=1)
+    two = run_sources(sources, states, _events, instance=2)
+    assert sorted(states) == ["RAC1_LISTENER/listener.log", "RAC2_LISTENER/listener.log"]
+    got1, got2 = _lines(one, "RAC1_LISTENER/listener.log"), _lines(two, "RAC2_LISTENER/listener.log")
+    assert got1 == [x.decode().rstrip("\r\n") for x in lines[:half]]
+    assert got2 == [x.decode().rstrip("\r\n") for x in lines[half:]]
+    assert {line.source for b in one["RAC1_LISTENER/listener.log"] for line in b.staged} == {"RAC1_LISTENER/listener.log"}
+    assert all(s.status == OK for s in states.values())
+    # the instance filter: instance 1's run reads nothing of instance 2's source, and nothing new
+    again = run_sources(sources, states, _events, instance=1)
+    assert "RAC2_LISTENER/listener.log" not in again and _lines(again, "RAC1_LISTENER/listener.log") == []
+
+
+def test_unpinned_run_reads_only_sources_without_an_instance(tmp_path: Path) -> None:
+    sources, _, _ = _two_nodes(tmp_path)
+    assert run_sources(sources, {}, _events, instance=None) == {}
+
+
+def test_a_copy_of_another_nodes_log_is_read_from_its_first_byte(tmp_path: Path) -> None:
+    # rac2's log starts with the bytes where rac1's previous generation stopped: within one
+    # source that is a renamed segment (adopted), across sources it is another file (read whole)
+    sources, lines, half = _two_nodes(tmp_path)
+    rac1, rac2 = Path(sources[0].folder), Path(sources[1].folder)
+    states: dict[str, FileState] = {}
+    run_sources(sources, states, _events, instance=1)
+    (rac1 / "listener.log").write_bytes(b"".join(lines[half:half + 3]))  # rac1 restarts: a new generation
+    run_sources(sources, states, _events, instance=1)
+    assert states["RAC1_LISTENER/listener.log"].prev_signature is not None
+    (rac2 / "listener.log").write_bytes(b"".join(lines[:half]) + b"".join(lines[half:half + 2]))
+    two = run_sources(sources, states, _events, instance=2)
+    got = _lines(two, "RAC2_LISTENER/listener.log")
+    assert len(got) == half + 2 and states["RAC2_LISTENER/listener.log"].generation == 1
+    assert got[0] == lines[0].decode().rstrip("\r\n")
+
+
+def test_a_missing_folder_is_a_state_and_the_other_source_is_read(tmp_path: Path) -> None:
+    sources, lines, half = _two_nodes(tmp_path)
+    gone = SourceFile("GONE_LISTENER", "listener.log", str(tmp_path / "no_such_folder"), 1)
+    states: dict[str, FileState] = {}
+    got = run_sources([gone] + sources, states, _events, instance=1)
+    assert states["GONE_LISTENER/listener.log"].status == MISSING
+    assert "no such file" in states["GONE_LISTENER/listener.log"].health
+    assert len(_lines(got, "RAC1_LISTENER/listener.log")) == half
+
+
+def test_segments_belong_to_their_source(tmp_path: Path) -> None:
+    sources, lines, half = _two_nodes(tmp_path)
+    rac1 = Path(sources[0].folder)
+    states: dict[str, FileState] = {}
+    run_sources(sources, states, _events, instance=1)
+    # 19c segmentation on rac1: listener.log renamed to listener_1.log, a new listener.log
+    (rac1 / "listener.log").rename(rac1 / "listener_1.log")
+    with open(rac1 / "listener_1.log", "ab") as fh:
+        fh.write(lines[half])  # written before the rename, after the last run
+    (rac1 / "listener.log").write_bytes(lines[half + 1])
+    got = run_sources(sources, states, _events, instance=1)
+    assert "RAC1_LISTENER/listener_1.log" in states and not any(k.startswith("RAC2_LISTENER/listener_") for k in states)
+    # the renamed file continues where the old generation stopped: only its tail is new (the last
+    # event before it is staged again for its late error lines, S5)
+    assert _lines(got, "RAC1_LISTENER/listener_1.log")[-1] == lines[half].decode().rstrip("\r\n")
+    assert states["RAC1_LISTENER/listener_1.log"].line_no == half + 1
+    assert states["RAC1_LISTENER/listener_1.log"].lines == 1
+    assert _lines(got, "RAC1_LISTENER/listener.log") == [lines[half + 1].decode().rstrip("\r\n")]
+    (rac1 / "listener_1.log").unlink()
+    run_sources(sources, states, _events, instance=1)
+    assert states["RAC1_LISTENER/listener_1.log"].status == FINISHED
