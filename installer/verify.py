@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 
 from . import __version__, db, manifest
 from .identifiers import quote_identifier
+from .ingest import segment_number
 from .install_sql import Q_CURRENT_SCHEMA, Q_FIRST_ERROR, q_probe
 from .manifest import version_tuple
 from .preflight import (
@@ -224,8 +225,8 @@ def location_problem(status: Optional[str], package: str, schema: str) -> Option
     if status is None:
         return (f"LISTENER_LOG's file list was never refreshed ({LOCATION_STATUS_SETTING} missing); {fix}")
     text = str(status)
-    if text.startswith("ok:"):
-        return None
+    if text.startswith("ok:") or text.startswith("partial:"):
+        return None  # partial ([[sources]]): files of other nodes are not readable here; said in the note
     if text.startswith("no configured log file"):  # "exists" or "is readable (ORA-2228x ...)"
         return (f"{db.first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
                 f"then `exec {package}.refresh` as {schema}")
@@ -241,13 +242,133 @@ def _location_status(conn: Any, s: Settings, f: Findings, names: dict[str, str],
     if problem:
         f.problems.append(problem)
     else:
-        f.notes.append(f"LISTENER_LOG reads {str(status)[len('ok: '):]}")
+        f.notes.append(f"LISTENER_LOG reads {str(status).split(': ', 1)[1]}")
+
+
+def q_load_states(table: str) -> str:
+    """Every file's ingest state (labels and segments; not the run-lock rows, whose name starts with '/')."""
+    return (
+        "select file_name, status, health, last_run, round((sysdate - last_run) * 1440, 1) minutes_ago, "
+        f"byte_offset, file_size, lines from {quote_identifier(table)} where substr(file_name, 1, 1) <> '/' "
+        "order by file_name"
+    )
+
+
+# The ingest jobs and their instance affinity (USER_SCHEDULER_JOBS.INSTANCE_ID: the instance the
+# job is asked to run on, Database Reference ALL_SCHEDULER_JOBS); the instance jobs are
+# <INGEST_JOB>_I<n> (scheduler_jobs/ingest_job.sql).
+Q_INGEST_JOBS = (
+    "select job_name, instance_id from user_scheduler_jobs "
+    "where job_name = :job_name or substr(job_name, 1, length(:job_name) + 2) = :job_name || '_I' order by job_name"
+)
+
+
+def instance_job_name(s: Settings, instance: Optional[int]) -> str:
+    """The ingest job that reads the sources of ``instance`` (None: INGEST_JOB, no affinity)."""
+    base = s.object_name("INGEST_JOB")
+    return base if instance is None else f"{base}_I{instance}"
+
+
+def instance_job_findings(s: Settings, rows: list[tuple[Any, Any]]) -> tuple[list[str], list[str], list[str]]:
+    """(lines, problems, jobs to describe) for the instance jobs from ``rows`` (job_name, instance_id)
+    of Q_INGEST_JOBS: each configured instance's job exists with instance_id = n; a job of an instance
+    no source names any more is a problem (install drops it)."""
+    found = {str(name): (None if inst is None else int(inst)) for name, inst in rows}
+    wanted = {instance_job_name(s, n): n for n in s.source_instances() if n is not None}
+    lines: list[str] = []
+    problems: list[str] = []
+    for job, n in wanted.items():
+        if job not in found:
+            problems.append(f"missing JOB {job} (reads the sources of instance {n}); fix: {FIX_INSTALL}")
+            continue
+        affinity = found[job]
+        lines.append(f"{job}: instance {n}, instance_id {affinity if affinity is not None else 'not set'}")
+        if affinity != n:
+            problems.append(f"job {job} has instance_id {affinity}, not {n}: it may run where instance {n}'s listener "
+                            f"logs are not; fix: {FIX_INSTALL} (sets instance_id)")
+    base = s.object_name("INGEST_JOB")
+    for job in sorted(found):
+        if job != base and job not in wanted and job[len(base) + 2:].isdigit():
+            problems.append(f"job {job} reads an instance no source names any more; fix: {FIX_INSTALL} (drops it)")
+    return lines, problems, [j for j in wanted if j in found]
+
+
+def _label_segments(label: str, source_name: str, labels: list[str]) -> list[str]:
+    """The 19c segments of ``label`` among ``labels``, by ascending n (only the source's own)."""
+    own = [k for k in labels if k.startswith(source_name + "/")]
+    numbered = [(segment_number(label, k), k) for k in own]
+    return [k for n, k in sorted((n, k) for n, k in numbered if n is not None)]
+
+
+def source_state_findings(s: Settings, rows: list[tuple[Any, ...]], *, scheduled: bool,
+                          interval: float) -> tuple[list[str], list[str]]:
+    """(lines, problems) per instance (node), source and file from the LOAD_STATE ``rows`` of
+    q_load_states: last read, lag (minutes since, bytes seen but not read yet), lines, errors."""
+    by_label = {str(r[0]): r for r in rows}
+    lines: list[str] = []
+    problems: list[str] = []
+    for instance in s.source_instances():
+        node = f"instance {instance}" if instance is not None else "any instance"
+        job = instance_job_name(s, instance)
+        for src in (x for x in s.sources if x.instance == instance):
+            who = src.listener + (f"@{src.host}" if src.host else "")
+            for file_name in src.files:
+                label = s.source_label(src, file_name)
+                for name in _label_segments(label, src.name, list(by_label)) + [label]:
+                    head = f"{node}, source {src.name} ({who}), {name}"
+                    row = by_label.get(name)
+                    if row is None or row[3] is None:
+                        lines.append(f"{head}: not read yet")
+                        continue
+                    _, status, health, last_run, minutes_ago, byte_offset, file_size, count = row
+                    minutes = _minutes(minutes_ago)
+                    read = None if byte_offset is None else int(byte_offset) - 1
+                    unread = None if read is None or file_size is None else max(int(file_size) - read, 0)
+                    lines.append(f"{head}: {status}, last read {last_run}"
+                                 + (f", lag {minutes:g} min" if minutes is not None else "")
+                                 + (f", {unread} bytes unread" if unread is not None else "")
+                                 + f", {count} lines"
+                                 + (f", error: {db.first_line(str(health))}" if health else ""))
+                    if status in LOAD_PROBLEM_STATUS:
+                        where = f"{src.path}/{name[len(src.name) + 1:]} (directory {src.directory})"
+                        fix = {"MISSING": f"check that {where} exists on the node of {node} (lsnrctl status "
+                                          f"{src.listener}, Listener Log File), or correct the source's files",
+                               "UNREADABLE": f"let the oracle OS user read {where} and check READ on directory "
+                                             f"{src.directory} (granted by the admin phase)"}.get(
+                            str(status), "correct the cause named in the message; the next ingest run retries")
+                        problems.append(f"source {src.name} file {name} is {status}"
+                                        + (f": {db.first_line(str(health))}" if health else "") + f"; fix: {fix}")
+                    if scheduled and minutes is not None and minutes > STALE_INTERVALS * interval \
+                            and status not in ("FINISHED", "CLOSED"):
+                        problems.append(f"source {src.name} file {name} last read {minutes:g} minutes ago, more than "
+                                        f"{STALE_INTERVALS} x the ingest interval ({interval:g} min); fix: check the job "
+                                        f"{job} (user_scheduler_job_run_details; is {node} up?)")
+    return lines, problems
+
+
+def _source_states(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
+    """[[sources]]: the instance jobs and their affinity, then the state per node and source."""
+    scheduled = "INGEST_JOB" in names
+    interval = _interval(conn, names, present, "INGEST_INTERVAL_MINUTES", s.ingest_interval_minutes)
+    if scheduled:
+        job_lines, job_problems, jobs = instance_job_findings(
+            s, db.rows(conn, Q_INGEST_JOBS, job_name=s.object_name("INGEST_JOB")))
+        f.problems += job_problems
+        for job, affinity in zip(jobs, job_lines):
+            f.jobs.append(_job_line(conn, job, f.problems) + ", " + affinity.split(": ", 1)[1])
+    lines, problems = source_state_findings(s, db.rows(conn, q_load_states(names["LOAD_STATE"])),
+                                            scheduled=scheduled, interval=interval)
+    f.load += lines
+    f.problems += problems
 
 
 def _load_state(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
     """Per configured file: LOAD_STATE status/health, last run, bytes read vs size."""
     if "LOAD_STATE" not in present:
         return  # missing: reported with the objects
+    if s.multi_source:
+        _source_states(conn, s, f, names, present)
+        return
     scheduled = "INGEST_JOB" in names  # jobs_enabled: the job reads every interval
     interval = _interval(conn, names, present, "INGEST_INTERVAL_MINUTES", s.ingest_interval_minutes)
     for file_name in s.log_files:

@@ -35,7 +35,8 @@ def register(commands: Any, settings: argparse.ArgumentParser) -> None:
     for name, text, handler in (
         ("verify", "check every installed object, job and log file; exit 1 with one line per problem and its fix",
          _cmd_verify),
-        ("status", "one-screen summary of an installation", _cmd_status),
+        ("status", "one-screen summary of an installation (with [[sources]]: per node and source, the ingest jobs "
+                   "and their instance affinity)", _cmd_status),
     ):
         sub = commands.add_parser(name, parents=[settings, connection], formatter_class=argparse.RawDescriptionHelpFormatter,
                                   help=text, description=text + ". Connects as the owner schema.",
