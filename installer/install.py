@@ -320,6 +320,10 @@ class Installer:
         ours = {i.name for i in items if i.obj.object_type == "JOB"}
         if not ours:
             return {}
+        if self.settings.multi_source:  # the instance jobs INGEST_JOB_I<n> (scheduler_jobs/ingest_job.sql)
+            base = self.settings.object_name("INGEST_JOB") + "_I"
+            ours |= {str(r[0]) for r in db.rows(conn, Q_JOBS)
+                     if str(r[0]).startswith(base) and str(r[0])[len(base):].isdigit()}
         paused: dict[str, str] = {}
         disabled_now: list[str] = []
         for name, enabled, comments in db.rows(conn, Q_JOBS):
