@@ -374,6 +374,10 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       l_start       pls_integer;
       l_first_fetch boolean := true;
       l_server_host varchar2(1020) := substr(sys_context('USERENV', 'SERVER_HOST'), 1, 255);
+{% if multi %}
+      -- a bind in the INSERT below (a private function cannot be called from SQL)
+      l_file        varchar2(255) := file_of(in_label => io_state.file_name);
+{% endif %}
    begin
       if l_restage then
          l_from := io_state.last_event_offset;
@@ -403,7 +407,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       select io_state.file_name, g_listener, g_host, l.line_no, l.line, l.byte_offset, l.next_offset
         from table({{ obj('LINE_READER') }}.lines(
                 in_directory     => g_directory,
-                in_file          => file_of(in_label => io_state.file_name),
+                in_file          => l_file,
 {% else %}
       insert into {{ obj('STAGE_LINES') }} (source, line_no, line, byte_offset, next_offset)
       select l.source, l.line_no, l.line, l.byte_offset, l.next_offset
