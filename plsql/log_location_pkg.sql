@@ -302,8 +302,8 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
    end summary;
 
 {% if multi %}
-   -- LOCATION (DIRECTORY:'file', ...): each directory name checked again by DBMS_ASSERT, each file
-   -- name quoted as a literal
+   -- LOCATION ("DIRECTORY":'file', ...), the form external_tables/listener_log.sql renders: each
+   -- directory name checked again by DBMS_ASSERT and quoted, each file name quoted as a literal
    procedure apply_location(in_files in t_file_list) is
       l_sql   varchar2(32767);
       l_colon pls_integer;
@@ -312,7 +312,8 @@ create or replace package body {{ obj('LOG_LOCATION_PKG') }} is
       loop
          l_colon := instr(in_files(i_file), ':');
          l_sql := l_sql || case when i_file > 1 then ', ' end
-            || sys.dbms_assert.simple_sql_name(substr(in_files(i_file), 1, l_colon - 1)) || ':'
+            || sys.dbms_assert.enquote_name(str => sys.dbms_assert.simple_sql_name(substr(in_files(i_file), 1, l_colon - 1)),
+                                            capitalize => false) || ':'
             || sys.dbms_assert.enquote_literal(str => substr(in_files(i_file), l_colon + 1));
       end loop;
       l_sql := 'alter table ' || sys.dbms_assert.enquote_name(str => sys.dbms_assert.simple_sql_name(co_table),
