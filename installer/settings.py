@@ -234,6 +234,12 @@ class Settings:
         """(directory object, server path) of every distinct source directory, in configuration order."""
         return tuple(dict.fromkeys((source.directory, source.path) for source in self.sources))
 
+    def single_source(self, source: LogSource) -> "Settings":
+        """These settings as the one-source shorthand of ``source`` (its directory, path, files and
+        listener): for code written for one source, e.g. the wording of a read error."""
+        return dataclasses.replace(self, sources=(), multi_source=None, directory=source.directory,
+                                   log_dir=source.path, log_files=source.files, listener_name=source.listener)
+
     def source_instances(self) -> tuple[Optional[int], ...]:
         """The distinct instance numbers of the sources: None (the unpinned job) first, then ascending."""
         numbers = {source.instance for source in self.sources}
