@@ -411,3 +411,13 @@ def test_admin_install_checks_every_created_directory(clean_env: Path) -> None:
     answers[isql.Q_DIRECTORY_PATH] = lambda b: [(next(after),)]
     with pytest.raises(InstallFailed, match="directory LSNR_RAC2_SCAN1_DIR points at /tmp/x, not "):
         quiet(s).install_admin(FakeConnection(answers))
+
+
+def test_the_readme_sources_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n[[sources]]", 1)[1].split("```", 1)[0]
+    s = load_settings(config_path=str(write_config(tmp_path, "[[sources]]" + block)), environ={})
+    assert s.sources == (LogSource("RAC1_SCAN1", "LISTENER_SCAN1", "rac1", "LSNR_RAC1_SCAN1_DIR",
+                                   "/u01/app/grid/diag/tnslsnr/rac1/listener_scan1/trace",
+                                   ("listener_scan1.log",), 1),)
+    assert s.source_files()[0].label == "RAC1_SCAN1/listener_scan1.log"
