@@ -198,7 +198,7 @@ class Settings:
         dataclasses.replace) the shorthand source is built after those four are validated."""
         set_ = object.__setattr__
         given = self.sources
-        if given is None or isinstance(given, (str, bytes, Mapping)) or not isinstance(given, (tuple, list)):
+        if not isinstance(given, (tuple, list)):
             raise SettingError("sources", f"is {_kind(given)} where an array of tables is expected; "
                                "write each source as a [[sources]] table in lsnrmine.toml")
         if self.multi_source is False or not given:
