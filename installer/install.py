@@ -239,9 +239,10 @@ class Installer:
 
     def _check_directory_after_admin(self, conn: Any, report: RunLog) -> None:
         s = self.settings
-        path = db.scalar(conn, Q_DIRECTORY_PATH, dir_name=s.directory)
-        if path != s.log_dir:
-            raise InstallFailed("admin", f"directory {s.directory} points at {path}, not {s.log_dir}", report.lines)
+        for directory, log_dir in s.directories():  # one per distinct source folder
+            path = db.scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
+            if path != log_dir:
+                raise InstallFailed("admin", f"directory {directory} points at {path}, not {log_dir}", report.lines)
         # The DBA account that created the directory can read through it: probe the files now,
         # before the owner phase (ORA-22286 = this account has no READ: left to the owner phase).
         problems = [p for p in probe_files(conn, s) if "has no READ on directory" not in p]

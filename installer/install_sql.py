@@ -13,6 +13,9 @@ Q_SESSION_PRIVS = "select privilege from session_privs"
 Q_ADMIN_OPTION_PRIVS = "select privilege from user_sys_privs where admin_option = 'YES'"
 Q_USER_EXISTS = "select count(*) from all_users where username = :user_name"
 Q_DIRECTORY_PATH = "select directory_path from all_directories where directory_name = :dir_name"
+# The instance this session runs on (USERENV INSTANCE: the instance identification number; 1 on a
+# single instance): node-local log sources pinned to another instance are not probed from here.
+Q_INSTANCE_NUMBER = "select sys_context('USERENV', 'INSTANCE') from dual"
 # Directories appear in ALL_TAB_PRIVS with TABLE_NAME = directory name; only direct grants count
 # (definer's-rights code ignores roles).
 Q_DIRECTORY_READ = (

@@ -21,6 +21,7 @@ from .install_sql import (
     Q_DIRECTORY_READ,
     Q_DIRECTORY_WRITE,
     Q_GRANTABLE,
+    Q_INSTANCE_NUMBER,
     Q_JOB_QUEUE_PROCESSES,
     Q_OWNER_SPACE,
     Q_SESSION_PRIVS,
@@ -30,7 +31,7 @@ from .install_sql import (
     S_PROBE_FILE,
 )
 from .read_errors import translate_read_error
-from .settings import Settings, owner_privileges, sys_object_grants
+from .settings import LogSource, Settings, owner_privileges, sys_object_grants
 
 MIN_ORACLE_MAJOR = 19
 OLD_VERSION_MISSES = (
@@ -91,21 +92,31 @@ def missing_privileges_problem(missing: list[str]) -> str:
 
 @dataclass
 class DirectoryCheck:
-    """What the owner found about its directory objects (log_dir, and the loader log one)."""
+    """What the owner found about its directory objects (every source's, and the loader log one)."""
 
     missing: list[str] = field(default_factory=list)  # grants the owner lacks
     problems: list[str] = field(default_factory=list)  # a directory missing or pointing elsewhere
-    log_dir_path: Optional[str] = None  # where the log directory points, as the owner sees it
+    log_dir_path: Optional[str] = None  # where the (first source's) log directory points, as the owner sees it
     usable: bool = True  # READ granted and every path as set: the log files can be probed
+    paths: dict[str, Optional[str]] = field(default_factory=dict)  # directory -> where it points (None: missing)
+
+
+def directory_settings(settings: Settings) -> list[tuple[str, str, str]]:
+    """(directory object, path, the setting naming its path) of every directory lsnrmine reads or
+    writes: one per distinct source folder, then the loader log directory."""
+    s = settings
+    path_setting = "sources[].path" if s.multi_source else "log_dir"
+    found = [(directory, path, path_setting) for directory, path in s.directories()]
+    if s.loader_log_directory is not None and s.loader_log_dir is not None:
+        found.append((s.loader_log_directory, s.loader_log_dir, "loader_log_dir"))
+    return found
 
 
 def check_directories(conn: Any, settings: Settings) -> DirectoryCheck:
     """READ (and WRITE for the loader log directory) granted to the owner, and each path as set."""
     s = settings
     found = DirectoryCheck()
-    for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
-        if directory is None:
-            continue
+    for directory, path, path_setting in directory_settings(s):
         if not db.scalar(conn, Q_DIRECTORY_READ, dir_name=directory):
             found.missing.append(f"READ on directory {directory}")
             found.usable = False
@@ -113,6 +124,7 @@ def check_directories(conn: Any, settings: Settings) -> DirectoryCheck:
         if directory == s.loader_log_directory and not db.scalar(conn, Q_DIRECTORY_WRITE, dir_name=directory):
             found.missing.append(f"WRITE on directory {directory} (ORACLE_LOADER writes its log files there)")
         current = db.scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
+        found.paths[directory] = current
         if directory == s.directory:
             found.log_dir_path = current
         if current != path:
@@ -120,31 +132,83 @@ def check_directories(conn: Any, settings: Settings) -> DirectoryCheck:
         if current is None:
             found.problems.append(f"directory {directory} does not exist; fix: {FIX_ADMIN}")
         elif current != path:
+            fix = "log_dir" if path_setting == "loader_log_dir" else path_setting  # the wording before sources
             found.problems.append(f"directory {directory} points at {current}, the settings say {path}; "
-                                  "fix: run `lsnrmine install --phase admin` again, or correct log_dir")
+                                  f"fix: run `lsnrmine install --phase admin` again, or correct {fix}")
     return found
 
 
-def probe_file(conn: Any, settings: Settings, file_name: str) -> tuple[Optional[int], Optional[str]]:
-    """(size in bytes, None) when the database can open the file, else (None, the problem)."""
+def _probe(conn: Any, directory: str, file_name: str) -> tuple[Optional[int], Optional[str]]:
+    """(size in bytes, None) when the database can open the file, else (None, Oracle's error text)."""
     try:
         with conn.cursor() as cursor:
             length = cursor.var(int)
-            cursor.execute(S_PROBE_FILE, dir_name=settings.directory, file_name=file_name, file_len=length)
+            cursor.execute(S_PROBE_FILE, dir_name=directory, file_name=file_name, file_len=length)
             return length.getvalue(), None
     except Exception as exc:
-        text = str(exc)
-        return None, (translate_read_error(text, settings, file_name)
-                      or f"cannot read {file_name} through directory {settings.directory}: {db.first_line(text)}")
+        return None, str(exc)
 
 
-def probe_files(conn: Any, settings: Settings) -> list[str]:
-    """One problem per log file the database cannot open (BFILE, nothing created)."""
-    problems = []
-    for file_name in settings.log_files:
-        problem = probe_file(conn, settings, file_name)[1]
-        if problem:
-            problems.append(problem)
+def probe_file(conn: Any, settings: Settings, file_name: str,
+               source: Optional[LogSource] = None) -> tuple[Optional[int], Optional[str]]:
+    """(size in bytes, None) when the database can open the file, else (None, the problem). The
+    file is looked for in ``source``'s directory (default: the first source's, ``settings.directory``)."""
+    one = settings if source is None else settings.single_source(source)
+    size, text = _probe(conn, one.directory, file_name)
+    if text is None:
+        return size, None
+    return None, (translate_read_error(text, one, file_name)
+                  or f"cannot read {file_name} through directory {one.directory}: {db.first_line(text)}")
+
+
+# a BFILE open of a file that is not there: ORA-22285, or ORA-22288 with the OS's "No such file"
+_MISSING_FILE = ("ORA-22285", "No such file or directory", "cannot find the file")
+
+
+def current_instance(conn: Any) -> Optional[int]:
+    """The instance number of this session (1 on a single instance); None when it cannot be read."""
+    try:
+        return int(str(db.scalar(conn, Q_INSTANCE_NUMBER)))
+    except Exception:  # information only: every source is then probed
+        return None
+
+
+def probe_files(conn: Any, settings: Settings, notes: Optional[list[str]] = None) -> list[str]:
+    """One problem per log file the database cannot open (BFILE, nothing created).
+
+    With [[sources]] the files are node-local: only the sources of this session's instance (and
+    the unpinned ones) are probed; a file that is not there (yet) is a note, since a SCAN listener
+    writes its log only on the node it runs on; any other error is a problem, and so is finding
+    no file at all among the sources probed."""
+    if not settings.multi_source:
+        problems = []
+        for file_name in settings.log_files:
+            problem = probe_file(conn, settings, file_name)[1]
+            if problem:
+                problems.append(problem)
+        return problems
+    notes = [] if notes is None else notes
+    instance = current_instance(conn)
+    problems, missing, readable = [], [], 0
+    for source in settings.sources:
+        if source.instance is not None and instance is not None and source.instance != instance:
+            notes.append(f"source {source.name} is read on instance {source.instance}: its files were not "
+                         f"probed from instance {instance} (run `lsnrmine verify` connected there)")
+            continue
+        for file_name in source.files:
+            size, text = _probe(conn, source.directory, file_name)
+            if text is None:
+                readable += 1
+            elif any(marker in text for marker in _MISSING_FILE):
+                missing.append(f"{source.path}/{file_name}")
+            else:
+                problem = probe_file(conn, settings, file_name, source=source)[1]
+                problems.append(f"source {source.name}: {problem}")
+    if missing and readable == 0 and not problems:
+        problems.append(f"no log file of the sources of this instance exists: {', '.join(missing)}; check each "
+                        "source's path and files (lsnrctl status shows the Listener Log File of each listener)")
+    elif missing:
+        notes.append(f"not there yet (read once the listener writes it): {', '.join(missing)}")
     return problems
 
 
@@ -154,9 +218,9 @@ def system_tablespace_problem(schema: str, tablespace: str) -> str:
             "or for the database (ALTER DATABASE DEFAULT TABLESPACE <tablespace>)")
 
 
-def directory_conflict(directory: str, current: str, path: str) -> str:
+def directory_conflict(directory: str, current: str, path: str, setting: str = "directory") -> str:
     return (f"directory {directory} exists and points at {current}, not {path}: lsnrmine never repoints a "
-            "directory object it may not own; choose another name (setting directory), or give --force "
+            f"directory object it may not own; choose another name (setting {setting}), or give --force "
             "to repoint it (and let uninstall drop it)")
 
 
@@ -196,15 +260,15 @@ def admin_preflight(conn: Any, settings: Settings, *, force: bool = False) -> tu
     if tablespace is not None and str(tablespace).upper() in SYSTEM_TABLESPACES:
         problems.append(system_tablespace_problem(s.schema, str(tablespace)))
     problems += _sys_grant_problems(conn, s)
-    for directory, path in ((s.directory, s.log_dir), (s.loader_log_directory, s.loader_log_dir)):
-        if directory is None:
-            continue
+    for directory, path, path_setting in directory_settings(s):
         current = db.scalar(conn, Q_DIRECTORY_PATH, dir_name=directory)
         if current is not None and current != path:
             if force:
                 notes.append(f"directory {directory} points at {current}; --force: install repoints it to {path}")
             else:
-                problems.append(directory_conflict(directory, current, path))
+                setting = {"sources[].path": "sources[].directory", "loader_log_dir": "directory"}.get(
+                    path_setting, "directory")  # the loader directory kept the wording it had
+                problems.append(directory_conflict(directory, current, path, setting))
     check_job_queue(conn, s, problems, notes)
     notes += audit.admin_notes(conn, s)
     if problems:
@@ -274,7 +338,7 @@ def owner_preflight(conn: Any, settings: Settings) -> list[str]:
         problems.insert(0, missing_privileges_problem(missing))
     check_job_queue(conn, s, problems, notes)
     if directories.usable:
-        problems += probe_files(conn, s)
+        problems += probe_files(conn, s, notes)
     if problems:
         raise PreflightFailed("owner", problems)
     return notes

@@ -198,7 +198,7 @@ class Settings:
         dataclasses.replace) the shorthand source is built after those four are validated."""
         set_ = object.__setattr__
         given = self.sources
-        if given is None or isinstance(given, (str, bytes, Mapping)) or not isinstance(given, (tuple, list)):
+        if not isinstance(given, (tuple, list)):
             raise SettingError("sources", f"is {_kind(given)} where an array of tables is expected; "
                                "write each source as a [[sources]] table in lsnrmine.toml")
         if self.multi_source is False or not given:
@@ -233,6 +233,12 @@ class Settings:
     def directories(self) -> tuple[tuple[str, str], ...]:
         """(directory object, server path) of every distinct source directory, in configuration order."""
         return tuple(dict.fromkeys((source.directory, source.path) for source in self.sources))
+
+    def single_source(self, source: LogSource) -> "Settings":
+        """These settings as the one-source shorthand of ``source`` (its directory, path, files and
+        listener): for code written for one source, e.g. the wording of a read error."""
+        return dataclasses.replace(self, sources=(), multi_source=None, directory=source.directory,
+                                   log_dir=source.path, log_files=source.files, listener_name=source.listener)
 
     def source_instances(self) -> tuple[Optional[int], ...]:
         """The distinct instance numbers of the sources: None (the unpinned job) first, then ascending."""

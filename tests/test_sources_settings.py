@@ -237,3 +237,187 @@ def test_settings_built_from_log_sources_validate_them() -> None:
         Settings(sources=(good, LogSource("B", "LISTENER", None, "D2", "a/b", ("listener.log",), None)))
     with pytest.raises(SettingError, match=r"setting sources: is a string"):
         Settings(sources="RAC1")  # type: ignore[arg-type]
+
+
+# -- the rendered install of the rac configuration ---------------------------------------------------
+
+
+def test_rac_render_has_a_directory_per_folder_the_sources_table_and_the_location_list(clean_env: Path) -> None:
+    out = clean_env / "deploy"
+    assert main(["render", "--config", str(RAC_CONFIG), "--out", str(out)]) == 0
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    admin = (out / "admin_01_lsnr_rac1_listener_dir.sql").read_text()
+    for directory, path in s.directories():
+        assert f'create or replace directory "{directory}" as \'{path}\'\n/\n' in admin
+        # READ only, on each directory
+        assert f'grant read on directory "{directory}" to "LSNRMINE"\n/\n' in admin
+    assert "write" not in admin.lower().replace("dbms_output", "")
+    # every guard comes before the first directory is created (nothing half-installed)
+    assert admin.rindex("raise_application_error") < admin.index("create or replace directory")
+    uninstall_admin = (out / "uninstall_admin.sql").read_text()
+    assert [f'drop directory "{d}"' in uninstall_admin for d, _ in s.directories()] == [True] * 4
+    external = (out / "05_lsnr_listener_log_ext.sql").read_text()
+    assert "default directory \"LSNR_RAC1_LISTENER_DIR\"" in external
+    assert external.count('"LSNR_RAC2_SCAN1_DIR":\'listener_scan1.log\'') == 1
+    assert "reject limit unlimited\nnoparallel]';" in external
+    sources = (out / "12_lsnr_sources.sql").read_text()
+    assert "select 'RAC2_SCAN1/listener_scan1.log' label, 'RAC2_SCAN1' source_name" in sources
+    assert "'rac2' host" in sources and "2 instance_number" in sources
+    assert "set t.enabled = 'N'" in sources
+    install = (out / "install.sql").read_text()
+    assert install.index("@@11_lsnr_load_state.sql") < install.index("@@12_lsnr_sources.sql") \
+        < install.index("@@14_lsnr_ingest_pkg.sql")
+
+
+def test_shorthand_render_has_no_sources_table(clean_env: Path) -> None:
+    out = clean_env / "deploy"
+    assert main(["render", "--out", str(out)]) == 0
+    assert not [p.name for p in out.iterdir() if "sources" in p.name]
+    assert "noparallel" not in (out / "05_lsnr_listener_log_ext.sql").read_text()
+
+
+def test_log_xml_is_not_in_the_location_but_in_sources(tmp_path: Path) -> None:
+    from lsnrmine.render import render_scripts
+
+    config = write_config(tmp_path, source_table("DB1", host="db1", instance=None,
+                                                 files='["listener.log", "log.xml"]'))
+    scripts = render_scripts(load_settings(config_path=str(config), environ={}))
+    external = next(text for name, text in scripts.items() if name.endswith("_lsnr_listener_log_ext.sql"))
+    assert "'log.xml'" not in external and '"LSNR_DB1_DIR":\'listener.log\'' in external
+    sources = next(text for name, text in scripts.items() if name.endswith("_lsnr_sources.sql"))
+    assert "'DB1/log.xml' label" in sources and "cast(null as number) instance_number" in sources
+
+
+# -- the preflight per directory and per instance (recording stand-in of tests/test_installer.py) ----
+
+
+def rac_owner_answers(s: Settings, instance: int, paths: dict[str, str] | None = None) -> dict:
+    from test_installer import owner_answers  # the stand-in of the installer tests
+    from lsnrmine import install_sql as isql
+
+    paths = paths or dict(s.directories())
+    return owner_answers(s, **{isql.Q_DIRECTORY_PATH: lambda b: [(paths.get(b["dir_name"]),)],
+                               isql.Q_INSTANCE_NUMBER: [(str(instance),)]})
+
+
+def test_owner_preflight_probes_only_this_instances_sources(clean_env: Path) -> None:
+    from test_installer import FakeConnection
+    from lsnrmine import install_sql as isql
+    from lsnrmine.preflight import owner_preflight
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    conn = FakeConnection(rac_owner_answers(s, instance=2))
+    notes = owner_preflight(conn, s)
+    read_checked = [b["dir_name"] for sql, b in conn.log if sql == isql.Q_DIRECTORY_READ]
+    assert read_checked == [d for d, _ in s.directories()]
+    probed = [(b["dir_name"], b["file_name"]) for sql, b in conn.log if sql == isql.S_PROBE_FILE]
+    assert probed == [("LSNR_RAC2_LISTENER_DIR", "listener.log"), ("LSNR_RAC2_SCAN1_DIR", "listener_scan1.log")]
+    assert [n for n in notes if "not probed" in n] == [
+        "source RAC1_LISTENER is read on instance 1: its files were not probed from instance 2 "
+        "(run `lsnrmine verify` connected there)",
+        "source RAC1_SCAN1 is read on instance 1: its files were not probed from instance 2 "
+        "(run `lsnrmine verify` connected there)"]
+
+
+def test_owner_preflight_a_missing_scan_log_is_a_note_no_file_at_all_a_problem(clean_env: Path) -> None:
+    import oracledb
+    from test_installer import FakeConnection
+    from lsnrmine import install_sql as isql
+    from lsnrmine.preflight import PreflightFailed, owner_preflight
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    gone = oracledb.DatabaseError("ORA-22288: file or LOB operation FILEOPEN failed\nNo such file or directory")
+    scan_gone = (lambda b: b["file_name"] == "listener_scan1.log", gone)
+    notes = owner_preflight(FakeConnection(rac_owner_answers(s, instance=1), errors={isql.S_PROBE_FILE: scan_gone}), s)
+    assert ("not there yet (read once the listener writes it): "
+            "/u01/app/grid/diag/tnslsnr/rac1/listener_scan1/trace/listener_scan1.log") in notes
+    with pytest.raises(PreflightFailed) as failed:
+        owner_preflight(FakeConnection(rac_owner_answers(s, instance=1), errors={isql.S_PROBE_FILE: gone}), s)
+    assert failed.value.problems == [
+        "no log file of the sources of this instance exists: /u01/app/grid/diag/tnslsnr/rac1/listener/trace/"
+        "listener.log, /u01/app/grid/diag/tnslsnr/rac1/listener_scan1/trace/listener_scan1.log; check each "
+        "source's path and files (lsnrctl status shows the Listener Log File of each listener)"]
+
+
+def test_owner_preflight_a_permission_error_names_the_sources_own_path(clean_env: Path) -> None:
+    import oracledb
+    from test_installer import FakeConnection
+    from lsnrmine import install_sql as isql
+    from lsnrmine.preflight import PreflightFailed, owner_preflight
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    denied = oracledb.DatabaseError("ORA-22288: file or LOB operation FILEOPEN failed\nPermission denied")
+    errors = {isql.S_PROBE_FILE: (lambda b: b["dir_name"] == "LSNR_RAC1_SCAN1_DIR", denied)}
+    with pytest.raises(PreflightFailed) as failed:
+        owner_preflight(FakeConnection(rac_owner_answers(s, instance=1), errors=errors), s)
+    (problem,) = failed.value.problems
+    assert problem.startswith("source RAC1_SCAN1: the database cannot read "
+                              "/u01/app/grid/diag/tnslsnr/rac1/listener_scan1/trace/listener_scan1.log")
+    assert "Permission denied" in problem
+
+
+def test_owner_preflight_checks_every_directory_path(clean_env: Path) -> None:
+    from test_installer import FakeConnection
+    from lsnrmine import install_sql as isql
+    from lsnrmine.preflight import PreflightFailed, owner_preflight
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    paths = dict(s.directories(), LSNR_RAC2_SCAN1_DIR="/u01/elsewhere")
+    conn = FakeConnection(rac_owner_answers(s, instance=1, paths=paths))
+    with pytest.raises(PreflightFailed) as failed:
+        owner_preflight(conn, s)
+    assert failed.value.problems == [
+        "directory LSNR_RAC2_SCAN1_DIR points at /u01/elsewhere, the settings say "
+        "/u01/app/grid/diag/tnslsnr/rac2/listener_scan1/trace; fix: run `lsnrmine install --phase admin` again, "
+        "or correct sources[].path"]
+    assert isql.S_PROBE_FILE not in conn.statements  # no probe through a wrong directory
+
+
+def test_admin_preflight_refuses_a_source_directory_pointing_elsewhere(clean_env: Path) -> None:
+    from test_installer import FakeConnection, admin_answers
+    from lsnrmine import install_sql as isql
+    from lsnrmine.preflight import PreflightFailed, admin_preflight
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    paths = dict(s.directories(), LSNR_RAC2_LISTENER_DIR="/u01/app/oracle/admin/dpdump")
+    answers = admin_answers(s, **{isql.Q_DIRECTORY_PATH: lambda b: [(paths[b["dir_name"]],)]})
+    with pytest.raises(PreflightFailed) as failed:
+        admin_preflight(FakeConnection(answers), s)
+    assert failed.value.problems == [
+        "directory LSNR_RAC2_LISTENER_DIR exists and points at /u01/app/oracle/admin/dpdump, not "
+        "/u01/app/grid/diag/tnslsnr/rac2/listener/trace: lsnrmine never repoints a directory object it may not "
+        "own; choose another name (setting sources[].directory), or give --force to repoint it (and let "
+        "uninstall drop it)"]
+    notes, _ = admin_preflight(FakeConnection(answers), s, force=True)
+    assert any("LSNR_RAC2_LISTENER_DIR points at /u01/app/oracle/admin/dpdump; --force" in n for n in notes)
+
+
+def test_admin_install_checks_every_created_directory(clean_env: Path) -> None:
+    from test_installer import FakeConnection, admin_answers, quiet
+    from lsnrmine import install_sql as isql
+    from lsnrmine.install import InstallFailed
+
+    s = load_settings(config_path=str(RAC_CONFIG), environ={})
+    created = dict(s.directories())
+    answers = admin_answers(s, **{isql.Q_DIRECTORY_PATH: lambda b: [(created[b["dir_name"]],)],
+                                  isql.Q_INSTANCE_NUMBER: [("1",)]})
+    conn = FakeConnection(answers)
+    quiet(s).install_admin(conn)
+    checked = [b["dir_name"] for sql, b in conn.log if sql == isql.Q_DIRECTORY_PATH]
+    assert set(checked) == set(created) and len(checked) == 2 * len(created)  # preflight, then after creation
+    # a directory that does not point where it was created to (another session repointed it) stops the run
+    after = iter([created[d] for d, _ in s.directories()] + [created[d] for d, _ in s.directories()[:3]]
+                 + ["/tmp/x"])
+    answers[isql.Q_DIRECTORY_PATH] = lambda b: [(next(after),)]
+    with pytest.raises(InstallFailed, match="directory LSNR_RAC2_SCAN1_DIR points at /tmp/x, not "):
+        quiet(s).install_admin(FakeConnection(answers))
+
+
+def test_the_readme_sources_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n[[sources]]", 1)[1].split("```", 1)[0]
+    s = load_settings(config_path=str(write_config(tmp_path, "[[sources]]" + block)), environ={})
+    assert s.sources == (LogSource("RAC1_SCAN1", "LISTENER_SCAN1", "rac1", "LSNR_RAC1_SCAN1_DIR",
+                                   "/u01/app/grid/diag/tnslsnr/rac1/listener_scan1/trace",
+                                   ("listener_scan1.log",), 1),)
+    assert s.source_files()[0].label == "RAC1_SCAN1/listener_scan1.log"
