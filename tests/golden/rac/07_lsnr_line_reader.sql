@@ -9,7 +9,9 @@ create or replace package "LSNR_LINE_READER" authid definer is
    co_max_line_bytes constant pls_integer := 4000;
 
    type t_line is record (
-      source      varchar2(255),  -- file name inside the directory object
+      source      varchar2(255),  -- file name inside the directory object (all_lines: the source label)
+      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
       line        varchar2(4000), -- text without the line end, in the database charset
@@ -45,8 +47,11 @@ create or replace package "LSNR_LINE_READER" authid definer is
       in_file      in varchar2
    ) return number;
 
-   -- The lines of the files INGEST_PKG.run reads, in its order: per configured file, its 19c
-   -- segments known in LOAD_STATE (ascending n) that exist, then the file itself.
+   -- The lines of the files INGEST_PKG.run reads, in its order, for the enabled sources this
+   -- instance reads (SOURCES instance_number null or the session's instance): per source and file,
+   -- its 19c segments known in LOAD_STATE (ascending n) that exist, then the file itself; source =
+   -- the label '<source name>/<file>', with the source's listener and host. A file that does not
+   -- exist or cannot be opened here (another node's directory) has no lines.
    function all_lines return t_line_tab pipelined;
 end "LSNR_LINE_READER";
 /
@@ -61,9 +66,6 @@ create or replace package body "LSNR_LINE_READER" is
    co_max_file_chars  constant pls_integer  := 255;
 
    type t_file_list is table of varchar2(255);
-   co_log_files constant t_file_list := t_file_list(
-      'listener.log'
-   );
 
    -- Reader state: one BFILE and the position of the next line.
    type t_reader is record (
@@ -363,93 +365,126 @@ create or replace package body "LSNR_LINE_READER" is
          raise;
    end file_length;
 
-   -- The file set INGEST_PKG.run reads, in its order (R1): per configured file stem.ext, its 19c
-   -- segments stem_<n>.ext known in LOAD_STATE (INGEST_PKG.discover_segments records them) by
-   -- ascending n, then the file itself. LOAD_STATE is created after this package: read through
-   -- dynamic SQL; while it does not exist (ORA-00942), the configured files only.
-   function file_set return t_file_list is
+   e_file_access exception;
+   pragma exception_init(e_file_access, -22285); -- non-existent directory or file
+   e_file_privs exception;
+   pragma exception_init(e_file_privs, -22286);  -- insufficient privileges on file or directory
+   e_invalid_directory exception;
+   pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
+   e_open_failed exception;
+   pragma exception_init(e_open_failed, -22288); -- file or LOB operation FILEOPEN failed
+
+   type t_source is record (
+      source_name    varchar2(128),
+      label          varchar2(255),
+      listener       varchar2(128),
+      host           varchar2(255),
+      directory_name varchar2(128)
+   );
+   type t_source_tab is table of t_source;
+
+   -- The labels INGEST_PKG.run reads for in_label (R1): its 19c segments '<source>/stem_<n>.ext'
+   -- known in LOAD_STATE by ascending n (INGEST_PKG.segment_number's rule on the label), then
+   -- in_label itself.
+   function file_set(in_label in varchar2, in_names in t_file_list) return t_file_list is
       type t_by_number is table of varchar2(255) index by pls_integer;
-      e_no_table exception;
-      pragma exception_init(e_no_table, -942); -- table or view does not exist
-      l_names    t_file_list := t_file_list();
       l_out      t_file_list := t_file_list();
       l_segments t_by_number;
-      l_none     t_by_number;
-      l_dot      pls_integer;
+      l_dot      pls_integer := instr(in_label, '.', -1);
       l_stem     varchar2(255);
       l_ext      varchar2(255);
       l_mid      varchar2(255);
       i_n        pls_integer;
    begin
+      if l_dot > instr(in_label, '/') + 1 then
+         l_stem := substr(in_label, 1, l_dot - 1);
+         l_ext := substr(in_label, l_dot);
+      else
+         l_stem := in_label;
+         l_ext := null;
+      end if;
+      for i_name in 1..in_names.count
+      loop
+         if length(in_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
+            and substr(in_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
+            and (l_ext is null or substr(in_names(i_name), -length(l_ext)) = l_ext)
+         then
+            l_mid := substr(in_names(i_name), length(l_stem) + 2,
+                            length(in_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+            if regexp_like(l_mid, '^[0-9]{1,5}$') then
+               i_n := to_number(l_mid);
+               l_segments(i_n) := in_names(i_name);
+            end if;
+         end if;
+      end loop;
+      i_n := l_segments.first;
+      while i_n is not null
+      loop
+         l_out.extend;
+         l_out(l_out.count) := l_segments(i_n);
+         i_n := l_segments.next(i_n);
+      end loop;
+      l_out.extend;
+      l_out(l_out.count) := in_label;
+      return l_out;
+   end file_set;
+
+   -- SOURCES and LOAD_STATE are created after this package: read through dynamic SQL; while one
+   -- does not exist (ORA-00942), no source / no segment.
+   function all_lines return t_line_tab pipelined is
+      e_no_table exception;
+      pragma exception_init(e_no_table, -942); -- table or view does not exist
+      l_reader  t_reader;
+      l_line    t_line;
+      l_bfile   bfile;
+      l_sources t_source_tab := t_source_tab();
+      l_source  t_source;
+      l_names   t_file_list := t_file_list();
+      l_files   t_file_list;
+      l_exists  boolean;
+   begin
       begin
+         execute immediate 'select s.source_name, s.label, s.listener, s.host, s.directory_name '
+            || 'from "LSNR_SOURCES" s where s.enabled = ''Y'' '
+            || 'and (s.instance_number is null or s.instance_number = to_number(sys_context(''USERENV'', ''INSTANCE''))) '
+            || 'order by s.source_name, s.label'
+            bulk collect into l_sources;
          execute immediate 'select t.file_name from "LSNR_LOAD_STATE" t'
             bulk collect into l_names;
       exception
          when e_no_table then
             null;
       end;
-      for i_file in 1..co_log_files.count
+      for i_source in 1..l_sources.count
       loop
-         l_dot := instr(co_log_files(i_file), '.', -1);
-         if l_dot > 1 then
-            l_stem := substr(co_log_files(i_file), 1, l_dot - 1);
-            l_ext := substr(co_log_files(i_file), l_dot);
-         else
-            l_stem := co_log_files(i_file);
-            l_ext := null;
-         end if;
-         l_segments := l_none;
-         for i_name in 1..l_names.count
+         l_source := l_sources(i_source);
+         l_files := file_set(in_label => l_source.label, in_names => l_names);
+         for i_file in 1..l_files.count
          loop
-            -- INGEST_PKG.segment_number's rule: stem || '_' || 1 to 9 digits || ext
-            if length(l_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
-               and substr(l_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
-               and (l_ext is null or substr(l_names(i_name), -length(l_ext)) = l_ext)
-            then
-               l_mid := substr(l_names(i_name), length(l_stem) + 2,
-                               length(l_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
-               if regexp_like(l_mid, '^[0-9]{1,5}$') then
-                  i_n := to_number(l_mid);
-                  l_segments(i_n) := l_names(i_name);
-               end if;
+            begin
+               l_bfile := locator(in_directory => l_source.directory_name,
+                                  in_file      => substr(l_files(i_file), length(l_source.source_name) + 2));
+               l_exists := sys.dbms_lob.fileexists(l_bfile) = 1;
+            exception
+               when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
+                  l_exists := false; -- not readable from this instance: no lines here
+            end;
+            if l_exists then
+               open_reader(io_reader        => l_reader,
+                           in_bfile         => l_bfile,
+                           in_source        => l_files(i_file),
+                           in_start_offset  => 1,
+                           in_first_line_no => 1,
+                           in_complete_only => false);
+               while next_line(io_reader => l_reader, out_line => l_line)
+               loop
+                  l_line.listener := l_source.listener;
+                  l_line.host := l_source.host;
+                  pipe row (l_line);
+               end loop;
+               close_reader(io_reader => l_reader);
             end if;
          end loop;
-         i_n := l_segments.first;
-         while i_n is not null
-         loop
-            l_out.extend;
-            l_out(l_out.count) := l_segments(i_n);
-            i_n := l_segments.next(i_n);
-         end loop;
-         l_out.extend;
-         l_out(l_out.count) := co_log_files(i_file);
-      end loop;
-      return l_out;
-   end file_set;
-
-   function all_lines return t_line_tab pipelined is
-      l_reader t_reader;
-      l_line   t_line;
-      l_bfile  bfile;
-      l_files  t_file_list := file_set;
-   begin
-      for i_file in 1..l_files.count
-      loop
-         l_bfile := locator(in_directory => 'LSNR_RAC1_LISTENER_DIR', in_file => l_files(i_file));
-         -- a file that does not exist (a configured rotation target, a deleted segment) has no lines
-         if sys.dbms_lob.fileexists(l_bfile) = 1 then
-            open_reader(io_reader        => l_reader,
-                        in_bfile         => l_bfile,
-                        in_source        => l_files(i_file),
-                        in_start_offset  => 1,
-                        in_first_line_no => 1,
-                        in_complete_only => false);
-            while next_line(io_reader => l_reader, out_line => l_line)
-            loop
-               pipe row (l_line);
-            end loop;
-            close_reader(io_reader => l_reader);
-         end if;
       end loop;
       return;
    exception

@@ -5,6 +5,7 @@
 -- temporary table: private to the session, emptied by the COMMIT that stores the batch's events
 -- and offset (ON COMMIT DELETE ROWS: SQL Language Reference, CREATE TABLE, "GLOBAL TEMPORARY").
 -- line_no may be fractional for the context line INGEST_PKG adds before a re-parsed event.
+-- listener, host: the source's (with [[sources]]; null otherwise: EVENT_PARSE falls back).
 -- The embedded engine has a view of the same name on listener_log_lines instead.
 declare
   e_name_in_use exception;
@@ -13,6 +14,8 @@ begin
   execute immediate q'[
 create global temporary table "LSNR_STAGE_LINES" (
   source      varchar2(255 char) not null,
+  listener    varchar2(128 char),
+  host        varchar2(255 char),
   line_no     number not null,
   line        varchar2(4000 byte),
   byte_offset number,
@@ -20,6 +23,18 @@ create global temporary table "LSNR_STAGE_LINES" (
 ) on commit delete rows]';
 exception
   when e_name_in_use then
+    null;
+end;
+/
+-- upgrade: listener and host on a table created before them (added at the end; every statement
+-- names its columns). The owner phase runs with the jobs paused, so no session has rows in it.
+declare
+  e_column_exists exception;
+  pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+begin
+  execute immediate 'alter table "LSNR_STAGE_LINES" add (listener varchar2(128 char), host varchar2(255 char))';
+exception
+  when e_column_exists then
     null;
 end;
 /

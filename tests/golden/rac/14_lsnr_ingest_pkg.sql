@@ -5,15 +5,18 @@
 -- into EVENTS: LINE_READER -> STAGE_LINES -> EVENT_PARSE, offsets in LOAD_STATE, one commit per batch.
 -- Python twin of the reading algorithm: installer/ingest.py (tests/test_ingest_reader.py).
 -- facts: docs/oracle-facts.md#plsql-ingest-pkg
+-- Sources ([[sources]]): the enabled rows of SOURCES, each file in its source's directory object;
+-- a LOAD_STATE row per source label '<source name>/<file>' (segments '<source name>/<segment>').
 create or replace package "LSNR_INGEST_PKG" authid definer is
    co_batch_lines     constant pls_integer := 50000;
    co_signature_bytes constant pls_integer := 256;
 
-   -- One poll of every configured file (the ingest job's action).
-   procedure run;
+   -- One poll of every file of the enabled sources of RAC instance in_instance (SOURCES
+   -- instance_number; null: the sources no instance is named for). The ingest jobs' action.
+   procedure run(in_instance in number default null);
 
-   -- One poll of one file of the directory object (a plain file name); in_configured false: a
-   -- 19c segment (CLOSED once read to its end, not written while unchanged).
+   -- One poll of one source label '<source name>/<file>' (in_configured false: a 19c segment,
+   -- CLOSED once read to its end, not written while unchanged).
    procedure ingest_file(in_file in varchar2, in_configured in boolean default true);
 
    -- Deletes events older than in_retention_days (default: setting RETENTION_DAYS, else 90), in
@@ -29,7 +32,6 @@ end "LSNR_INGEST_PKG";
 /
 
 create or replace package body "LSNR_INGEST_PKG" is
-   co_directory    constant varchar2(128) := 'LSNR_RAC1_LISTENER_DIR';
    co_ingest_job   constant varchar2(128) := 'LSNR_INGEST_JOB';
    co_purge_batch  constant pls_integer := 10000;
    co_fetch_rows   constant pls_integer := 1000;  -- parsed rows per fetch (bounded PGA)
@@ -57,12 +59,52 @@ create or replace package body "LSNR_INGEST_PKG" is
    e_resource_busy exception;
    pragma exception_init(e_resource_busy, -54); -- resource busy and acquire with NOWAIT specified
 
-   type t_file_list is table of varchar2(255);
-   co_log_files constant t_file_list := t_file_list(
-      'listener.log'
-   );
+   e_invalid_name exception;
+   pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
+
+   -- the source being read (use_source): its directory object, label prefix '<name>/', listener,
+   -- host, and the run-lock sentinel of its instance (one per ingest job: the jobs of different
+   -- instances read disjoint sources and never wait for each other)
+   g_directory varchar2(128);
+   g_prefix    varchar2(255);
+   g_listener  varchar2(128);
+   g_host      varchar2(255);
+   g_run_lock  varchar2(30) := co_run_lock;
 
    g_failed varchar2(4000);
+
+   function run_lock_name(in_instance in number) return varchar2 is
+   begin
+      return case when in_instance is null then co_run_lock else co_run_lock || ' I' || in_instance end;
+   end run_lock_name;
+
+   -- The context of source in_source_name (one SOURCES row of it: directory, listener, host and
+   -- instance are the same on all its rows); the directory name checked by DBMS_ASSERT (ORA-44003).
+   procedure use_source(in_source_name in varchar2) is
+      l_directory "LSNR_SOURCES".directory_name%type;
+      l_instance  "LSNR_SOURCES".instance_number%type;
+   begin
+      select max(s.directory_name), max(s.listener), max(s.host), max(s.instance_number)
+        into l_directory, g_listener, g_host, l_instance
+        from "LSNR_SOURCES" s
+       where s.source_name = in_source_name;
+      g_prefix := in_source_name || '/';
+      g_run_lock := run_lock_name(in_instance => l_instance);
+      g_directory := null;
+      g_directory := sys.dbms_assert.simple_sql_name(l_directory);
+   end use_source;
+
+   -- The file name of a source label (the part after '<source name>/').
+   function file_of(in_label in varchar2) return varchar2 is
+   begin
+      return substr(in_label, length(g_prefix) + 1);
+   end file_of;
+
+   -- Whether in_label's row belongs to the source being read (adoption and segments stay in it).
+   function in_source(in_label in varchar2) return boolean is
+   begin
+      return substr(in_label, 1, length(g_prefix)) = g_prefix;
+   end in_source;
 
    function setting_number(in_name in varchar2, in_default in number) return number is
       l_value number;
@@ -81,7 +123,7 @@ create or replace package body "LSNR_INGEST_PKG" is
    begin
       if in_nowait then
          begin
-            insert into "LSNR_LOAD_STATE" (file_name, status) values (co_run_lock, 'LOCK');
+            insert into "LSNR_LOAD_STATE" (file_name, status) values (g_run_lock, 'LOCK');
             commit;
          exception
             when dup_val_on_index then
@@ -89,12 +131,12 @@ create or replace package body "LSNR_INGEST_PKG" is
          end;
          select t.file_name into l_name
            from "LSNR_LOAD_STATE" t
-          where t.file_name = co_run_lock
+          where t.file_name = g_run_lock
             for update nowait;
       else
          select t.file_name into l_name
            from "LSNR_LOAD_STATE" t
-          where t.file_name = co_run_lock
+          where t.file_name = g_run_lock
             for update;
       end if;
    end lock_run;
@@ -194,6 +236,7 @@ create or replace package body "LSNR_INGEST_PKG" is
               into l_taken
               from "LSNR_LOAD_STATE" t
              where t.file_name <> io_state.file_name
+               and substr(t.file_name, 1, length(g_prefix)) = g_prefix
                and substr(t.signature, 1, length(io_state.prev_signature)) = io_state.prev_signature;
             if l_taken > 0 then
                io_state.prev_signature := null;
@@ -218,6 +261,7 @@ create or replace package body "LSNR_INGEST_PKG" is
                         t.prev_last_event_time event_time, t.prev_last_event_host event_host
                    from "LSNR_LOAD_STATE" t
                   where t.file_name <> io_state.file_name
+                    and substr(t.file_name, 1, length(g_prefix)) = g_prefix
                     and t.prev_signature is not null
                     and t.prev_offset is not null
                  union all
@@ -225,6 +269,7 @@ create or replace package body "LSNR_INGEST_PKG" is
                         t.last_event_line_no, t.last_event_offset, t.last_event_time, t.last_event_host
                    from "LSNR_LOAD_STATE" t
                   where t.file_name <> io_state.file_name
+                    and substr(t.file_name, 1, length(g_prefix)) = g_prefix
                     and t.signature is not null) o
           where o.byte_offset - 1 <= in_size
           order by o.is_prev desc, o.file_name
@@ -297,6 +342,8 @@ create or replace package body "LSNR_INGEST_PKG" is
       l_start       pls_integer;
       l_first_fetch boolean := true;
       l_server_host varchar2(1020) := substr(sys_context('USERENV', 'SERVER_HOST'), 1, 255);
+      -- a bind in the INSERT below (a private function cannot be called from SQL)
+      l_file        varchar2(255) := file_of(in_label => io_state.file_name);
    begin
       if l_restage then
          l_from := io_state.last_event_offset;
@@ -308,18 +355,19 @@ create or replace package body "LSNR_INGEST_PKG" is
       end if;
       if io_state.last_event_line_no is not null then
          -- context line: the parse view reads it as a <msg> header (time, host), never an event
-         insert into "LSNR_STAGE_LINES" (source, line_no, line)
-         values (io_state.file_name, l_first_line - 0.5,
+         insert into "LSNR_STAGE_LINES" (source, listener, host, line_no, line)
+         values (io_state.file_name, g_listener, g_host, l_first_line - 0.5,
                  '<msg time=''' || to_char(io_state.last_event_time, 'YYYY-MM-DD"T"HH24:MI:SS') || ''''
                  || case when io_state.last_event_host is not null
                          then ' host_id=''' || replace(io_state.last_event_host, '''') || '''' end
                  || '>');
       end if;
-      insert into "LSNR_STAGE_LINES" (source, line_no, line, byte_offset, next_offset)
-      select l.source, l.line_no, l.line, l.byte_offset, l.next_offset
+      -- the label, listener and host of the source (LINE_READER returns the plain file name)
+      insert into "LSNR_STAGE_LINES" (source, listener, host, line_no, line, byte_offset, next_offset)
+      select io_state.file_name, g_listener, g_host, l.line_no, l.line, l.byte_offset, l.next_offset
         from table("LSNR_LINE_READER".lines(
-                in_directory     => co_directory,
-                in_file          => io_state.file_name,
+                in_directory     => g_directory,
+                in_file          => l_file,
                 in_start_offset  => l_from,
                 in_first_line_no => l_first_line,
                 in_complete_only => 1)) l
@@ -408,14 +456,17 @@ create or replace package body "LSNR_INGEST_PKG" is
       l_is_open boolean := false;
       l_more    boolean := true;
    begin
+      if g_prefix is null or not in_source(in_label => in_file) then
+         use_source(in_source_name => substr(in_file, 1, instr(in_file, '/') - 1)); -- a direct call
+      end if;
       l_state := locked_state(in_file => in_file);
-      l_bfile := bfilename(co_directory, in_file);
+      l_bfile := bfilename(g_directory, file_of(in_label => in_file));
       if sys.dbms_lob.fileexists(l_bfile) = 0 then
          if l_state.generation > 0 then
             record_health(in_file => in_file, in_status => co_status_finished, in_health => null);
          else
             record_health(in_file => in_file, in_status => co_status_missing,
-                          in_health => in_file || ': no such file in directory ' || co_directory);
+                          in_health => in_file || ': no such file in directory ' || g_directory);
          end if;
          return;
       end if;
@@ -474,6 +525,13 @@ create or replace package body "LSNR_INGEST_PKG" is
          rollback;
          record_health(in_file => in_file, in_status => co_status_unreadable,
                        in_health => in_file || ': ' || sqlerrm);
+      when e_invalid_name or value_error then
+         -- no usable directory name for the source (missing SOURCES row, or not a simple SQL name)
+         rollback;
+         l_state := locked_state(in_file => in_file);
+         record_health(in_file => in_file, in_status => co_status_unreadable,
+                       in_health => in_file || ': directory object name "' || substr(g_directory, 1, 128)
+                                    || '" of the source is not usable (' || sqlerrm || ')');
       when others then
          -- recorded for `lsnrmine status` and the alerts, then the caller decides (run raises
          -- at the end, after the other files)
@@ -519,9 +577,14 @@ create or replace package body "LSNR_INGEST_PKG" is
       return null;
    end segment_number;
 
+   -- in_name: a label of the source being read; a directory that cannot be read has no files here
+   -- (ingest_file records why for the configured file), so one source never stops the others
    function file_exists(in_name in varchar2) return boolean is
    begin
-      return sys.dbms_lob.fileexists(bfilename(co_directory, in_name)) = 1;
+      return sys.dbms_lob.fileexists(bfilename(g_directory, file_of(in_label => in_name))) = 1;
+   exception
+      when e_file_access or e_file_privs or e_open_failed or e_invalid_directory then
+         return false;
    end file_exists;
 
    -- New segments of in_base get a LOAD_STATE row (lsnrmine.ingest.discover_segments: same rule).
@@ -627,58 +690,89 @@ create or replace package body "LSNR_INGEST_PKG" is
       end if;
    end ingest_one;
 
-   procedure run is
+   -- Per enabled source of in_instance, by source name, per file: the file's segments then the
+   -- file (as below without sources). A source that cannot be read (no directory object, no
+   -- privilege, no file, a bad directory name) is recorded in its LOAD_STATE rows and the others
+   -- are read all the same; unexpected errors are raised at the end, after every source.
+   procedure run(in_instance in number default null) is
       type t_by_number is table of varchar2(1020) index by pls_integer;
       l_failed   varchar2(4000);
       l_none     t_by_number;
       l_segments t_by_number;
       l_n        number;
+      l_usable   boolean;
       i_segment  pls_integer;
    begin
+      g_run_lock := run_lock_name(in_instance => in_instance);
       begin
          lock_run(in_nowait => true);
       exception
          when e_resource_busy then
             sys.dbms_standard.raise_application_error(
                num => "LSNR_ERROR_PKG".co_ingest_failed,
-               msg => 'lsnrmine ingest: another INGEST_PKG.run is active (LOAD_STATE row "'
-                      || co_run_lock || '" is locked); this run read nothing, the next one reads on');
+               msg => 'lsnrmine ingest: another INGEST_PKG.run for the same instance is active (LOAD_STATE row "'
+                      || g_run_lock || '" is locked); this run read nothing, the next one reads on');
       end;
-      for i_file in 1..co_log_files.count
+      for r_source in (
+         select s.source_name, s.label
+           from "LSNR_SOURCES" s
+          where s.enabled = 'Y'
+            and (s.instance_number = in_instance or in_instance is null and s.instance_number is null)
+          order by s.source_name, s.label
+      )
       loop
-         discover_segments(in_base => co_log_files(i_file));
-         -- its segments by ascending n (a renamed file adopts the generation it continues before
-         -- the configured name restarts), then the configured file itself; a segment that
-         -- disappeared after it was read (FINISHED) is read again only when its name exists (S3)
-         l_segments := l_none;
-         for r_state in (select t.file_name, t.status
-                           from "LSNR_LOAD_STATE" t)
-         loop
-            l_n := segment_number(in_base => co_log_files(i_file), in_name => r_state.file_name);
-            if l_n is not null and l_n <= co_segment_max
-               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
-            then
-               l_segments(l_n) := r_state.file_name;
-            end if;
-         end loop;
-         i_segment := l_segments.first;
-         while i_segment is not null
-         loop
-            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => l_failed);
-            i_segment := l_segments.next(i_segment);
-         end loop;
-         ingest_one(in_file => co_log_files(i_file), in_configured => true, io_failed => l_failed);
-         -- S1: a previous generation no segment continued (deleted before discovery, or copied
-         -- and truncated): its unread tail, if any, is lost; said in health (verify shows it)
-         lock_run;
-         update "LSNR_LOAD_STATE" t
-            set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
-                           || 'segment: lines written after the last run before the rotation may be lost'
-          where t.file_name = co_log_files(i_file)
-            and t.status = co_status_ok
-            and t.prev_signature is not null
-            and t.prev_offset is not null;
-         commit;
+         begin
+            use_source(in_source_name => r_source.source_name);
+            g_run_lock := run_lock_name(in_instance => in_instance); -- the lock this run holds
+            l_usable := true;
+         exception
+            when e_invalid_name then
+               l_usable := false;
+               rollback;
+               g_run_lock := run_lock_name(in_instance => in_instance);
+               g_failed := null;
+               l_segments := l_none;
+               lock_run;
+               begin
+                  insert into "LSNR_LOAD_STATE" (file_name) values (r_source.label);
+               exception
+                  when dup_val_on_index then
+                     null; -- the usual case: the row exists
+               end;
+               record_health(in_file => r_source.label, in_status => co_status_unreadable,
+                             in_health => r_source.label || ': the directory object name of source '
+                                          || r_source.source_name || ' is not a simple SQL name (ORA-44003)');
+         end;
+         if l_usable then
+            discover_segments(in_base => r_source.label);
+            l_segments := l_none;
+            for r_state in (select t.file_name, t.status
+                              from "LSNR_LOAD_STATE" t)
+            loop
+               l_n := segment_number(in_base => r_source.label, in_name => r_state.file_name);
+               if l_n is not null and l_n <= co_segment_max
+                  and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
+               then
+                  l_segments(l_n) := r_state.file_name;
+               end if;
+            end loop;
+            i_segment := l_segments.first;
+            while i_segment is not null
+            loop
+               ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => l_failed);
+               i_segment := l_segments.next(i_segment);
+            end loop;
+            ingest_one(in_file => r_source.label, in_configured => true, io_failed => l_failed);
+            lock_run;
+            update "LSNR_LOAD_STATE" t
+               set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
+                              || 'segment: lines written after the last run before the rotation may be lost'
+             where t.file_name = r_source.label
+               and t.status = co_status_ok
+               and t.prev_signature is not null
+               and t.prev_offset is not null;
+            commit;
+         end if;
       end loop;
       if l_failed is not null then
          sys.dbms_standard.raise_application_error(num => "LSNR_ERROR_PKG".co_ingest_failed,
@@ -740,17 +834,27 @@ create or replace package body "LSNR_INGEST_PKG" is
       commit;
    end purge;
 
+   -- every ingest job: INGEST_JOB and the instance jobs INGEST_JOB_I<n>
    procedure apply_settings is
       l_minutes number := setting_number(in_name => 'INGEST_INTERVAL_MINUTES', in_default => 5);
    begin
-      sys.dbms_scheduler.set_attribute(
-         name      => co_ingest_job,
-         attribute => 'repeat_interval',
-         value     => case
-                         when l_minutes <= 999 then 'FREQ=MINUTELY;INTERVAL=' || trunc(greatest(l_minutes, 1))
-                         else 'FREQ=HOURLY;INTERVAL=' || ceil(l_minutes / 60)
-                      end
-      );
+      for r_job in (
+         select j.job_name
+           from user_scheduler_jobs j
+          where j.job_name = co_ingest_job
+             or substr(j.job_name, 1, length(co_ingest_job) + 2) = co_ingest_job || '_I'
+                and regexp_like(substr(j.job_name, length(co_ingest_job) + 3), '^[0-9]{1,3}$')
+      )
+      loop
+         sys.dbms_scheduler.set_attribute(
+            name      => r_job.job_name,
+            attribute => 'repeat_interval',
+            value     => case
+                            when l_minutes <= 999 then 'FREQ=MINUTELY;INTERVAL=' || trunc(greatest(l_minutes, 1))
+                            else 'FREQ=HOURLY;INTERVAL=' || ceil(l_minutes / 60)
+                         end
+         );
+      end loop;
    end apply_settings;
 end "LSNR_INGEST_PKG";
 /

@@ -5,6 +5,8 @@
 -- missing file fails every query, KUP-04040); records the result in SETTINGS LOG_LOCATION_STATUS.
 -- run_ingest is the ingest job's action (refresh, INGEST_PKG.run, refresh). Reads LOAD_STATE.
 -- facts: docs/oracle-facts.md#plsql-log-location-pkg
+-- Sources ([[sources]]): LOCATION lists DIRECTORY:'file' for each text file (not *.xml) of every
+-- enabled source, and its known segments, that exists as seen from the refreshing instance.
 create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    co_status_setting constant varchar2(128) := 'LOG_LOCATION_STATUS';
 
@@ -12,13 +14,14 @@ create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    -- unexpected error (after recording it).
    procedure refresh;
 
-   -- The ingest job's action: refresh (errors recorded, not raised), INGEST_PKG.run, refresh again.
-   procedure run_ingest;
+   -- The ingest jobs' action: INGEST_PKG.run(in_instance) between two refreshes (errors recorded,
+   -- not raised). An instance job (in_instance not null) does not refresh: the LOCATION is one for
+   -- all instances, kept by the unpinned job and the install, from the files its instance sees.
+   procedure run_ingest(in_instance in number default null);
 end "LSNR_LOG_LOCATION_PKG";
 /
 
 create or replace package body "LSNR_LOG_LOCATION_PKG" is
-   co_directory constant varchar2(128) := 'LSNR_RAC1_LISTENER_DIR';
    co_table     constant varchar2(128) := 'LSNR_LISTENER_LOG_EXT';
 
    e_file_access exception;
@@ -30,10 +33,10 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
    e_open_failed exception;
    pragma exception_init(e_open_failed, -22288); -- file or LOB operation failed
 
-   type t_file_list is table of varchar2(255);
-   co_log_files constant t_file_list := t_file_list(
-      'listener.log'
-   );
+   -- a LOCATION entry 'DIRECTORY:file' (a checked simple SQL name, no quote, so no ':' in it)
+   type t_file_list is table of varchar2(400);
+   e_invalid_name exception;
+   pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
 
    -- the first ORA-2228x of the current refresh (why no file was found); variables come before
    -- the subprogram bodies of a declarative part
@@ -56,15 +59,15 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
          insert (name, value, description) values (src.name, src.value, src.description);
    end put_status;
 
-   function file_exists(in_name in varchar2) return boolean is
+   function file_exists(in_directory in varchar2, in_name in varchar2) return boolean is
    begin
-      return sys.dbms_lob.fileexists(file_loc => bfilename(co_directory, in_name)) = 1;
+      return sys.dbms_lob.fileexists(file_loc => bfilename(in_directory, in_name)) = 1;
    exception
       when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
          if g_file_error is null then
-            g_file_error := substrb(in_name || ': ' || sqlerrm, 1, 1000);
+            g_file_error := substrb(in_directory || ':' || in_name || ': ' || sqlerrm, 1, 1000);
          end if;
-         return false; -- the directory's problem (e.g. ORA-22288 soft link in path): in the status
+         return false; -- that source's problem (missing directory, no privilege): in the status
    end file_exists;
 
    -- the segment number of in_name when it is a 19c segment stem_<n>.ext of in_base, else null
@@ -132,45 +135,67 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       return false;
    end contains;
 
+   -- per enabled source's text file (label order), its known segments then the file, as
+   -- 'DIRECTORY:file', when it exists here; a bad directory name is recorded and skipped
    function existing_files return t_file_list is
-      l_files    t_file_list := t_file_list();
-      l_segments t_file_list;
+      l_files     t_file_list := t_file_list();
+      l_segments  t_file_list;
+      l_directory varchar2(128);
+      l_entry     varchar2(400);
    begin
-      for i_file in 1..co_log_files.count
+      for r_source in (
+         select s.source_name, s.label, s.directory_name
+           from "LSNR_SOURCES" s
+          where s.enabled = 'Y'
+            and lower(s.file_name) not like '%.xml'
+          order by s.source_name, s.label
+      )
       loop
-         l_segments := known_segments(in_base => co_log_files(i_file));
-         for i_segment in 1..l_segments.count
-         loop
-            if file_exists(in_name => l_segments(i_segment))
-               and not contains(in_files => l_files, in_name => l_segments(i_segment))
-            then
-               l_files.extend;
-               l_files(l_files.last) := l_segments(i_segment);
-            end if;
-         end loop;
-         if file_exists(in_name => co_log_files(i_file))
-            and not contains(in_files => l_files, in_name => co_log_files(i_file))
-         then
-            l_files.extend;
-            l_files(l_files.last) := co_log_files(i_file);
+         begin
+            l_directory := sys.dbms_assert.simple_sql_name(r_source.directory_name);
+         exception
+            when e_invalid_name then
+               l_directory := null;
+               if g_file_error is null then
+                  g_file_error := substrb(r_source.label || ': directory object name is not a simple SQL name', 1, 1000);
+               end if;
+         end;
+         if l_directory is not null and instr(l_directory, '"') = 0 then
+            l_segments := known_segments(in_base => r_source.label);
+            l_segments.extend;
+            l_segments(l_segments.last) := r_source.label;
+            for i_file in 1..l_segments.count
+            loop
+               -- the file name after '<source name>/'
+               l_entry := l_directory || ':' || substr(l_segments(i_file), length(r_source.source_name) + 2);
+               if file_exists(in_directory => l_directory,
+                              in_name      => substr(l_segments(i_file), length(r_source.source_name) + 2))
+                  and not contains(in_files => l_files, in_name => l_entry)
+               then
+                  l_files.extend;
+                  l_files(l_files.last) := l_entry;
+               end if;
+            end loop;
          end if;
       end loop;
       return l_files;
    end existing_files;
 
+   -- the LOCATION now, as 'DIRECTORY:file' (a location without a directory is in the default one)
    function current_files return t_file_list is
       l_files t_file_list := t_file_list();
    begin
       for r_location in (
-         select l.location
+         select coalesce(l.directory_name, x.default_directory_name) || ':' || l.location entry
            from user_external_locations l
+           join user_external_tables x
+             on x.table_name = l.table_name
           where l.table_name = co_table
-            and (l.directory_name is null or l.directory_name = co_directory)
-          order by l.location
+          order by 1
       )
       loop
          l_files.extend;
-         l_files(l_files.last) := r_location.location;
+         l_files(l_files.last) := r_location.entry;
       end loop;
       return l_files;
    end current_files;
@@ -201,13 +226,19 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       return in_files.count || ' files: ' || in_files(1) || ' .. ' || in_files(in_files.count);
    end summary;
 
+   -- LOCATION ("DIRECTORY":'file', ...), the form external_tables/listener_log.sql renders: each
+   -- directory name checked again by DBMS_ASSERT and quoted, each file name quoted as a literal
    procedure apply_location(in_files in t_file_list) is
-      l_sql varchar2(32767);
+      l_sql   varchar2(32767);
+      l_colon pls_integer;
    begin
       for i_file in 1..in_files.count
       loop
+         l_colon := instr(in_files(i_file), ':');
          l_sql := l_sql || case when i_file > 1 then ', ' end
-            || sys.dbms_assert.enquote_literal(str => in_files(i_file));
+            || sys.dbms_assert.enquote_name(str => sys.dbms_assert.simple_sql_name(substr(in_files(i_file), 1, l_colon - 1)),
+                                            capitalize => false) || ':'
+            || sys.dbms_assert.enquote_literal(str => substr(in_files(i_file), l_colon + 1));
       end loop;
       l_sql := 'alter table ' || sys.dbms_assert.enquote_name(str => sys.dbms_assert.simple_sql_name(co_table),
                                                             capitalize => false)
@@ -237,15 +268,17 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       if l_wanted.count = 0 then
          put_status(in_value =>
             case
-               when g_file_error is null then 'no configured log file exists in directory ' || co_directory
-               else 'no configured log file is readable in directory ' || co_directory || ' (' || g_file_error || ')'
+               when g_file_error is null then 'no text file of an enabled source exists here'
+               else 'no text file of an enabled source is readable here (' || g_file_error || ')'
             end || ': LOCATION kept (' || summary(in_files => l_current) || ')');
       else
          if not same_files(in_left => l_current, in_right => l_wanted) then
             apply_location(in_files => l_wanted); -- DDL: commits this autonomous transaction only
             compile_invalid_objects;
          end if;
-         put_status(in_value => 'ok: ' || summary(in_files => l_wanted));
+         put_status(in_value => case when g_file_error is null then 'ok: ' else 'partial: ' end
+                                || summary(in_files => l_wanted)
+                                || case when g_file_error is not null then ' (not readable: ' || g_file_error || ')' end);
       end if;
       commit;
    exception
@@ -264,17 +297,23 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       do_refresh(in_raise => true);
    end refresh;
 
-   procedure run_ingest is
+   procedure run_ingest(in_instance in number default null) is
    begin
-      do_refresh(in_raise => false);
+      if in_instance is null then
+         do_refresh(in_raise => false);
+      end if;
       begin
-         "LSNR_INGEST_PKG".run;
+         "LSNR_INGEST_PKG".run(in_instance => in_instance);
       exception
          when others then
-            do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised
+            if in_instance is null then
+               do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised
+            end if;
             raise;
       end;
-      do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
+      if in_instance is null then
+         do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
+      end if;
    end run_ingest;
 end "LSNR_LOG_LOCATION_PKG";
 /

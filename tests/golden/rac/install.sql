@@ -79,6 +79,7 @@ variable lsnrmine_paused_jobs varchar2(4000)
 declare
   co_jobs constant sys.odcivarchar2list := sys.odcivarchar2list('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB');
   co_marker constant varchar2(64) := 'lsnrmine: paused by install; ';
+  co_instance_jobs constant varchar2(128) := 'LSNR_INGEST_JOB_I';
   co_wait_seconds constant pls_integer := 180;
   l_disabled_now varchar2(4000) := ',';
   l_running varchar2(4000);
@@ -88,6 +89,8 @@ begin
     select j.job_name, j.enabled, j.comments
       from user_scheduler_jobs j
      where j.job_name in (select column_value from table(co_jobs))
+        or substr(j.job_name, 1, length(co_instance_jobs)) = co_instance_jobs -- INGEST_JOB_I<n>
+           and regexp_like(substr(j.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$')
   ) loop
     if r_job.enabled = 'TRUE' then
       sys.dbms_scheduler.disable(name => r_job.job_name, force => true);
@@ -108,7 +111,9 @@ begin
     select listagg(r.job_name, ', ') within group (order by r.job_name)
       into l_running
       from user_scheduler_running_jobs r
-     where r.job_name in (select column_value from table(co_jobs));
+     where r.job_name in (select column_value from table(co_jobs))
+        or substr(r.job_name, 1, length(co_instance_jobs)) = co_instance_jobs
+           and regexp_like(substr(r.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$');
     exit when l_running is null;
     sys.dbms_session.sleep(seconds => 1);
   end loop;
@@ -252,11 +257,14 @@ end;
 -- the marker, so the next run tries again).
 declare
   co_marker constant varchar2(64) := 'lsnrmine: paused by install; ';
+  co_instance_jobs constant varchar2(128) := 'LSNR_INGEST_JOB_I';
 begin
   for r_job in (
     select j.job_name, j.comments
       from user_scheduler_jobs j
-     where j.job_name in ('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB')
+     where (j.job_name in ('LSNR_INGEST_JOB', 'LSNR_PURGE_JOB', 'LSNR_ALERT_JOB')
+            or substr(j.job_name, 1, length(co_instance_jobs)) = co_instance_jobs -- INGEST_JOB_I<n>
+               and regexp_like(substr(j.job_name, length(co_instance_jobs) + 1), '^[0-9]{1,3}$'))
        and instr(:lsnrmine_paused_jobs, ',' || j.job_name || ',') > 0
   ) loop
     sys.dbms_scheduler.enable(name => r_job.job_name);
