@@ -22,6 +22,7 @@ from .preflight import (
     missing_privileges_problem,
     missing_system_privileges,
     probe_file,
+    probe_files,
     version_problem,
 )
 from .read_errors import translate_read_error
@@ -175,7 +176,10 @@ def collect(conn: Any, settings: Settings) -> Findings:
         if kind == "JOB" and status is not None:
             f.jobs.append(_job_line(conn, name, f.problems))
 
-    if f.directory_path is not None:
+    if s.multi_source and directories.usable:
+        # node-local files: the sources of this session's instance (preflight.probe_files)
+        f.problems += probe_files(conn, s, f.notes)
+    if f.directory_path is not None and not s.multi_source:
         for file_name in s.log_files:
             size, problem = probe_file(conn, s, file_name)
             f.files.append((file_name, size, problem))
@@ -183,6 +187,7 @@ def collect(conn: Any, settings: Settings) -> Findings:
                 problem += missing_file_fix(s)
             if problem:
                 f.problems.append(f"{problem}")
+    if f.directory_path is not None:
         for obj in owner:
             if not obj.read_probe or obj.logical not in present:
                 continue
@@ -493,8 +498,13 @@ def run_verify(conn: Any, settings: Settings, out: Callable[[str], None] = print
         for problem in f.problems:
             out(problem)
         return 1
-    out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
-        f"{len(f.files)} log file(s) readable, installed {f.installed}")
+    if settings.multi_source:
+        out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, {len(settings.sources)} source(s) with "
+            f"{len(settings.source_files())} file(s) on instance(s) "
+            f"{', '.join('any' if n is None else str(n) for n in settings.source_instances())}, installed {f.installed}")
+    else:
+        out(f"ok: {f.objects_valid}/{f.objects_total} objects valid, directory {settings.directory} -> {f.directory_path}, "
+            f"{len(f.files)} log file(s) readable, installed {f.installed}")
     for line in _activity_lines(f, "job: ", "ingest: ", "alert evaluation: "):
         out(line)
     for note in f.notes:
