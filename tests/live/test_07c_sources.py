@@ -216,3 +216,25 @@ def test_status_shows_each_node_source_and_the_job_affinity(multi: Install) -> N
     assert f"instance 1, source SECOND ({LISTENER2}@{CONTAINER_HOSTNAME}), {SECOND_LABEL}: OK, last read" in out, out
     assert f"any instance, source MAIN (LISTENER@{CONTAINER_HOSTNAME}), {MAIN_LABEL}: OK, last read" in out, out
     assert re.search(rf"{re.escape(s.object_name('INGEST_JOB'))}_I1: enabled, .*, instance 1, instance_id 1", out), out
+
+
+def test_the_python_twin_reads_the_second_source_as_ingest_pkg_did(multi: Install, live_db: LiveDb,
+                                                                     second_listener: str, tmp_path: Path) -> None:
+    """Differential: the twin's run_sources over a copy of LSNRMINE2's log (nothing writes to it
+    between the last INGEST_PKG run and the copy: no service registers with LSNRMINE2) ends where
+    LOAD_STATE says INGEST_PKG ended."""
+    from lsnrmine.ingest import FileState, SourceFile, run_sources
+
+    s = multi.settings()
+    with multi.connect_owner() as con:
+        with con.cursor() as cur:
+            cur.execute(f'begin "{s.object_name("INGEST_PKG")}".run(in_instance => 1); end;')
+        _, rows = query(con, f'select byte_offset, line_no, lines from "{s.object_name("LOAD_STATE")}" '
+                             "where file_name = :f", f=SECOND_LABEL)
+    data = live_db.exec(["cat", f"{second_listener}/{SECOND_FILE}"])[1]
+    (tmp_path / SECOND_FILE).write_bytes(data)
+    states: dict[str, FileState] = {}
+    run_sources([SourceFile("SECOND", SECOND_FILE, str(tmp_path), 1)], states, lambda staged: [], instance=1)
+    twin = states[SECOND_LABEL]
+    assert rows == [(twin.byte_offset, twin.line_no, twin.lines)], (rows, twin)
+    assert twin.line_no > 0
