@@ -108,3 +108,38 @@ def test_segments_belong_to_their_source(tmp_path: Path) -> None:
     (rac1 / "listener_1.log").unlink()
     run_sources(sources, states, _events, instance=1)
     assert states["RAC1_LISTENER/listener_1.log"].status == FINISHED
+
+
+def test_a_scan_listener_moving_between_nodes_is_read_once(tmp_path: Path) -> None:
+    # LISTENER_SCAN1 runs on rac1, then on rac2: each node's ADR home has its own log; each node's
+    # job reads its own, and every record is loaded once (different labels, no overlap)
+    lines = _article_lines()
+    third = len(lines) // 3
+    rac1, rac2 = tmp_path / "rac1", tmp_path / "rac2"
+    rac1.mkdir()
+    rac2.mkdir()
+    sources = [SourceFile("RAC1_SCAN1", "listener_scan1.log", str(rac1), 1),
+               SourceFile("RAC2_SCAN1", "listener_scan1.log", str(rac2), 2)]
+    states: dict[str, FileState] = {}
+    read: list[str] = []
+
+    def run(instance: int) -> None:
+        for label, batches in run_sources(sources, states, _events, instance=instance).items():
+            read.extend(f"{label}:{n}" for batch in batches for n in batch.inserted)  # the events inserted
+
+    (rac1 / "listener_scan1.log").write_bytes(b"".join(lines[:third]))
+    run(1)
+    run(2)  # rac2 has no scan1 log yet: MISSING, nothing read
+    assert states["RAC2_SCAN1/listener_scan1.log"].status == MISSING
+    (rac2 / "listener_scan1.log").write_bytes(b"".join(lines[third:2 * third]))  # the move
+    run(1)
+    run(2)
+    with open(rac2 / "listener_scan1.log", "ab") as fh:
+        fh.write(b"".join(lines[2 * third:]))
+    run(2)
+    run(1)
+    assert len(read) == len(set(read))  # no event twice
+    assert len(read) == sum(1 for x in lines if EVENT.match(x.decode()))  # and none missing
+    assert states["RAC1_SCAN1/listener_scan1.log"].lines == third
+    assert states["RAC2_SCAN1/listener_scan1.log"].lines == len(lines) - third
+    assert states["RAC2_SCAN1/listener_scan1.log"].status == OK
