@@ -381,7 +381,6 @@ create or replace package body "LSNR_LINE_READER" is
       host           varchar2(255),
       directory_name varchar2(128)
    );
-   type t_source_tab is table of t_source;
 
    -- The labels INGEST_PKG.run reads for in_label (R1): its 19c segments '<source>/stem_<n>.ext'
    -- known in LOAD_STATE by ascending n (INGEST_PKG.segment_number's rule on the label), then
@@ -437,27 +436,36 @@ create or replace package body "LSNR_LINE_READER" is
       l_reader  t_reader;
       l_line    t_line;
       l_bfile   bfile;
-      l_sources t_source_tab := t_source_tab();
       l_source  t_source;
+      l_source_names t_file_list := t_file_list();
+      l_labels       t_file_list := t_file_list();
+      l_listeners    t_file_list := t_file_list();
+      l_hosts        t_file_list := t_file_list();
+      l_directories  t_file_list := t_file_list();
       l_names   t_file_list := t_file_list();
       l_files   t_file_list;
       l_exists  boolean;
    begin
       begin
+         -- one collection per column (BULK COLLECT INTO scalar collections)
          execute immediate 'select s.source_name, s.label, s.listener, s.host, s.directory_name '
             || 'from "LSNR_SOURCES" s where s.enabled = ''Y'' '
             || 'and (s.instance_number is null or s.instance_number = to_number(sys_context(''USERENV'', ''INSTANCE''))) '
             || 'order by s.source_name, s.label'
-            bulk collect into l_sources;
+            bulk collect into l_source_names, l_labels, l_listeners, l_hosts, l_directories;
          execute immediate 'select t.file_name from "LSNR_LOAD_STATE" t'
             bulk collect into l_names;
       exception
          when e_no_table then
             null;
       end;
-      for i_source in 1..l_sources.count
+      for i_source in 1..l_labels.count
       loop
-         l_source := l_sources(i_source);
+         l_source.source_name := l_source_names(i_source);
+         l_source.label := l_labels(i_source);
+         l_source.listener := l_listeners(i_source);
+         l_source.host := l_hosts(i_source);
+         l_source.directory_name := l_directories(i_source);
          l_files := file_set(in_label => l_source.label, in_names => l_names);
          for i_file in 1..l_files.count
          loop
