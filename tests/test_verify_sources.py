@@ -79,3 +79,13 @@ def test_instance_jobs_and_their_affinity(rac: Settings) -> None:
 def test_the_queries_skip_the_run_lock_rows_and_find_the_instance_jobs() -> None:
     assert "substr(file_name, 1, 1) <> '/'" in q_load_states("LSNR_LOAD_STATE")
     assert ":job_name || '_I'" in Q_INGEST_JOBS and "instance_id" in Q_INGEST_JOBS
+
+
+def test_a_partial_location_is_no_problem_with_sources() -> None:
+    from lsnrmine.verify import location_problem
+
+    # LOG_LOCATION_PKG with [[sources]]: another node's files are not readable from here
+    status = "partial: 1 file: LSNR_RAC1_LISTENER_DIR:listener.log (not readable: LSNR_RAC2_LISTENER_DIR:listener.log: ORA-22288)"
+    assert location_problem(status, "LSNR_LOG_LOCATION_PKG", "LSNRMINE") is None
+    assert location_problem("error: ORA-00942", "LSNR_LOG_LOCATION_PKG", "LSNRMINE").startswith(
+        "LISTENER_LOG's file list could not be refreshed: error: ORA-00942")
