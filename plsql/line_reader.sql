@@ -8,7 +8,7 @@ create or replace package {{ obj('LINE_READER') }} authid definer is
 
    type t_line is record (
       source      varchar2(255),  -- file name inside the directory object{{ " (all_lines: the source label)" if multi }}
-      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      listener    varchar2(128),  -- all_lines: the source's listener (listener_name without [[sources]])
       host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
@@ -598,6 +598,7 @@ create or replace package body {{ obj('LINE_READER') }} is
                         in_complete_only => false);
             while next_line(io_reader => l_reader, out_line => l_line)
             loop
+               l_line.listener := {{ s.listener_name | sqlstr }}; -- the one source's listener (host unknown)
                pipe row (l_line);
             end loop;
             close_reader(io_reader => l_reader);

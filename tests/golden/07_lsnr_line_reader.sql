@@ -10,7 +10,7 @@ create or replace package "LSNR_LINE_READER" authid definer is
 
    type t_line is record (
       source      varchar2(255),  -- file name inside the directory object
-      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      listener    varchar2(128),  -- all_lines: the source's listener (listener_name without [[sources]])
       host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
@@ -448,6 +448,7 @@ create or replace package body "LSNR_LINE_READER" is
                         in_complete_only => false);
             while next_line(io_reader => l_reader, out_line => l_line)
             loop
+               l_line.listener := 'LISTENER'; -- the one source's listener (host unknown)
                pipe row (l_line);
             end loop;
             close_reader(io_reader => l_reader);

@@ -10,7 +10,7 @@ create or replace package "LSNR_LINE_READER" authid definer is
 
    type t_line is record (
       source      varchar2(255),  -- file name inside the directory object (all_lines: the source label)
-      listener    varchar2(128),  -- all_lines: the source's listener (null without [[sources]])
+      listener    varchar2(128),  -- all_lines: the source's listener (listener_name without [[sources]])
       host        varchar2(255),  -- all_lines: the source's host (null when not configured)
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
