@@ -37,6 +37,14 @@ def test_listener_log_lines_count_equals_wc_l(installed: Install, owner_conn, li
     assert count > 0
 
 
+def test_listener_log_lines_carry_the_one_sources_listener(installed: Install, owner_conn) -> None:
+    # without [[sources]]: source = the file name, listener = listener_name, host unknown (issue 22)
+    _, rows = query(owner_conn, "select source, listener, host, count(*) from listener_log_lines "
+                                "group by source, listener, host")
+    assert [r[:3] for r in rows] == [(installed.settings().log_files[0], installed.settings().listener_name, None)], rows
+    assert rows[0][3] > 0
+
+
 def test_listener_log_lines_equal_the_file(installed: Install, owner_conn, live_db: LiveDb) -> None:
     stat, rows, data = live_db.stable_snapshot(
         lambda: query(owner_conn, "select line_no, line from listener_log_lines order by line_no")[1],
