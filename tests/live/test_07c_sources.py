@@ -177,7 +177,7 @@ def test_lines_and_the_article_table_cover_both_listeners(multi: Install) -> Non
         _, locations = query(con, "select directory_name, location from user_external_locations "
                                   "where table_name = :t order by directory_name",
                              t=s.object_name("LISTENER_LOG_EXT"))
-        assert locations == [(MAIN_DIRECTORY, "listener.log"), (SECOND_DIRECTORY, SECOND_FILE)], locations
+        assert locations == sorted([(MAIN_DIRECTORY, "listener.log"), (SECOND_DIRECTORY, SECOND_FILE)]), locations
         _, counted = query(con, "select count(*) from listener_log where connect_string like '%(COMMAND=status)%' "
                                 "or connect_string like '%(COMMAND=services)%'")
         assert counted[0][0] >= 8, counted  # both logs' STATUS/SERVICES lines (two rounds, two listeners)
