@@ -210,3 +210,21 @@ def test_dashboard_shows_the_breakdown(tmp_path: Path) -> None:
     assert [(h, l, int(c)) for h, l, _, c in rows] == [
         ("rac1", "LISTENER", 6), ("rac1", "LISTENER_SCAN1", 3), ("rac2", "LISTENER", 5),
         ("rac2", "LISTENER_SCAN1", 2), ("rac2", "LISTENER_SCAN2", 3)]
+
+
+def test_labels_are_cut_to_the_event_columns(tmp_path: Path) -> None:
+    """EVENTS.listener is varchar2(128 char), host varchar2(255 char): a longer ADR directory name or
+    header host is cut there (a 129-character listener directory, a 256-character host in a header)."""
+    listener = "l" * 129
+    trace = tmp_path / "diag/tnslsnr/node1" / listener / "trace"
+    trace.mkdir(parents=True)
+    (trace / "a.log").write_text("14-MAR-2024 09:59:40 * ping * 0\n")
+    host = "h" * 256
+    (tmp_path / "b.log").write_text(f"Log messages written to /u01/diag/tnslsnr/{host}/listener/alert/log.xml\n"
+                                    "14-MAR-2024 09:59:41 * ping * 0\n")
+    engine = _engine()
+    engine.load([str(trace / "a.log"), str(tmp_path / "b.log")], progress=False)
+    assert sorted(engine.query("select listener, host from listener_log_lines where line_no = 1").rows) == sorted([
+        (listener.upper(), "node1"), ("LISTENER", host)])
+    assert sorted(engine.query("select listener, host from lsnr_events where event_kind = 'ping'").rows) == sorted([
+        ("L" * 128, "node1"), ("LISTENER", "h" * 255)])
