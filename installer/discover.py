@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 from . import identifiers as ids
 
-__all__ = ["DiscoverError", "ListenerHome", "HEADER_BYTES", "discover", "header_labels", "path_labels",
+__all__ = ["DiscoverError", "ListenerHome", "HEADER_BYTES", "configured_labels", "discover", "header_labels", "path_labels",
            "sources_toml", "listing"]
 
 #: how much of the start of a log is searched for the header's "Log messages written to" line
@@ -30,6 +30,8 @@ _ADR_FILE = re.compile(r"(?:^|[\\/])diag[\\/]tnslsnr[\\/]([^\\/]+)[\\/]([^\\/]+)
 #: XE log of the public samples)
 _HEADER = re.compile(r"Log messages written to (.*[\\/]diag[\\/]tnslsnr[\\/]([^\\/]+)[\\/]([^\\/]+))[\\/]alert[\\/]"
                      r"log\.xml")
+#: a 19c segment's number before the extension: listener_3.log -> listener.log
+_SEGMENT = re.compile(r"_[0-9]{1,9}(\.[^./\\]*)$")
 #: how deep below the given directory a diag/tnslsnr tree is looked for
 _MAX_DEPTH = 6
 #: a name part of a generated identifier: what a host or listener name may hold besides A-Z 0-9 _
@@ -54,6 +56,27 @@ def header_labels(text: str) -> Optional[tuple[str, str, str]]:
     writes when it starts, in listener.log and as a <txt> of log.xml); None when there is none."""
     m = _HEADER.search(text)
     return (m.group(3).upper(), m.group(2), m.group(1)) if m else None
+
+
+def configured_labels(sources: Iterable[Any]) -> Callable[[str], Optional[tuple[Optional[str], Optional[str]]]]:
+    """For configured sources (settings.LogSource: path, files, listener, host): a function giving
+    (listener, host) of a log path that is one of their files (the source's path joined with the
+    file name, or a 19c segment ``stem_<n>.ext`` of one), None for any other path or ``-``."""
+    known: dict[str, tuple[Optional[str], Optional[str]]] = {}
+    for source in sources:
+        for name in source.files:
+            known.setdefault(os.path.join(source.path, name), (source.listener, source.host))
+
+    def labels(path: str) -> Optional[tuple[Optional[str], Optional[str]]]:
+        if path == "-":
+            return None
+        for full in (os.path.abspath(path), os.path.realpath(path)):
+            found = known.get(full) or known.get(_SEGMENT.sub(r"\1", full))
+            if found is not None:
+                return found
+        return None
+
+    return labels
 
 
 def _read_head(path: str) -> str:

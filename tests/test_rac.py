@@ -228,3 +228,25 @@ def test_labels_are_cut_to_the_event_columns(tmp_path: Path) -> None:
         (listener.upper(), "node1"), ("LISTENER", host)])
     assert sorted(engine.query("select listener, host from lsnr_events where event_kind = 'ping'").rows) == sorted([
         ("L" * 128, "node1"), ("LISTENER", "h" * 255)])
+
+
+def test_configured_sources_label_their_files(tmp_path: Path) -> None:
+    """With [[sources]] in lsnrmine.toml, a --log file that is a configured source's file (or one of
+    its 19c segments) carries that source's listener and host, before its path and header."""
+    from lsnrmine.settings import load_settings
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    # a copy of rac2's SCAN1 log: its header names rac2/LISTENER_SCAN1, the configuration says otherwise
+    shutil.copy(RAC / "rac2/diag/tnslsnr/rac2/listener_scan1/trace/listener_scan1.log", logs / "app.log")
+    shutil.copy(RAC / "rac1/diag/tnslsnr/rac1/listener/trace/listener_1.log", logs / "app_2.log")
+    shutil.copy(RAC / "rac1/diag/tnslsnr/rac1/listener/trace/listener_1.log", logs / "other.log")
+    config = tmp_path / "lsnrmine.toml"
+    config.write_text(f'[[sources]]\nname = "APP"\nlistener = "LSNR_APP"\nhost = "apphost"\ndirectory = "LSNR_APP_DIR"\n'
+                      f'path = "{logs}"\nfiles = ["app.log"]\n')
+    settings = load_settings({}, config_path=str(config), environ={})
+    engine = _engine(settings)
+    engine.load([str(logs / "app.log"), str(logs / "app_2.log"), str(logs / "other.log")], progress=False)
+    assert engine.query("select source, listener, host from listener_log_lines where line_no = 1 order by source").rows == [
+        (str(logs / "app.log"), "LSNR_APP", "apphost"), (str(logs / "app_2.log"), "LSNR_APP", "apphost"),
+        (str(logs / "other.log"), "LSNR_APP", None)]  # not configured: the settings' listener_name, no host

@@ -7,8 +7,9 @@ Relations created (the names and columns of the Oracle objects):
     ``\\r`` before it, as RECORDS DELIMITED BY DETECTED NEWLINE). Nothing is dropped; an empty line
     is NULL (Oracle: '' is NULL); lines longer than Oracle's VARCHAR2(4000) are kept whole.
     ``source`` is the path as given (unique: a file named twice is loaded once); ``listener`` and
-    ``host`` label every line of a file: from its ADR path, else the header the listener wrote
-    into it, else ``default_listener`` and NULL (reading.file_labels).
+    ``host`` label every line of a file: from the configured source it is a file of, else its ADR
+    path, else the header the listener wrote into it, else ``default_listener`` and NULL
+    (reading.file_labels).
 
 ``listener_log(log_date TIMESTAMP, connect_string, protocol_info, action, service_name,
 return_code VARCHAR)``
@@ -329,6 +330,7 @@ def load_logs(
     stream: bool = False,
     reject_counter: Optional[RejectCounter] = None,
     default_listener: Optional[str] = None,
+    configured: Optional[Callable[[str], Optional[tuple[Optional[str], Optional[str]]]]] = None,
 ) -> LoadStats:
     """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
     (files, ``.gz``, globs expanded sorted, ``-`` = stdin).
@@ -343,7 +345,8 @@ def load_logs(
     ``reject_counter``: a ``RejectCounter.start`` for the same paths, encoding and date language,
     started early by the caller (stream loads use it, the others stop it; closed either way).
     ``default_listener``: the listener of a file whose path and header name none (the settings'
-    listener_name).
+    listener_name). ``configured``: (listener, host) of a path that is a configured source's file
+    (settings [[sources]]), None otherwise; it wins over the path and the header.
     Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
     own progress bar (printed to stdout) is disabled on ``con``."""
     # the reject counter (the caller's, or one started here) is closed however the load ends
@@ -390,7 +393,7 @@ def load_logs(
         try:
             for path in files:
                 fs, reader = _file_reader(path, path in plain, not stream, encoding, progress, temp_csv)
-                fs.listener, fs.host = file_labels(path, encoding)
+                fs.listener, fs.host = (configured and configured(path)) or file_labels(path, encoding)
                 fs.listener = fs.listener or default_listener
                 readers.append(reader)
                 selects.append(

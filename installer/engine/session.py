@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, TextIO
 import duckdb
 import sqlglot
 
+from ..discover import configured_labels
 from ..manifest import MANIFEST
 from ..runner import split_script
 from ..settings import Settings
@@ -174,7 +175,9 @@ class OfflineEngine:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
                                           stream=stream, reject_counter=reject_counter,
-                                          default_listener=self.settings.listener_name)
+                                          default_listener=self.settings.listener_name,
+                                          configured=(configured_labels(self.settings.sources)
+                                                      if self.settings.multi_source else None))
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
         except duckdb.PermissionException:  # a known file that now needs a transcoded copy
