@@ -59,6 +59,7 @@ REPORT_ROWS_FROM = {
     "service_name_cases": "connects", "service_timeline": "connects", "sid_clients": "connects",
     "sid_vs_service": "connects", "tns_errors": "connects", "top_client_hosts": "connects",
     "top_client_ips": "connects", "top_os_users": "connects", "top_programs": "connects", "top_services": "connects",
+    "listener_hosts": "connects",
     "new_clients": "fresh",
     "public_ips": "public",
     "article_audit_jdbc_users": "audit", "article_audit_service_user": "audit", "audit_service_user_client": "audit",
@@ -74,6 +75,16 @@ def why_rows_may_be_missing(name: str, live_db: LiveDb, traffic: TrafficReport) 
     if source == "public" and traffic.public_ip is None:
         return f"no connect from a public address was made ({traffic.public_skipped})"
     return None
+
+
+def _without(columns: list[str], rows: Counter, column: str, *, expect: object = "any") -> Counter:
+    """``rows`` without ``column``; ``expect=None``: that column is NULL in every row."""
+    if not rows:
+        return rows
+    index = columns.index(column)
+    if expect is None:
+        assert all(row[index] is None for row in rows), f"{column} is not NULL online: {list(rows)[:3]}"
+    return Counter({row[:index] + row[index + 1:]: n for row, n in rows.items()})
 
 
 def column_values(columns: list[str], rows: Counter, column: str) -> set:
@@ -95,6 +106,10 @@ def test_report_online_equals_offline(name: str, scratch: Install, scratch_evalu
     on_run = scratch.as_owner("report", name, "--format", "json")
     on_columns, online = _rows(on_run)
     off_columns, offline = _rows(scratch.cli.run("report", name, "--log", str(log), "--format", "json", "--quiet"))
+    if name == "listener_hosts":
+        # the scratch install is the one-source shorthand: the database knows no host (NULL), while
+        # offline the host comes from the header the listener wrote into the log (issue 22)
+        online, offline = _without(on_columns, online, "HOST", expect=None), _without(off_columns, offline, "HOST")
     checklist("report", name, ran=True, matched=online == offline and bool(online),
               detail=f"{sum(online.values())} rows online, {sum(offline.values())} offline")
     if online and offline:
