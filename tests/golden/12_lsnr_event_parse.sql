@@ -253,11 +253,6 @@ events as (
          v.rec_time,
          v.ctx_time,
          v.ctx_host,
-         -- the number of fields the listener wrote (a '*' inside a client value is no field)
-         case
-           when v.date_txt is not null then
-             2 + nvl2(v.cd_txt, 1, 0) + nvl2(v.pi, 1, 0) + nvl2(v.ev_txt, 1, 0) + nvl2(v.sid_txt, 1, 0)
-         end nf,
          v.rc_txt,
          lower(v.ev_txt) ev,
          case
@@ -273,15 +268,17 @@ kinds as (
          case
            when e.is_cont = 1 then 'error_only'
            when e.date_txt is null then 'other'
-           when e.nf = 2 and e.rc_txt is not null then 'error_only'
+           when e.ev is null and e.connect_data is null and e.protocol_info is null and e.rc_txt is not null
+             then 'error_only'
            when e.ev in ('establish', '<unknown connect data>') then 'establish'
-           -- an instance's registration record holds no connect data and no protocol info: a client's
-           -- (COMMAND=service_update) echoed as the event is a command
-           when e.ev in ('service_update', 'service_register', 'service_died')
+           -- the listener writes these without client data; a client's (COMMAND=service_update)
+           -- echoed as the event has its connect data: a command
+           when e.ev in ('service_update', 'service_register', 'service_died', 'ping')
                 and e.connect_data is null and e.protocol_info is null then e.ev
-           when e.ev = 'ping' then e.ev
-           when regexp_like(e.ev, '^[a-z_]+$')
-                and (e.nf <= 4 or upper(e.connect_data) like '%(COMMAND=%') then 'command'
+           -- a command: an event word without SID field, written without connect data (a refused
+           -- lsnrctl command) or with connect data holding (COMMAND=
+           when regexp_like(e.ev, '^[a-z_]+$') and e.sid_field is null
+                and (e.connect_data is null or upper(e.connect_data) like '%(COMMAND=%') then 'command'
            else 'other'
          end event_kind,
          case
