@@ -185,7 +185,8 @@ errors as (
 -- TIMESTAMP * [CONNECT DATA *] [PROTOCOL INFO *] EVENT [* SID] * RETURN CODE; the date field ends at
 -- the first '*', the connect data and protocol info are parenthesized lists, the listener-written
 -- fields follow the last ')': lists = from the first '(' after the date to the last ')' of the line
--- (when the record has a list), tail = the rest (' * EVENT [* SID] * RETURN CODE').
+-- (when the record has a list), tail = the rest (' * EVENT [* SID] * RETURN CODE'), else the whole
+-- record (the tail's patterns skip its first field, the date).
 heads as (
   select o.source,
          o.line_no,
@@ -204,7 +205,7 @@ heads as (
            when h.date_txt is null then null
            when regexp_like(h.content, '^[^*]*[*][[:space:]]*\(.*[)]') then
              regexp_substr(h.content, '^[^*]*[*][[:space:]]*\(.*[)]([^)]*)$', 1, 1, null, 1)
-           else regexp_substr(h.content, '^[^*]*([*].*)$', 1, 1, null, 1)
+           else h.content
          end tail,
          case
            when h.date_txt is not null then
@@ -265,8 +266,9 @@ kinds as (
          case
            when e.is_cont = 1 then 'error_only'
            when e.date_txt is null then 'other'
-           when e.ev is null and e.connect_data is null and e.protocol_info is null and e.rc_txt is not null
-             then 'error_only'
+           -- a dated record of its date and return code only
+           when e.date_txt is not null and e.ev is null and e.connect_data is null and e.protocol_info is null
+                and e.rc_txt is not null then 'error_only'
            when e.ev in ('establish', '<unknown connect data>') then 'establish'
            -- the listener writes these without client data; a client's (COMMAND=service_update)
            -- echoed as the event has its connect data: a command
