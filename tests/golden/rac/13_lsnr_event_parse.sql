@@ -183,7 +183,13 @@ errors as (
              and w.grp is not null) e
    group by e.source, e.grp
 ),
--- 4. the fields of each record line
+-- 4. the fields of each record line. The client chooses the connect data (PROGRAM, HOST, USER,
+-- SERVICE_NAME...), which may hold '*': a record is not split on every '*'. The listener writes
+-- TIMESTAMP * [CONNECT DATA *] [PROTOCOL INFO *] EVENT [* SID] * RETURN CODE; the date field ends at
+-- the first '*', the connect data and protocol info are parenthesized lists, the listener-written
+-- fields follow the last ')': lists = from the first '(' after the date to the last ')' of the line
+-- (when the record has a list), tail = the rest (' * EVENT [* SID] * RETURN CODE'), else the whole
+-- record (the tail's patterns skip its first field, the date).
 heads as (
   select o.source,
          o.line_no,
@@ -196,12 +202,14 @@ heads as (
          o.ctx_host,
          case
            when h.date_txt is not null then
-             nvl(length(h.content), 0) - nvl(length(replace(h.content, '*', '')), 0) + 1
-         end nf,
-         trim(regexp_substr(h.content, '^[^*]*[*]([^*]*)', 1, 1, null, 1)) f2,
-         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f3,
-         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f4,
-         trim(regexp_substr(h.content, '^[^*]*[*][^*]*[*][^*]*[*][^*]*[*]([^*]*)', 1, 1, null, 1)) f5,
+             regexp_substr(h.content, '^[^*]*[*][[:space:]]*(\(.*[)])', 1, 1, null, 1)
+         end lists,
+         case
+           when h.date_txt is null then null
+           when regexp_like(h.content, '^[^*]*[*][[:space:]]*\(.*[)]') then
+             regexp_substr(h.content, '^[^*]*[*][[:space:]]*\(.*[)]([^)]*)$', 1, 1, null, 1)
+           else h.content
+         end tail,
          case
            when h.date_txt is not null then
              regexp_substr(h.content, '[*][[:space:]]*([0-9]{1,9})[[:space:]]*$', 1, 1, null, 1)
@@ -215,6 +223,28 @@ heads as (
    where o.is_head = 1
       or (o.is_cont = 1 and o.line_no = o.grp)
 ),
+-- the protocol info is the last list when it is an ADDRESS of (NAME=value) pairs after a '*' (or
+-- the only list): the listener writes it from the socket; the connect data is the lists before it.
+-- EVENT is the tail's first field; SID is everything between it and the return code, '*' included
+-- (an establish's SID field repeats the client's SERVICE_NAME or SID).
+splits as (
+  select v.*,
+         regexp_substr(v.lists,
+                       '(^|[*])[[:space:]]*\(ADDRESS=\(PROTOCOL=[^()*]*\)(\([A-Za-z_]+=[^()*]*\))*\)[[:space:]]*$',
+                       1, 1, 'i') pi_txt,
+         trim(regexp_substr(v.tail, '^[^*]*[*]([^*]*)[*]', 1, 1, null, 1)) ev_txt,
+         trim(regexp_substr(v.tail, '^[^*]*[*][^*]*[*](.*)[*]', 1, 1, null, 1)) sid_txt
+    from heads v
+),
+fields as (
+  select p.*,
+         case
+           when p.pi_txt is null then p.lists
+           else trim(substr(p.lists, 1, length(p.lists) - length(p.pi_txt)))
+         end cd_txt,
+         regexp_substr(p.pi_txt, '\(.*\)') pi
+    from splits p
+),
 events as (
   select v.source,
          v.line_no,
@@ -224,46 +254,33 @@ events as (
          v.rec_time,
          v.ctx_time,
          v.ctx_host,
-         v.nf,
-         v.f2,
-         v.f3,
          v.rc_txt,
-         -- nf = 5 with field 3 not a '(...)' list: CONNECT DATA * EVENT * SID * RETURN CODE (the
-         -- header's PROTOCOL INFO is optional); else CONNECT DATA * PROTOCOL INFO * EVENT * ...
+         lower(v.ev_txt) ev,
          case
-           when v.nf = 3 then lower(v.f2)
-           when v.nf = 4 and v.f2 like '(%' then lower(v.f3)
-           when v.nf = 4 then lower(v.f2)
-           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then lower(v.f3)
-           when v.nf >= 5 then lower(v.f4)
-         end ev,
-         case
-           when v.nf >= 3 and v.f2 like '(%' and upper(v.f2) not like '(ADDRESS%' then v.f2
-           when v.nf >= 3 and lower(v.f2) = '<unknown connect data>' then v.f2
-           when v.nf = 4 and lower(v.f3) = '<unknown connect data>' then v.f3
+           when v.cd_txt is not null then v.cd_txt
+           when lower(v.ev_txt) = '<unknown connect data>' then v.ev_txt
          end connect_data,
-         case
-           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then null
-           when v.nf >= 5 then v.f3
-           when v.nf = 4 and upper(v.f2) like '(ADDRESS%' then v.f2
-         end protocol_info,
-         case
-           when v.nf = 4 then v.f3
-           when v.nf = 5 and v.f2 like '(%' and v.f3 not like '(%' then v.f4
-           when v.nf >= 6 then v.f5
-         end sid_field
-    from heads v
+         v.pi protocol_info,
+         v.sid_txt sid_field
+    from fields v
 ),
 kinds as (
   select e.*,
          case
            when e.is_cont = 1 then 'error_only'
            when e.date_txt is null then 'other'
-           when e.nf = 2 and e.rc_txt is not null then 'error_only'
+           -- a dated record of its date and return code only
+           when e.date_txt is not null and e.ev is null and e.connect_data is null and e.protocol_info is null
+                and e.rc_txt is not null then 'error_only'
            when e.ev in ('establish', '<unknown connect data>') then 'establish'
-           when e.ev in ('service_update', 'service_register', 'service_died', 'ping') then e.ev
-           when regexp_like(e.ev, '^[a-z_]+$')
-                and (e.nf <= 4 or upper(e.connect_data) like '%(COMMAND=%') then 'command'
+           -- the listener writes these without client data; a client's (COMMAND=service_update)
+           -- echoed as the event has its connect data: a command
+           when e.ev in ('service_update', 'service_register', 'service_died', 'ping')
+                and e.connect_data is null and e.protocol_info is null then e.ev
+           -- a command: an event word without SID field, written without connect data (a refused
+           -- lsnrctl command) or with connect data holding (COMMAND=
+           when regexp_like(e.ev, '^[a-z_]+$') and e.sid_field is null
+                and (e.connect_data is null or upper(e.connect_data) like '%(COMMAND=%') then 'command'
            else 'other'
          end event_kind,
          case
