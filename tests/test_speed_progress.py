@@ -102,3 +102,39 @@ def test_alerts_progress_names_the_rules(log: Path, tmp_path: Path) -> None:
     lines = [part for part in err.split(b"\r") if part.startswith(b"lsnrmine: ")]
     assert any(line.startswith(b"lsnrmine: alert rule PASSWORD_FAILURES | ") for line in lines), err
     assert any(line.startswith(b"lsnrmine: merging the alerts | ") for line in lines), err
+
+
+def _status_lines(err: bytes) -> list[bytes]:
+    return [part for part in err.split(b"\r") if part.startswith(b"lsnrmine: ") and b" | " in part]
+
+
+def test_report_progress_then_rows(log: Path, tmp_path: Path) -> None:
+    """`report NAME --log`: the status line while the log loads, erased before the first row."""
+    code, out, err = run_cli(["report", "top_client_ips", "--log", str(log), "--format", "csv"], tmp_path, tty=True)
+    assert code == 0, err
+    assert out.startswith(b"CLIENT_IP,") and out.count(b"\n") > 1, out[:200]
+    lines = _status_lines(err)
+    assert any(b"MB read (inputs" in line for line in lines), err
+    assert all(line.rstrip().endswith(b" s") for line in lines), err
+    last = err.rfind(b"\rlsnrmine: ")
+    tail = err[last + 1:]
+    width = len(tail.split(b"\r")[0].rstrip())
+    assert b"\r" + b" " * width + b"\r" in tail, err[-300:]  # erased at the end
+
+
+def test_dashboard_progress_names_the_rules(log: Path, tmp_path: Path) -> None:
+    """`report --html`: the status line through the load, the events and the alert rules."""
+    page = tmp_path / "dashboard.html"
+    code, out, err = run_cli(["report", "--html", str(page), "--log", str(log)], tmp_path, tty=True)
+    assert code == 0, err
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    lines = _status_lines(err)
+    assert any(b"building the events" in line for line in lines), err
+    assert any(line.startswith(b"lsnrmine: alert rule ") for line in lines), err
+
+
+def test_no_report_progress_without_a_terminal(log: Path, tmp_path: Path) -> None:
+    code, out, err = run_cli(["report", "top_client_ips", "--log", str(log), "--format", "csv"], tmp_path, tty=False)
+    assert code == 0, err
+    assert out.startswith(b"CLIENT_IP,")
+    assert b"\r" not in err and b"MB read" not in err
