@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -37,12 +38,13 @@ def big_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _start(log: Path, query: str, tmp: Path, *, sigint: object = signal.SIG_DFL) -> subprocess.Popen:
+def _start(log: Path | str, query: str, tmp: Path, *, sigint: object = signal.SIG_DFL,
+           stdin: Optional[int] = None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
     env["TMPDIR"] = str(tmp)  # the spill directory and the transcoded copies go here
     return subprocess.Popen(
         [sys.executable, "-m", "lsnrmine", "sql", "--log", str(log), "--quiet", query],
-        cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp, env=env, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, sigint))
 
 
@@ -114,13 +116,8 @@ def test_sigterm_when_sigint_is_ignored(big_log: Path, tmp_path: Path) -> None:
 def test_sigint_while_reading_the_input(tmp_path: Path) -> None:
     """Ctrl-C while the input is still being read (a pipe that never ends): the same line and
     status, and the transcoded copy's directory removed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LSNRMINE_")}
-    env["TMPDIR"] = str(tmp_path)
     read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lsnrmine", "sql", "--log", "-", "--quiet", "select count(*) from listener_log"],
-        cwd=tmp_path, env=env, stdin=read_fd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = _start("-", "select count(*) from listener_log", tmp_path, stdin=read_fd)
     os.close(read_fd)
     try:
         with os.fdopen(write_fd, "w") as feed:
