@@ -11,6 +11,7 @@ import pty
 import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -35,33 +36,49 @@ def _env(tmp: Path) -> dict[str, str]:
     return env
 
 
+#: seconds a CLI run of these tests may take in all (every read below waits at most the time left)
+DEADLINE = 300
+
+
 def run_cli(args: list[str], tmp: Path, *, tty: bool) -> tuple[int, bytes, bytes]:
-    """(exit status, stdout, stderr) of ``python -m lsnrmine ARGS``; stderr a pty when ``tty``."""
+    """(exit status, stdout, stderr) of ``python -m lsnrmine ARGS``; stderr a pty when ``tty``.
+    stdout and the pty are drained together: a report's rows fill a pipe's 64 KiB long before the
+    child closes its stderr, and a child blocked on a full stdout never would."""
     cmd = [sys.executable, "-m", "lsnrmine", *args]
     if not tty:
-        done = subprocess.run(cmd, capture_output=True, env=_env(tmp), cwd=tmp, timeout=600)
+        done = subprocess.run(cmd, capture_output=True, env=_env(tmp), cwd=tmp, timeout=DEADLINE)
         return done.returncode, done.stdout, done.stderr
     leader, follower = pty.openpty()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=follower, stdin=subprocess.DEVNULL,
                             env=_env(tmp), cwd=tmp)
     os.close(follower)
-    err = bytearray()
-    while True:
-        ready, _, _ = select.select([leader], [], [], 600)
-        if not ready:
+    out, err = bytearray(), bytearray()
+    sinks = {proc.stdout.fileno(): out, leader: err}
+    end = time.monotonic() + DEADLINE
+    try:
+        while sinks:
+            left = end - time.monotonic()
+            ready, _, _ = select.select(list(sinks), [], [], max(0.0, left))
+            if not ready:
+                proc.kill()
+                raise AssertionError(f"the CLI did not finish within {DEADLINE} s: {bytes(err[-300:])!r}")
+            for fd in ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:  # EIO: the child closed the pty
+                    chunk = b""
+                if chunk:
+                    sinks[fd] += chunk
+                else:
+                    del sinks[fd]
+        proc.wait(timeout=max(1.0, end - time.monotonic()))
+    finally:
+        if proc.poll() is None:
             proc.kill()
-            raise AssertionError("no output from the CLI for 600 s")
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the pty
-            break
-        if not chunk:
-            break
-        err += chunk
-    out = proc.stdout.read()
-    proc.wait(timeout=60)
-    os.close(leader)
-    return proc.returncode, out, bytes(err)
+            proc.wait()
+        proc.stdout.close()
+        os.close(leader)
+    return proc.returncode, bytes(out), bytes(err)
 
 
 def test_progress_on_a_terminal(log: Path, tmp_path: Path) -> None:
