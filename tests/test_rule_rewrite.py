@@ -91,7 +91,7 @@ def _engine(files: list[str], **settings: Any) -> OfflineEngine:
     return engine
 
 
-def test_fixtures_old_and_new_sql_give_the_same_rows() -> None:
+def test_r6_r8_fixtures_old_and_new_sql_give_the_same_rows() -> None:
     # text logs only: their events have one listener and no host, so per listener@host is per log
     # here as before (the log.xml fixtures carry a host_id: see the brute-force test below)
     files = sorted(str(p) for p in BOUNDARIES.glob("r*.log")) + [
@@ -103,47 +103,6 @@ def test_fixtures_old_and_new_sql_give_the_same_rows() -> None:
     scans = [{"scan_from": times[len(times) // 2]}, {"scan_from": times[1] + dt.timedelta(seconds=1)}]
     compared = assert_same(engine, VARIANTS + scans)
     assert compared > 100  # rows of both rules under the variants, not an empty comparison
-
-
-# -- random logs ---------------------------------------------------------------------------------
-
-IPS = ["198.51.100.7", "198.51.100.8", "10.0.0.5", "203.0.113.9", "::ffff:10.0.0.6"]
-NAMES = ["ORCL", "PROD", "TEST", "DEV", "orcl", "HR.example.com", "X" * 210, "X" * 209 + "Y"]
-ERRORS = {12505: "TNS-12505: TNS:listener does not currently know of SID given in connect descriptor",
-          12514: "TNS-12514: TNS:listener does not currently know of service requested in connect descriptor"}
-
-
-@st.composite
-def random_log(draw) -> str:
-    """Connects in a listener.log's own form, seconds to minutes apart (some in the same second):
-    refused with 12505 (by SID) or 12514 (by SERVICE_NAME) or accepted, from a few client IPs."""
-    now = dt.datetime(2020, 3, 1, 8, 0, 0)
-    lines = [now.strftime("%a %b %d %H:%M:%S %Y"), "TNSLSNR for Linux: Version 19.0.0.0.0 - Production"]
-    for port in range(draw(st.integers(1, 40))):
-        now += dt.timedelta(seconds=draw(st.sampled_from([0, 1, 15, 59, 60, 61, 75, 120, 299, 300, 301, 900])))
-        ip = draw(st.sampled_from(IPS))
-        name = draw(st.sampled_from(NAMES))
-        code = draw(st.sampled_from([12505, 12514, 0]))
-        key = "SID" if code == 12505 or (code == 0 and draw(st.booleans())) else "SERVICE_NAME"
-        stamp = now.strftime("%d-%b-%Y %H:%M:%S").upper()
-        lines.append(f"{stamp} * (CONNECT_DATA=({key}={name})(CID=(PROGRAM=sqlplus)(HOST=scanner)(USER=root))) * "
-                     f"(ADDRESS=(PROTOCOL=tcp)(HOST={ip})(PORT={40000 + port})) * establish * {name} * {code}")
-        if code:
-            lines.append(ERRORS[code])
-    return "\n".join(lines) + "\n"
-
-
-@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=random_log(), threshold=st.integers(0, 4), window=st.sampled_from([1, 2, 5]),
-       learning=st.sampled_from([0, 0.001, 0.01]))
-def test_random_logs_old_and_new_sql_give_the_same_rows(tmp_path: Path, text: str, threshold: int, window: int,
-                                                        learning: float) -> None:
-    log = tmp_path / f"listener_{random.getrandbits(32)}.log"
-    log.write_text(text, encoding="utf-8")
-    engine = _engine([str(log)])
-    assert_same(engine, [{"threshold": threshold, "window_minutes": window}, {}])
-    _set_rule(engine, "NEW_CLIENT_IP", threshold=learning)  # a learning period of 0 to 14 minutes
-    assert_same(engine, [{}])
 
 
 # -- per listener and host (issue 22) -------------------------------------------------------------
@@ -212,7 +171,7 @@ def bare_engine() -> OfflineEngine:
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(events=random_events(), threshold=st.integers(1, 4), window=st.sampled_from([1, 5]),
        learning=st.sampled_from([0, 0.0007, 0.003]))
-def test_counts_per_listener_and_host_match_a_brute_force_count(bare_engine: OfflineEngine, events, threshold: int,
+def test_r6_r8_counts_per_listener_and_host_match_a_brute_force_count(bare_engine: OfflineEngine, events, threshold: int,
                                                                 window: int, learning: float) -> None:
     engine = bare_engine
     con = engine.con
@@ -236,3 +195,44 @@ def test_counts_per_listener_and_host_match_a_brute_force_count(bare_engine: Off
         f'select event_id from "{name8}" where event_time is not null'))}
     assert got8 == _r8_reference(events, learning)
 
+
+# -- random logs ---------------------------------------------------------------------------------
+
+IPS = ["198.51.100.7", "198.51.100.8", "10.0.0.5", "203.0.113.9", "::ffff:10.0.0.6"]
+NAMES = ["ORCL", "PROD", "TEST", "DEV", "orcl", "HR.example.com", "X" * 210, "X" * 209 + "Y"]
+ERRORS = {12505: "TNS-12505: TNS:listener does not currently know of SID given in connect descriptor",
+          12514: "TNS-12514: TNS:listener does not currently know of service requested in connect descriptor"}
+
+
+@st.composite
+def random_log(draw) -> str:
+    """Connects in a listener.log's own form, seconds to minutes apart (some in the same second):
+    refused with 12505 (by SID) or 12514 (by SERVICE_NAME) or accepted, from a few client IPs."""
+    now = dt.datetime(2020, 3, 1, 8, 0, 0)
+    lines = [now.strftime("%a %b %d %H:%M:%S %Y"), "TNSLSNR for Linux: Version 19.0.0.0.0 - Production"]
+    for port in range(draw(st.integers(1, 40))):
+        now += dt.timedelta(seconds=draw(st.sampled_from([0, 1, 15, 59, 60, 61, 75, 120, 299, 300, 301, 900])))
+        ip = draw(st.sampled_from(IPS))
+        name = draw(st.sampled_from(NAMES))
+        code = draw(st.sampled_from([12505, 12514, 0]))
+        key = "SID" if code == 12505 or (code == 0 and draw(st.booleans())) else "SERVICE_NAME"
+        stamp = now.strftime("%d-%b-%Y %H:%M:%S").upper()
+        lines.append(f"{stamp} * (CONNECT_DATA=({key}={name})(CID=(PROGRAM=sqlplus)(HOST=scanner)(USER=root))) * "
+                     f"(ADDRESS=(PROTOCOL=tcp)(HOST={ip})(PORT={40000 + port})) * establish * {name} * {code}")
+        if code:
+            lines.append(ERRORS[code])
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow  # an engine per example: about 10 s each on this machine
+@hsettings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=random_log(), threshold=st.integers(0, 4), window=st.sampled_from([1, 2, 5]),
+       learning=st.sampled_from([0, 0.001, 0.01]))
+def test_r6_r8_random_logs_old_and_new_sql_give_the_same_rows(tmp_path: Path, text: str, threshold: int, window: int,
+                                                        learning: float) -> None:
+    log = tmp_path / f"listener_{random.getrandbits(32)}.log"
+    log.write_text(text, encoding="utf-8")
+    engine = _engine([str(log)])
+    assert_same(engine, [{"threshold": threshold, "window_minutes": window}, {}])
+    _set_rule(engine, "NEW_CLIENT_IP", threshold=learning)  # a learning period of 0 to 14 minutes
+    assert_same(engine, [{}])

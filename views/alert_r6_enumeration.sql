@@ -36,8 +36,8 @@ g as (
 ),
 -- part 1: trailing islands' starts, counted at t; part 2: their ends, counted before t - w;
 -- part 3: leading islands' starts, counted at t + w; part 4: their ends, counted before t.
--- d = 1: an island bound; d = 0: a request's point. o: at the same x a point counts the starts
--- there (o = 0 both) but not the ends (o = 1 after the point's 0).
+-- d = 1: an island bound at x; d = 0: a request's point x, where cnt is read. At its own x a
+-- point counts the starts (same o: peers in the RANGE frame) but not the ends (o = 1 sorts after).
 s as (
   select g.listener, g.host, g.client_ip, 1 part, g.event_time x, 0 o, 1 d, g.event_id
     from g
