@@ -381,11 +381,12 @@ def _h_replace(t: Translator, node: exp.Anonymous) -> exp.Expression:
     repl_expr = repl if not isinstance(repl, exp.Null) else str_lit("")
     if not isinstance(repl, (exp.Literal, exp.Null)):
         repl_expr = exp.Coalesce(this=repl, expressions=[str_lit("")])
-    body = fn("replace", s, search, repl_expr)
     if not isinstance(search, exp.Literal):
-        body = exp.Case(ifs=[exp.If(this=exp.Is(this=search.copy(), expression=exp.Null()),
-                                    true=s.copy())], default=body)
-    return nullif_empty(body)
+        # a NULL search returns s: DuckDB's replace(s, '', r) is s. Not CASE WHEN search IS NULL
+        # THEN s ELSE replace(s, ...): that names s twice, and nested REPLACEs (events.sql's five
+        # XML entities) doubled it at each level: 32 copies, over a second of DuckDB's plan time
+        search = exp.Coalesce(this=search, expressions=[str_lit("")])
+    return nullif_empty(fn("replace", s, search, repl_expr))
 
 
 def _h_concat(t: Translator, node: exp.Anonymous) -> exp.Expression:
