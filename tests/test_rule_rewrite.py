@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,54 @@ def test_r6_r8_random_logs_old_and_new_sql_give_the_same_rows(tmp_path: Path, te
     assert_same(engine, [{"threshold": threshold, "window_minutes": window}, {}])
     _set_rule(engine, "NEW_CLIENT_IP", threshold=learning)  # a learning period of 0 to 14 minutes
     assert_same(engine, [{}])
+
+
+# -- work, counted (not timed) ---------------------------------------------------------------------
+
+def _work(engine: OfflineEngine, view: str) -> int:
+    """Rows DuckDB's operators produced for ``select * from view`` (its profiler's intermediate_rows,
+    summed over the plan): the work, independent of the machine's speed."""
+    import json  # here: only this test reads the profile
+
+    out = Path(tempfile.mkdtemp(prefix="lsnrmine-profile-")) / "profile.json"
+    con = engine.con
+    con.execute("PRAGMA enable_profiling='json'")
+    con.execute(f"PRAGMA profiling_output='{out}'")
+    try:
+        con.execute(engine.translate(f'select count(*) from "{view}"')).fetchall()
+    finally:
+        con.execute("PRAGMA disable_profiling")
+
+    def rows(node: dict) -> int:
+        return int(node.get("intermediate_rows") or 0) + sum(rows(c) for c in node.get("children", []))
+
+    profile = json.loads(out.read_text(encoding="utf-8"))
+    out.unlink()
+    out.parent.rmdir()
+    return sum(rows(n) for n in profile["operator"])
+
+
+def test_r6_r8_work_grows_linearly_with_the_refusals_of_one_ip(bare_engine: OfflineEngine) -> None:
+    """One client IP refused k times, a new name each second, all in one 60-minute window: doubling k
+    doubles the new views' work (DuckDB's rows: 22,804 -> 45,604 for rule 6); the quadratic SQL's,
+    the control, about quadruples (rule 6: 1.1 M -> 4.4 M rows)."""
+    engine = bare_engine
+    _set_rule(engine, "SID_ENUMERATION", threshold=5, window_minutes=60, scan_from=None)
+    _set_rule(engine, "NEW_CLIENT_IP", threshold=0, scan_from=None, params=r"^10\.")
+    work: dict[str, list[int]] = {}
+    for k in (300, 600):
+        start = dt.datetime(2022, 1, 1)
+        engine.con.execute("delete from lsnr_events")
+        engine.con.executemany(
+            "insert into lsnr_events (event_id, event_time, listener, host, client_ip, return_code, sid, raw_line) "
+            "values (?, ?, 'LISTENER', null, '10.9.9.9', 12505, ?, 'x')",
+            [[i, start + dt.timedelta(seconds=i), f"SID{i}"] for i in range(1, k + 1)])
+        for logical, _file in RULES.values():
+            name = manifest.get(logical).name(engine.settings)
+            for view in (name, f"OLD_{name}"):
+                work.setdefault(view, []).append(_work(engine, view))
+    for view, (small, big) in work.items():
+        if view.startswith("OLD_"):
+            assert big / small > 3.2, (view, small, big)  # the control: quadratic
+        else:
+            assert big / small < 2.4, (view, small, big)
