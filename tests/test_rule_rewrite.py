@@ -291,3 +291,30 @@ def test_r6_r8_work_grows_linearly_with_the_refusals_of_one_ip(bare_engine: Offl
             assert big / small > 3.2, (view, small, big)  # the control: quadratic
         else:
             assert big / small < 2.4, (view, small, big)
+
+
+def test_r6_a_name_again_exactly_one_window_later_stays_one_island(bare_engine: OfflineEngine) -> None:
+    """SID X asked at 10:00:00 and again at exactly 10:05:00 (window 5 minutes): one island, never
+    ended between the two. IP .1: Y at 10:06 sees X (10:05) behind it: 2 names. IP .2: Y at 10:02 sees
+    X (10:05) and Z (10:06) ahead: 3 names. An island ended at 10:00 would lose X in both."""
+    engine = bare_engine
+    t = dt.datetime(2023, 4, 1, 10, 0, 0)
+    rows = [(1, "10.1.1.1", "X", 0), (2, "10.1.1.1", "X", 300), (3, "10.1.1.1", "Y", 360),
+            (4, "10.1.1.2", "X", 0), (5, "10.1.1.2", "Y", 120), (6, "10.1.1.2", "X", 300), (7, "10.1.1.2", "Z", 360)]
+    events = [{"event_id": i, "event_time": t + dt.timedelta(seconds=s), "listener": "LISTENER", "host": None,
+               "client_ip": ip, "return_code": 12505, "sid": name, "service_name": None, "raw_line": f"line {i}"}
+              for i, ip, name, s in rows]
+    engine.con.execute("delete from lsnr_events")
+    columns = list(events[0])
+    engine.con.executemany(f"insert into lsnr_events ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                           [[e[c] for c in columns] for e in events])
+    name6 = manifest.get("ALERT_R6_ENUMERATION").name(engine.settings)
+    for threshold in (2, 3):
+        _set_rule(engine, "SID_ENUMERATION", threshold=threshold, window_minutes=5, scan_from=None)
+        got = {r[0]: r[1] for r in engine.execute_duckdb(engine.translate(
+            f'select event_id, evidence from "{name6}"'))}
+        want = _r6_reference(events, threshold, 300)
+        assert set(got) == set(want), threshold
+        for event_id, count in want.items():
+            assert f", {count} distinct names in the window: " in got[event_id], (event_id, got[event_id])
+    assert want == {5: 3, 7: 3}  # threshold 3: IP .2's Y (ahead) and Z (behind); IP .1's Y has 2
