@@ -17,10 +17,12 @@ from typing import Any, Optional
 from .. import alerts, dashboard, report_catalogue
 from ..connect import connect
 from ..errors import EXIT_OK, UserError
+from ..engine import reading
 from ..report_rows import (as_query, connection_batches, database_alert_summary, database_alerts, engine_batches,
                            q_lines, write_report)
 from .common import (CONNECTION_HELP, DATETIME_METAVAR, connection_options, engine_errors, format_option,
-                     input_options, open_engine, owner_session, parse_datetime, run_guarded, secrets, settings_from)
+                     input_options, open_engine, owner_session, parse_datetime, progress_ticker, run_guarded, secrets,
+                     settings_from)
 from .sql import audit_options
 
 
@@ -50,10 +52,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise UserError(str(exc.args[0])) from None
     if args.dsn:
         return _online_report(args, statements)
-    engine = open_engine(args, statements, audit_csv=args.audit_csv, unified_audit_csv=args.unified_audit_csv)
-    with engine_errors():
-        # canonical values (report_rows): the same text as the --dsn path for the same data
-        write_report(engine_batches(engine), statements, args.format, sys.stdout.write)
+    with progress_ticker(args) as ticker:
+        engine = open_engine(args, statements, audit_csv=args.audit_csv, unified_audit_csv=args.unified_audit_csv)
+
+        def write(text: str) -> None:
+            ticker.stop()  # the status line is erased before the first row (stop is idempotent)
+            sys.stdout.write(text)
+
+        with engine_errors():
+            # canonical values (report_rows): the same text as the --dsn path for the same data
+            write_report(engine_batches(engine), statements, args.format, write)
     return EXIT_OK
 
 
@@ -70,14 +78,15 @@ def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], t
         raise UserError(str(exc.args[0])) from None
     if args.dsn:
         return _online_dashboard(args, time_from, time_to)
-    engine = open_engine(args, list(scripts.values()), audit_csv=args.audit_csv,
-                         unified_audit_csv=args.unified_audit_csv)
-    with engine_errors():
-        data = dashboard.gather(as_query(engine_batches(engine)), settings,
-                                sources=engine.stats.sources if engine.stats else [],
-                                lines=engine.stats.lines if engine.stats else 0,
-                                alerts=_offline_alerts(engine, time_from, time_to),
-                                time_from=time_from, time_to=time_to)
+    with progress_ticker(args):
+        engine = open_engine(args, list(scripts.values()), audit_csv=args.audit_csv,
+                             unified_audit_csv=args.unified_audit_csv)
+        with engine_errors():
+            data = dashboard.gather(as_query(engine_batches(engine)), settings,
+                                    sources=engine.stats.sources if engine.stats else [],
+                                    lines=engine.stats.lines if engine.stats else 0,
+                                    alerts=_offline_alerts(engine, time_from, time_to),
+                                    time_from=time_from, time_to=time_to)
     return _write_dashboard(dashboard.render(data), Path(args.html))
 
 
@@ -88,6 +97,7 @@ def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Opti
         with engine_errors():
             result = alerts.evaluate(engine, alerts.AlertStore())
     except (alerts.AlertError, UserError) as exc:
+        reading.clear_line()
         print(f"lsnrmine: alert rules not evaluated, the page has no alert list: {exc}", file=sys.stderr)
         return []
     shown = [a for a in result.touched

@@ -4,6 +4,7 @@ frames, intervals, TRIM), one per construct, and their table ``NODE_HANDLERS``."
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from sqlglot import exp
 
@@ -127,12 +128,29 @@ def _h_dpipe(t: Translator, node: exp.DPipe) -> exp.Expression:
         if isinstance(n, exp.DPipe) and not n.meta.get(KIND_META):
             collect(n.this)
             collect(n.expression)
+        elif concat_operands(n) is not None:
+            operands.extend(concat_operands(n))
         else:
             operands.append(n)
 
     collect(node)
     operands = [date_default_to_char(t, o) for o in operands]
     return nullif_empty(fn("concat", *operands))
+
+
+def concat_operands(node: exp.Expression) -> Optional[list[exp.Expression]]:
+    """The operands of a translated ``||`` (``NULLIF(concat(...), '')``, in parentheses or not),
+    else None. A chain ``a || b || c`` is translated bottom-up, so each ``||`` meets the ones below
+    it already translated: their operands join its own concat. The same value (concat skips a
+    NULL, and NULLIF only made '' NULL), but one NULLIF instead of one per operator: DuckDB's plan
+    time grew fast with that nesting (rule 6's 10-operand evidence: 0.95 s against 0.13 s)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if (isinstance(node, exp.Nullif) and isinstance(node.this, exp.Anonymous)
+            and node.this.name.lower() == "concat" and isinstance(node.expression, exp.Literal)
+            and node.expression.is_string and node.expression.this == ""):
+        return list(node.this.expressions)
+    return None
 
 
 def date_default_to_char(t: Translator, node: exp.Expression) -> exp.Expression:
