@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
+import duckdb
+
 from .. import identifiers as ids
 from ..runner import split_script
 from ..templates import render_object
@@ -122,8 +124,8 @@ def build_offline(engine: "OfflineEngine", sources: Sequence[str], *, create_vie
     relation = f"({inline.group(2)}) AS {ids.quote_identifier(parse)}({inline.group(1)})"
     cols = ", ".join(VIEW_COLUMNS)
     con.execute(duckdb_table_ddl(table))
-    con.execute(f"DROP VIEW IF EXISTS {stage}")
-    con.execute(f"CREATE OR REPLACE TABLE {stage} AS SELECT * FROM listener_log_lines LIMIT 0")
+    _drop_stage(con, stage)
+    con.execute(f"CREATE TABLE {stage} AS SELECT * FROM listener_log_lines LIMIT 0")
     con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHUNK_TABLE} AS SELECT {cols} FROM {table} LIMIT 0")
     ordered = [_Chunk(source, first, last, chunk_lines) for source, first, last in _source_ranges(con, sources)]
     try:
@@ -139,10 +141,15 @@ def build_offline(engine: "OfflineEngine", sources: Sequence[str], *, create_vie
             con.execute(f"DELETE FROM {_CHUNK_TABLE}")
             con.execute(f"INSERT INTO {_CHUNK_TABLE} SELECT {cols} FROM {relation}")
             active = [c for c in active if _store(con, table, cols, c, chunk_lines)]
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {_CHUNK_TABLE}")
-        con.execute(f"DROP TABLE IF EXISTS {stage}")
-        con.execute(f"CREATE OR REPLACE VIEW {stage} AS SELECT * FROM listener_log_lines")
+    except BaseException:
+        try:  # leave no chunk behind (an interrupted build is built again by the next query)
+            con.execute(f"DROP TABLE IF EXISTS {_CHUNK_TABLE}")
+        except duckdb.Error:
+            pass
+        raise
+    con.execute(f"DROP TABLE IF EXISTS {_CHUNK_TABLE}")
+    _drop_stage(con, stage)
+    con.execute(f"CREATE VIEW {stage} AS SELECT * FROM listener_log_lines")
     # event ids were counted per source: shift each source by the events of the sources before it
     base = 0
     for c in ordered:
@@ -153,6 +160,13 @@ def build_offline(engine: "OfflineEngine", sources: Sequence[str], *, create_vie
         for statement in statements:
             engine.execute_oracle(statement, what=f"view {parse}")
     return base
+
+
+def _drop_stage(con: Any, stage: str) -> None:
+    """Drop STAGE_LINES, a view (between builds) or a table (during one, or after one interrupted)."""
+    kind = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?", [stage]).fetchone()
+    if kind is not None:
+        con.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} {stage}")
 
 
 def _store(con: Any, table: str, cols: str, c: _Chunk, chunk_lines: int) -> bool:
