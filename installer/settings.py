@@ -137,8 +137,9 @@ class Settings:
     audit_window_seconds: int = 2
     # The embedded engine (offline commands): DuckDB's memory limit, a share of the machine's
     # memory or a size; past it DuckDB spills to a private temporary directory (DuckDB's own
-    # default is 80% and a ".tmp" directory in the current directory).
-    engine_memory_limit: str = "50%"
+    # default is 80% and a ".tmp" directory in the current directory). A size by default: the
+    # process then stays under 1 GiB whatever the size of the log (benchmarks/README.md).
+    engine_memory_limit: str = "800MB"
     # The log sources ([[sources]] in lsnrmine.toml). Empty: one source from directory, log_dir,
     # log_files and listener_name (the shorthand); then directory, ... keep their meaning. Given:
     # directory, log_dir, log_files and listener_name are the first source's values.

@@ -50,10 +50,10 @@ def test_limit_and_private_spill_directory(tmp_path, monkeypatch):
     assert not (tmp_path / ".tmp").exists()
 
 
-def test_default_is_half_the_memory():
+def test_default_is_800mb():
     engine = OfflineEngine()
     reference = duckdb.connect()
-    reference.execute("SET memory_limit = '50%'")
+    reference.execute("SET memory_limit = '800MB'")
     assert _setting(engine.con, "memory_limit") == _setting(reference, "memory_limit")
 
 

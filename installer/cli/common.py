@@ -90,7 +90,7 @@ def input_options(parser: argparse.ArgumentParser, *, title: str = "input (offli
     group.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     group.add_argument("--memory-limit", metavar="SIZE",
                        help="memory the embedded engine may use before it spills to a temporary "
-                       "directory: a share (50%%, the default) or a size (4GB); setting engine_memory_limit")
+                       "directory: a share (50%%) or a size (800MB, the default); setting engine_memory_limit")
     return group
 
 
