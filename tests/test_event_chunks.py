@@ -68,7 +68,7 @@ def test_every_fixture_log_at_chunks_cutting_records() -> None:
 
 
 @pytest.mark.slow  # the view is bound once per round of chunks: about one round a second
-@pytest.mark.parametrize("chunk_lines", [1, 2, 3, 7])
+@pytest.mark.parametrize("chunk_lines", [3, 7])
 def test_error_stacks_and_xml_records_at_every_cut(chunk_lines: int) -> None:
     """Chunks of 1 (every record staged again, the chunk doubled while one record fills it), 2, 3
     and 7 lines over the text log and the two log.xml layouts."""
