@@ -82,7 +82,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
    -- host, and the run-lock sentinel of its instance (one per ingest job: the jobs of different
    -- instances read disjoint sources and never wait for each other)
    g_directory {{ obj('SOURCES') }}.directory_name%type;
-   g_prefix    varchar2(255 char); -- source_name (128 char) || '/'
+   g_prefix    {{ obj('SOURCES') }}.label%type; -- source_name (128 char) || '/' fits (255 char)
    g_listener  {{ obj('SOURCES') }}.listener%type;
    g_host      {{ obj('SOURCES') }}.host%type;
    g_run_lock  varchar2(30) := co_run_lock;
