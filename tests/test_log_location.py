@@ -249,3 +249,23 @@ def test_unpinned_sources_have_no_listener_log_instance_and_an_unpinned_job() ->
     assert "t_instances()" in job  # no instance job (stale ones dropped)
     body = split_script(_deploy(s, "LOG_LOCATION_PKG"))[1]
     assert "co_location_instance" not in body and "sys_context('USERENV', 'INSTANCE')" not in body
+
+
+def test_rac_ingest_run_guards_each_source_and_records_its_error() -> None:
+    # review 7a, finding 3: %type globals; one source's error is its LOAD_STATE health, the loop goes on
+    body = split_script(_deploy(_rac(), "INGEST_PKG"))[1]
+    assert 'g_listener  "LSNR_SOURCES".listener%type;' in body and 'g_host      "LSNR_SOURCES".host%type;' in body
+    assert 'g_prefix    "LSNR_SOURCES".label%type;' in body
+    run = body[body.index("procedure run(in_instance in number default null) is"):body.index("end run;")]
+    loop = run[run.index("for r_source in ("):run.index("end loop;")]
+    assert loop.index("read_source(in_instance    => in_instance,") < loop.index("exception")
+    guard = loop[loop.index("exception"):]
+    # the session ending is re-raised before the catch-all; the catch-all records sqlerrm and the backtrace
+    assert guard.index("when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded "
+                       "then\n               raise;") < guard.index("when others then")
+    assert "sqlerrm || ' '\n                                  || sys.dbms_utility.format_error_backtrace" in guard
+    assert guard.index("rollback;") < guard.index("record_health(in_file => r_source.label, in_status => "
+                                                  "co_status_error, in_health => l_error);")
+    assert "l_failed := substrb(l_failed || l_error || '; ', 1, 3900);" in guard
+    # raised at the end, after every source
+    assert run.index("if l_failed is not null then") > run.index("end loop;")

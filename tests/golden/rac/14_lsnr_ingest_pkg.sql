@@ -61,6 +61,15 @@ create or replace package body "LSNR_INGEST_PKG" is
 
    e_invalid_name exception;
    pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
+   -- the session's end, not a source's problem: run stops (no further source is read)
+   e_cancelled exception;
+   pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
+   e_session_killed exception;
+   pragma exception_init(e_session_killed, -28); -- your session has been killed
+   e_package_state_gone exception;
+   pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
+   e_package_state_discarded exception;
+   pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
 
    -- the source being read (use_source): its directory object, label prefix '<name>/', listener,
    -- host, and the run-lock sentinel of its instance (one per ingest job: the jobs of different
@@ -789,6 +798,8 @@ create or replace package body "LSNR_INGEST_PKG" is
                         in_label       => r_source.label,
                         io_failed      => l_failed);
          exception
+            when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded then
+               raise; -- as ALERT_PKG.merge_episodes: the session is ending, not this source failing
             when others then
                -- Catch-all on purpose (source isolation, as ingest_file per file): any error of
                -- one source (ORA-06502 from its SOURCES row, ORA-00060/01555 in its segment
