@@ -35,7 +35,8 @@ Same algorithm, same state (the columns of LSNR_LOAD_STATE), on real files:
   (segments ``<source name>/<segment>``), each file read in its source's directory; segments,
   adoption and discovery stay inside one source (two nodes' ``listener.log`` never continue each
   other); a source whose directory or file is missing is a state, the others are read all the
-  same; ``instance`` selects the sources one ingest job reads (INGEST_PKG.run(in_instance)).
+  same (an unexpected error of one source is its state ERROR, raised as :class:`SourcesFailed` after
+  the others); ``instance`` selects the sources one ingest job reads (INGEST_PKG.run(in_instance)).
 
 PL/SQL counterpart: plsql/ingest_pkg.sql (restart, signature_matches, discover_segments, run);
 the two are kept in lock-step and tests/test_ingest_reader.py runs the twin over the scripted
@@ -54,7 +55,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 __all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll",
            "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
-           "BATCH_LINES", "RESTAGE_LINES", "SourceFile", "run_sources"]
+           "BATCH_LINES", "RESTAGE_LINES", "SourceFile", "run_sources", "SourcesFailed"]
 
 SIGNATURE_BYTES = 256
 SEGMENT_WINDOW = 50  # INGEST_PKG.co_segment_window: n = max+1..max+this probed (slides with each find)
@@ -63,6 +64,7 @@ SEGMENT_SLICE = 1000  # INGEST_PKG.co_segment_slice: bootstrap numbers probed pe
 _CHUNK = 1 << 20
 
 OK, NEW, MISSING, UNREADABLE, FINISHED, CLOSED = "OK", "NEW", "MISSING", "UNREADABLE", "FINISHED", "CLOSED"
+ERROR = "ERROR"  # INGEST_PKG.co_status_error: an unexpected error, recorded with its message
 
 
 @dataclass
@@ -381,37 +383,64 @@ class SourceFile:
         return f"{self.source_name}/{self.file_name}"
 
 
+class SourcesFailed(Exception):
+    """INGEST_PKG.run's error at the end of a run (co_ingest_failed): the sources that failed with an
+    unexpected error, each recorded in its state (ERROR), after every other source was read.
+    ``done``: the batches of the run, as :func:`run_sources` returns them."""
+
+    def __init__(self, failures: list[str], done: dict[str, list["Batch"]]) -> None:
+        super().__init__("lsnrmine ingest: " + "; ".join(failures))
+        self.failures = failures
+        self.done = done
+
+
 def run_sources(sources: Iterable[SourceFile], states: dict[str, FileState],
                 event_lines: Callable[[list[Line]], Iterable[int]], *, instance: Optional[int] = None,
                 slice_no: int = 0, **batch_options) -> dict[str, list[Batch]]:
     """INGEST_PKG.run(in_instance) with [[sources]]: the sources of ``instance`` (None: those no
     instance is named for) by source name and label; per file its segments by ascending n, then
     the file. ``states``: LOAD_STATE by label, updated in place (new labels added). Returns the
-    batches per label read."""
+    batches per label read. An unexpected error of one source (INGEST_PKG.run's per-source
+    handler) is recorded in its state as ERROR and the other sources are read; then
+    :class:`SourcesFailed` is raised."""
     done: dict[str, list[Batch]] = {}
+    failures: list[str] = []
     for src in sorted((s for s in sources if s.instance == instance), key=lambda s: (s.source_name, s.label)):
-        prefix = src.source_name + "/"
-
-        def path(label: str, folder: str = src.folder, prefix: str = prefix) -> str:
-            return os.path.join(folder, label[len(prefix):])
-
-        def exists(label: str) -> bool:
-            return os.path.exists(path(label))  # an unreadable folder: False (ingest_file records it)
-
-        own = [k for k in states if k.startswith(prefix)]
-        for label in discover_segments(src.label, own, exists,
-                                       finished=[k for k in own if states[k].status == FINISHED],
-                                       slice_no=slice_no):
-            states.setdefault(label, FileState(label))
-        segments = sorted((n, k) for k in states if k.startswith(prefix)
-                          for n in [segment_number(src.label, k)]
-                          if n is not None and n <= SEGMENT_MAX and (states[k].status != FINISHED or exists(k)))
-        state = states.setdefault(src.label, FileState(src.label))
-        for label in [k for _, k in segments] + [src.label]:
-            others = [s for k, s in states.items() if k.startswith(prefix)]
-            done[label] = ingest_file(path(label), states[label], event_lines, others=others,
-                                      configured=label == src.label, **batch_options)
-        if state.status == OK and state.prev_signature and state.prev_offset is not None:
-            state.health = (f"previous generation ({state.prev_offset - 1} bytes read) not found in any segment: "
-                            "lines written after the last run before the rotation may be lost")
+        try:
+            _read_source(src, states, event_lines, done, slice_no=slice_no, **batch_options)
+        except Exception as exc:  # source isolation, as INGEST_PKG.run's catch-all per source
+            state = states.setdefault(src.label, FileState(src.label))
+            state.status, state.health = ERROR, f"{src.label}: {type(exc).__name__}: {exc}"
+            failures.append(state.health)
+    if failures:
+        raise SourcesFailed(failures, done)
     return done
+
+
+def _read_source(src: SourceFile, states: dict[str, FileState], event_lines: Callable[[list[Line]], Iterable[int]],
+                 done: dict[str, list[Batch]], *, slice_no: int, **batch_options) -> None:
+    """INGEST_PKG.read_source: one source's segments, then its file."""
+    prefix = src.source_name + "/"
+
+    def path(label: str, folder: str = src.folder, prefix: str = prefix) -> str:
+        return os.path.join(folder, label[len(prefix):])
+
+    def exists(label: str) -> bool:
+        return os.path.exists(path(label))  # an unreadable folder: False (ingest_file records it)
+
+    own = [k for k in states if k.startswith(prefix)]
+    for label in discover_segments(src.label, own, exists,
+                                   finished=[k for k in own if states[k].status == FINISHED],
+                                   slice_no=slice_no):
+        states.setdefault(label, FileState(label))
+    segments = sorted((n, k) for k in states if k.startswith(prefix)
+                      for n in [segment_number(src.label, k)]
+                      if n is not None and n <= SEGMENT_MAX and (states[k].status != FINISHED or exists(k)))
+    state = states.setdefault(src.label, FileState(src.label))
+    for label in [k for _, k in segments] + [src.label]:
+        others = [s for k, s in states.items() if k.startswith(prefix)]
+        done[label] = ingest_file(path(label), states[label], event_lines, others=others,
+                                  configured=label == src.label, **batch_options)
+    if state.status == OK and state.prev_signature and state.prev_offset is not None:
+        state.health = (f"previous generation ({state.prev_offset - 1} bytes read) not found in any segment: "
+                        "lines written after the last run before the rotation may be lost")

@@ -144,6 +144,10 @@ class Settings:
     # log_files and listener_name (the shorthand); then directory, ... keep their meaning. Given:
     # directory, log_dir, log_files and listener_name are the first source's values.
     sources: tuple[LogSource, ...] = ()
+    # RAC with node-local logs: the one instance whose files LISTENER_LOG's LOCATION lists (besides
+    # those of the unpinned sources); INGEST_JOB runs only there and keeps the LOCATION. Default: the
+    # lowest instance of the sources; None when no source is pinned (one instance, or shared storage).
+    listener_log_instance: Optional[int] = None
     # True when sources were given (even one); computed, not a setting (from_mapping refuses it).
     # dataclasses.replace() of a shorthand Settings passes False back: the source is derived again.
     multi_source: Optional[bool] = None
@@ -171,6 +175,7 @@ class Settings:
             set_(self, "sources", (LogSource(name=self.listener_name, listener=self.listener_name, host=None,
                                              directory=self.directory, path=self.log_dir, files=self.log_files,
                                              instance=None),))
+        self._check_listener_log_instance()
         if (self.loader_log_directory is None) != (self.loader_log_dir is None):
             raise ids.SettingError(
                 "loader_log_directory",
@@ -216,6 +221,25 @@ class Settings:
         set_(self, "log_files", first.files)
         set_(self, "listener_name", first.listener)
 
+    def _check_listener_log_instance(self) -> None:
+        """listener_log_instance: one of the sources' instances (default the lowest); None without
+        pinned sources, where setting it is refused."""
+        value = self.listener_log_instance
+        pinned = sorted({source.instance for source in self.sources if source.instance is not None})
+        if value is None or (isinstance(value, str) and not value.strip()):
+            object.__setattr__(self, "listener_log_instance", pinned[0] if pinned else None)
+            return
+        if isinstance(value, bool):
+            raise SettingError("listener_log_instance", f"{value!r} is not an instance number; give 1 to {MAX_INSTANCE}")
+        number = ids.check_positive_int("listener_log_instance", value, maximum=MAX_INSTANCE)
+        if not pinned:
+            raise SettingError("listener_log_instance", f"is {number} but no source names an instance; leave "
+                               "listener_log_instance out (it chooses among the instances of the [[sources]])")
+        if number not in pinned:
+            raise SettingError("listener_log_instance", f"{number} is not an instance of the sources "
+                               f"({', '.join(map(str, pinned))}); give one of them or leave it out (default {pinned[0]})")
+        object.__setattr__(self, "listener_log_instance", number)
+
     def source_label(self, source: LogSource, file_name: str) -> str:
         """The label of a file (or rotated segment) of a source: the ``source`` column of
         LISTENER_LOG_LINES, STAGE_LINES and EVENTS and LOAD_STATE.file_name. The file name for the
@@ -238,7 +262,8 @@ class Settings:
     def single_source(self, source: LogSource) -> "Settings":
         """These settings as the one-source shorthand of ``source`` (its directory, path, files and
         listener): for code written for one source, e.g. the wording of a read error."""
-        return dataclasses.replace(self, sources=(), multi_source=None, directory=source.directory,
+        return dataclasses.replace(self, sources=(), multi_source=None, listener_log_instance=None,
+                                   directory=source.directory,
                                    log_dir=source.path, log_files=source.files, listener_name=source.listener)
 
     def source_instances(self) -> tuple[Optional[int], ...]:
@@ -491,7 +516,7 @@ _TOML_KINDS = {bool: "a boolean", int: "a number", float: "a number", str: "a st
 # an example value of the settings whose default is empty (None or ())
 _EXAMPLES = {"loader_log_directory": '"LSNR_LOADER_LOG_DIR"', "loader_log_dir": '"/u01/app/oracle/lsnrmine_loader_logs"',
              "mail_host": '"smtp.example.com"', "mail_sender": '"lsnrmine@example.com"',
-             "mail_recipients": '["dba@example.com"]'}
+             "mail_recipients": '["dba@example.com"]', "listener_log_instance": "1"}
 
 
 def _kind(value: object) -> str:
@@ -531,7 +556,7 @@ def _check_kind(field_: "dataclasses.Field[Any]", value: object) -> None:
             isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value))
     elif "str" in declared:
         expected, ok = "a string", isinstance(value, str)
-    elif declared == "int":
+    elif declared in ("int", "Optional[int]"):
         expected, ok = "a whole number", isinstance(value, (int, str, float)) and not isinstance(value, bool)
     else:  # bool
         expected, ok = "true or false", isinstance(value, (bool, str))

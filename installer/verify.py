@@ -230,7 +230,7 @@ def location_problem(status: Optional[str], package: str, schema: str) -> Option
     if status is None:
         return (f"LISTENER_LOG's file list was never refreshed ({LOCATION_STATUS_SETTING} missing); {fix}")
     text = str(status)
-    if text.startswith("ok:") or text.startswith("partial:"):
+    if text.startswith("ok:") or text.startswith("partial:") or text.startswith("not refreshed from instance"):
         return None  # partial ([[sources]]): files of other nodes are not readable here; said in the note
     if text.startswith("no configured log file"):  # "exists" or "is readable (ORA-2228x ...)"
         return (f"{db.first_line(text)}; fix: check log_dir and log_file (lsnrctl status, Listener Log File), "
@@ -246,6 +246,8 @@ def _location_status(conn: Any, s: Settings, f: Findings, names: dict[str, str],
     problem = location_problem(status, names["LOG_LOCATION_PKG"], s.schema)
     if problem:
         f.problems.append(problem)
+    elif str(status).startswith("not refreshed from instance"):
+        f.notes.append(f"LISTENER_LOG's file list was {str(status)}")  # listener_log_instance: another node's
     else:
         f.notes.append(f"LISTENER_LOG reads {str(status).split(': ', 1)[1]}")
 
@@ -292,6 +294,10 @@ def instance_job_findings(s: Settings, rows: list[tuple[Any, Any]]) -> tuple[lis
             problems.append(f"job {job} has instance_id {affinity}, not {n}: it may run where instance {n}'s listener "
                             f"logs are not; fix: {FIX_INSTALL} (sets instance_id)")
     base = s.object_name("INGEST_JOB")
+    if s.listener_log_instance is not None and base in found and found[base] != s.listener_log_instance:
+        problems.append(f"job {base} has instance_id {found[base] if found[base] is not None else 'not set'}, not "
+                        f"{s.listener_log_instance} (listener_log_instance): it would refresh LISTENER_LOG's file list "
+                        f"from another node; fix: {FIX_INSTALL} (sets instance_id)")
     for job in sorted(found):
         if job != base and job not in wanted and job[len(base) + 2:].isdigit():
             problems.append(f"job {job} reads an instance no source names any more; fix: {FIX_INSTALL} (drops it)")
@@ -347,12 +353,22 @@ def source_state_findings(s: Settings, rows: list[tuple[Any, ...]], *, scheduled
                             and status not in ("FINISHED", "CLOSED"):
                         problems.append(f"source {src.name} file {name} last read {minutes:g} minutes ago, more than "
                                         f"{STALE_INTERVALS} x the ingest interval ({interval:g} min); fix: check the job "
-                                        f"{job} (user_scheduler_job_run_details; is {node} up?)")
+                                        f"{job} (user_scheduler_job_run_details; is {node} up"
+                                        + (", with this PDB open there?)" if instance is not None else "?)"))
     return lines, problems
+
+
+def listener_log_note(s: Settings) -> str:
+    """Which instance LISTENER_LOG reads on RAC with pinned sources (listener_log_instance)."""
+    return (f"LISTENER_LOG (and the article's views on it) reads the files of instance {s.listener_log_instance} "
+            "(listener_log_instance) and of the unpinned sources: query it connected to that instance; "
+            "EVENTS and the reports cover every instance")
 
 
 def _source_states(conn: Any, s: Settings, f: Findings, names: dict[str, str], present: set[str]) -> None:
     """[[sources]]: the instance jobs and their affinity, then the state per node and source."""
+    if s.listener_log_instance is not None:
+        f.notes.append(listener_log_note(s))
     scheduled = "INGEST_JOB" in names
     interval = _interval(conn, names, present, "INGEST_INTERVAL_MINUTES", s.ingest_interval_minutes)
     if scheduled:
@@ -521,6 +537,9 @@ def run_status(conn: Any, settings: Settings, dsn: str, out: Callable[[str], Non
         + (f"; missing: {', '.join(f.missing)}" if f.missing else "")
         + (f"; invalid: {', '.join(f.invalid)}" if f.invalid else ""))
     out(f"directory:  {settings.directory} -> {f.directory_path or 'missing or not granted'}")
+    if settings.listener_log_instance is not None:
+        out(f"listener_log: files of instance {settings.listener_log_instance} (listener_log_instance) and of "
+            "the unpinned sources; query LISTENER_LOG there")
     for name, size, problem in f.files:
         out(f"log file:   {name}: " + (f"{size} bytes" if problem is None else f"UNREADABLE ({problem})"))
     for line in _activity_lines(f, "job:        ", "ingest:     ", "alerts:     "):

@@ -22,15 +22,17 @@ begin
   ) loop
     l_missing := l_missing || ', ' || r_priv.privilege;
   end loop;
+{% for directory, _path in s.directories() %}
   select count(*)
     into l_count
     from all_tab_privs
-   where table_name = {{ s.directory | sqlstr }}
+   where table_name = {{ directory | sqlstr }}
      and privilege = 'READ'
      and grantee in (user, 'PUBLIC');
   if l_count = 0 then
-    l_missing := l_missing || ', READ on directory {{ s.directory }}';
+    l_missing := l_missing || ', READ on directory {{ directory }}';
   end if;
+{% endfor %}
 {% if s.loader_log_directory %}
   -- ORACLE_LOADER writes its log files into the loader log directory: READ and WRITE
   select count(*)

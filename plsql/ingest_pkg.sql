@@ -77,14 +77,23 @@ create or replace package body {{ obj('INGEST_PKG') }} is
 {% if multi %}
    e_invalid_name exception;
    pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
+   -- the session's end, not a source's problem: run stops (no further source is read)
+   e_cancelled exception;
+   pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
+   e_session_killed exception;
+   pragma exception_init(e_session_killed, -28); -- your session has been killed
+   e_package_state_gone exception;
+   pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
+   e_package_state_discarded exception;
+   pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
 
    -- the source being read (use_source): its directory object, label prefix '<name>/', listener,
    -- host, and the run-lock sentinel of its instance (one per ingest job: the jobs of different
    -- instances read disjoint sources and never wait for each other)
-   g_directory varchar2(128);
-   g_prefix    varchar2(255);
-   g_listener  varchar2(128);
-   g_host      varchar2(255);
+   g_directory {{ obj('SOURCES') }}.directory_name%type;
+   g_prefix    {{ obj('SOURCES') }}.label%type; -- source_name (128 char) || '/' fits (255 char)
+   g_listener  {{ obj('SOURCES') }}.listener%type;
+   g_host      {{ obj('SOURCES') }}.host%type;
    g_run_lock  varchar2(30) := co_run_lock;
 {% else %}
    type t_file_list is table of varchar2(255);
@@ -752,18 +761,80 @@ create or replace package body {{ obj('INGEST_PKG') }} is
    end ingest_one;
 
 {% if multi %}
-   -- Per enabled source of in_instance, by source name, per file: the file's segments then the
-   -- file (as below without sources). A source that cannot be read (no directory object, no
-   -- privilege, no file, a bad directory name) is recorded in its LOAD_STATE rows and the others
-   -- are read all the same; unexpected errors are raised at the end, after every source.
-   procedure run(in_instance in number default null) is
+   -- One source of in_instance: its files' segments then the file (as below without sources). A
+   -- source that cannot be read (no directory object, no privilege, no file, a bad directory name)
+   -- is recorded in its LOAD_STATE rows; unexpected file errors are added to io_failed.
+   procedure read_source(in_instance    in number,
+                         in_source_name in {{ obj('SOURCES') }}.source_name%type,
+                         in_label       in {{ obj('SOURCES') }}.label%type,
+                         io_failed      in out nocopy varchar2) is
       type t_by_number is table of varchar2(1020) index by pls_integer;
-      l_failed   varchar2(4000);
       l_none     t_by_number;
       l_segments t_by_number;
       l_n        number;
       l_usable   boolean;
       i_segment  pls_integer;
+   begin
+      begin
+         use_source(in_source_name => in_source_name);
+         g_run_lock := run_lock_name(in_instance => in_instance); -- the lock this run holds
+         l_usable := true;
+      exception
+         when e_invalid_name then
+            l_usable := false;
+            rollback;
+            g_run_lock := run_lock_name(in_instance => in_instance);
+            g_failed := null;
+            l_segments := l_none;
+            lock_run;
+            begin
+               insert into {{ obj('LOAD_STATE') }} (file_name) values (in_label);
+            exception
+               when dup_val_on_index then
+                  null; -- the usual case: the row exists
+            end;
+            record_health(in_file => in_label, in_status => co_status_unreadable,
+                          in_health => in_label || ': the directory object name of source '
+                                       || in_source_name || ' is not a simple SQL name (ORA-44003)');
+      end;
+      if l_usable then
+         discover_segments(in_base => in_label);
+         l_segments := l_none;
+         for r_state in (select t.file_name, t.status
+                           from {{ obj('LOAD_STATE') }} t)
+         loop
+            l_n := segment_number(in_base => in_label, in_name => r_state.file_name);
+            if l_n is not null and l_n <= co_segment_max
+               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
+            then
+               l_segments(l_n) := r_state.file_name;
+            end if;
+         end loop;
+         i_segment := l_segments.first;
+         while i_segment is not null
+         loop
+            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => io_failed);
+            i_segment := l_segments.next(i_segment);
+         end loop;
+         ingest_one(in_file => in_label, in_configured => true, io_failed => io_failed);
+         lock_run;
+         update {{ obj('LOAD_STATE') }} t
+            set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
+                           || 'segment: lines written after the last run before the rotation may be lost'
+          where t.file_name = in_label
+            and t.status = co_status_ok
+            and t.prev_signature is not null
+            and t.prev_offset is not null;
+         commit;
+      end if;
+   end read_source;
+
+   -- Per enabled source of in_instance, by source name, per file (read_source). A failure of one
+   -- source does not stop the others: it is recorded in that source's LOAD_STATE row and raised
+   -- at the end, after every source.
+   procedure run(in_instance in number default null) is
+      l_failed varchar2(4000);
+      l_error  varchar2(4000);
    begin
       g_run_lock := run_lock_name(in_instance => in_instance);
       begin
@@ -784,16 +855,24 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       )
       loop
          begin
-            use_source(in_source_name => r_source.source_name);
-            g_run_lock := run_lock_name(in_instance => in_instance); -- the lock this run holds
-            l_usable := true;
+            read_source(in_instance    => in_instance,
+                        in_source_name => r_source.source_name,
+                        in_label       => r_source.label,
+                        io_failed      => l_failed);
          exception
-            when e_invalid_name then
-               l_usable := false;
+            when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded then
+               raise; -- as ALERT_PKG.merge_episodes: the session is ending, not this source failing
+            when others then
+               -- Catch-all on purpose (source isolation, as ingest_file per file): any error of
+               -- one source (ORA-06502 from its SOURCES row, ORA-00060/01555 in its segment
+               -- discovery or LOAD_STATE scan, ...) must not skip the sources after it. It is
+               -- recorded in the source's LOAD_STATE health with its backtrace and re-raised,
+               -- with the others, at the end of the run.
+               l_error := substrb(r_source.label || ': ' || sqlerrm || ' '
+                                  || sys.dbms_utility.format_error_backtrace, 1, 4000);
                rollback;
                g_run_lock := run_lock_name(in_instance => in_instance);
-               g_failed := null;
-               l_segments := l_none;
+               l_failed := substrb(l_failed || l_error || '; ', 1, 3900);
                lock_run;
                begin
                   insert into {{ obj('LOAD_STATE') }} (file_name) values (r_source.label);
@@ -801,40 +880,8 @@ create or replace package body {{ obj('INGEST_PKG') }} is
                   when dup_val_on_index then
                      null; -- the usual case: the row exists
                end;
-               record_health(in_file => r_source.label, in_status => co_status_unreadable,
-                             in_health => r_source.label || ': the directory object name of source '
-                                          || r_source.source_name || ' is not a simple SQL name (ORA-44003)');
+               record_health(in_file => r_source.label, in_status => co_status_error, in_health => l_error);
          end;
-         if l_usable then
-            discover_segments(in_base => r_source.label);
-            l_segments := l_none;
-            for r_state in (select t.file_name, t.status
-                              from {{ obj('LOAD_STATE') }} t)
-            loop
-               l_n := segment_number(in_base => r_source.label, in_name => r_state.file_name);
-               if l_n is not null and l_n <= co_segment_max
-                  and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
-               then
-                  l_segments(l_n) := r_state.file_name;
-               end if;
-            end loop;
-            i_segment := l_segments.first;
-            while i_segment is not null
-            loop
-               ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => l_failed);
-               i_segment := l_segments.next(i_segment);
-            end loop;
-            ingest_one(in_file => r_source.label, in_configured => true, io_failed => l_failed);
-            lock_run;
-            update {{ obj('LOAD_STATE') }} t
-               set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
-                              || 'segment: lines written after the last run before the rotation may be lost'
-             where t.file_name = r_source.label
-               and t.status = co_status_ok
-               and t.prev_signature is not null
-               and t.prev_offset is not null;
-            commit;
-         end if;
       end loop;
       if l_failed is not null then
          sys.dbms_standard.raise_application_error(num => {{ obj('ERROR_PKG') }}.co_ingest_failed,

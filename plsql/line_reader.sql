@@ -489,12 +489,22 @@ create or replace package body {{ obj('LINE_READER') }} is
                   l_exists := false; -- not readable from this instance: no lines here
             end;
             if l_exists then
-               open_reader(io_reader        => l_reader,
-                           in_bfile         => l_bfile,
-                           in_source        => l_files(i_file),
-                           in_start_offset  => 1,
-                           in_first_line_no => 1,
-                           in_complete_only => false);
+               begin
+                  open_reader(io_reader        => l_reader,
+                              in_bfile         => l_bfile,
+                              in_source        => l_files(i_file),
+                              in_start_offset  => 1,
+                              in_first_line_no => 1,
+                              in_complete_only => false);
+               exception
+                  when e_file_access or e_file_privs or e_invalid_directory or e_open_failed then
+                     -- there but FILEOPEN fails (e.g. an OS file mode the database user may not
+                     -- read): no lines here, like a missing file; the other files are read
+                     close_reader(io_reader => l_reader); -- open when only GETLENGTH failed
+                     l_exists := false;
+               end;
+            end if;
+            if l_exists then
                while next_line(io_reader => l_reader, out_line => l_line)
                loop
                   l_line.listener := l_source.listener;

@@ -2,6 +2,12 @@
 -- here and by INGEST_PKG.apply_settings, not at every run). Created when missing; otherwise install
 -- applies the current schedule and action.
 -- facts: docs/oracle-facts.md#scheduler-jobs-ingest-job
+{% set location_instance = s.listener_log_instance if s.multi_source else none %}
+{% if location_instance is not none %}
+-- RAC with pinned sources: INGEST_JOB reads the unpinned sources and keeps LISTENER_LOG's LOCATION
+-- from instance {{ location_instance }} (listener_log_instance), pinned there by instance_id (created
+-- disabled, pinned, then enabled, so its first run is there too).
+{% endif %}
 declare
   l_count   pls_integer;
   l_minutes number;
@@ -26,7 +32,7 @@ begin
       job_action      => {{ (s.schema ~ '.' ~ s.object_name('LOG_LOCATION_PKG') ~ '.RUN_INGEST') | sqlstr }},
       start_date      => systimestamp,
       repeat_interval => l_repeat,
-      enabled         => true,
+      enabled         => {{ 'false' if location_instance is not none else 'true' }},
       auto_drop       => false,
       comments        => 'lsnrmine: read new listener log lines into ' || {{ s.object_name('EVENTS') | sqlstr }}
     );
@@ -38,13 +44,19 @@ begin
       value     => {{ (s.schema ~ '.' ~ s.object_name('LOG_LOCATION_PKG') ~ '.RUN_INGEST') | sqlstr }}
     );
   end if;
+{% if location_instance is not none %}
+  sys.dbms_scheduler.set_attribute(name => {{ name_literal }}, attribute => 'instance_id', value => {{ location_instance }});
+  if l_count = 0 then
+    sys.dbms_scheduler.enable(name => {{ name_literal }});
+  end if;
+{% endif %}
 end;
 /
 {% if s.multi_source %}
 {% set instances = s.source_instances() | reject('none') | list %}
 -- RAC: one job per instance named by a source, INGEST_JOB_I<n>, pinned to instance n by the
 -- job attribute instance_id (it runs only there: the files of that node's sources are readable
--- only there), action LOG_LOCATION_PKG.run_ingest(in_instance => n). Same schedule as INGEST_JOB.
+-- only there), action LOG_LOCATION_PKG.run_instance_ingest(in_instance => n). Same schedule as INGEST_JOB.
 -- Instance jobs of instances no longer named by a source are dropped.
 declare
   type t_instances is table of pls_integer;
@@ -90,7 +102,7 @@ begin
       sys.dbms_scheduler.create_job(
         job_name        => l_job,
         job_type        => 'PLSQL_BLOCK',
-        job_action      => 'begin {{ s.schema }}.{{ s.object_name('LOG_LOCATION_PKG') }}.run_ingest(in_instance => '
+        job_action      => 'begin {{ s.schema }}.{{ s.object_name('LOG_LOCATION_PKG') }}.run_instance_ingest(in_instance => '
                            || co_instances(i_instance) || '); end;',
         start_date      => systimestamp,
         repeat_interval => l_repeat,
@@ -104,7 +116,7 @@ begin
       sys.dbms_scheduler.set_attribute(
         name      => l_job,
         attribute => 'job_action',
-        value     => 'begin {{ s.schema }}.{{ s.object_name('LOG_LOCATION_PKG') }}.run_ingest(in_instance => '
+        value     => 'begin {{ s.schema }}.{{ s.object_name('LOG_LOCATION_PKG') }}.run_instance_ingest(in_instance => '
                      || co_instances(i_instance) || '); end;'
       );
     end if;

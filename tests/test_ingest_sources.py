@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lsnrmine.ingest import FINISHED, MISSING, OK, FileState, SourceFile, run_sources
+import pytest
+
+from lsnrmine.ingest import ERROR, FINISHED, MISSING, OK, FileState, SourceFile, SourcesFailed, run_sources
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EVENT = re.compile(r"^\d{2}-[A-Z]{3}-\d{4} \d{2}:\d{2}:\d{2} \* ")
@@ -85,6 +87,31 @@ def test_a_missing_folder_is_a_state_and_the_other_source_is_read(tmp_path: Path
     assert states["GONE_LISTENER/listener.log"].status == MISSING
     assert "no such file" in states["GONE_LISTENER/listener.log"].health
     assert len(_lines(got, "RAC1_LISTENER/listener.log")) == half
+
+
+def test_an_unexpected_error_of_one_source_is_its_state_and_the_later_sources_are_read(tmp_path: Path) -> None:
+    # review 7a, finding 3: INGEST_PKG.run guards each source (read_source) with a recorded catch-all
+    sources, lines, half = _two_nodes(tmp_path)
+    bad_folder = tmp_path / "bad"
+    bad_folder.mkdir()
+    (bad_folder / "listener.log").write_bytes(b"".join(lines[:3]))
+    bad = SourceFile("A_BAD", "listener.log", str(bad_folder), 1)  # read first (source name order)
+
+    def event_lines(staged):
+        if any(line.source.startswith("A_BAD/") for line in staged):
+            raise ValueError("character string buffer too small")  # e.g. ORA-06502 in PL/SQL
+        return _events(staged)
+
+    states: dict[str, FileState] = {}
+    with pytest.raises(SourcesFailed) as failed:
+        run_sources([bad] + sources, states, event_lines, instance=1)
+    assert states["A_BAD/listener.log"].status == ERROR
+    assert states["A_BAD/listener.log"].health == "A_BAD/listener.log: ValueError: character string buffer too small"
+    assert failed.value.failures == [states["A_BAD/listener.log"].health]
+    assert str(failed.value).startswith("lsnrmine ingest: A_BAD/listener.log: ValueError")
+    # the source after it was read in full all the same
+    assert states["RAC1_LISTENER/listener.log"].status == OK
+    assert len(_lines(failed.value.done, "RAC1_LISTENER/listener.log")) == half
 
 
 def test_segments_belong_to_their_source(tmp_path: Path) -> None:

@@ -187,3 +187,85 @@ def test_run_ingest_refreshes_even_when_the_ingest_raises() -> None:
         "      do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)\n"
         "   end run_ingest;"
     )
+
+
+# -- review 7a: [[sources]] on RAC (listener_log_instance, run_instance_ingest) ---------------------
+
+RAC_TOML = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "rac" / "lsnrmine.toml"
+
+
+def _rac(**values) -> Settings:
+    from lsnrmine.settings import load_settings
+
+    return load_settings(values, config_path=str(RAC_TOML), environ={})
+
+
+def test_rac_ingest_job_keeps_a_parameterless_action_and_is_pinned_to_the_listener_log_instance() -> None:
+    job = _deploy(_rac(listener_log_instance=2), "INGEST_JOB")
+    # finding 2: INGEST_JOB stays a STORED_PROCEDURE job on the parameterless run_ingest
+    assert job.count("'LSNRMINE.LSNR_LOG_LOCATION_PKG.RUN_INGEST'") == 2
+    # finding 1: created disabled, pinned to listener_log_instance, then enabled (also set on upgrade)
+    create = job[job.index("sys.dbms_scheduler.create_job(\n      job_name        => 'LSNR_INGEST_JOB'"):]
+    assert "enabled         => false," in create[:create.index(");")]
+    pin = "sys.dbms_scheduler.set_attribute(name => 'LSNR_INGEST_JOB', attribute => 'instance_id', value => 2);"
+    assert job.count(pin) == 1
+    assert job.index(pin) < job.index("sys.dbms_scheduler.enable(name => 'LSNR_INGEST_JOB');")
+    # the instance jobs call the separately named procedure
+    assert job.count("LSNR_LOG_LOCATION_PKG.run_instance_ingest(in_instance => '") == 2
+    assert ".run_ingest(in_instance" not in job
+
+
+def test_rac_package_lists_and_refreshes_only_the_listener_log_instances_files() -> None:
+    spec, body, call = split_script(_deploy(_rac(), "LOG_LOCATION_PKG"))
+    assert "   procedure run_ingest;\n" in spec
+    assert "   procedure run_instance_ingest(in_instance in number);\n" in spec
+    assert "default null" not in spec  # no overload, no defaulted parameter (PLS-00307 / 0 job arguments)
+    assert "co_location_instance constant pls_integer := 1;" in body
+    existing = body[body.index("function existing_files"):body.index("end existing_files;")]
+    assert "and (s.instance_number is null or s.instance_number = co_location_instance)" in existing
+    refresh = body[body.index("procedure do_refresh"):body.index("end do_refresh;")]
+    skip = refresh.index("if to_number(sys_context('USERENV', 'INSTANCE')) <> co_location_instance then")
+    assert skip < refresh.index("l_wanted := existing_files;")
+    assert "'not refreshed from instance '" in refresh[skip:refresh.index("return;")]
+    instance_run = body[body.index("procedure run_instance_ingest"):body.index("end run_instance_ingest;")]
+    assert '"LSNR_INGEST_PKG".run(in_instance => in_instance);' in instance_run and "do_refresh" not in instance_run
+    unpinned_run = body[body.index("procedure run_ingest is"):body.index("end run_ingest;")]
+    assert unpinned_run.count("do_refresh(in_raise => false);") == 3
+    assert '"LSNR_INGEST_PKG".run(in_instance => null);' in unpinned_run
+    # the install's refresh: a note on another instance (refresh itself changes nothing there)
+    assert call.startswith("begin\n   if to_number(sys_context('USERENV', 'INSTANCE')) <> 1 then\n"
+                           "      sys.dbms_output.put_line('lsnrmine: LISTENER_LOG''s file list is not refreshed")
+    assert call.endswith('"LSNR_LOG_LOCATION_PKG".refresh;\nend;')
+
+
+def test_unpinned_sources_have_no_listener_log_instance_and_an_unpinned_job() -> None:
+    from lsnrmine.settings import LogSource
+
+    s = Settings(sources=(LogSource("A", "LISTENER", None, "LSNR_A_DIR", "/a", ("listener.log",), None),
+                          LogSource("B", "LISTENER_DG", None, "LSNR_B_DIR", "/b", ("listener_dg.log",), None)))
+    assert s.listener_log_instance is None
+    job = _deploy(s, "INGEST_JOB")
+    assert "name => 'LSNR_INGEST_JOB', attribute => 'instance_id'" not in job and "enabled         => true," in job
+    assert "t_instances()" in job  # no instance job (stale ones dropped)
+    body = split_script(_deploy(s, "LOG_LOCATION_PKG"))[1]
+    assert "co_location_instance" not in body and "sys_context('USERENV', 'INSTANCE')" not in body
+
+
+def test_rac_ingest_run_guards_each_source_and_records_its_error() -> None:
+    # review 7a, finding 3: %type globals; one source's error is its LOAD_STATE health, the loop goes on
+    body = split_script(_deploy(_rac(), "INGEST_PKG"))[1]
+    assert 'g_listener  "LSNR_SOURCES".listener%type;' in body and 'g_host      "LSNR_SOURCES".host%type;' in body
+    assert 'g_prefix    "LSNR_SOURCES".label%type;' in body
+    run = body[body.index("procedure run(in_instance in number default null) is"):body.index("end run;")]
+    loop = run[run.index("for r_source in ("):run.index("end loop;")]
+    assert loop.index("read_source(in_instance    => in_instance,") < loop.index("exception")
+    guard = loop[loop.index("exception"):]
+    # the session ending is re-raised before the catch-all; the catch-all records sqlerrm and the backtrace
+    assert guard.index("when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded "
+                       "then\n               raise;") < guard.index("when others then")
+    assert "sqlerrm || ' '\n                                  || sys.dbms_utility.format_error_backtrace" in guard
+    assert guard.index("rollback;") < guard.index("record_health(in_file => r_source.label, in_status => "
+                                                  "co_status_error, in_health => l_error);")
+    assert "l_failed := substrb(l_failed || l_error || '; ', 1, 3900);" in guard
+    # raised at the end, after every source
+    assert run.index("if l_failed is not null then") > run.index("end loop;")

@@ -129,6 +129,24 @@ def test_mixed_pinned_and_unpinned_instances() -> None:
     assert s.source_instances() == (None, 1, 2)
 
 
+def test_listener_log_instance_defaults_to_the_lowest_pinned_instance(tmp_path: Path) -> None:
+    # review 7a, finding 1: LISTENER_LOG on RAC with node-local logs is a view of one instance
+    assert Settings().listener_log_instance is None
+    assert Settings(sources=(LogSource("DG", "LISTENER_DG", None, "D2", "/b", ("listener_dg.log",), None),)
+                    ).listener_log_instance is None
+    mixed = Settings(sources=(
+        LogSource("N1", "LISTENER", "rac1", "D1", "/a", ("listener.log",), 2),
+        LogSource("DG", "LISTENER_DG", None, "D2", "/b", ("listener_dg.log",), None),
+        LogSource("N0", "LISTENER", "rac0", "D3", "/c", ("listener.log",), 3)))
+    assert mixed.listener_log_instance == 2
+    assert dataclasses.replace(mixed, listener_log_instance=3).listener_log_instance == 3
+    assert mixed.single_source(mixed.sources[0]).listener_log_instance is None
+    config = write_config(tmp_path, source_table("A") + source_table("B", host="rac2", instance=2))
+    assert load_settings(config_path=str(config), environ={}).listener_log_instance == 1
+    chosen = load_settings(config_path=str(config), environ={"LSNRMINE_LISTENER_LOG_INSTANCE": "2"})
+    assert chosen.listener_log_instance == 2
+
+
 # -- every validation: one line naming the setting and the fix ------------------------------------
 
 
@@ -207,6 +225,16 @@ BAD_SOURCES = [
      "sources[2].files: D1:listener.log is also read by sources[1]", "one source only"),
     (source_table("A" * 120, directory="D1", files='["' + "l" * 140 + '.log"]'), "sources[1].files: the label",
      "shorter"),
+    # listener_log_instance (review 7a, finding 1): one of the sources' instances, only with pinned sources
+    ("listener_log_instance = 3\n" + source_table("A") + source_table("B", host="rac2", instance=2),
+     "listener_log_instance: 3 is not an instance of the sources (1, 2)", "default 1"),
+    ("listener_log_instance = 1\n" + source_table("A", instance=None), "listener_log_instance: is 1 but no source "
+     "names an instance", "leave listener_log_instance out"),
+    ("listener_log_instance = 0\n" + source_table("A"), "listener_log_instance: 0 is out of range", "1 to 255"),
+    ("listener_log_instance = true\n" + source_table("A"), "listener_log_instance: is a boolean (true) where a "
+     "whole number is expected", "listener_log_instance = 1"),
+    ('listener_log_instance = "x"\n' + source_table("A"), "listener_log_instance: 'x' is not a whole number",
+     "whole number"),
     ('loader_log_directory = "LSNR_B_DIR"\nloader_log_dir = "/var/tmp/l"\n' + source_table("A")
      + source_table("B", host="rac2"), "loader_log_directory: must differ from directory (and every source's",
      "read-only"),

@@ -56,7 +56,8 @@ def test_a_failing_source_and_a_stale_node_are_problems_naming_the_source_and_th
     assert "READ on directory LSNR_RAC1_LISTENER_DIR" in problems[0]
     assert "/u01/app/grid/diag/tnslsnr/rac1/listener/trace/listener.log" in problems[0]
     assert problems[1].startswith("source RAC2_LISTENER file RAC2_LISTENER/listener.log last read 45.5 minutes ago")
-    assert "LSNR_INGEST_JOB_I2" in problems[1] and "is instance 2 up?" in problems[1]
+    # a pinned job waits for its instance; in a CDB also for the PDB open there (review 7a, finding 7)
+    assert "LSNR_INGEST_JOB_I2" in problems[1] and "is instance 2 up, with this PDB open there?" in problems[1]
     assert problems[2].startswith("source RAC2_SCAN1 file RAC2_SCAN1/listener_scan1.log is MISSING")
     assert "error: RAC1_LISTENER/listener.log: ORA-22288" in lines[0]
     # without jobs nothing is stale: the runs are the DBA's
@@ -65,7 +66,7 @@ def test_a_failing_source_and_a_stale_node_are_problems_naming_the_source_and_th
 
 def test_instance_jobs_and_their_affinity(rac: Settings) -> None:
     assert [instance_job_name(rac, n) for n in rac.source_instances()] == ["LSNR_INGEST_JOB_I1", "LSNR_INGEST_JOB_I2"]
-    lines, problems, jobs = instance_job_findings(rac, [("LSNR_INGEST_JOB", None), ("LSNR_INGEST_JOB_I1", 1),
+    lines, problems, jobs = instance_job_findings(rac, [("LSNR_INGEST_JOB", 1), ("LSNR_INGEST_JOB_I1", 1),
                                                         ("LSNR_INGEST_JOB_I2", 2)])
     assert problems == [] and jobs == ["LSNR_INGEST_JOB_I1", "LSNR_INGEST_JOB_I2"]
     assert lines == ["LSNR_INGEST_JOB_I1: instance 1, instance_id 1", "LSNR_INGEST_JOB_I2: instance 2, instance_id 2"]
@@ -89,3 +90,28 @@ def test_a_partial_location_is_no_problem_with_sources() -> None:
     assert location_problem(status, "LSNR_LOG_LOCATION_PKG", "LSNRMINE") is None
     assert location_problem("error: ORA-00942", "LSNR_LOG_LOCATION_PKG", "LSNRMINE").startswith(
         "LISTENER_LOG's file list could not be refreshed: error: ORA-00942")
+
+
+def test_ingest_job_is_pinned_to_the_listener_log_instance(rac: Settings) -> None:
+    # review 7a, finding 1: INGEST_JOB keeps LISTENER_LOG's LOCATION from listener_log_instance
+    assert rac.listener_log_instance == 1
+    _, problems, _ = instance_job_findings(rac, [("LSNR_INGEST_JOB", None), ("LSNR_INGEST_JOB_I1", 1),
+                                                 ("LSNR_INGEST_JOB_I2", 2)])
+    assert problems == ["job LSNR_INGEST_JOB has instance_id not set, not 1 (listener_log_instance): it would "
+                        "refresh LISTENER_LOG's file list from another node; fix: run `lsnrmine install` (sets instance_id)"]
+    _, problems, _ = instance_job_findings(rac, [("LSNR_INGEST_JOB", 2), ("LSNR_INGEST_JOB_I1", 1),
+                                                 ("LSNR_INGEST_JOB_I2", 2)])
+    assert len(problems) == 1 and problems[0].startswith("job LSNR_INGEST_JOB has instance_id 2, not 1")
+    pinned_two = load_settings({"listener_log_instance": 2}, config_path=str(RAC_TOML))
+    assert instance_job_findings(pinned_two, [("LSNR_INGEST_JOB", 2), ("LSNR_INGEST_JOB_I1", 1),
+                                              ("LSNR_INGEST_JOB_I2", 2)])[1] == []
+
+
+def test_verify_names_the_instance_listener_log_reads(rac: Settings) -> None:
+    from lsnrmine.verify import listener_log_note, location_problem
+
+    assert listener_log_note(rac).startswith("LISTENER_LOG (and the article's views on it) reads the files of instance 1")
+    # a refresh asked for on another instance changed nothing: a note, not a problem
+    status = ("not refreshed from instance 2: LISTENER_LOG reads the files of instance 1 (listener_log_instance), "
+              "refreshed there by the ingest job; LOCATION kept (1 file: LSNR_RAC1_LISTENER_DIR:listener.log)")
+    assert location_problem(status, "LSNR_LOG_LOCATION_PKG", "LSNRMINE") is None

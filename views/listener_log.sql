@@ -57,8 +57,16 @@ begin
 end;
 /
 create or replace view {{ name }} (log_date, connect_string, protocol_info, action, service_name, return_code) as
+{% if s.multi_source %}
+{# [[sources]] (RAC): serial, so no PX server of another node opens a node-local file (KUP-04040);
+   the table's NOPARALLEL does not stop a PARALLEL hint, FORCE PARALLEL QUERY or automatic DOP #}
+select /*+ no_parallel(x) */
+       to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
+               {{ ('NLS_DATE_LANGUAGE = ' ~ s.date_language) | sqlstr }}) log_date,
+{% else %}
 select to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
                {{ ('NLS_DATE_LANGUAGE = ' ~ s.date_language) | sqlstr }}) log_date,
+{% endif %}
        x.connect_string,
        x.protocol_info,
        x.action,

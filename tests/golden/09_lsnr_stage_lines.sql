@@ -27,14 +27,26 @@ exception
 end;
 /
 -- upgrade: listener and host on a table created before them (added at the end; every statement
--- names its columns). The owner phase runs with the jobs paused, so no session has rows in it.
+-- names its columns). The owner phase runs with the jobs paused, so no lsnrmine job has rows in
+-- it; a session that has (a manual ingest_file not yet committed, on any instance) fails the ALTER
+-- with ORA-14450, which is explained here.
 declare
   e_column_exists exception;
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+  e_in_use exception;
+  pragma exception_init(e_in_use, -14450); -- attempt to access a transactional temp table already in use
 begin
   execute immediate 'alter table "LSNR_STAGE_LINES" add (listener varchar2(128 char), host varchar2(255 char))';
 exception
   when e_column_exists then
     null;
+  when e_in_use then
+    sys.dbms_standard.raise_application_error(
+      num => -20000,
+      msg => 'lsnrmine: ' || 'LSNR_STAGE_LINES' || ' is in use by another session (an ingest '
+             || 'call such as INGEST_PKG.ingest_file not yet committed or rolled back, on any instance); end '
+             || 'that transaction and install again',
+      keeperrorstack => true
+    );
 end;
 /

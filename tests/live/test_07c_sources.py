@@ -3,8 +3,9 @@ LSNRMINE2 started in the container with `lsnrctl start` (its own listener.ora en
 and its own ADR home diag/tnslsnr/<host>/lsnrmine2), both listeners configured as sources of one
 installation (owner <OWNER>_M), both mined, every event labelled with its listener; the RAC
 affinity path on the single-instance container: the second source is pinned to instance 1, so
-the install creates INGEST_JOB_I1 with the job attribute instance_id = 1, and that job, run by the
-scheduler, loads it. One failing source (a SOURCES row whose file does not exist) is recorded in
+the install creates INGEST_JOB_I1 with the job attribute instance_id = 1 (action
+LOG_LOCATION_PKG.run_instance_ingest), and that job, run by the scheduler, loads it; INGEST_JOB (the
+unpinned MAIN source, and LISTENER_LOG's file list) is pinned to listener_log_instance, 1 by default. One failing source (a SOURCES row whose file does not exist) is recorded in
 its LOAD_STATE row and the other source is read all the same. What a real RAC run must check
 besides: docs/live-suite.md, "RAC".
 """
@@ -134,10 +135,15 @@ def wait_for_run(con, job: str, since: float) -> tuple:
 def test_one_job_per_instance_with_its_affinity(multi: Install) -> None:
     s = multi.settings()
     with multi.connect_owner() as con:
-        _, rows = query(con, "select job_name, instance_id, enabled, job_type from user_scheduler_jobs "
+        _, rows = query(con, "select job_name, instance_id, enabled, job_type, job_action from user_scheduler_jobs "
                              "where job_name like :p order by job_name", p=s.object_name("INGEST_JOB") + "%")
-    assert rows == [(s.object_name("INGEST_JOB"), None, "TRUE", "STORED_PROCEDURE"),
-                    (s.object_name("INGEST_JOB") + "_I1", 1, "TRUE", "PLSQL_BLOCK")], rows
+    assert s.listener_log_instance == 1
+    package = f"{s.schema}.{s.object_name('LOG_LOCATION_PKG')}"
+    # INGEST_JOB: the parameterless run_ingest (STORED_PROCEDURE), pinned to listener_log_instance
+    assert rows[0] == (s.object_name("INGEST_JOB"), 1, "TRUE", "STORED_PROCEDURE", f"{package}.RUN_INGEST"), rows
+    assert rows[1][:4] == (s.object_name("INGEST_JOB") + "_I1", 1, "TRUE", "PLSQL_BLOCK"), rows
+    assert rows[1][4] == f"begin {package}.run_instance_ingest(in_instance => 1); end;", rows
+    assert len(rows) == 2, rows
 
 
 def test_the_instance_job_runs_on_its_instance_and_both_listeners_are_mined(multi: Install, live_db: LiveDb) -> None:
@@ -151,8 +157,7 @@ def test_the_instance_job_runs_on_its_instance_and_both_listeners_are_mined(mult
                 cur.execute("begin sys.dbms_scheduler.run_job(job_name => :j, use_current_session => false); end;", j=job)
             status, instance_id, error_no, info = wait_for_run(con, job, since)
             assert status == "SUCCEEDED", (job, status, error_no, info)
-            if job.endswith("_I1"):
-                assert instance_id == 1, instance_id
+            assert instance_id == 1, (job, instance_id)  # both pinned (INGEST_JOB: listener_log_instance)
         _, rows = query(con, f'select source, listener, host, count(*), sum(case when command in (\'status\', '
                              f'\'services\') then 1 else 0 end) from "{events}" group by source, listener, host '
                              f'order by source')
@@ -181,6 +186,9 @@ def test_lines_and_the_article_table_cover_both_listeners(multi: Install) -> Non
         _, counted = query(con, "select count(*) from listener_log where connect_string like '%(COMMAND=status)%' "
                                 "or connect_string like '%(COMMAND=services)%'")
         assert counted[0][0] >= 8, counted  # both logs' STATUS/SERVICES lines (two rounds, two listeners)
+        # refreshed on instance 1 = listener_log_instance (the install session and INGEST_JOB are there)
+        _, status = query(con, f'select value from "{s.object_name("SETTINGS")}" where name = \'LOG_LOCATION_STATUS\'')
+        assert status[0][0].startswith("ok: 2 files: "), status
 
 
 def test_a_failing_source_does_not_stop_the_other(multi: Install, live_db: LiveDb) -> None:
@@ -216,6 +224,7 @@ def test_status_shows_each_node_source_and_the_job_affinity(multi: Install) -> N
     assert f"instance 1, source SECOND ({LISTENER2}@{CONTAINER_HOSTNAME}), {SECOND_LABEL}: OK, last read" in out, out
     assert f"any instance, source MAIN (LISTENER@{CONTAINER_HOSTNAME}), {MAIN_LABEL}: OK, last read" in out, out
     assert re.search(rf"{re.escape(s.object_name('INGEST_JOB'))}_I1: enabled, .*, instance 1, instance_id 1", out), out
+    assert "listener_log: files of instance 1 (listener_log_instance) and of the unpinned sources" in out, out
 
 
 def test_the_python_twin_reads_the_second_source_as_ingest_pkg_did(multi: Install, live_db: LiveDb,

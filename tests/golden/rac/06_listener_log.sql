@@ -60,7 +60,8 @@ begin
 end;
 /
 create or replace view "LISTENER_LOG" (log_date, connect_string, protocol_info, action, service_name, return_code) as
-select to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
+select /*+ no_parallel(x) */
+       to_date(x.log_date default null on conversion error, 'DD-MON-YYYY HH24:MI:SS',
                'NLS_DATE_LANGUAGE = AMERICAN') log_date,
        x.connect_string,
        x.protocol_info,

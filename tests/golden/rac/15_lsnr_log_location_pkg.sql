@@ -7,6 +7,9 @@
 -- facts: docs/oracle-facts.md#plsql-log-location-pkg
 -- Sources ([[sources]]): LOCATION lists DIRECTORY:'file' for each text file (not *.xml) of every
 -- enabled source, and its known segments, that exists as seen from the refreshing instance.
+-- RAC, node-local logs: LISTENER_LOG is a view of instance 1 (setting listener_log_instance):
+-- the LOCATION lists the files of the unpinned sources and of that instance's sources, and is
+-- refreshed only there (INGEST_JOB runs there); a refresh on another instance changes nothing.
 create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    co_status_setting constant varchar2(128) := 'LOG_LOCATION_STATUS';
 
@@ -14,10 +17,13 @@ create or replace package "LSNR_LOG_LOCATION_PKG" authid definer is
    -- unexpected error (after recording it).
    procedure refresh;
 
-   -- The ingest jobs' action: INGEST_PKG.run(in_instance) between two refreshes (errors recorded,
-   -- not raised). An instance job (in_instance not null) does not refresh: the LOCATION is one for
-   -- all instances, kept by the unpinned job and the install, from the files its instance sees.
-   procedure run_ingest(in_instance in number default null);
+   -- INGEST_JOB's action (STORED_PROCEDURE, no argument): refresh (errors recorded, not raised),
+   -- INGEST_PKG.run for the unpinned sources, refresh again.
+   procedure run_ingest;
+
+   -- The action of the instance job INGEST_JOB_I<n>: INGEST_PKG.run(in_instance => n), no refresh
+   -- (the LOCATION is kept by INGEST_JOB and the install).
+   procedure run_instance_ingest(in_instance in number);
 end "LSNR_LOG_LOCATION_PKG";
 /
 
@@ -35,6 +41,7 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
 
    -- a LOCATION entry 'DIRECTORY:file' (a checked simple SQL name, no quote, so no ':' in it)
    type t_file_list is table of varchar2(400);
+   co_location_instance constant pls_integer := 1;
    e_invalid_name exception;
    pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
 
@@ -148,6 +155,7 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
            from "LSNR_SOURCES" s
           where s.enabled = 'Y'
             and lower(s.file_name) not like '%.xml'
+            and (s.instance_number is null or s.instance_number = co_location_instance)
           order by s.source_name, s.label
       )
       loop
@@ -262,6 +270,15 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       l_current t_file_list;
       l_error   varchar2(4000);
    begin
+      if to_number(sys_context('USERENV', 'INSTANCE')) <> co_location_instance then
+         -- the files listed are those of instance co_location_instance: not visible from here
+         put_status(in_value => 'not refreshed from instance ' || sys_context('USERENV', 'INSTANCE')
+                                || ': LISTENER_LOG reads the files of instance ' || co_location_instance
+                                || ' (listener_log_instance), refreshed there by the ingest job; LOCATION kept ('
+                                || summary(in_files => current_files) || ')');
+         commit;
+         return;
+      end if;
       g_file_error := null;
       l_wanted := existing_files;
       l_current := current_files;
@@ -297,27 +314,31 @@ create or replace package body "LSNR_LOG_LOCATION_PKG" is
       do_refresh(in_raise => true);
    end refresh;
 
-   procedure run_ingest(in_instance in number default null) is
+   procedure run_ingest is
    begin
-      if in_instance is null then
-         do_refresh(in_raise => false);
-      end if;
+      do_refresh(in_raise => false);
       begin
-         "LSNR_INGEST_PKG".run(in_instance => in_instance);
+         "LSNR_INGEST_PKG".run(in_instance => null);
       exception
          when others then
-            if in_instance is null then
-               do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised
-            end if;
+            do_refresh(in_raise => false); -- the segments it discovered before failing; then re-raised
             raise;
       end;
-      if in_instance is null then
-         do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
-      end if;
+      do_refresh(in_raise => false); -- segments the run has just discovered (LOAD_STATE rows)
    end run_ingest;
+
+   procedure run_instance_ingest(in_instance in number) is
+   begin
+      "LSNR_INGEST_PKG".run(in_instance => in_instance);
+   end run_instance_ingest;
 end "LSNR_LOG_LOCATION_PKG";
 /
 begin
+   if to_number(sys_context('USERENV', 'INSTANCE')) <> 1 then
+      sys.dbms_output.put_line('lsnrmine: LISTENER_LOG''s file list is not refreshed from instance '
+         || sys_context('USERENV', 'INSTANCE') || ': it lists the files of instance 1 '
+         || '(listener_log_instance), where the ingest job refreshes it at its next run');
+   end if;
    "LSNR_LOG_LOCATION_PKG".refresh;
 end;
 /

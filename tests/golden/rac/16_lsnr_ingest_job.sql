@@ -5,6 +5,9 @@
 -- here and by INGEST_PKG.apply_settings, not at every run). Created when missing; otherwise install
 -- applies the current schedule and action.
 -- facts: docs/oracle-facts.md#scheduler-jobs-ingest-job
+-- RAC with pinned sources: INGEST_JOB reads the unpinned sources and keeps LISTENER_LOG's LOCATION
+-- from instance 1 (listener_log_instance), pinned there by instance_id (created
+-- disabled, pinned, then enabled, so its first run is there too).
 declare
   l_count   pls_integer;
   l_minutes number;
@@ -29,7 +32,7 @@ begin
       job_action      => 'LSNRMINE.LSNR_LOG_LOCATION_PKG.RUN_INGEST',
       start_date      => systimestamp,
       repeat_interval => l_repeat,
-      enabled         => true,
+      enabled         => false,
       auto_drop       => false,
       comments        => 'lsnrmine: read new listener log lines into ' || 'LSNR_EVENTS'
     );
@@ -41,11 +44,15 @@ begin
       value     => 'LSNRMINE.LSNR_LOG_LOCATION_PKG.RUN_INGEST'
     );
   end if;
+  sys.dbms_scheduler.set_attribute(name => 'LSNR_INGEST_JOB', attribute => 'instance_id', value => 1);
+  if l_count = 0 then
+    sys.dbms_scheduler.enable(name => 'LSNR_INGEST_JOB');
+  end if;
 end;
 /
 -- RAC: one job per instance named by a source, INGEST_JOB_I<n>, pinned to instance n by the
 -- job attribute instance_id (it runs only there: the files of that node's sources are readable
--- only there), action LOG_LOCATION_PKG.run_ingest(in_instance => n). Same schedule as INGEST_JOB.
+-- only there), action LOG_LOCATION_PKG.run_instance_ingest(in_instance => n). Same schedule as INGEST_JOB.
 -- Instance jobs of instances no longer named by a source are dropped.
 declare
   type t_instances is table of pls_integer;
@@ -91,7 +98,7 @@ begin
       sys.dbms_scheduler.create_job(
         job_name        => l_job,
         job_type        => 'PLSQL_BLOCK',
-        job_action      => 'begin LSNRMINE.LSNR_LOG_LOCATION_PKG.run_ingest(in_instance => '
+        job_action      => 'begin LSNRMINE.LSNR_LOG_LOCATION_PKG.run_instance_ingest(in_instance => '
                            || co_instances(i_instance) || '); end;',
         start_date      => systimestamp,
         repeat_interval => l_repeat,
@@ -105,7 +112,7 @@ begin
       sys.dbms_scheduler.set_attribute(
         name      => l_job,
         attribute => 'job_action',
-        value     => 'begin LSNRMINE.LSNR_LOG_LOCATION_PKG.run_ingest(in_instance => '
+        value     => 'begin LSNRMINE.LSNR_LOG_LOCATION_PKG.run_instance_ingest(in_instance => '
                      || co_instances(i_instance) || '); end;'
       );
     end if;

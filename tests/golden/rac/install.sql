@@ -46,6 +46,33 @@ begin
   select count(*)
     into l_count
     from all_tab_privs
+   where table_name = 'LSNR_RAC1_SCAN1_DIR'
+     and privilege = 'READ'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', READ on directory LSNR_RAC1_SCAN1_DIR';
+  end if;
+  select count(*)
+    into l_count
+    from all_tab_privs
+   where table_name = 'LSNR_RAC2_LISTENER_DIR'
+     and privilege = 'READ'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', READ on directory LSNR_RAC2_LISTENER_DIR';
+  end if;
+  select count(*)
+    into l_count
+    from all_tab_privs
+   where table_name = 'LSNR_RAC2_SCAN1_DIR'
+     and privilege = 'READ'
+     and grantee in (user, 'PUBLIC');
+  if l_count = 0 then
+    l_missing := l_missing || ', READ on directory LSNR_RAC2_SCAN1_DIR';
+  end if;
+  select count(*)
+    into l_count
+    from all_tab_privs
    where table_schema = 'SYS'
      and table_name = 'DBMS_LOB'
      and privilege = 'EXECUTE'
