@@ -410,8 +410,10 @@ def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fix
     cols = "line_no, to_char(event_time, 'YYYY-MM-DD HH24:MI:SS'), host, event_kind, return_code, error_text"
     full = {r[0]: r for r in engine.query(f"select {cols} from lsnr_events").rows}
     con = engine.con
+    # INGEST_PKG stages each line with its source's listener and host (STAGE_LINES' columns)
+    label = con.execute("SELECT listener, host FROM listener_log_lines LIMIT 1").fetchone()
     con.execute("DROP VIEW lsnr_stage_lines")
-    con.execute("CREATE TABLE lsnr_stage_lines (source VARCHAR, line_no DOUBLE, line VARCHAR)")
+    con.execute("CREATE TABLE lsnr_stage_lines (source VARCHAR, listener VARCHAR, host VARCHAR, line_no DOUBLE, line VARCHAR)")
     got: dict[int, tuple] = {}
     ctx: dict = {"time": None, "host": None, "line": None}
 
@@ -421,9 +423,9 @@ def test_batches_through_the_parse_view_equal_one_full_parse(tmp_path: Path, fix
         if ctx["line"] is not None:
             context = f"<msg time='{ctx['time'].replace(' ', 'T') if ctx['time'] else ''}'" + (
                 f" host_id='{ctx['host']}'" if ctx["host"] else "") + ">"
-            con.execute("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)", [str(log), first - 0.5, context])
-        con.executemany("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?)",
-                        [(str(log), x.line_no, x.text or None) for x in staged])
+            con.execute("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?, ?, ?)", [str(log), *label, first - 0.5, context])
+        con.executemany("INSERT INTO lsnr_stage_lines VALUES (?, ?, ?, ?, ?)",
+                        [(str(log), *label, x.line_no, x.text or None) for x in staged])
         rows = engine.query(f"select {cols} from lsnr_event_parse where line_no >= {first} order by line_no").rows
         for row in rows:
             got[int(row[0])] = (int(row[0]),) + tuple(row[1:])
