@@ -66,11 +66,21 @@ organization external (
     )
   )
   location (
+{% if s.multi_source %}
+{# every text file of every source as directory:'file' (log.xml is read by INGEST_PKG only);
+   NOPARALLEL: see docs/oracle-facts.md#external-table-sources #}
+{% for f in s.text_source_files() %}
+    {{ f.source.directory | ident }}:{{ f.file_name | sqlstr }}{{ "," if not loop.last }}
+{% endfor %}
+{% else %}
 {% for log_file in s.log_files %}
     {{ log_file | sqlstr }}{{ "," if not loop.last }}
 {% endfor %}
+{% endif %}
   )
 )
-reject limit unlimited]';
+reject limit unlimited{% if s.multi_source %}
+
+noparallel{% endif %}]';
 end;
 /

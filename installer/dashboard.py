@@ -62,6 +62,9 @@ QUIET_TABLES: tuple[tuple[str, str], ...] = (
     ("listener_commands", "Listener commands"),
 )
 
+#: the breakdown per host and listener (RAC nodes, SCAN listeners), shown on every page
+BREAKDOWN_REPORT = "listener_hosts"
+
 ALERT_COLUMNS = ("rule", "severity", "first_event_time", "last_event_time", "key", "listener", "host", "count", "status",
                  "evidence")
 SUMMARY_COLUMNS = ("rule", "severity", "alerts", "events", "first_event_time", "last_event_time")
@@ -175,11 +178,13 @@ class DashboardData:
     #: events per kind (kind, events, first, last) and QUIET_TABLES: only for a log without connections
     event_kinds: Optional[Table] = None
     quiet: dict[str, Table] = field(default_factory=dict)
+    #: events, connections and failures per host and listener (report listener_hosts)
+    breakdown: Optional[Table] = None
 
 
 def report_names() -> list[str]:
     """The catalogue reports the page shows."""
-    return (["connections_per_hour", "tns_errors"] + [name for name, _ in TOP_TABLES]
+    return (["connections_per_hour", "tns_errors", BREAKDOWN_REPORT] + [name for name, _ in TOP_TABLES]
             + [name for name, _ in QUIET_TABLES])
 
 
@@ -230,6 +235,7 @@ def gather(query: Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]]
         tops={name: run_report(name) for name, _ in TOP_TABLES} if connections else {},
         tns_errors=run_report("tns_errors"), alerts=list(alerts or []), time_from=time_from, time_to=time_to,
         alert_summary=None if alert_summary is None else list(alert_summary), event_kinds=event_kinds, quiet=quiet,
+        breakdown=run_report(BREAKDOWN_REPORT),
     )
 
 
@@ -470,6 +476,9 @@ def render(data: DashboardData, *, generated: Optional[dt.datetime] = None) -> s
     if data.connections:
         out.append('<h2 id="per-hour">Connection requests per hour</h2>')
         out.append(hour_chart(data.per_hour))
+    if data.breakdown is not None:
+        out.append('<h2 id="listener-hosts">Per host and listener</h2>')
+        out.append(_table(data.breakdown, limit=None))
     out.append('<h2 id="tns-errors">TNS errors</h2>')
     out.append(_table(data.tns_errors, limit=None))
     if data.connections:

@@ -47,7 +47,7 @@ class DbObject:
     offline: bool = True  # a VIEW the embedded engine creates from the same template
     path_from: Optional[str] = None  # DIRECTORY: the Settings attribute holding its folder
     # what the installer does around the object (install and verify read these, not the names):
-    log_directory: bool = False  # the directory over log_dir: its path checked and the log files opened right after it is created
+    log_directory: bool = False  # the directories of the log sources: their paths checked and the log files opened right after they are created
     history: bool = False  # the install-history table: a run's row is written as soon as it exists
     read_probe: bool = False  # read one row right after it is created (and by verify): the log must be readable through it
 
@@ -61,16 +61,29 @@ class DbObject:
 
     def template_context(self, settings: "Settings", *, force: bool = False) -> dict[str, object]:
         """The variables a template of this object sees besides ``s``/``obj``: its quoted name, the
-        name as a string literal, its kind, ``force`` and (directories) the folder it points at."""
+        name as a string literal, its kind, ``force`` and (directories) the folder it points at and
+        ``directories``: every directory object it stands for (the log directory: one per distinct
+        source directory), each with its ``name``, ``name_literal`` and ``path``."""
+        directories: list[dict[str, object]] = []
+        if self.log_directory:
+            pairs = settings.directories()
+        elif self.path_from:
+            pairs = ((self.name(settings), getattr(settings, self.path_from)),)
+        else:
+            pairs = ()
+        for directory, path in pairs:
+            directories.append({**object_names(directory, self.object_type), "path": path})
         return {**object_names(self.name(settings), self.object_type), "force": force,
-                "directory_path": getattr(settings, self.path_from) if self.path_from else None}
+                "directory_path": getattr(settings, self.path_from) if self.path_from else None,
+                "directories": directories}
 
 
 MANIFEST: tuple[DbObject, ...] = (
     # -- phase admin: run by a DBA account ------------------------------------------------
     DbObject("OWNER_SCHEMA", "USER", "admin/create_schema.sql", phase="admin",
              revert=None, verify=VERIFY_GRANTS, name_from="schema", when="create_schema"),
-    # never repointed or dropped while it points elsewhere, unless --force (admin/drop_directory.sql)
+    # never repointed or dropped while it points elsewhere, unless --force (admin/drop_directory.sql);
+    # one object, one script for every distinct directory of the sources (named after the first)
     DbObject("DIRECTORY", "DIRECTORY", "admin/directory.sql", phase="admin", revert="admin/drop_directory.sql",
              verify=VERIFY_DIRECTORY, name_from="directory", path_from="log_dir", log_directory=True),
     DbObject("LOADER_LOG_DIRECTORY", "DIRECTORY", "admin/loader_log_directory.sql", phase="admin",
@@ -106,6 +119,9 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
     DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.engine.events)
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
+    # one row per file of each [[sources]] entry (seeded by MERGE; a source no longer configured is
+    # disabled, not deleted); the shorthand's one source is rendered from the settings instead
+    DbObject("SOURCES", "TABLE", "tables/sources.sql", holds_data=True, when="multi_source"),
     DbObject("EVENT_PARSE", "VIEW", "views/events.sql"),
     DbObject("INGEST_PKG", "PACKAGE", "plsql/ingest_pkg.sql"),
     # A5: LISTENER_LOG_EXT's LOCATION kept to the files that exist (refreshed at install and by the

@@ -12,7 +12,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, NamedTuple, Optional
 
 from . import identifiers as ids
 from .identifiers import SettingError
@@ -43,6 +43,54 @@ SETTING_LIMITS: dict[str, tuple[str, int]] = {
 
 # Logon audit trails the audit match views can read (docs/audit.md).
 AUDIT_MODES = ("none", "unified", "traditional", "both")
+
+# The keys of a [[sources]] table in lsnrmine.toml; host and instance may be left out.
+SOURCE_KEYS = ("name", "listener", "host", "directory", "path", "files", "instance")
+_SOURCE_REQUIRED = ("name", "listener", "directory", "path", "files")
+# The settings a [[sources]] list replaces (the one-source shorthand), as lsnrmine.toml names them.
+SHORTHAND_SETTINGS = ("directory", "log_dir", "log_file", "listener_name")
+# RAC instance numbers (INST_ID / the scheduler's INSTANCE_ID job attribute): 1 to 255.
+MAX_INSTANCE = 255
+# A source label is a LOAD_STATE.file_name / STAGE_LINES.source value: varchar2(255 char).
+MAX_LABEL_CHARS = 255
+
+
+@dataclass(frozen=True)
+class LogSource:
+    """One listener log folder of the installation: which listener on which node writes it, the
+    directory object over it, the file names read there, and the RAC instance whose ingest job
+    reads it (None: the unpinned job). Built and validated by :class:`Settings`."""
+
+    name: str  # identifier, unique in the installation, e.g. RAC1_SCAN1
+    listener: str  # listener name, upper case, e.g. LISTENER_SCAN1
+    host: Optional[str]  # node host name as in diag/tnslsnr/<host>/<listener>; None = unknown
+    directory: str  # directory object name
+    path: str  # server path of that directory
+    files: tuple[str, ...]  # file names in it: listener.log and/or log.xml (and rotated segments)
+    instance: Optional[int]  # RAC instance number whose job reads it; None = the unpinned job
+
+    @property
+    def text_files(self) -> tuple[str, ...]:
+        """The text (listener.log) files of the source, the ones LISTENER_LOG_EXT reads."""
+        return tuple(f for f in self.files if not is_xml_file(f))
+
+
+class SourceFile(NamedTuple):
+    """One file of one source and its label (the ``source`` column of the staged lines and events,
+    LOAD_STATE.file_name): see :meth:`Settings.source_label`."""
+
+    source: LogSource
+    file_name: str
+    label: str
+
+    @property
+    def is_xml(self) -> bool:
+        return is_xml_file(self.file_name)
+
+
+def is_xml_file(file_name: str) -> bool:
+    """An ADR log.xml (or a segment log_<n>.xml): the same rule as views/events.sql."""
+    return file_name.lower().endswith(".xml")
 
 
 @dataclass(frozen=True)
@@ -91,9 +139,17 @@ class Settings:
     # memory or a size; past it DuckDB spills to a private temporary directory (DuckDB's own
     # default is 80% and a ".tmp" directory in the current directory).
     engine_memory_limit: str = "50%"
+    # The log sources ([[sources]] in lsnrmine.toml). Empty: one source from directory, log_dir,
+    # log_files and listener_name (the shorthand); then directory, ... keep their meaning. Given:
+    # directory, log_dir, log_files and listener_name are the first source's values.
+    sources: tuple[LogSource, ...] = ()
+    # True when sources were given (even one); computed, not a setting (from_mapping refuses it).
+    # dataclasses.replace() of a shorthand Settings passes False back: the source is derived again.
+    multi_source: Optional[bool] = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        self._check_sources()
         set_(self, "schema", ids.check_identifier("schema", self.schema))
         set_(self, "directory", ids.check_identifier("directory", self.directory))
         set_(self, "log_dir", ids.check_server_path("log_dir", self.log_dir))
@@ -110,6 +166,10 @@ class Settings:
         set_(self, "prefix", ids.check_prefix("prefix", self.prefix))
         set_(self, "log_charset", ids.check_identifier("log_charset", self.log_charset))
         set_(self, "listener_name", ids.check_identifier("listener_name", self.listener_name))
+        if not self.multi_source:
+            set_(self, "sources", (LogSource(name=self.listener_name, listener=self.listener_name, host=None,
+                                             directory=self.directory, path=self.log_dir, files=self.log_files,
+                                             instance=None),))
         if (self.loader_log_directory is None) != (self.loader_log_dir is None):
             raise ids.SettingError(
                 "loader_log_directory",
@@ -118,9 +178,10 @@ class Settings:
         if self.loader_log_directory is not None:
             set_(self, "loader_log_directory", ids.check_identifier("loader_log_directory", self.loader_log_directory))
             set_(self, "loader_log_dir", ids.check_server_path("loader_log_dir", self.loader_log_dir))
-            if self.loader_log_directory == self.directory:
+            if self.loader_log_directory in {source.directory for source in self.sources}:
                 raise ids.SettingError(
-                    "loader_log_directory", "must differ from directory: the log directory stays read-only"
+                    "loader_log_directory", "must differ from directory (and every source's directory): "
+                    "the log directory stays read-only"
                 )
         for attribute, maximum in SETTING_LIMITS.values():
             set_(self, attribute, ids.check_positive_int(attribute, getattr(self, attribute), maximum=maximum))
@@ -130,6 +191,53 @@ class Settings:
         self._check_reports()
         self._check_audit()
         set_(self, "engine_memory_limit", ids.check_memory_limit("engine_memory_limit", self.engine_memory_limit))
+
+    def _check_sources(self) -> None:
+        """Validate the given sources and make the first one's values directory, log_dir, log_files
+        and listener_name; without sources (or for a shorthand Settings passed through
+        dataclasses.replace) the shorthand source is built after those four are validated."""
+        set_ = object.__setattr__
+        given = self.sources
+        if given is None or isinstance(given, (str, bytes, Mapping)) or not isinstance(given, (tuple, list)):
+            raise SettingError("sources", f"is {_kind(given)} where an array of tables is expected; "
+                               "write each source as a [[sources]] table in lsnrmine.toml")
+        if self.multi_source is False or not given:
+            set_(self, "multi_source", False)
+            set_(self, "sources", ())
+            return
+        sources = tuple(_check_source(index, value) for index, value in enumerate(given, start=1))
+        _check_source_set(sources)
+        set_(self, "sources", sources)
+        set_(self, "multi_source", True)
+        first = sources[0]
+        set_(self, "directory", first.directory)
+        set_(self, "log_dir", first.path)
+        set_(self, "log_files", first.files)
+        set_(self, "listener_name", first.listener)
+
+    def source_label(self, source: LogSource, file_name: str) -> str:
+        """The label of a file (or rotated segment) of a source: the ``source`` column of
+        LISTENER_LOG_LINES, STAGE_LINES and EVENTS and LOAD_STATE.file_name. The file name for the
+        shorthand (as before sources existed), ``<source name>/<file name>`` with [[sources]]."""
+        return f"{source.name}/{file_name}" if self.multi_source else file_name
+
+    def source_files(self) -> tuple[SourceFile, ...]:
+        """Every configured file of every source with its label, in configuration order."""
+        return tuple(SourceFile(source, file_name, self.source_label(source, file_name))
+                     for source in self.sources for file_name in source.files)
+
+    def text_source_files(self) -> tuple[SourceFile, ...]:
+        """The text files (not log.xml) of every source: LISTENER_LOG_EXT's LOCATION entries."""
+        return tuple(f for f in self.source_files() if not f.is_xml)
+
+    def directories(self) -> tuple[tuple[str, str], ...]:
+        """(directory object, server path) of every distinct source directory, in configuration order."""
+        return tuple(dict.fromkeys((source.directory, source.path) for source in self.sources))
+
+    def source_instances(self) -> tuple[Optional[int], ...]:
+        """The distinct instance numbers of the sources: None (the unpinned job) first, then ascending."""
+        numbers = {source.instance for source in self.sources}
+        return ((None,) if None in numbers else ()) + tuple(sorted(n for n in numbers if n is not None))
 
     def _check_audit(self) -> None:
         mode = str(self.audit_mode).strip().lower() if isinstance(self.audit_mode, str) else self.audit_mode
@@ -201,14 +309,24 @@ class Settings:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> "Settings":
-        known = {f.name for f in dataclasses.fields(cls)}
+        known = {f.name for f in dataclasses.fields(cls)} - {"multi_source"}
         unknown = sorted(set(values) - known)
         if unknown:
             raise ids.SettingError(unknown[0], f"is not a known setting; known settings: {', '.join(sorted(known))}")
         for field_ in dataclasses.fields(cls):
-            if field_.name in values:
+            if field_.name in values and field_.name != "sources":
                 _check_kind(field_, values[field_.name])
-        return cls(**dict(values))
+        values = dict(values)
+        if "sources" in values:
+            values["sources"] = _sources_value(values["sources"])
+            both = [name for name in ("directory", "log_dir", "log_files", "listener_name") if name in values]
+            if both:
+                name = "log_file" if both[0] == "log_files" else both[0]
+                raise ids.SettingError(
+                    "sources", f"[[sources]] is given together with {name} (lsnrmine.toml, LSNRMINE_{name.upper()} "
+                    f"or --{name.replace('_', '-')}); remove {name}: with [[sources]] each source names its "
+                    "listener, directory, path and files")
+        return cls(**values)
 
 
 # an OS user name as CID USER shows it; rendered into SQL literals (the sqlstr filter doubles quotes anyway)
@@ -262,6 +380,102 @@ def sys_object_grants(settings: "Settings") -> list[tuple[str, str, str]]:
     if settings.audit_traditional:
         grants.append(("SYS", "DBA_AUDIT_TRAIL", "SELECT"))
     return grants
+
+
+# a host name as the ADR path has it (diag/tnslsnr/<host>/...): it goes into SQL literals
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,253}[A-Za-z0-9])?")
+
+
+def _sources_value(value: object) -> tuple[object, ...]:
+    """The [[sources]] value of lsnrmine.toml (a list of tables) as a tuple, or SettingError."""
+    if not isinstance(value, (list, tuple)) or not value:
+        found = "an empty array" if isinstance(value, (list, tuple)) else f"{_kind(value)} ({_shown(value)})"
+        raise SettingError("sources", f"is {found} where one or more [[sources]] tables are expected; write each "
+                           'source as a table: [[sources]] name = "LISTENER" listener = "LISTENER" ...')
+    return tuple(value)
+
+
+def _check_source(index: int, value: object) -> LogSource:
+    """One [[sources]] table (or a LogSource) validated; errors name it as sources[<index>].<key>,
+    counting from 1 in the order of the file."""
+    where = f"sources[{index}]"
+    if isinstance(value, LogSource):
+        value = dataclasses.asdict(value)
+    if not isinstance(value, Mapping):
+        raise SettingError(where, f"is {_kind(value)} ({_shown(value)}) where a table is expected; "
+                           "write it as a [[sources]] table")
+    unknown = sorted(set(value) - set(SOURCE_KEYS))
+    if unknown:
+        raise SettingError(f"{where}.{unknown[0]}", f"is not a key of a source; the keys are {', '.join(SOURCE_KEYS)}")
+    missing = [key for key in _SOURCE_REQUIRED if value.get(key) is None]
+    if missing:
+        example = {"name": '"RAC1_LISTENER"', "listener": '"LISTENER"', "directory": '"LSNR_RAC1_LISTENER_DIR"',
+                   "path": '"/u01/app/grid/diag/tnslsnr/rac1/listener/trace"', "files": '["listener.log"]'}
+        raise SettingError(f"{where}.{missing[0]}", f"is missing; add {missing[0]} = {example[missing[0]]}")
+    for key in ("name", "listener", "directory", "path"):
+        if not isinstance(value[key], str):
+            raise SettingError(f"{where}.{key}",
+                               f"is {_kind(value[key])} ({_shown(value[key])}) where a string is expected")
+    files = value["files"]
+    if isinstance(files, str) or not isinstance(files, (list, tuple)) or not all(isinstance(f, str) for f in files):
+        raise SettingError(f"{where}.files", f"is {_kind(files)} ({_shown(files)}) where an array of file names is "
+                           'expected; write it as files = ["listener.log"]')
+    if not files:
+        raise SettingError(f"{where}.files", 'is empty; give at least one file name, e.g. files = ["listener.log"]')
+    checked = tuple(ids.check_file_name(f"{where}.files", name) for name in files)
+    if len(set(checked)) != len(checked):
+        raise SettingError(f"{where}.files", "lists the same file twice; give each file once")
+    host = value.get("host")
+    if host is not None and (not isinstance(host, str) or not host.isascii() or not _HOST.fullmatch(host)):
+        raise SettingError(f"{where}.host", f"{host!r} is not a host name (letters, digits, . _ -; at most 255 "
+                           "characters); give the node's name as in diag/tnslsnr/<host>/<listener>, or leave host out")
+    instance = value.get("instance")
+    if instance is not None and (isinstance(instance, bool) or not isinstance(instance, int)
+                                 or not 1 <= instance <= MAX_INSTANCE):
+        raise SettingError(f"{where}.instance", f"{_shown(instance)} is not an instance number; give 1 to "
+                           f"{MAX_INSTANCE} (the RAC instance whose job reads this source), or leave instance out")
+    return LogSource(
+        name=ids.check_identifier(f"{where}.name", value["name"]),
+        listener=ids.check_identifier(f"{where}.listener", value["listener"]),
+        host=host,
+        directory=ids.check_identifier(f"{where}.directory", value["directory"]),
+        path=ids.check_server_path(f"{where}.path", value["path"]),
+        files=checked,
+        instance=instance,
+    )
+
+
+def _check_source_set(sources: tuple[LogSource, ...]) -> None:
+    """The rules across sources: names unique, one directory name per folder and the reverse, a
+    (directory, file) pair read once, labels that fit LOAD_STATE.file_name."""
+    names: dict[str, int] = {}
+    path_of: dict[str, str] = {}
+    directory_of: dict[str, str] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    for index, source in enumerate(sources, start=1):
+        where = f"sources[{index}]"
+        if source.name in names:
+            raise SettingError(f"{where}.name", f"{source.name} is also the name of sources[{names[source.name]}]; "
+                               "give every source its own name")
+        names[source.name] = index
+        if path_of.setdefault(source.directory, source.path) != source.path:
+            raise SettingError(f"{where}.directory", f"{source.directory} is given with two paths "
+                               f"({path_of[source.directory]} and {source.path}); a directory object points at one "
+                               "folder: give each folder its own directory name")
+        if directory_of.setdefault(source.path, source.directory) != source.directory:
+            raise SettingError(f"{where}.path", f"{source.path} is given under two directory names "
+                               f"({directory_of[source.path]} and {source.directory}), which would read its files "
+                               "twice; use one directory name per folder")
+        for file_name in source.files:
+            pair = (source.directory, file_name)
+            if pair in pairs:
+                raise SettingError(f"{where}.files", f"{source.directory}:{file_name} is also read by "
+                                   f"sources[{pairs[pair]}]; list each file of a folder in one source only")
+            pairs[pair] = index
+            label = f"{source.name}/{file_name}"
+            if len(label) > MAX_LABEL_CHARS:
+                raise SettingError(f"{where}.files", f"the label {label[:40]}... is longer than {MAX_LABEL_CHARS} "
+                                   "characters (LOAD_STATE.file_name); use a shorter source name or file name")
 
 
 # what a TOML value of each Python type is called, for the error naming it
@@ -357,6 +571,11 @@ def _read_config(path: Path, *, required: bool) -> dict[str, Any]:
     if not isinstance(section, dict):
         raise ids.SettingError("config", f"{path}: [lsnrmine] must be a table")
     values = dict(section)
+    if section is not data and "sources" in data:
+        # [[sources]] after a [lsnrmine] table is a top-level array in TOML
+        if "sources" in section:
+            raise ids.SettingError("sources", f"{path} has both [[sources]] and [[lsnrmine.sources]]; keep one of them")
+        values["sources"] = data["sources"]
     if "log_file" in values:
         values["log_files"] = values.pop("log_file")
     if isinstance(values.get("log_files"), list):
@@ -375,6 +594,9 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         if not key.startswith("LSNRMINE_"):
             continue
         name = key[len("LSNRMINE_"):].lower()
+        if name in ("sources", "multi_source"):
+            raise ids.SettingError("sources", f"cannot be given by the environment ({key}); unset it and write "
+                                   "the sources as [[sources]] tables in lsnrmine.toml")
         if name == "log_file":
             name = "log_files"
         if name in names:

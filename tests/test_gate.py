@@ -349,6 +349,18 @@ def test_golden_files_match_the_default_rendering() -> None:
         assert (GOLDEN_DIR / name).read_bytes() == text.encode("utf-8"), f"{name} differs; {_REGENERATE}"
 
 
+def test_golden_files_match_the_rac_rendering() -> None:
+    """The two-node, four-source configuration (tests/fixtures/rac/lsnrmine.toml): its own golden
+    folder, byte for byte (one directory object per node folder, SOURCES, the LOCATION list)."""
+    folder = GOLDEN_DIR / "rac"
+    scripts = render_scripts(SETTINGS_SETS["rac_four_sources"])
+    golden = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    assert golden == set(scripts), f"golden file set differs: missing {sorted(set(scripts) - golden)}, " \
+        f"stale {sorted(golden - set(scripts))}; {_REGENERATE}"
+    for name, text in sorted(scripts.items()):
+        assert (folder / name).read_bytes() == text.encode("utf-8"), f"rac/{name} differs; {_REGENERATE}"
+
+
 _SUBSTITUTION = re.compile(r"&&?[A-Za-z_][A-Za-z0-9_$#]*")
 _IDENTIFIED_BY = re.compile(r"identified\s+by\s+(\S+)", re.IGNORECASE)
 _ABSOLUTE_PATH = re.compile(r"(?<![\w:/.\-$#])(?:/[A-Za-z0-9_.\-]+){2,}/?|\b[A-Za-z]:\\[^\s'\"]*")
@@ -356,6 +368,7 @@ _ABSOLUTE_PATH = re.compile(r"(?<![\w:/.\-$#])(?:/[A-Za-z0-9_.\-]+){2,}/?|\b[A-Z
 
 def _secret_and_path_problems(scripts: dict[str, str], settings: Settings) -> list[str]:
     allowed_paths = {settings.log_dir, settings.loader_log_dir} - {None}
+    allowed_paths |= {path for _directory, path in settings.directories()}
     problems = []
     for name, text in scripts.items():
         for match in _SUBSTITUTION.finditer(text):

@@ -29,7 +29,7 @@ LAYERS = {
     "alerts": 4, "dashboard": 4, "report_rows": 4, "follow": 4, "ingest": 4,
     "engine": 3,
     "manifest": 2, "templates": 2, "render": 2, "report_catalogue": 2, "runner": 2,
-    "settings": 1, "identifiers": 1, "errors": 1, "db": 1, "output": 1, "parse": 1,
+    "settings": 1, "identifiers": 1, "errors": 1, "db": 1, "output": 1, "parse": 1, "discover": 1,
     "": 0,  # the package itself: __version__
 }
 

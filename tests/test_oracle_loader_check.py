@@ -7,6 +7,8 @@ parenthesis and an unclosed quote must fail.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gate.oracle_loader_check import (
@@ -17,8 +19,10 @@ from gate.oracle_loader_check import (
 )
 from lsnrmine.render import render_objects
 from lsnrmine.runner import split_script
-from lsnrmine.settings import Settings
+from lsnrmine.settings import Settings, load_settings
 from lsnrmine.templates import render_template
+
+RAC_CONFIG = Path(__file__).resolve().parent / "fixtures" / "rac" / "lsnrmine.toml"
 
 SETTINGS = {
     "default": Settings(),
@@ -29,10 +33,13 @@ SETTINGS = {
     "japanese_loader_log": Settings(
         date_language="JAPANESE", loader_log_directory="LSNR_LOADER_LOG", loader_log_dir="/tmp/lsnr",
     ),
+    # issue 22: four sources on two nodes, LOCATION "DIR":'file' entries and NOPARALLEL
+    "rac_four_sources": load_settings(config_path=str(RAC_CONFIG), environ={}),
 }
 
 # Tokens whose deletion leaves a statement that is still valid ORACLE_LOADER grammar.
-OPTIONAL_TOKENS = {"NOBADFILE", "NODISCARDFILE", "NOLOGFILE", "LRTRIM", "DETECTED", "'listener_log_%a_%p.log'"}
+OPTIONAL_TOKENS = {"NOBADFILE", "NODISCARDFILE", "NOLOGFILE", "LRTRIM", "DETECTED", "'listener_log_%a_%p.log'",
+                   "NOPARALLEL"}
 
 
 def rendered_ddl(settings: Settings) -> str:
@@ -67,6 +74,14 @@ def test_rendered_statement_has_every_setting() -> None:
     assert "logfile \"LSNR_LOADER_LOG\":'listener_log_%a_%p.log'" in japanese
     assert "nologfile" not in japanese
     assert "nologfile" in rendered_ddl(SETTINGS["default"])
+    rac = rendered_ddl(SETTINGS["rac_four_sources"])
+    assert ("location (\n"
+            "    \"LSNR_RAC1_LISTENER_DIR\":'listener.log',\n"
+            "    \"LSNR_RAC1_SCAN1_DIR\":'listener_scan1.log',\n"
+            "    \"LSNR_RAC2_LISTENER_DIR\":'listener.log',\n"
+            "    \"LSNR_RAC2_SCAN1_DIR\":'listener_scan1.log'\n  )") in rac
+    assert rac.endswith("reject limit unlimited\nnoparallel")
+    assert "parallel" not in rendered_ddl(SETTINGS["default"])  # serial is the default: the shorthand is unchanged
 
 
 @pytest.mark.parametrize("name", sorted(SETTINGS))
@@ -104,7 +119,9 @@ MUTATIONS = {
     "empty location": lambda d: d.replace(_between(d, "location (", "\n)\nreject"), "location (\n  )"),
     "oracle_datapump": lambda d: d.replace("oracle_loader", "oracle_datapump"),
     "trailing semicolon": lambda d: d + ";",
-    "text after statement": lambda d: d + " parallel",
+    "text after statement": lambda d: d + " nocache",
+    "parallel degree not a number": lambda d: d + " parallel x",
+    "noparallel with a degree": lambda d: d + " noparallel 2",
     "keyword as charset": lambda d: d.replace("characterset AL32UTF8", "characterset fields"),
     "language clause (12.1 only, A4)": lambda d: d.replace("nobadfile", "language 'AMERICAN'\n    nobadfile"),
     "territory clause (12.1 only)": lambda d: d.replace("nobadfile", "territory 'AMERICA'\n    nobadfile"),
@@ -148,8 +165,10 @@ def test_directory_statements_pass(name: str) -> None:
         assert len(directories) == (2 if settings.loader_log_directory else 1)
         for item in directories:
             creates = [s for s in split_script(item.deploy) if s.lstrip().lower().startswith("create")]
-            assert len(creates) == 1, item.deploy
-            assert check_create_directory(creates[0]) == [], creates[0]
+            # the log directory: one CREATE per distinct source folder (issue 22)
+            assert len(creates) == (len(settings.directories()) if item.obj.log_directory else 1), item.deploy
+            for create in creates:
+                assert check_create_directory(create) == [], create
 
 
 @pytest.mark.parametrize(

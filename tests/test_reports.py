@@ -49,6 +49,10 @@ EXPECTED = {
         [('OMT', '10.20.191.60', 2, 0, datetime(2024, 7, 31, 1, 5), datetime(2024, 7, 31, 1, 7)), ('SLC', '10.20.214.170', 2, 0, datetime(2024, 7, 1, 8, 0, 5), datetime(2024, 7, 30, 23, 10)), ('omt', '10.20.191.60', 1, 0, datetime(2024, 7, 31, 1, 6), datetime(2024, 7, 31, 1, 6)), (None, '10.20.214.170', 1, 0, datetime(2024, 7, 30, 23, 20), datetime(2024, 7, 30, 23, 20))]),
     'listener_commands': (('EVENT_TIME', 'COMMAND', 'CLIENT_USER', 'CLIENT_HOST', 'RETURN_CODE'),
         [(datetime(2024, 7, 31, 2, 2), 'stop', 'ananda', 'db1', 1190), (datetime(2024, 7, 31, 2, 3), 'status', 'oracle', 'db1', 0), (datetime(2024, 7, 31, 2, 4), 'trc_level', None, None, 12508)]),
+    # one listener, no host (reports.log names no ADR home): the connections, failures and commands of the
+    # rows above, plus its service registrations, ping and error-only events
+    'listener_hosts': (('HOST', 'LISTENER', 'EVENTS', 'CONNECTIONS', 'FAILURES', 'COMMANDS', 'LOG_FILES', 'FIRST_TIME', 'LAST_TIME'),
+        [(None, 'LISTENER', 19, 10, 2, 3, 1, datetime(2024, 7, 1, 8, 0), datetime(2024, 7, 31, 2, 11))]),
     'new_clients': (('CLIENT_IP', 'FIRST_SEEN', 'LAST_SEEN', 'CONNECTIONS', 'FAILURES'),
         [('10.20.191.60', datetime(2024, 7, 31, 1, 5), datetime(2024, 7, 31, 1, 7), 3, 0), ('203.0.113.7', datetime(2024, 7, 31, 1, 30), datetime(2024, 7, 31, 1, 31), 2, 1), ('10.1.1.5', datetime(2024, 7, 31, 2, 0), datetime(2024, 7, 31, 2, 0), 1, 0), ('192.168.5.9', datetime(2024, 7, 31, 2, 1), datetime(2024, 7, 31, 2, 1), 1, 1)]),
     'privileged_os_users': (('EVENT_TIME', 'CLIENT_USER', 'CLIENT_HOST', 'CLIENT_IP', 'PROGRAM', 'SERVICE', 'RETURN_CODE'),

@@ -11,7 +11,7 @@ from typing import Optional, Sequence
 from .. import __version__
 from ..errors import EXIT_BROKEN_PIPE, EXIT_USAGE, UserError
 from ..identifiers import SettingError
-from . import alerts, install, render, report, signals, sql, verify
+from . import alerts, install, render, report, signals, sources, sql, verify
 from .common import settings_options
 
 
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lsnrmine {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for command in (render, install, verify, sql, report, alerts):
+    for command in (render, install, verify, sql, report, alerts, sources):
         command.register(commands, settings)
     return parser
 

@@ -34,6 +34,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.logs and args.dsn:
         raise UserError("give either --log FILE (offline, embedded engine) or --dsn (the database), not both")
     if args.html:
+        if args.listener or args.host:
+            raise UserError("--listener/--host restrict a report, not the dashboard (its breakdown per host and "
+                            "listener is the report listener_hosts)")
         return _cmd_dashboard(args, time_from, time_to)
     if not args.name:
         raise UserError("give a report name, or --list to see them")
@@ -41,7 +44,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise UserError("give --log FILE (offline, embedded engine) or --dsn (the database)")
     try:
         report = report_catalogue.find(args.name)
-        statements = report_catalogue.statements(report, settings_from(args), time_from=time_from, time_to=time_to)
+        statements = report_catalogue.statements(report, settings_from(args), time_from=time_from, time_to=time_to,
+                                                 listener=args.listener, host=args.host)
     except (KeyError, ValueError) as exc:
         raise UserError(str(exc.args[0])) from None
     if args.dsn:
@@ -160,6 +164,10 @@ def register(commands: Any, settings: argparse.ArgumentParser) -> None:
                         help="only rows at or after this time (on the report's time column)")
     report.add_argument("--to", dest="time_to", metavar=DATETIME_METAVAR,
                         help="only rows before this time (exclusive)")
+    report.add_argument("--listener", metavar="NAME",
+                        help="only the events of this listener (e.g. LISTENER_SCAN1; reports over the events)")
+    report.add_argument("--host", metavar="HOST",
+                        help="only the events logged on this host (RAC node; reports over the events)")
     report.add_argument("--html", metavar="OUT.html",
                         help="write the HTML dashboard (one self-contained file) instead of a report")
     group = input_options(report)

@@ -81,7 +81,7 @@ def build_offline(engine: "OfflineEngine", sources: Sequence[str], *, create_vie
     parse = settings.object_name("EVENT_PARSE")
     table = settings.object_name("EVENTS").lower()
     con = engine.con
-    con.execute(f"CREATE OR REPLACE VIEW {stage} AS SELECT source, line_no, line FROM listener_log_lines")
+    con.execute(f"CREATE OR REPLACE VIEW {stage} AS SELECT source, listener, host, line_no, line FROM listener_log_lines")
     statements = parse_view_statements(engine)
     inline = None if create_view or len(statements) != 1 else _CREATE_VIEW.fullmatch(engine.translate(statements[0]))
     if inline is None:

@@ -2,10 +2,13 @@
 
 Relations created (the names and columns of the Oracle objects):
 
-``listener_log_lines(source VARCHAR, line_no BIGINT, line VARCHAR)``
+``listener_log_lines(source VARCHAR, listener VARCHAR, host VARCHAR, line_no BIGINT, line VARCHAR)``
     One row per physical line, numbered from 1 per source, without its terminator (``\\n`` and one
     ``\\r`` before it, as RECORDS DELIMITED BY DETECTED NEWLINE). Nothing is dropped; an empty line
     is NULL (Oracle: '' is NULL); lines longer than Oracle's VARCHAR2(4000) are kept whole.
+    ``source`` is the path as given (unique: a file named twice is loaded once); ``listener`` and
+    ``host`` label every line of a file: from its ADR path, else the header the listener wrote
+    into it, else ``default_listener`` and NULL (reading.file_labels).
 
 ``listener_log(log_date TIMESTAMP, connect_string, protocol_info, action, service_name,
 return_code VARCHAR)``
@@ -49,8 +52,8 @@ import duckdb
 
 from ..identifiers import sql_string as _sql_str
 from . import dates
-from .reading import (MAX_LINE, LoadError, Progress, check_text, is_utf8, plain_file, private_temp_dir,
-                      remove_temp_dir, resolve_paths, scan_clean_utf8, transcode)
+from .reading import (MAX_LINE, LoadError, Progress, check_text, file_labels, is_utf8, plain_file,
+                      private_temp_dir, remove_temp_dir, resolve_paths, scan_clean_utf8, transcode)
 
 __all__ = ["FileStats", "LoadError", "LoadStats", "RejectCounter", "load_logs", "lrtrim_sql", "resolve_paths", "stream_select", "MAX_FIELD_BYTES"]
 
@@ -64,6 +67,9 @@ class FileStats:
     """Counts for one source (``lines`` is None until counted)."""
 
     source: str
+    #: the listener and host of every line of the source (reading.file_labels, else the default)
+    listener: Optional[str] = None
+    host: Optional[str] = None
     lines: Optional[int] = None
     loaded: Optional[int] = None
     rejected: Optional[int] = None
@@ -322,6 +328,7 @@ def load_logs(
     progress: Optional[bool] = None,
     stream: bool = False,
     reject_counter: Optional[RejectCounter] = None,
+    default_listener: Optional[str] = None,
 ) -> LoadStats:
     """(Re)create listener_log_lines, listener_log_src and listener_log in ``con`` from ``paths``
     (files, ``.gz``, globs expanded sorted, ``-`` = stdin).
@@ -335,6 +342,8 @@ def load_logs(
     mode for one query on listener_log alone (each query re-reads the files).
     ``reject_counter``: a ``RejectCounter.start`` for the same paths, encoding and date language,
     started early by the caller (stream loads use it, the others stop it; closed either way).
+    ``default_listener``: the listener of a file whose path and header name none (the settings'
+    listener_name).
     Raises LoadError (one line: the path and the fix) for unusable input. Side effect: DuckDB's
     own progress bar (printed to stdout) is disabled on ``con``."""
     # the reject counter (the caller's, or one started here) is closed however the load ends
@@ -381,10 +390,12 @@ def load_logs(
         try:
             for path in files:
                 fs, reader = _file_reader(path, path in plain, not stream, encoding, progress, temp_csv)
+                fs.listener, fs.host = file_labels(path, encoding)
+                fs.listener = fs.listener or default_listener
                 readers.append(reader)
                 selects.append(
-                    f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, ordinality::BIGINT AS line_no, "
-                    f"line FROM {reader} WITH ORDINALITY"
+                    f"SELECT {_sql_str(fs.source)}::VARCHAR AS source, {_label_sql(fs.listener)} AS listener, "
+                    f"{_label_sql(fs.host)} AS host, ordinality::BIGINT AS line_no, line FROM {reader} WITH ORDINALITY"
                 )
                 stats.files.append(fs)
             _drop(con)
@@ -433,10 +444,15 @@ def _file_reader(path: str, plain: bool, count_lines: bool, encoding: str, progr
     return fs, reader
 
 
+def _label_sql(value: Optional[str]) -> str:
+    return "NULL::VARCHAR" if value is None else f"{_sql_str(value)}::VARCHAR"
+
+
 def _create_lines(con: duckdb.DuckDBPyConnection, stats: LoadStats, selects: list[str], language: str,
                   kind: str) -> None:
     """listener_log_lines (a TABLE or a VIEW over the readers) and the view listener_log_src on it."""
-    empty = "SELECT NULL::VARCHAR AS source, NULL::BIGINT AS line_no, NULL::VARCHAR AS line WHERE false"
+    empty = ("SELECT NULL::VARCHAR AS source, NULL::VARCHAR AS listener, NULL::VARCHAR AS host, "
+             "NULL::BIGINT AS line_no, NULL::VARCHAR AS line WHERE false")
     union = "\nUNION ALL\n".join(selects) if selects else empty
     con.execute(f"CREATE {kind} listener_log_lines AS {union}")
     ctl = any(fs.control_chars for fs in stats.files)

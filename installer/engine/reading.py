@@ -17,7 +17,9 @@ import threading
 import time
 from typing import BinaryIO, Iterator, Optional, Sequence, TextIO
 
-__all__ = ["LoadError", "MAX_LINE", "Progress", "Ticker", "bytes_read", "check_text", "events", "is_utf8", "phase",
+from ..discover import HEADER_BYTES, header_labels, path_labels
+
+__all__ = ["LoadError", "MAX_LINE", "Progress", "Ticker", "bytes_read", "check_text", "events", "file_labels", "is_utf8", "phase",
            "plain_file", "private_temp_dir", "remove_temp_dir", "remove_all_temp_dirs", "resolve_paths",
            "scan_clean_utf8", "transcode"]
 
@@ -123,6 +125,30 @@ def check_text(path: str, encoding: str) -> None:
         raise LoadError(f"{path}: is binary, not a text log ({100 * bad // len(text)} % of its first "
                         f"{len(head) // 1024 or 1} KiB are control bytes or not {encoding}); give the listener log, "
                         "or --encoding if it is text in another character set (utf-16, shift_jis, latin-1)")
+
+
+def file_labels(path: str, encoding: str = "utf-8") -> tuple[Optional[str], Optional[str]]:
+    """(listener, host) of a log file: from its ADR path (``.../diag/tnslsnr/<host>/<listener>/
+    trace|alert/<file>``), else from the first "Log messages written to .../diag/tnslsnr/<host>/
+    <listener>/alert/log.xml" line of its first HEADER_BYTES (the header a listener writes when it
+    starts; gzip read through), else (None, None). Stdin, pipes and FIFOs are not looked into (they
+    can be read once only). The listener name is upper-cased like the settings' listener_name."""
+    found = path_labels(path) if path != "-" else None
+    if found is not None:
+        return found
+    try:
+        if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
+            return None, None
+        with open(path, "rb") as fh:
+            head = fh.read(HEADER_BYTES)
+            if head[:2] == b"\x1f\x8b":
+                fh.seek(0)
+                with gzip.open(fh, "rb") as unzipped:
+                    head = unzipped.read(HEADER_BYTES)
+    except (OSError, EOFError):
+        return None, None
+    header = header_labels(head.decode(encoding, errors="replace"))
+    return (header[0], header[1]) if header is not None else (None, None)
 
 
 class Progress:

@@ -173,7 +173,8 @@ class OfflineEngine:
         try:
             self.stats = loader.load_logs(self.con, list(paths), encoding=encoding,
                                           date_language=self.settings.date_language, progress=progress,
-                                          stream=stream, reject_counter=reject_counter)
+                                          stream=stream, reject_counter=reject_counter,
+                                          default_listener=self.settings.listener_name)
         except loader.LoadError as exc:
             raise EngineError(str(exc)) from None
         except duckdb.PermissionException:  # a known file that now needs a transcoded copy
@@ -380,7 +381,8 @@ class OfflineEngine:
         kind = self.con.execute("SELECT table_type FROM information_schema.tables "
                                 "WHERE table_name = 'listener_log_lines'").fetchone()
         if kind and kind[0] == "VIEW":
-            self.con.execute("CREATE TABLE lsnr_follow_lines AS SELECT source, line_no, line FROM listener_log_lines")
+            self.con.execute("CREATE TABLE lsnr_follow_lines AS SELECT source, listener, host, line_no, line "
+                             "FROM listener_log_lines")
             self.con.execute("DROP VIEW listener_log_lines")
             self.con.execute("ALTER TABLE lsnr_follow_lines RENAME TO listener_log_lines")
 
@@ -392,8 +394,10 @@ class OfflineEngine:
             self.con.execute("DELETE FROM listener_log_lines WHERE source = ? AND line_no > ?", [source, after_line_no])
 
     def append_lines(self, rows: Sequence[tuple[str, int, Optional[str]]]) -> None:
-        """Add (source, line_no, line) rows to listener_log_lines."""
-        self.con.executemany("INSERT INTO listener_log_lines VALUES (?, ?, ?)", rows)
+        """Add (source, line_no, line) rows to listener_log_lines (labelled like the source's loaded lines)."""
+        labels = {fs.source: (fs.listener, fs.host) for fs in (self.stats.files if self.stats else [])}
+        self.con.executemany("INSERT INTO listener_log_lines (source, listener, host, line_no, line) VALUES (?, ?, ?, ?, ?)",
+                             [(r[0], *labels.get(r[0], (self.settings.listener_name, None)), r[1], r[2]) for r in rows])
 
     def refresh_from_lines(self) -> None:
         """After listener_log_lines changed: listener_log (when a table) is filled again from

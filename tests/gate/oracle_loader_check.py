@@ -8,7 +8,7 @@ gate checks these statements here, against the grammar of Oracle's Utilities gui
     ORGANIZATION EXTERNAL ( TYPE ORACLE_LOADER DEFAULT DIRECTORY dir
         ACCESS PARAMETERS ( record_format_info field_definitions [column_transforms] )
         LOCATION ( [dir:]'file', ... ) )
-    [ REJECT LIMIT { integer | UNLIMITED } ]
+    [ REJECT LIMIT { integer | UNLIMITED } ] [ NOPARALLEL | PARALLEL [ integer ] ]
 
     record_format_info ::= RECORDS { DELIMITED BY { [DETECTED] NEWLINE | string } | FIXED n
                                      | VARIABLE n } [et_record_spec_options ...]
@@ -382,6 +382,11 @@ class _Parser:
             self.expect("LIMIT")
             if not self.accept("UNLIMITED"):
                 self.integer("UNLIMITED or a number after REJECT LIMIT")
+        # parallel_clause (CREATE TABLE table_properties, after the physical properties)
+        if not self.accept("NOPARALLEL") and self.accept("PARALLEL"):
+            tok = self.peek()
+            if tok is not None and tok.kind == "number":
+                self.integer("the degree of parallelism")
         if self.peek() is not None:
             raise CheckError(f"unexpected text after the statement {self.where()}")
         missing = [name for name in column_names if name not in field_names]

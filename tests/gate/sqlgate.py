@@ -25,6 +25,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from lsnrmine.identifiers import RESERVED_WORDS
@@ -451,10 +452,13 @@ def check_statement(statement: str, *, fail_fast: bool = False, _inner: bool = F
 
 
 def settings_sets():
-    """The settings sets every statement is checked with: defaults and two others."""
-    from lsnrmine.settings import Settings
+    """The settings sets every statement is checked with: defaults, two others and the two-node RAC
+    configuration of four log sources (tests/fixtures/rac/lsnrmine.toml, issue 22)."""
+    from lsnrmine.settings import Settings, load_settings
 
+    rac = Path(__file__).resolve().parents[1] / "fixtures" / "rac" / "lsnrmine.toml"
     return {
+        "rac_four_sources": load_settings(config_path=str(rac), environ={}),
         "default": Settings(),
         "owner_prefix_multi_file": Settings(
             schema="LM_OWNER",

@@ -271,9 +271,17 @@ kinds as (
              substr(e.connect_data, instr(upper(e.connect_data), '(CID='))
          end cid
     from events e
+),
+-- 5. the listener and host the stager gave each source (every line of a source carries the same)
+labels as (
+  select b.source,
+         max(b.listener) listener,
+         max(b.host) host
+    from "LSNR_STAGE_LINES" b
+   group by b.source
 )
-select 'LISTENER' listener,
-       substr(k.ctx_host, 1, 255) host,
+select substr(coalesce(l.listener, 'LISTENER'), 1, 128) listener,
+       substr(coalesce(l.host, k.ctx_host), 1, 255) host,
        k.source,
        k.line_no,
        coalesce(k.rec_time, k.ctx_time) event_time,
@@ -299,4 +307,6 @@ select 'LISTENER' listener,
   left join errors r
     on r.source = k.source
    and r.grp = k.line_no
+  left join labels l
+    on l.source = k.source
 /

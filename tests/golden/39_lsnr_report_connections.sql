@@ -9,7 +9,7 @@
 -- IPv6 address (::ffff:a.b.c.d) is classified by its IPv4 form; IPv6 link-local is fe80::/10.
 create or replace view "LSNR_REPORT_CONNECTIONS" (event_id, event_time, hour_start, day_start, service, service_name, sid,
                                    addressing, client_ip, client_host, client_user, program, protocol,
-                                   return_code, failed, is_jdbc, is_public, is_privileged) as
+                                   return_code, failed, is_jdbc, is_public, is_privileged, listener, host) as
 select e.event_id,
        e.event_time,
        trunc(e.event_time, 'HH24') hour_start,
@@ -33,7 +33,9 @@ select e.event_id,
                              '^(10\.|127\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|169\.254\.|::1$|fe[89ab][0-9a-f]:|f[cd][0-9a-f]{2}:)')
             then 0
             else 1 end is_public,
-       case when lower(e.client_user) in ('root', 'oracle', 'administrator') then 1 else 0 end is_privileged
+       case when lower(e.client_user) in ('root', 'oracle', 'administrator') then 1 else 0 end is_privileged,
+       e.listener,
+       e.host
   from "LSNR_EVENTS" e
  where e.event_kind = 'establish'
 /

@@ -5,7 +5,7 @@
 -- when the code is in TNS_ERROR_TEXT.
 -- Reads EVENTS and TNS_ERROR_TEXT.
 create or replace view "LSNR_REPORT_TNS_ERRORS" (event_id, event_time, event_kind, return_code, message, client_ip,
-                                   service, error_text) as
+                                   service, error_text, listener, host) as
 select e.event_id,
        e.event_time,
        e.event_kind,
@@ -13,7 +13,9 @@ select e.event_id,
        t.message,
        e.client_ip,
        nvl(e.service_name, e.sid) service,
-       e.error_text
+       e.error_text,
+       e.listener,
+       e.host
   from "LSNR_EVENTS" e
   left join "LSNR_TNS_ERROR_TEXT" t on t.code = e.return_code
  where nvl(e.return_code, 0) <> 0
