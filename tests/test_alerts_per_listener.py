@@ -211,7 +211,7 @@ def test_password_failures_one_listener_without_host_keeps_keys_and_old_state(tm
         ("ananda@prolin01", "LISTENER", "", "high", 5, "2005-11-06 13:45:06", "2005-11-06 13:47:05")]
     # the same alert in a state file written before listener and host existed: the next run's
     # failures (the same burst, a minute on) extend it instead of opening a second alert
-    old = store.alerts[0].to_json()
+    old = next(a for a in store.alerts if a.rule_id == "PASSWORD_FAILURES").to_json()
     del old["listener"], old["host"]
     (second,), = engine.con.execute(
         "select event_id from lsnr_events where event_time = timestamp '2005-11-06 13:45:37'").fetchall()
@@ -219,8 +219,9 @@ def test_password_failures_one_listener_without_host_keeps_keys_and_old_state(tm
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"version": alerts_mod.STATE_VERSION, "alerts": [old]}), encoding="utf-8")
     loaded = alerts_mod.AlertStore.load(state)
-    assert loaded.alerts[0].listener is None
+    assert [(a.rule_id, a.listener, a.cnt) for a in loaded.alerts] == [("PASSWORD_FAILURES", None, 2)]
     alerts_mod.evaluate(engine, loaded, now=NOW)
+    # its three later failures (after 13:45:37, the alert's last event) added: one alert, 2 + 3
     assert _of(loaded, "PASSWORD_FAILURES") == [
         ("ananda@prolin01", "LISTENER", "", "high", 5, "2005-11-06 13:45:06", "2005-11-06 13:47:05")]
 
