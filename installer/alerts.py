@@ -6,9 +6,13 @@ its view template (``views/alert_r*.sql``) and the grouping into episodes is
 the episodes into the alert store, is Python here (``merge_episodes``); it mirrors
 ``ALERT_PKG.merge_episodes`` statement for statement:
 
-* the latest alert of the (rule, key) whose ``last_time + window >= episode.first_time`` is
-  extended (first/last time, count added, severity raised, last event id), else
+* the latest alert of the (rule, key, listener, host) whose ``last_time + window >=
+  episode.first_time`` is extended (first/last time, count added, severity raised, last event
+  id), else
 * a new alert is added.
+
+Episodes, and so alerts, are per listener and host (the events' columns): one listener's storm
+or password failures never extend another's alert, and every alert names its listener and host.
 
 A persisted store (``--state FILE``, JSON) plays the role of the LSNR_ALERTS table between runs,
 so a burst split over two runs is one alert with the full count. A rule that fails on the engine
@@ -54,6 +58,9 @@ KEY_DISPLAY_CHARS = 60
 KEY_BYTES = 400
 EVIDENCE_BYTES = 1000
 CANDIDATE_BYTES = 4000
+#: character limits of the listener and host columns (ALERT_PKG.co_listener_chars, co_host_chars)
+LISTENER_CHARS = 128
+HOST_CHARS = 255
 
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -131,6 +138,10 @@ class Alert:
     status: str = "new"
     created_at: Optional[dt.datetime] = None
     updated_at: Optional[dt.datetime] = None
+    #: the listener and host of the alert's events (None: unknown; a state file written before
+    #: them loads with None)
+    listener: Optional[str] = None
+    host: Optional[str] = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -151,6 +162,8 @@ class Alert:
 @dataclass
 class AlertStore:
     alerts: list[Alert] = field(default_factory=list)
+    #: alerts of a state file written before listener and host existed (no "listener" entry)
+    legacy: list[Alert] = field(default_factory=list, repr=False, compare=False)
 
     def next_id(self) -> int:
         return max((a.alert_id for a in self.alerts), default=0) + 1
@@ -163,9 +176,20 @@ class AlertStore:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != STATE_VERSION:
                 raise AlertError(f"state file {path}: version {data.get('version')!r}, expected {STATE_VERSION}")
-            return cls([Alert.from_json(item) for item in data["alerts"]])
+            store = cls([Alert.from_json(item) for item in data["alerts"]])
+            store.legacy = [a for a, item in zip(store.alerts, data["alerts"]) if "listener" not in item]
+            return store
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise AlertError(f"state file {path}: not a lsnrmine alert state ({exc}); give another --state file") from None
+
+    def adopt_listener(self, listener: Optional[str]) -> None:
+        """The legacy alerts take ``listener`` (the settings' listener_name: the one listener
+        every event had then), so a burst going on across the upgrade extends its alert, as the
+        install's upgrade of LSNR_ALERTS gives each alert its last event's listener and host (the
+        host stays unknown here: the old events are not in the state file)."""
+        for alert in self.legacy:
+            alert.listener = listener or None
+        self.legacy = []
 
     def save(self, path: Path) -> None:
         data = {"version": STATE_VERSION, "alerts": [a.to_json() for a in self.alerts]}
@@ -185,6 +209,23 @@ class Episode:
     last_event_id: Optional[int]
     evidence: str
     window_minutes: float
+    listener: Optional[str] = None
+    host: Optional[str] = None
+
+
+def cut_chars(text: Optional[str], max_chars: int) -> Optional[str]:
+    """SUBSTR(text, 1, max_chars) of a CHAR-declared column: whole characters; '' is NULL."""
+    return text[:max_chars] or None if text else None
+
+
+def _null_last(text: Optional[str]) -> tuple[bool, str]:
+    """A sort key ordering like Oracle's ascending ORDER BY: NULLs after every value."""
+    return (text is None, text or "")
+
+
+def episode_order(ep: "Episode") -> tuple[Any, ...]:
+    """ALERT_PKG.merge_episodes' ORDER BY rule_id, alert_key, listener, host, first_time."""
+    return (ep.rule_id, ep.alert_key, _null_last(ep.listener), _null_last(ep.host), ep.first_time)
 
 
 class StoreError(Exception):
@@ -201,9 +242,17 @@ def _check_storable(ep: Episode) -> None:
         raise StoreError(f"ORA-12899: value too large for column SEVERITY or not a severity: {ep.severity!r}")
 
 
+_Key = tuple[str, str, Optional[str], Optional[str]]
+
+
+def _key_of(alert: Alert) -> _Key:
+    return (alert.rule_id, alert.alert_key, alert.listener or None, alert.host or None)
+
+
 class AlertIndex:
-    """The store's alerts by (rule_id, alert_key), for the merge's one question: the latest alert
-    (highest alert_id) of a key whose last_time is at least a given time.
+    """The store's alerts by (rule_id, alert_key, listener, host), for the merge's one question:
+    the latest alert (highest alert_id) of a key whose last_time is at least a given time.
+    Listener and host compare as ALERT_PKG's DECODE does: NULL (None or '') matches NULL.
 
     Per key, besides every alert in id order, a staircase: the alerts no later alert of the key
     outlasts (ids ascending, last_time strictly descending). The answer is always on it (an alert
@@ -214,13 +263,13 @@ class AlertIndex:
 
     def __init__(self, alerts: Iterable[Alert]) -> None:
         self.steps = 0
-        self._all: dict[tuple[str, str], list[Alert]] = {}
+        self._all: dict[_Key, list[Alert]] = {}
         top = 0
         for alert in alerts:
-            self._all.setdefault((alert.rule_id, alert.alert_key), []).append(alert)
+            self._all.setdefault(_key_of(alert), []).append(alert)
             top = max(top, alert.alert_id)
         self._next_id = top + 1
-        self._stairs: dict[tuple[str, str], list[Alert]] = {}
+        self._stairs: dict[_Key, list[Alert]] = {}
         for key, same in self._all.items():
             same.sort(key=lambda a: a.alert_id)
             self._stairs[key] = self._staircase(same)
@@ -239,9 +288,11 @@ class AlertIndex:
         self._next_id += 1
         return value
 
-    def latest(self, rule_id: str, alert_key: str, since: Optional[dt.datetime]) -> Optional[Alert]:
-        """The alert of highest id of (rule_id, alert_key) with last_time >= ``since`` (any when None)."""
-        stair = self._stairs.get((rule_id, alert_key))
+    def latest(self, rule_id: str, alert_key: str, since: Optional[dt.datetime],
+               listener: Optional[str] = None, host: Optional[str] = None) -> Optional[Alert]:
+        """The alert of highest id of (rule_id, alert_key, listener, host) with last_time >=
+        ``since`` (any when None)."""
+        stair = self._stairs.get((rule_id, alert_key, listener or None, host or None))
         if not stair:
             return None
         if since is None:
@@ -258,7 +309,7 @@ class AlertIndex:
 
     def add(self, alert: Alert) -> None:
         """A new alert (its id above every other)."""
-        key = (alert.rule_id, alert.alert_key)
+        key = _key_of(alert)
         self._all.setdefault(key, []).append(alert)
         stair = self._stairs.setdefault(key, [])
         while stair and stair[-1].last_time <= alert.last_time:
@@ -268,7 +319,7 @@ class AlertIndex:
 
     def moved(self, alert: Alert, before: dt.datetime) -> None:
         """``alert`` (from ``latest``: on its staircase) now ends at its last_time, not ``before``."""
-        key = (alert.rule_id, alert.alert_key)
+        key = _key_of(alert)
         stair = self._stairs[key]
         if alert.last_time < before:
             self._stairs[key] = self._staircase(self._all[key])
@@ -326,7 +377,7 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
     costs a binary search in its key's alerts: O((E + A) log A) for E episodes and A alerts."""
     index = AlertIndex(store.alerts) if index is None else index
     touched: dict[int, Alert] = {}  # by identity, in order (a list's `in` made the merge quadratic)
-    for ep in sorted(episodes, key=lambda e: (e.rule_id, e.alert_key, e.first_time)):
+    for ep in sorted(episodes, key=episode_order):
         try:
             _check_storable(ep)
         except StoreError as exc:
@@ -337,7 +388,7 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
             touched.setdefault(id(health), health)
             continue
         window = dt.timedelta(minutes=float(ep.window_minutes))
-        alert = index.latest(ep.rule_id, ep.alert_key, _window_start(ep.first_time, window))
+        alert = index.latest(ep.rule_id, ep.alert_key, _window_start(ep.first_time, window), ep.listener, ep.host)
         if alert is not None:
             before = alert.last_time
             if (alert.status == "acknowledged" and ep.rule_id in REOPEN_RULES
@@ -355,7 +406,8 @@ def merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datet
             index.moved(alert, before)
         else:
             alert = Alert(index.next_id(), ep.rule_id, ep.severity, ep.alert_key, ep.first_time, ep.last_time,
-                          ep.cnt, ep.last_event_id, fit_bytes(ep.evidence, EVIDENCE_BYTES) or "", "new", now, now)
+                          ep.cnt, ep.last_event_id, fit_bytes(ep.evidence, EVIDENCE_BYTES) or "", "new", now, now,
+                          ep.listener or None, ep.host or None)
             store.alerts.append(alert)
             index.add(alert)
         touched.setdefault(id(alert), alert)
@@ -375,8 +427,8 @@ def _quoted(engine: "OfflineEngine", logical: str) -> str:
 
 #: DuckDB types of the columns of the engine's alert tables (prepare), in order
 _ALERT_TYPES = ("BIGINT", "VARCHAR", "VARCHAR", "VARCHAR", "TIMESTAMP", "TIMESTAMP", "BIGINT", "BIGINT", "VARCHAR",
-                "VARCHAR")
-_CANDIDATE_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "TIMESTAMP", "VARCHAR")
+                "VARCHAR", "VARCHAR", "VARCHAR")
+_CANDIDATE_TYPES = ("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "TIMESTAMP", "VARCHAR", "VARCHAR", "VARCHAR")
 
 
 def insert_columns(engine: "OfflineEngine", table: str, types: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
@@ -436,13 +488,13 @@ def prepare(engine: "OfflineEngine", store: AlertStore,
     engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {alerts} (alert_id BIGINT, rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
         "first_time TIMESTAMP, last_time TIMESTAMP, cnt BIGINT, last_event_id BIGINT, evidence VARCHAR, "
-        "status VARCHAR)")
+        "status VARCHAR, listener VARCHAR, host VARCHAR)")
     insert_columns(engine, alerts, _ALERT_TYPES,
                    [(a.alert_id, a.rule_id, a.severity, a.alert_key, a.first_time, a.last_time, a.cnt, a.last_event_id,
-                     a.evidence, a.status) for a in store.alerts])
+                     a.evidence, a.status, a.listener or None, a.host or None) for a in store.alerts])
     engine.execute_duckdb(
         f"CREATE OR REPLACE TABLE {candidates} (rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, "
-        "event_id BIGINT, event_time TIMESTAMP, evidence VARCHAR)")
+        "event_id BIGINT, event_time TIMESTAMP, evidence VARCHAR, listener VARCHAR, host VARCHAR)")
 
 
 @dataclass
@@ -458,6 +510,7 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
     from .engine.session import EngineError  # duckdb: alerts are also listed from the database, without it
 
     now = now or dt.datetime.now().replace(microsecond=0)
+    store.adopt_listener(engine.settings.listener_name)
     prepare(engine, store, overrides)
     rules, candidates = _quoted(engine, "ALERT_RULES"), _quoted(engine, "ALERT_CANDIDATES")
     by_name = {o.name(engine.settings): o for o in MANIFEST if o.object_type == "VIEW"}
@@ -477,12 +530,19 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
                 raise EngineError(f"no view template for {view_name}")
             for statement in _render(obj, engine):
                 engine.execute_oracle(statement, what=f"view {view_name}")
+            # a view of the six columns documented before listener and host: NULL for them (the
+            # job's retry after ORA-00904)
+            columns = {str(c[0]).lower() for c in engine.execute_duckdb(
+                "SELECT column_name FROM information_schema.columns WHERE lower(table_name) = lower(?)", [name])}
+            placed = "listener, host" if {"listener", "host"} <= columns else "null, null"
             select = engine.translate(
-                "select rule_id, severity, alert_key, event_id, event_time, evidence "
+                f"select rule_id, severity, alert_key, event_id, event_time, evidence, {placed} "
                 f"from {ids.quote_identifier(name)} "
                 f"where rule_id = {ids.sql_string(rule_id)} and event_time is not null and alert_key is not null")
-            # the job's INSERT ... SELECT fit_bytes(alert_key, 400), fit_bytes(evidence, 4000)
-            rows = [(r[0], r[1], fit_bytes(r[2], KEY_BYTES), r[3], r[4], fit_bytes(r[5], CANDIDATE_BYTES))
+            # the job's INSERT ... SELECT fit_bytes(alert_key, 400), fit_bytes(evidence, 4000),
+            # substr(listener, 1, 128), substr(host, 1, 255)
+            rows = [(r[0], r[1], fit_bytes(r[2], KEY_BYTES), r[3], r[4], fit_bytes(r[5], CANDIDATE_BYTES),
+                     cut_chars(r[6], LISTENER_CHARS), cut_chars(r[7], HOST_CHARS))
                     for r in engine.execute_duckdb(select)]
             rows = [r for r in rows if r[2] is not None]
             insert_columns(engine, candidates, _CANDIDATE_TYPES, rows)
@@ -496,10 +556,10 @@ def evaluate(engine: "OfflineEngine", store: AlertStore, *, now: Optional[dt.dat
     for statement in _render(manifest.get("ALERT_EPISODES"), engine):
         engine.execute_oracle(statement, what="view ALERT_EPISODES")
     result = engine.query(
-        "select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes "
-        f"from {_quoted(engine, 'ALERT_EPISODES')} order by rule_id, alert_key, first_time")
+        "select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes, "
+        f"listener, host from {_quoted(engine, 'ALERT_EPISODES')} order by rule_id, alert_key, listener, host, first_time")
     episodes = [Episode(r[0], r[1], r[2], r[3], r[4], int(r[5]), None if r[6] is None else int(r[6]), r[7] or "",
-                        float(r[8])) for r in result.rows]
+                        float(r[8]), r[9] or None, r[10] or None) for r in result.rows]
     index = AlertIndex(store.alerts)
     touched: dict[int, Alert] = {}  # by identity, in order
     if health[0] != "N":  # the HEALTH row decides whether and how the job's problems are raised
@@ -519,15 +579,17 @@ def view_name_in_dictionary(view_name: str) -> str:
     return view_name.upper()
 
 
-DISPLAY_COLUMNS: tuple[str, ...] = ("ALERT_ID", "RULE", "SEVERITY", "KEY", "COUNT", "FIRST_TIME", "LAST_TIME",
-                                    "STATUS", "EVIDENCE")
+DISPLAY_COLUMNS: tuple[str, ...] = ("ALERT_ID", "RULE", "SEVERITY", "KEY", "LISTENER", "HOST", "COUNT",
+                                    "FIRST_TIME", "LAST_TIME", "STATUS", "EVIDENCE")
 
 
 def display_rows(alerts: Iterable[Alert], short: bool = False) -> list[tuple[Any, ...]]:
-    """The alerts as output rows (DISPLAY_COLUMNS): key and evidence as stored, whole; ``short``
-    (the table view) cuts them to KEY_DISPLAY_CHARS / EVIDENCE_DISPLAY_CHARS characters."""
+    """The alerts as output rows (DISPLAY_COLUMNS): key, listener, host and evidence as stored,
+    whole; ``short`` (the table view) cuts key and host to KEY_DISPLAY_CHARS, evidence to
+    EVIDENCE_DISPLAY_CHARS characters."""
     def cut(text: Optional[str], limit: int) -> str:
         return shorten(text, limit) if short else text or ""
 
-    return [(a.alert_id, a.rule_id, a.severity, cut(a.alert_key, KEY_DISPLAY_CHARS), a.cnt, a.first_time,
-             a.last_time, a.status, cut(a.evidence, EVIDENCE_DISPLAY_CHARS)) for a in alerts]
+    return [(a.alert_id, a.rule_id, a.severity, cut(a.alert_key, KEY_DISPLAY_CHARS), a.listener or "",
+             cut(a.host, KEY_DISPLAY_CHARS), a.cnt, a.first_time, a.last_time, a.status,
+             cut(a.evidence, EVIDENCE_DISPLAY_CHARS)) for a in alerts]

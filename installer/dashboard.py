@@ -65,7 +65,8 @@ QUIET_TABLES: tuple[tuple[str, str], ...] = (
 #: the breakdown per host and listener (RAC nodes, SCAN listeners), shown on every page
 BREAKDOWN_REPORT = "listener_hosts"
 
-ALERT_COLUMNS = ("rule", "severity", "first_event_time", "last_event_time", "key", "count", "status", "evidence")
+ALERT_COLUMNS = ("rule", "severity", "first_event_time", "last_event_time", "key", "listener", "host", "count", "status",
+                 "evidence")
 SUMMARY_COLUMNS = ("rule", "severity", "alerts", "events", "first_event_time", "last_event_time")
 
 _CSS = """
@@ -239,11 +240,11 @@ def gather(query: Callable[[str], tuple[Sequence[str], Sequence[Sequence[Any]]]]
 
 
 def alert_entry(rule: Any, severity: Any, first_time: Any, last_time: Any, key: Any, count: Any, status: Any,
-                evidence: Any) -> dict[str, Any]:
-    """One alert for the page; key and evidence as the log has them (the page escapes every value
-    once, :func:`esc`)."""
+                evidence: Any, listener: Any = None, host: Any = None) -> dict[str, Any]:
+    """One alert for the page; key, listener, host and evidence as the log has them (the page
+    escapes every value once, :func:`esc`)."""
     return {"rule": rule, "severity": severity, "first_event_time": first_time, "last_event_time": last_time,
-            "key": key, "count": count, "status": status, "evidence": evidence}
+            "key": key, "listener": listener, "host": host, "count": count, "status": status, "evidence": evidence}
 
 
 def _rank(alert: Mapping[str, Any]) -> int:

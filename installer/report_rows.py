@@ -134,9 +134,10 @@ def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: C
 
 # the dashboard's two values that come from tables of the installation rather than from a report
 # (the alert list: every critical and high alert, the others while fewer than :max_rows are listed)
-_ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence
+_ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence, listener, host
   from (select a.*, row_number() over (order by a.sev_rank desc, a.last_time desc, a.alert_id desc) rn
           from (select alert_id, rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence,
+                       listener, host,
                        case severity when 'critical' then 5 when 'high' then 4 when 'medium' then 3
                                      when 'low' then 2 else 1 end sev_rank
                   from {alerts}

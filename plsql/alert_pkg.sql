@@ -9,6 +9,9 @@ create or replace package {{ obj('ALERT_PKG') }} authid definer is
    co_key_bytes       constant pls_integer := 400;
    co_evidence_bytes  constant pls_integer := 1000;
    co_candidate_bytes constant pls_integer := 4000;
+   -- character limits of the listener and host columns (declared CHAR: cut by characters)
+   co_listener_chars  constant pls_integer := 128;
+   co_host_chars      constant pls_integer := 255;
    -- a mail text line is at most 1,000 octets with its CRLF (RFC 5321 4.5.3.1.6): 12 + 980 + 2
    co_mail_evidence_bytes constant pls_integer := 980;
 
@@ -218,6 +221,8 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       l_min_time date;
       l_count    pls_integer;
       l_error    varchar2(4000);
+      l_insert   varchar2(2000);
+      l_from     varchar2(2000);
    begin
       out_ok := true;
       select max(event_id), min(event_time)
@@ -239,15 +244,25 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       -- is upper-cased as the data dictionary stores it, a quoted one kept as written (PL/SQL
       -- Packages and Types Reference, DBMS_ASSERT.SIMPLE_SQL_NAME / ENQUOTE_NAME capitalize).
       -- Key and evidence cut to whole characters within the GTT's byte limits (a user-written
-      -- view may return anything up to 4000 bytes).
-      execute immediate 'insert into {{ obj('ALERT_CANDIDATES') }} '
-         || '(rule_id, severity, alert_key, event_id, event_time, evidence) '
+      -- view may return anything up to 4000 bytes), listener and host to their character limits.
+      l_insert := 'insert into {{ obj('ALERT_CANDIDATES') }} '
+         || '(rule_id, severity, alert_key, event_id, event_time, evidence, listener, host) '
          || 'select rule_id, severity, '
          || '{{ obj('ALERT_PKG') }}.fit_bytes(alert_key, ' || co_key_bytes || '), event_id, event_time, '
-         || '{{ obj('ALERT_PKG') }}.fit_bytes(evidence, ' || co_candidate_bytes || ') from '
+         || '{{ obj('ALERT_PKG') }}.fit_bytes(evidence, ' || co_candidate_bytes || '), ';
+      l_from := ' from '
          || sys.dbms_assert.enquote_name(sys.dbms_assert.simple_sql_name(in_view_name), capitalize => true)
-         || ' where rule_id = :rule_id and event_time is not null and alert_key is not null'
-         using in_rule_id;
+         || ' where rule_id = :rule_id and event_time is not null and alert_key is not null';
+      begin
+         execute immediate l_insert
+            || 'substr(listener, 1, ' || co_listener_chars || '), substr(host, 1, ' || co_host_chars || ')' || l_from
+            using in_rule_id;
+      exception
+         -- a user-written view of the six columns documented before listener and host: its
+         -- candidates have none (a view missing another column fails again, as the rule)
+         when e_invalid_identifier then
+            execute immediate l_insert || 'null, null' || l_from using in_rule_id;
+      end;
       l_count := sql%rowcount;
       update {{ obj('ALERT_RULES') }}
          set last_event_id = l_max_id,
@@ -286,7 +301,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    procedure merge_episode(
       in_rule_id in varchar2, in_key in varchar2, in_severity in varchar2, in_first_time in date,
       in_last_time in date, in_cnt in number, in_last_event_id in number, in_evidence in varchar2,
-      in_window in number
+      in_window in number, in_listener in varchar2, in_host in varchar2
    ) is
       l_reopen boolean := false;
       l_alert_id {{ obj('ALERTS') }}.alert_id%type;
@@ -298,6 +313,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
         from {{ obj('ALERTS') }}
        where rule_id = in_rule_id
          and alert_key = in_key
+         -- DECODE: NULL matches NULL (an alert of events without a host)
+         and decode(listener, in_listener, 1) = 1
+         and decode(host, in_host, 1) = 1
          and in_first_time <= last_time + in_window / 1440;
       if l_alert_id is not null then
          select severity, status
@@ -330,9 +348,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
           where alert_id = l_alert_id;
       else
          insert into {{ obj('ALERTS') }} (rule_id, severity, alert_key, first_time, last_time, cnt,
-                                          last_event_id, evidence)
+                                          last_event_id, evidence, listener, host)
          values (in_rule_id, in_severity, in_key, in_first_time, in_last_time, in_cnt,
-                 in_last_event_id, fit_bytes(in_evidence, co_evidence_bytes));
+                 in_last_event_id, fit_bytes(in_evidence, co_evidence_bytes), in_listener, in_host);
       end if;
    end merge_episode;
 
@@ -340,9 +358,10 @@ create or replace package body {{ obj('ALERT_PKG') }} is
       l_error varchar2(4000);
    begin
       for ep in (
-         select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes
+         select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes,
+                listener, host
            from {{ obj('ALERT_EPISODES') }}
-          order by rule_id, alert_key, first_time
+          order by rule_id, alert_key, listener, host, first_time
       )
       loop
          -- no savepoint needed: merge_episode writes with one UPDATE or one INSERT, and a failed
@@ -356,7 +375,9 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                           in_cnt           => ep.cnt,
                           in_last_event_id => ep.last_event_id,
                           in_evidence      => ep.evidence,
-                          in_window        => ep.window_minutes);
+                          in_window        => ep.window_minutes,
+                          in_listener      => ep.listener,
+                          in_host          => ep.host);
          exception
             -- infrastructure errors are not the episode's fault: the run fails, its transaction
             -- is rolled back (watermarks included) and the next run evaluates the events again
@@ -547,7 +568,7 @@ create or replace package body {{ obj('ALERT_PKG') }} is
    begin
       for a in (
          select alert_id, rule_id, severity, alert_key, first_time, last_time, cnt, evidence,
-                delivered_severity, logged_severity
+                delivered_severity, logged_severity, listener, host
            from {{ obj('ALERTS') }}
           where status = 'new'
             and (delivered_severity is null
@@ -576,9 +597,13 @@ create or replace package body {{ obj('ALERT_PKG') }} is
                   l_top := a.severity;
                end if;
                if l_count <= co_max_mail_alerts then
-                  -- each line is bounded (key 300, evidence 980 bytes: a mail line stays within 1,000 octets), the list by co_max_mail_alerts
+                  -- each line is bounded (key 300, listener 128, host 255, evidence 980 bytes: a mail
+                  -- line stays within 1,000 octets), the list by co_max_mail_alerts; listener and
+                  -- host (from log.xml host_id: log text) cleaned like the key
                   l_lines.extend;
                   l_lines(l_lines.last) := '- ' || a.severity || ' ' || a.rule_id || ' key=' || one_line(a.alert_key, 300)
+                     || case when a.listener is not null then ' listener=' || one_line(a.listener, 128) end
+                     || case when a.host is not null then ' host=' || one_line(a.host, 255) end
                      || ' count=' || a.cnt
                      || ' first=' || to_char(a.first_time, 'YYYY-MM-DD HH24:MI:SS')
                      || ' last=' || to_char(a.last_time, 'YYYY-MM-DD HH24:MI:SS');
@@ -588,8 +613,12 @@ create or replace package body {{ obj('ALERT_PKG') }} is
             end if;
             if l_log_flag = 'Y' and (a.logged_severity is null or severity_rank(a.severity) > severity_rank(a.logged_severity)) then
                begin
+                  -- within write_alert_log's 500 bytes: key 200, listener 64, host 100 bytes
                   write_alert_log('lsnrmine alert ' || a.alert_id || ' ' || a.severity || ' ' || a.rule_id
-                                  || ' key=' || one_line(a.alert_key, 200) || ' count=' || a.cnt);
+                                  || ' key=' || one_line(a.alert_key, 200)
+                                  || case when a.listener is not null then ' listener=' || one_line(a.listener, 64) end
+                                  || case when a.host is not null then ' host=' || one_line(a.host, 100) end
+                                  || ' count=' || a.cnt);
                exception
                   when e_plsql_compile then
                      out_problem := 'alert log: SYS.DBMS_SYSTEM.KSDWRT not callable (grant missing?): '

@@ -10,25 +10,34 @@ create global temporary table {{ obj('ALERT_CANDIDATES') }} (
   alert_key   varchar2(400 byte) not null,
   event_id    number,
   event_time  date not null,
-  evidence    varchar2(4000 byte)
+  evidence    varchar2(4000 byte),
+  listener    varchar2(128 char),
+  host        varchar2(255 char)
 ) on commit delete rows
 {% endset %}
 {% call create_if_missing() %}
 {{ candidates_ddl | trim }}
 {% endcall %}
 -- upgrade: a table created ON COMMIT PRESERVE ROWS (by an older lsnrmine) is dropped and created
--- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION); it holds
--- no data between runs. A session still bound to it (ORA-14452) is named with what to do.
+-- again ON COMMIT DELETE ROWS (USER_TABLES.DURATION SYS$SESSION vs SYS$TRANSACTION), and so is one
+-- without the listener and host columns; it holds no data between runs. A session still bound to
+-- it (ORA-14452) is named with what to do.
 declare
   e_in_use exception;
   pragma exception_init(e_in_use, -14452); -- temporary table already in use
   l_duration varchar2(30);
+  l_columns  pls_integer;
 begin
   select max(duration)
     into l_duration
     from sys.user_tables
    where table_name = {{ s.object_name('ALERT_CANDIDATES') | sqlstr }};
-  if l_duration = 'SYS$SESSION' then
+  select count(*)
+    into l_columns
+    from sys.user_tab_columns
+   where table_name = {{ s.object_name('ALERT_CANDIDATES') | sqlstr }}
+     and column_name in ('LISTENER', 'HOST');
+  if l_duration = 'SYS$SESSION' or (l_duration is not null and l_columns < 2) then
     execute immediate 'drop table {{ obj('ALERT_CANDIDATES') }} purge';
     execute immediate q'[
 {{ candidates_ddl | trim }}]';

@@ -1,7 +1,7 @@
 {% from 'admin/macros.jinja' import create_if_missing %}
 -- ALERTS: raised alerts, one row per episode (a continuing burst updates its row), with what each
--- channel delivered (delivered_severity, logged_severity). Written by ALERT_PKG. Created only if
--- missing, with its indexes (macro create_if_missing).
+-- channel delivered (delivered_severity, logged_severity), and the listener and host of its events.
+-- Written by ALERT_PKG. Created only if missing, with its indexes (macro create_if_missing).
 -- facts: docs/oracle-facts.md#tables-alerts
 {% call create_if_missing() %}
 create table {{ obj('ALERTS') }} (
@@ -22,6 +22,8 @@ create table {{ obj('ALERTS') }} (
   delivered_severity varchar2(10 byte),
   delivered_at       date,
   logged_severity    varchar2(10 byte),
+  listener           varchar2(128 char),
+  host               varchar2(255 char),
   constraint {{ obj('ALERTS_PK') }} primary key (alert_id),
   constraint {{ obj('ALERTS_STATUS_CK') }} check (status in ('new', 'acknowledged'))
 )
@@ -41,6 +43,25 @@ begin
   -- once, when the column is new: alerts already delivered were written to the alert log by the
   -- old package at that severity; without this every open alert would be written again
   execute immediate 'update {{ obj('ALERTS') }} set logged_severity = delivered_severity where delivered_severity is not null';
+  commit;
+exception
+  when e_column_exists then
+    null;
+end;
+/
+-- upgrade: listener and host on a table created before them
+declare
+  e_column_exists exception;
+  pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
+begin
+  execute immediate 'alter table {{ obj('ALERTS') }} add (listener varchar2(128 char), host varchar2(255 char))';
+  -- once, when the columns are new: an alert takes the listener and host of its last event, so a
+  -- burst going on over the upgrade extends its alert (episodes are per rule, key, listener, host);
+  -- an alert whose event is purged keeps NULL (it is older than the retention, no window reaches it)
+  execute immediate 'update {{ obj('ALERTS') }} a
+     set a.listener = (select e.listener from {{ obj('EVENTS') }} e where e.event_id = a.last_event_id),
+         a.host = (select e.host from {{ obj('EVENTS') }} e where e.event_id = a.last_event_id)
+   where a.last_event_id is not null';
   commit;
 exception
   when e_column_exists then

@@ -684,6 +684,6 @@ def test_package_renders_the_robustness_parts(clean_env: Path, capsys) -> None:
     # N7: transaction-specific scratch table; an old session-specific one is recreated
     candidates = next((out / n).read_text() for n in names if n.endswith("_lsnr_alert_candidates.sql"))
     assert candidates.count(") on commit delete rows]';") == 2 and "preserve rows" not in candidates
-    assert "if l_duration = 'SYS$SESSION' then" in candidates
+    assert "if l_duration = 'SYS$SESSION' or (l_duration is not null and l_columns < 2) then" in candidates
     uninstall = (out / "uninstall.sql").read_text()
     assert "is still bound to a session that ran the alert job" in uninstall

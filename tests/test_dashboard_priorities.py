@@ -248,7 +248,8 @@ def test_many_alerts_true_total_in_the_card(many_alerts: dict) -> None:
 def test_many_alerts_order_and_every_critical_and_high_listed(many_alerts: dict) -> None:
     every = many_alerts["alerts"]
     head, rows = table_rows(section_table(many_alerts["root"], "alerts"))
-    assert head == ["rule", "severity", "first_event_time", "last_event_time", "key", "count", "status", "evidence"]
+    assert head == ["rule", "severity", "first_event_time", "last_event_time", "key", "listener", "host", "count",
+                    "status", "evidence"]
     listed = [{h: full_text(td) for h, td in zip(head, row)} for row in rows]
     assert len(listed) == MAX_ALERTS
     # severity, then the most recent last event first
@@ -532,10 +533,10 @@ def test_online_alert_queries_choose_what_the_page_lists() -> None:
             kept = [a for a in store.alerts if time_from is None or a.last_time >= time_from]
             kept.sort(key=lambda a: (a.last_time, a.alert_id), reverse=True)
             entries = [dashboard.alert_entry(a.rule_id, a.severity, a.first_time, a.last_time, a.alert_key, a.cnt,
-                                             a.status, a.evidence) for a in kept]
+                                             a.status, a.evidence, a.listener, a.host) for a in kept]
             listed = dashboard.listed_alerts(entries, limit=max_rows, urgent_limit=max_urgent)
             expected = [tuple(e[c] for c in ("rule", "severity", "first_event_time", "last_event_time", "key",
-                                             "count", "status", "evidence")) for e in listed]
+                                             "count", "status", "evidence", "listener", "host")) for e in listed]
             assert sum(1 for e in entries if e["severity"] in ("critical", "high")) == urgent
             assert len(entries) > max_rows and len(listed) == max(min(urgent, max_urgent), max_rows)
             rows = canonical_rows(engine.query(_binds(q_alerts(settings), time_from, max_rows, max_urgent)).rows)

@@ -30,6 +30,7 @@ T0 = dt.datetime(2026, 3, 1, 8, 0, 0)
 
 
 # -- the oracle: merge_episodes and store_health as they were before issue 21 -----------------
+# (with issue 22's listener and host: an alert is matched by rule, key, listener and host)
 
 
 def old_store_health(store: AlertStore, key: str, text: str, now: dt.datetime,
@@ -51,7 +52,8 @@ def old_store_health(store: AlertStore, key: str, text: str, now: dt.datetime,
 def old_merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.datetime,
                        failed: Optional[list[str]] = None) -> list[Alert]:
     touched: list[Alert] = []
-    for ep in sorted(episodes, key=lambda e: (e.rule_id, e.alert_key, e.first_time)):
+    for ep in sorted(episodes, key=lambda e: (e.rule_id, e.alert_key, e.listener is None, e.listener or "",
+                                              e.host is None, e.host or "", e.first_time)):
         try:
             alerts_mod._check_storable(ep)
         except alerts_mod.StoreError as exc:
@@ -63,6 +65,7 @@ def old_merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.d
             continue
         window = dt.timedelta(minutes=float(ep.window_minutes))
         matches = [a for a in store.alerts if a.rule_id == ep.rule_id and a.alert_key == ep.alert_key
+                   and (a.listener or None) == (ep.listener or None) and (a.host or None) == (ep.host or None)
                    and ep.first_time <= a.last_time + window]
         if matches:
             alert = max(matches, key=lambda a: a.alert_id)
@@ -81,7 +84,7 @@ def old_merge_episodes(store: AlertStore, episodes: Iterable[Episode], now: dt.d
         else:
             alert = Alert(store.next_id(), ep.rule_id, ep.severity, ep.alert_key, ep.first_time, ep.last_time,
                           ep.cnt, ep.last_event_id, alerts_mod.fit_bytes(ep.evidence, alerts_mod.EVIDENCE_BYTES) or "",
-                          "new", now, now)
+                          "new", now, now, ep.listener or None, ep.host or None)
             store.alerts.append(alert)
         if alert not in touched:
             touched.append(alert)
@@ -107,19 +110,21 @@ class CountingList(list):
 def _workload(n: int) -> tuple[list[Alert], list[Episode]]:
     """``n`` stored alerts (n / 4 keys of one rule, 4 bursts each a day apart, the last one
     acknowledged) and 2 n episodes: one extending each key's latest alert, one a new burst, and
-    a tenth of the keys over 400 bytes (a HEALTH alert each)."""
+    a tenth of the keys over 400 bytes (a HEALTH alert each); the keys' alerts on two listeners."""
     stored, episodes = [], []
     for k in range(n // 4):
         key = f"user{k}@host{k % 17}"
+        listener = ("LISTENER", "LISTENER_DG")[k % 2]
         for burst in range(4):
             start = T0 + dt.timedelta(days=burst, minutes=k % 50)
             stored.append(Alert(len(stored) + 1, "PASSWORD_FAILURES", "medium", key, start,
-                                start + dt.timedelta(minutes=5), 3, k, "evidence", "acknowledged" if burst == 3 else "new"))
+                                start + dt.timedelta(minutes=5), 3, k, "evidence", "acknowledged" if burst == 3 else "new",
+                                listener=listener))
         last = T0 + dt.timedelta(days=3, minutes=k % 50 + 30)
-        episodes.append(Episode("PASSWORD_FAILURES", key, "high", last, last, 2, k, "more", 60))
+        episodes.append(Episode("PASSWORD_FAILURES", key, "high", last, last, 2, k, "more", 60, listener))
         late = last + dt.timedelta(days=2)
-        episodes.append(Episode("PASSWORD_FAILURES", key, "low", late, late, 1, k, "again", 60))
-        episodes.append(Episode("LISTENER_STOP", key, "critical", late, late, 1, k, "stop", 30))
+        episodes.append(Episode("PASSWORD_FAILURES", key, "low", late, late, 1, k, "again", 60, listener))
+        episodes.append(Episode("LISTENER_STOP", key, "critical", late, late, 1, k, "stop", 30, listener))
         if k % 10 == 0:
             episodes.append(Episode("ENUMERATION", "x" * 401 + key, "high", late, late, 1, k, "long", 60))
     return stored, episodes
@@ -208,6 +213,8 @@ def _run_both(stored: list[Alert], episodes: list[Episode], now: dt.datetime) ->
 
 RULES = ("PASSWORD_FAILURES", "LOG_REDIRECTION", "LISTENER_STOP", "ENUMERATION")
 KEYS = ("a", "b", "scott@pc1", "")
+LISTENERS = (None, "LISTENER", "LISTENER_DG", "")
+HOSTS = (None, "racnode1", "racnode2")
 minutes = st.integers(min_value=0, max_value=6 * 24 * 60)
 
 
@@ -223,7 +230,9 @@ def stores(draw) -> list[Alert]:
         last = first + dt.timedelta(minutes=draw(st.integers(min_value=0, max_value=600)))
         out.append(Alert(alert_id, rule, draw(st.sampled_from(alerts_mod.SEVERITIES)), key, first, last,
                          draw(st.integers(min_value=1, max_value=9)), draw(st.none() | st.integers(0, 99)),
-                         "stored", draw(st.sampled_from(("new", "acknowledged", "sent"))), first, last))
+                         "stored", draw(st.sampled_from(("new", "acknowledged", "sent"))), first, last,
+                         *(() if rule == alerts_mod.HEALTH_RULE
+                           else (draw(st.sampled_from(LISTENERS[:3])), draw(st.sampled_from(HOSTS))))))
     return out
 
 
@@ -237,7 +246,8 @@ def episode_lists(draw) -> list[Episode]:
                            draw(st.sampled_from(alerts_mod.SEVERITIES + ("urgent",))), first, last,
                            draw(st.integers(min_value=1, max_value=9)), draw(st.none() | st.integers(0, 99)),
                            draw(st.sampled_from(("", "ev", "é" * 600))),
-                           draw(st.sampled_from((0, 1, 30, 60, 1440, 2.5)))))
+                           draw(st.sampled_from((0, 1, 30, 60, 1440, 2.5))),
+                           draw(st.sampled_from(LISTENERS)), draw(st.sampled_from(HOSTS))))
     return out
 
 
@@ -276,10 +286,10 @@ def test_merge_equals_the_old_merge_on_the_fixture_episodes(clean_env) -> None:
     now = dt.datetime(2026, 12, 3, 12, 0, 0)
     result = alerts_mod.evaluate(engine, AlertStore(), now=now)
     rows = engine.query(
-        "select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes "
-        "from lsnr_alert_episodes order by rule_id, alert_key, first_time").rows
+        "select rule_id, alert_key, severity, first_time, last_time, cnt, last_event_id, evidence, window_minutes, "
+        "listener, host from lsnr_alert_episodes order by rule_id, alert_key, listener, host, first_time").rows
     episodes = [Episode(r[0], r[1], r[2], r[3], r[4], int(r[5]), None if r[6] is None else int(r[6]), r[7] or "",
-                        float(r[8])) for r in rows]
+                        float(r[8]), r[9], r[10]) for r in rows]
     assert len(episodes) >= 15 and len({e.rule_id for e in episodes}) >= 8, episodes
     assert len(result.touched) >= len({(e.rule_id, e.alert_key) for e in episodes})
     _run_both([], episodes, now)
@@ -306,14 +316,15 @@ def test_insert_columns_stores_what_insert_rows_stores() -> None:
 
     engine = OfflineEngine(Settings())
     spec = ("rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, event_id BIGINT, event_time TIMESTAMP, "
-            "evidence VARCHAR")
+            "evidence VARCHAR, listener VARCHAR, host VARCHAR")
     for table in ("by_rows", "by_columns"):
         engine.execute_duckdb(f"CREATE TABLE {table} ({spec})")
     rows = [
-        ("PASSWORD_FAILURES", "high", "scott@pc1", 1, T0, "ORA-01017 from 10.0.0.1"),
-        ("X", None, "", None, None, None),
-        ("CLIENT_HYGIENE", "low", "k\u202e\x00\x1b[31m", 2 ** 62, dt.datetime(1, 1, 1), "é" * 2000),
-        ("R", "info", "\U0001f600" * 100, -5, dt.datetime(9999, 12, 31, 23, 59, 59), "'; drop table x; --"),
+        ("PASSWORD_FAILURES", "high", "scott@pc1", 1, T0, "ORA-01017 from 10.0.0.1", "LISTENER", None),
+        ("X", None, "", None, None, None, None, ""),
+        ("CLIENT_HYGIENE", "low", "k\u202e\x00\x1b[31m", 2 ** 62, dt.datetime(1, 1, 1), "é" * 2000, "L", "h\x1b[0m"),
+        ("R", "info", "\U0001f600" * 100, -5, dt.datetime(9999, 12, 31, 23, 59, 59), "'; drop table x; --",
+         "LISTENER_SCAN1", "\U0001f600" * 255),
     ] * 3
     engine.insert_rows("by_rows", rows)
     alerts_mod.insert_columns(engine, "by_columns", alerts_mod._CANDIDATE_TYPES, rows)
@@ -338,9 +349,9 @@ def test_candidates_are_inserted_in_one_statement_per_rule() -> None:
 
     engine = Counting(Settings())
     engine.execute_duckdb("CREATE TABLE c (rule_id VARCHAR, severity VARCHAR, alert_key VARCHAR, event_id BIGINT, "
-                          "event_time TIMESTAMP, evidence VARCHAR)")
+                          "event_time TIMESTAMP, evidence VARCHAR, listener VARCHAR, host VARCHAR)")
     Counting.statements = 0
-    rows = [("R", "low", f"k{i}", i, T0 + dt.timedelta(seconds=i), "e") for i in range(20_000)]
+    rows = [("R", "low", f"k{i}", i, T0 + dt.timedelta(seconds=i), "e", "LISTENER", f"n{i % 2}") for i in range(20_000)]
     alerts_mod.insert_columns(engine, "c", alerts_mod._CANDIDATE_TYPES, rows)
     assert Counting.statements == 1
     assert engine.execute_duckdb("SELECT count(*), count(DISTINCT alert_key), max(event_id) FROM c") == [(20_000, 20_000, 19_999)]

@@ -53,7 +53,8 @@ def _cmd_offline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_LIST_SQL = """select alert_id, rule_id, severity, alert_key, cnt, first_time, last_time, status, evidence
+_LIST_SQL = """select alert_id, rule_id, severity, alert_key, cnt, first_time, last_time, status, evidence,
+       listener, host
   from {alerts}
  where (:since is null or last_time >= :since)
    and (:rule is null or instr(:rule, ',' || rule_id || ',') > 0)
@@ -79,7 +80,8 @@ def _cmd_online(args: argparse.Namespace) -> int:
                                since=parse_datetime("--since", args.since), rule=rules,
                                severities="," + ",".join(severities) + "," if severities else None,
                                max_rows=args.limit)
-                rows = [alerts.Alert(r[0], r[1], r[2], r[3], r[5], r[6], int(r[4]), None, r[8] or "", r[7])
+                rows = [alerts.Alert(r[0], r[1], r[2], r[3], r[5], r[6], int(r[4]), None, r[8] or "", r[7],
+                                     listener=r[9], host=r[10])
                         for r in cursor.fetchall()]
         sys.stdout.write(format_rows(alerts.DISPLAY_COLUMNS,
                                      alerts.display_rows(rows, args.format == "table"), args.format))

@@ -104,7 +104,7 @@ def _offline_alerts(engine: Any, time_from: Optional[dt.datetime], time_to: Opti
              if (time_from is None or a.last_time >= time_from) and (time_to is None or a.first_time < time_to)]
     shown.sort(key=lambda a: (a.last_time, a.alert_id), reverse=True)
     return [dashboard.alert_entry(a.rule_id, a.severity, a.first_time, a.last_time, a.alert_key, a.cnt, a.status,
-                                  a.evidence) for a in shown]
+                                  a.evidence, a.listener, a.host) for a in shown]
 
 
 def _offline_only(args: argparse.Namespace) -> None:

@@ -3,16 +3,16 @@
 
 -- Alert rule 1 (PASSWORD_FAILURES): TNS-01169/01189/01190 failures from EVENTS, keyed by client IP
 -- (else claimed user@host); the rule's severity at `threshold` failures of one key or of all keys
--- within `window_minutes`, else low. Reads ALERT_RULES and scan_from.
+-- within `window_minutes`, else low, counted per listener and host. Reads ALERT_RULES and scan_from.
 -- facts: docs/oracle-facts.md#views-alert-r1-password
-create or replace view "LSNR_ALERT_R1_PASSWORD" (rule_id, severity, alert_key, event_id, event_time, evidence) as
+create or replace view "LSNR_ALERT_R1_PASSWORD" (rule_id, severity, alert_key, event_id, event_time, evidence, listener, host) as
 with r as (
   select rule_id, threshold, window_minutes, severity, scan_from
     from "LSNR_ALERT_RULES"
    where rule_id = 'PASSWORD_FAILURES'
 ),
 f as (
-  select e.event_id, e.event_time, e.command, e.return_code, e.raw_line,
+  select e.event_id, e.event_time, e.command, e.return_code, e.raw_line, e.listener, e.host,
          case
            when e.client_ip is not null then e.client_ip
            else substr(nvl(e.client_user, '-'), 1, 48) || '@' || substr(nvl(e.client_host, '-'), 1, 51)
@@ -25,21 +25,25 @@ f as (
      and (r.scan_from is null or e.event_time >= r.scan_from)
 ),
 c as (
-  select f.event_id, f.event_time, f.command, f.return_code, f.raw_line, f.alert_key, f.claimed,
+  select f.event_id, f.event_time, f.command, f.return_code, f.raw_line, f.alert_key, f.claimed, f.listener, f.host,
          (select count(*)
             from f f2
            where f2.alert_key = f.alert_key
+             and decode(f2.listener, f.listener, 1) = 1 and decode(f2.host, f.host, 1) = 1
              and f2.event_time between f.event_time - r.window_minutes / 1440 and f.event_time) trail_cnt,
          (select count(*)
             from f f2
            where f2.alert_key = f.alert_key
+             and decode(f2.listener, f.listener, 1) = 1 and decode(f2.host, f.host, 1) = 1
              and f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_cnt,
          (select count(*)
             from f f2
-           where f2.event_time between f.event_time - r.window_minutes / 1440 and f.event_time) trail_all,
+           where decode(f2.listener, f.listener, 1) = 1 and decode(f2.host, f.host, 1) = 1
+             and f2.event_time between f.event_time - r.window_minutes / 1440 and f.event_time) trail_all,
          (select count(*)
             from f f2
-           where f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_all
+           where decode(f2.listener, f.listener, 1) = 1 and decode(f2.host, f.host, 1) = 1
+             and f2.event_time between f.event_time and f.event_time + r.window_minutes / 1440) lead_all
     from f
    cross join r
 )
@@ -55,7 +59,9 @@ select r.rule_id,
        c.event_time,
        nvl(c.command, '?') || ' refused (' || nvl(to_char(c.return_code), '?') || ') for ' || c.claimed
          || case when c.alert_key <> c.claimed then ' from ' || c.alert_key end
-         || ': ' || substr(c.raw_line, 1, 500)
+         || ': ' || substr(c.raw_line, 1, 500),
+       c.listener,
+       c.host
   from c
  cross join r
 /

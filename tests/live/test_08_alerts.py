@@ -73,6 +73,27 @@ def test_listener_reload_fires_stop_rule(installed: Install, main_evaluated, tra
     assert any(a["alert_key"].startswith("oracle@") and a["severity"] == "info" for a in found), found
 
 
+def test_alerts_name_the_listener_and_host_of_their_events(installed: Install, main_evaluated, owner_conn) -> None:
+    """Issue 22: every alert of a rule carries the listener and host of its last event (EVENTS'
+    columns, copied through ALERT_CANDIDATES and ALERT_EPISODES by ALERT_PKG), and `alerts --dsn`
+    prints them; HEALTH alerts (the job's own) have none."""
+    settings = installed.settings()
+    alerts_t, events_t = settings.object_name("ALERTS"), settings.object_name("EVENTS")
+    _, rows = query(owner_conn, f'select a.rule_id, a.alert_key, a.listener, a.host, e.listener, e.host '
+                                f'from "{alerts_t}" a left join "{events_t}" e on e.event_id = a.last_event_id '
+                                "where a.rule_id <> 'HEALTH'")
+    assert rows, "no alert of a rule: the traffic of this module should raise several"
+    assert all(r[2] == r[4] and r[3] == r[5] for r in rows if r[4] is not None), rows[:5]
+    # the install's listeners (settings.sources, issue 22's contract) name every alert; a host, if
+    # any, is a configured one or the container's (log.xml host_id)
+    listeners = {source.listener for source in settings.sources}
+    assert {r[2] for r in rows} <= listeners and None not in {r[2] for r in rows}, rows[:5]
+    assert {r[3] for r in rows} <= {None, CONTAINER_HOSTNAME} | {source.host for source in settings.sources}, rows[:5]
+    listed = _cli_json(installed.as_owner("alerts", "--format", "json", "--limit", "100000"))
+    assert {r["LISTENER"] for r in listed if r["RULE"] != "HEALTH"} <= listeners
+    assert all(r["LISTENER"] in ("", None) and r["HOST"] in ("", None) for r in listed if r["RULE"] == "HEALTH")
+
+
 def test_alerts_dsn_lists_the_raised_alerts(installed: Install, main_evaluated, owner_conn) -> None:
     rows = _cli_json(installed.as_owner("alerts", "--format", "json", "--limit", "100000"))
     # (rule, key) pairs: the background run of the alert job may extend a count meanwhile

@@ -52,7 +52,8 @@ class Target:
 
 TARGETS = (
     Target("alert_rules", ("views/alert_r*.sql", "views/alert_episodes.sql", "views/alert_rule_defaults.sql"),
-           ("tests/test_rule_boundaries.py", "tests/test_alerts.py", "tests/test_rule_rewrite.py"),
+           ("tests/test_rule_boundaries.py", "tests/test_alerts.py", "tests/test_rule_rewrite.py",
+            "tests/test_alerts_per_listener.py"),
            tuple((f"views/alert_r{n}_*.sql", f"r{n}_ or rule{n}_ or {rule}") for n, rule in enumerate(
                ("", "PASSWORD_FAILURES", "LOG_REDIRECTION", "ADMIN_RESTRICTED", "LISTENER_STOP", "TNS_POISON",
                 "SID_ENUMERATION", "CONNECTION_STORM", "NEW_CLIENT_IP", "CLIENT_HYGIENE")) if n)),

@@ -4,14 +4,14 @@
 -- Alert rule 5 (TNS_POISON, CVE-2012-1675): a service registration from a non-local address
 -- (loopback or the addresses in params are local), or a refused one (TNS-01182, TNS-01185), in EVENTS.
 -- facts: docs/oracle-facts.md#views-alert-r5-poison
-create or replace view "LSNR_ALERT_R5_POISON" (rule_id, severity, alert_key, event_id, event_time, evidence) as
+create or replace view "LSNR_ALERT_R5_POISON" (rule_id, severity, alert_key, event_id, event_time, evidence, listener, host) as
 with r as (
   select rule_id, severity, params, scan_from
     from "LSNR_ALERT_RULES"
    where rule_id = 'TNS_POISON'
 ),
 f as (
-  select e.event_id, e.event_time, e.client_ip, e.raw_line,
+  select e.event_id, e.event_time, e.client_ip, e.raw_line, e.listener, e.host,
          regexp_replace(e.client_ip, '^(::|(0{1,4}:){5})[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\3') ip4,
          case
            when e.return_code = 1182 or e.error_text like '%TNS-01182%' then 1182
@@ -40,7 +40,9 @@ select r.rule_id,
          when 1182 then 'registration refused by valid node checking (TNS-01182)'
          when 1185 then 'registration from a remote node refused (TNS-01185)'
          else 'service_register_NSGR from ' || f.client_ip
-       end || ': ' || substr(f.raw_line, 1, 500)
+       end || ': ' || substr(f.raw_line, 1, 500),
+       f.listener,
+       f.host
   from f
  cross join r
  where f.refused is not null
