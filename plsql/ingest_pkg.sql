@@ -1,3 +1,23 @@
+{# one file's segments by ascending n, then the file itself (the shorthand's loop and each source's) #}
+{% macro read_segments_then_file(base, failed) %}
+         l_segments := l_none;
+         for r_state in (select t.file_name, t.status
+                           from {{ obj('LOAD_STATE') }} t)
+         loop
+            l_n := segment_number(in_base => {{ base }}, in_name => r_state.file_name);
+            if l_n is not null and l_n <= co_segment_max
+               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
+            then
+               l_segments(l_n) := r_state.file_name;
+            end if;
+         end loop;
+         i_segment := l_segments.first;
+         while i_segment is not null
+         loop
+            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => {{ failed }});
+            i_segment := l_segments.next(i_segment);
+         end loop;
+         ingest_one(in_file => {{ base }}, in_configured => true, io_failed => {{ failed }});{% endmacro %}
 -- INGEST_PKG: incremental ingestion of the configured listener log files (and their 19c segments)
 -- into EVENTS: LINE_READER -> STAGE_LINES -> EVENT_PARSE, offsets in LOAD_STATE, one commit per batch.
 -- Python twin of the reading algorithm: installer/ingest.py (tests/test_ingest_reader.py).
@@ -799,24 +819,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
       end;
       if l_usable then
          discover_segments(in_base => in_label);
-         l_segments := l_none;
-         for r_state in (select t.file_name, t.status
-                           from {{ obj('LOAD_STATE') }} t)
-         loop
-            l_n := segment_number(in_base => in_label, in_name => r_state.file_name);
-            if l_n is not null and l_n <= co_segment_max
-               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
-            then
-               l_segments(l_n) := r_state.file_name;
-            end if;
-         end loop;
-         i_segment := l_segments.first;
-         while i_segment is not null
-         loop
-            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => io_failed);
-            i_segment := l_segments.next(i_segment);
-         end loop;
-         ingest_one(in_file => in_label, in_configured => true, io_failed => io_failed);
+{{ read_segments_then_file('in_label', 'io_failed') }}
          lock_run;
          update {{ obj('LOAD_STATE') }} t
             set t.health = 'previous generation (' || (t.prev_offset - 1) || ' bytes read) not found in any '
@@ -912,24 +915,7 @@ create or replace package body {{ obj('INGEST_PKG') }} is
          -- its segments by ascending n (a renamed file adopts the generation it continues before
          -- the configured name restarts), then the configured file itself; a segment that
          -- disappeared after it was read (FINISHED) is read again only when its name exists (S3)
-         l_segments := l_none;
-         for r_state in (select t.file_name, t.status
-                           from {{ obj('LOAD_STATE') }} t)
-         loop
-            l_n := segment_number(in_base => co_log_files(i_file), in_name => r_state.file_name);
-            if l_n is not null and l_n <= co_segment_max
-               and (r_state.status <> co_status_finished or file_exists(in_name => r_state.file_name))
-            then
-               l_segments(l_n) := r_state.file_name;
-            end if;
-         end loop;
-         i_segment := l_segments.first;
-         while i_segment is not null
-         loop
-            ingest_one(in_file => l_segments(i_segment), in_configured => false, io_failed => l_failed);
-            i_segment := l_segments.next(i_segment);
-         end loop;
-         ingest_one(in_file => co_log_files(i_file), in_configured => true, io_failed => l_failed);
+{{ read_segments_then_file('co_log_files(i_file)', 'l_failed') }}
          -- S1: a previous generation no segment continued (deleted before discovery, or copied
          -- and truncated): its unread tail, if any, is lost; said in health (verify shows it)
          lock_run;

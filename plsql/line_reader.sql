@@ -1,3 +1,29 @@
+{# the segments of a file among the names, by ascending n, then the file (the shorthand's list and each source's) #}
+{% macro segments_then_file(names, label) %}
+for i_name in 1..{{ names }}.count
+loop
+   -- INGEST_PKG.segment_number's rule: stem || '_' || 1 to 9 digits || ext
+   if length({{ names }}(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
+      and substr({{ names }}(i_name), 1, length(l_stem) + 1) = l_stem || '_'
+      and (l_ext is null or substr({{ names }}(i_name), -length(l_ext)) = l_ext)
+   then
+      l_mid := substr({{ names }}(i_name), length(l_stem) + 2,
+                      length({{ names }}(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
+      if regexp_like(l_mid, '^[0-9]{1,5}$') then
+         i_n := to_number(l_mid);
+         l_segments(i_n) := {{ names }}(i_name);
+      end if;
+   end if;
+end loop;
+i_n := l_segments.first;
+while i_n is not null
+loop
+   l_out.extend;
+   l_out(l_out.count) := l_segments(i_n);
+   i_n := l_segments.next(i_n);
+end loop;
+l_out.extend;
+l_out(l_out.count) := {{ label }};{% endmacro %}
 -- LINE_READER: reads the listener log as raw lines through a BFILE (exact line numbers and byte
 -- offsets). Used by the view LISTENER_LOG_LINES (all_lines) and by INGEST_PKG (lines with
 -- in_complete_only => 1). Needs READ on the directory object, granted directly.
@@ -413,29 +439,7 @@ create or replace package body {{ obj('LINE_READER') }} is
          l_stem := in_label;
          l_ext := null;
       end if;
-      for i_name in 1..in_names.count
-      loop
-         if length(in_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
-            and substr(in_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
-            and (l_ext is null or substr(in_names(i_name), -length(l_ext)) = l_ext)
-         then
-            l_mid := substr(in_names(i_name), length(l_stem) + 2,
-                            length(in_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
-            if regexp_like(l_mid, '^[0-9]{1,5}$') then
-               i_n := to_number(l_mid);
-               l_segments(i_n) := in_names(i_name);
-            end if;
-         end if;
-      end loop;
-      i_n := l_segments.first;
-      while i_n is not null
-      loop
-         l_out.extend;
-         l_out(l_out.count) := l_segments(i_n);
-         i_n := l_segments.next(i_n);
-      end loop;
-      l_out.extend;
-      l_out(l_out.count) := in_label;
+{{ segments_then_file('in_names', 'in_label') | indent(6, true) }}
       return l_out;
    end file_set;
 
@@ -561,30 +565,7 @@ create or replace package body {{ obj('LINE_READER') }} is
             l_ext := null;
          end if;
          l_segments := l_none;
-         for i_name in 1..l_names.count
-         loop
-            -- INGEST_PKG.segment_number's rule: stem || '_' || 1 to 9 digits || ext
-            if length(l_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
-               and substr(l_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
-               and (l_ext is null or substr(l_names(i_name), -length(l_ext)) = l_ext)
-            then
-               l_mid := substr(l_names(i_name), length(l_stem) + 2,
-                               length(l_names(i_name)) - length(l_stem) - 1 - nvl(length(l_ext), 0));
-               if regexp_like(l_mid, '^[0-9]{1,5}$') then
-                  i_n := to_number(l_mid);
-                  l_segments(i_n) := l_names(i_name);
-               end if;
-            end if;
-         end loop;
-         i_n := l_segments.first;
-         while i_n is not null
-         loop
-            l_out.extend;
-            l_out(l_out.count) := l_segments(i_n);
-            i_n := l_segments.next(i_n);
-         end loop;
-         l_out.extend;
-         l_out(l_out.count) := co_log_files(i_file);
+{{ segments_then_file('l_names', 'co_log_files(i_file)') | indent(9, true) }}
       end loop;
       return l_out;
    end file_set;

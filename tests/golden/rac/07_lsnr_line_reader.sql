@@ -404,6 +404,7 @@ create or replace package body "LSNR_LINE_READER" is
       end if;
       for i_name in 1..in_names.count
       loop
+         -- INGEST_PKG.segment_number's rule: stem || '_' || 1 to 9 digits || ext
          if length(in_names(i_name)) > length(l_stem) + 1 + nvl(length(l_ext), 0)
             and substr(in_names(i_name), 1, length(l_stem) + 1) = l_stem || '_'
             and (l_ext is null or substr(in_names(i_name), -length(l_ext)) = l_ext)
