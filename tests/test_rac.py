@@ -250,3 +250,12 @@ def test_configured_sources_label_their_files(tmp_path: Path) -> None:
     assert engine.query("select source, listener, host from listener_log_lines where line_no = 1 order by source").rows == [
         (str(logs / "app.log"), "LSNR_APP", "apphost"), (str(logs / "app_2.log"), "LSNR_APP", "apphost"),
         (str(logs / "other.log"), "LSNR_APP", None)]  # not configured: the settings' listener_name, no host
+
+
+def test_a_recursive_glob_reads_the_whole_copied_tree(tmp_path: Path) -> None:
+    # what a DBA types after copying the nodes' diag trees: one ** pattern instead of every path
+    by_glob = csv_rows(lsnrmine("report", "listener_hosts", "--format", "csv",
+                                "--log", str(RAC / "**" / "*.log"), cwd=tmp_path))
+    by_paths = csv_rows(lsnrmine("report", "listener_hosts", "--format", "csv", *log_args(TEXT_LOGS), cwd=tmp_path))
+    assert by_glob == by_paths
+    assert {(r["HOST"], r["LISTENER"]) for r in by_glob} == {node_of(p) for p in TEXT_LOGS}

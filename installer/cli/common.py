@@ -81,7 +81,7 @@ def input_options(parser: argparse.ArgumentParser, *, title: str = "input (offli
     input options to it."""
     group = parser.add_argument_group(title)
     group.add_argument("--log", dest="logs", action="append", metavar="FILE", required=required,
-                       help="listener log to read: a file, .gz, a glob, or - for stdin; repeat for several")
+                       help="listener log to read: a file, .gz, a glob (** for any folder depth), or - for stdin; repeat for several")
     group.add_argument("--encoding", default="utf-8",
                        help="character set of the log files (Python codec name; default utf-8, "
                        "invalid bytes replaced), e.g. shift_jis")

@@ -48,7 +48,7 @@ def resolve_paths(paths: Sequence[str]) -> list[str]:
             out.append(path)
             continue
         if glob.has_magic(path):
-            matches = sorted(p for p in glob.glob(path) if not os.path.isdir(p))
+            matches = sorted(p for p in glob.glob(path, recursive=True) if not os.path.isdir(p))
             if not matches:
                 raise LoadError(f"{path}: the pattern matches no file; check the directory and the pattern")
             out.extend(matches)
