@@ -269,3 +269,20 @@ def test_rac_ingest_run_guards_each_source_and_records_its_error() -> None:
     assert "l_failed := substrb(l_failed || l_error || '; ', 1, 3900);" in guard
     # raised at the end, after every source
     assert run.index("if l_failed is not null then") > run.index("end loop;")
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_ingest_file_reraises_the_session_end_before_its_catch_all(multi: bool) -> None:
+    # review 7b, finding 3: reading files is almost all of a run, so STOP_JOB's interrupt
+    # (ORA-01013) nearly always lands in ingest_file; its catch-all must not turn it into a file ERROR
+    body = split_script(_deploy(_rac() if multi else Settings(), "INGEST_PKG"))[1]
+    assert "pragma exception_init(e_cancelled, -1013);" in body
+    assert "pragma exception_init(e_package_state_discarded, -4068);" in body
+    proc = body[body.index("procedure ingest_file(in_file in varchar2, in_configured in boolean default true) is"):
+                body.index("end ingest_file;")]
+    handlers = proc[proc.rindex("   exception\n"):]
+    reraise = handlers.index("when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded "
+                             "then\n         if l_is_open then\n            sys.dbms_lob.fileclose(l_bfile);\n"
+                             "         end if;\n         raise;")
+    assert reraise < handlers.index("when others then")
+    assert "record_health" not in handlers[reraise:handlers.index("when others then")]
