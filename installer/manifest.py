@@ -112,6 +112,11 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("LISTENER_LOG_EXT", "TABLE", "external_tables/listener_log.sql"),
     DbObject("LISTENER_LOG", "VIEW", "views/listener_log.sql", fixed_name=True,
              revert="views/drop_listener_log.sql", offline=False, read_probe=True),
+    # one row per file of each [[sources]] entry (seeded by MERGE; a source no longer configured is
+    # disabled, not deleted); the shorthand's one source is rendered from the settings instead;
+    # before LINE_READER, whose records and collections take its columns' types (%type: CHAR
+    # semantics; review 7b #6), and before INGEST_PKG (%type, static SQL)
+    DbObject("SOURCES", "TABLE", "tables/sources.sql", holds_data=True, when="multi_source"),
     DbObject("LINE_READER", "PACKAGE", "plsql/line_reader.sql"),
     DbObject("LISTENER_LOG_LINES", "VIEW", "views/listener_log_lines.sql", fixed_name=True,
              offline=False, read_probe=True),  # the engine's loader builds it as a table
@@ -119,9 +124,6 @@ MANIFEST: tuple[DbObject, ...] = (
     DbObject("STAGE_LINES", "TABLE", "tables/stage_lines.sql"),  # GTT; a view on listener_log_lines offline
     DbObject("EVENTS", "TABLE", "tables/events.sql", holds_data=True),  # lsnr_events offline (lsnrmine.engine.events)
     DbObject("LOAD_STATE", "TABLE", "tables/load_state.sql", holds_data=True),
-    # one row per file of each [[sources]] entry (seeded by MERGE; a source no longer configured is
-    # disabled, not deleted); the shorthand's one source is rendered from the settings instead
-    DbObject("SOURCES", "TABLE", "tables/sources.sql", holds_data=True, when="multi_source"),
     DbObject("EVENT_PARSE", "VIEW", "views/events.sql"),
     DbObject("INGEST_PKG", "PACKAGE", "plsql/ingest_pkg.sql"),
     # A5: LISTENER_LOG_EXT's LOCATION kept to the files that exist (refreshed at install and by the

@@ -32,10 +32,18 @@ l_out(l_out.count) := {{ label }};{% endmacro %}
 create or replace package {{ obj('LINE_READER') }} authid definer is
    co_max_line_bytes constant pls_integer := 4000;
 
+{% if multi %}
+   -- the SOURCES columns' types (CHAR semantics: a multibyte host fits as in the table)
    type t_line is record (
-      source      varchar2(255),  -- file name inside the directory object{{ " (all_lines: the source label)" if multi }}
+      source      {{ obj('SOURCES') }}.label%type,    -- file name inside the directory object (all_lines: the source label)
+      listener    {{ obj('SOURCES') }}.listener%type, -- all_lines: the source's listener
+      host        {{ obj('SOURCES') }}.host%type,     -- all_lines: the source's host (null when not configured)
+{% else %}
+   type t_line is record (
+      source      varchar2(255),  -- file name inside the directory object
       listener    varchar2(128),  -- all_lines: the source's listener (listener_name without [[sources]])
       host        varchar2(255),  -- all_lines: the source's host (null when not configured)
+{% endif %}
       line_no     number,         -- 1 = first line of the file (or in_first_line_no)
       byte_offset number,         -- 1-based byte offset of the line's first byte
       line        varchar2(4000), -- text without the line end, in the database charset
@@ -94,8 +102,11 @@ create or replace package body {{ obj('LINE_READER') }} is
    co_read_cap        constant pls_integer  := 8000;
    co_max_file_chars  constant pls_integer  := 255;
 
+{% if multi %}
+   -- labels (SOURCES.label, LOAD_STATE.file_name: 255 char)
+   type t_file_list is table of {{ obj('SOURCES') }}.label%type;
+{% else %}
    type t_file_list is table of varchar2(255);
-{% if not multi %}
    co_log_files constant t_file_list := t_file_list(
 {% for log_file in s.log_files %}
       {{ log_file | sqlstr }}{{ "," if not loop.last }}
@@ -110,7 +121,7 @@ create or replace package body {{ obj('LINE_READER') }} is
       byte_count    number,
       pos           number,
       line_no       number,
-      source        varchar2(255),
+      source        {{ "%s.label%%type" % obj('SOURCES') if multi else "varchar2(255)" }},
       complete_only boolean
    );
 
@@ -411,25 +422,31 @@ create or replace package body {{ obj('LINE_READER') }} is
    e_open_failed exception;
    pragma exception_init(e_open_failed, -22288); -- file or LOB operation FILEOPEN failed
 
+   -- SOURCES' columns (CHAR semantics; varchar2(n) would be BYTE by default and a multibyte host
+   -- of more than 255 bytes would raise ORA-06502 and fail the whole LISTENER_LOG_LINES query)
    type t_source is record (
-      source_name    varchar2(128),
-      label          varchar2(255),
-      listener       varchar2(128),
-      host           varchar2(255),
-      directory_name varchar2(128)
+      source_name    {{ obj('SOURCES') }}.source_name%type,
+      label          {{ obj('SOURCES') }}.label%type,
+      listener       {{ obj('SOURCES') }}.listener%type,
+      host           {{ obj('SOURCES') }}.host%type,
+      directory_name {{ obj('SOURCES') }}.directory_name%type
    );
+   type t_source_names is table of {{ obj('SOURCES') }}.source_name%type;
+   type t_listeners is table of {{ obj('SOURCES') }}.listener%type;
+   type t_hosts is table of {{ obj('SOURCES') }}.host%type;
+   type t_directories is table of {{ obj('SOURCES') }}.directory_name%type;
 
    -- The labels INGEST_PKG.run reads for in_label (R1): its 19c segments '<source>/stem_<n>.ext'
    -- known in LOAD_STATE by ascending n (INGEST_PKG.segment_number's rule on the label), then
    -- in_label itself.
    function file_set(in_label in varchar2, in_names in t_file_list) return t_file_list is
-      type t_by_number is table of varchar2(255) index by pls_integer;
+      type t_by_number is table of {{ obj('SOURCES') }}.label%type index by pls_integer;
       l_out      t_file_list := t_file_list();
       l_segments t_by_number;
       l_dot      pls_integer := instr(in_label, '.', -1);
-      l_stem     varchar2(255);
-      l_ext      varchar2(255);
-      l_mid      varchar2(255);
+      l_stem     {{ obj('SOURCES') }}.label%type;
+      l_ext      {{ obj('SOURCES') }}.label%type;
+      l_mid      {{ obj('SOURCES') }}.label%type;
       i_n        pls_integer;
    begin
       if l_dot > instr(in_label, '/') + 1 then
@@ -443,8 +460,8 @@ create or replace package body {{ obj('LINE_READER') }} is
       return l_out;
    end file_set;
 
-   -- SOURCES and LOAD_STATE are created after this package: read through dynamic SQL; while one
-   -- does not exist (ORA-00942), no source / no segment.
+   -- LOAD_STATE is created after this package (SOURCES before it, for the %type declarations):
+   -- both read through dynamic SQL; while one does not exist (ORA-00942), no source / no segment.
    function all_lines return t_line_tab pipelined is
       e_no_table exception;
       pragma exception_init(e_no_table, -942); -- table or view does not exist
@@ -452,11 +469,11 @@ create or replace package body {{ obj('LINE_READER') }} is
       l_line    t_line;
       l_bfile   bfile;
       l_source  t_source;
-      l_source_names t_file_list := t_file_list();
+      l_source_names t_source_names := t_source_names();
       l_labels       t_file_list := t_file_list();
-      l_listeners    t_file_list := t_file_list();
-      l_hosts        t_file_list := t_file_list();
-      l_directories  t_file_list := t_file_list();
+      l_listeners    t_listeners := t_listeners();
+      l_hosts        t_hosts := t_hosts();
+      l_directories  t_directories := t_directories();
       l_names   t_file_list := t_file_list();
       l_files   t_file_list;
       l_exists  boolean;

@@ -43,6 +43,11 @@ begin
       attribute => 'job_action',
       value     => {{ (s.schema ~ '.' ~ s.object_name('LOG_LOCATION_PKG') ~ '.RUN_INGEST') | sqlstr }}
     );
+{% if location_instance is none %}
+    -- no pinned source: an instance_id left by an install with pinned sources is cleared (the job
+    -- may run on any instance again; NULL is the attribute's default)
+    sys.dbms_scheduler.set_attribute_null(name => {{ name_literal }}, attribute => 'instance_id');
+{% endif %}
   end if;
 {% if location_instance is not none %}
   sys.dbms_scheduler.set_attribute(name => {{ name_literal }}, attribute => 'instance_id', value => {{ location_instance }});
@@ -52,12 +57,12 @@ begin
 {% endif %}
 end;
 /
-{% if s.multi_source %}
 {% set instances = s.source_instances() | reject('none') | list %}
 -- RAC: one job per instance named by a source, INGEST_JOB_I<n>, pinned to instance n by the
 -- job attribute instance_id (it runs only there: the files of that node's sources are readable
 -- only there), action LOG_LOCATION_PKG.run_instance_ingest(in_instance => n). Same schedule as INGEST_JOB.
--- Instance jobs of instances no longer named by a source are dropped.
+-- Instance jobs of instances no longer named by a source are dropped (in every configuration: a
+-- render without pinned sources drops those an earlier install created; none exist: nothing done).
 declare
   type t_instances is table of pls_integer;
   co_instances constant t_instances := t_instances({{ instances | join(', ') }});
@@ -127,4 +132,3 @@ begin
   end loop;
 end;
 /
-{% endif %}

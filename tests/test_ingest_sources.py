@@ -170,3 +170,22 @@ def test_a_scan_listener_moving_between_nodes_is_read_once(tmp_path: Path) -> No
     assert states["RAC1_SCAN1/listener_scan1.log"].lines == third
     assert states["RAC2_SCAN1/listener_scan1.log"].lines == len(lines) - third
     assert states["RAC2_SCAN1/listener_scan1.log"].status == OK
+
+
+def test_the_session_ending_stops_the_run_and_is_no_source_error(tmp_path: Path) -> None:
+    # review 7b, finding 3: INGEST_PKG re-raises ORA-01013/00028/04061/04068 before the catch-all of
+    # ingest_file and of run; the twin's catch-all is `except Exception`, so an interrupt (the
+    # twin's ORA-01013, a BaseException) ends the run at once: no ERROR state, no later source read
+    sources, lines, half = _two_nodes(tmp_path)
+
+    def event_lines(staged):
+        if any(line.source.startswith("RAC1_LISTENER/") for line in staged):
+            raise KeyboardInterrupt
+        return _events(staged)
+
+    later = SourceFile("RAC1_Z", "listener.log", str(tmp_path / "rac2"), 1)  # after RAC1_LISTENER by name
+    states: dict[str, FileState] = {}
+    with pytest.raises(KeyboardInterrupt):
+        run_sources(sources + [later], states, event_lines, instance=1)
+    assert all(state.status != ERROR for state in states.values())
+    assert "RAC1_LISTENER/listener.log" in states and later.label not in states

@@ -245,8 +245,11 @@ def test_unpinned_sources_have_no_listener_log_instance_and_an_unpinned_job() ->
                           LogSource("B", "LISTENER_DG", None, "LSNR_B_DIR", "/b", ("listener_dg.log",), None)))
     assert s.listener_log_instance is None
     job = _deploy(s, "INGEST_JOB")
-    assert "name => 'LSNR_INGEST_JOB', attribute => 'instance_id'" not in job and "enabled         => true," in job
+    assert "set_attribute(name => 'LSNR_INGEST_JOB', attribute => 'instance_id'" not in job
+    assert "enabled         => true," in job
     assert "t_instances()" in job  # no instance job (stale ones dropped)
+    # review 7b, finding 4: an instance_id left by an install with pinned sources is cleared
+    assert _clears_instance_id(job)
     body = split_script(_deploy(s, "LOG_LOCATION_PKG"))[1]
     assert "co_location_instance" not in body and "sys_context('USERENV', 'INSTANCE')" not in body
 
@@ -269,3 +272,80 @@ def test_rac_ingest_run_guards_each_source_and_records_its_error() -> None:
     assert "l_failed := substrb(l_failed || l_error || '; ', 1, 3900);" in guard
     # raised at the end, after every source
     assert run.index("if l_failed is not null then") > run.index("end loop;")
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_ingest_file_reraises_the_session_end_before_its_catch_all(multi: bool) -> None:
+    # review 7b, finding 3: reading files is almost all of a run, so STOP_JOB's interrupt
+    # (ORA-01013) nearly always lands in ingest_file; its catch-all must not turn it into a file ERROR
+    body = split_script(_deploy(_rac() if multi else Settings(), "INGEST_PKG"))[1]
+    assert "pragma exception_init(e_cancelled, -1013);" in body
+    assert "pragma exception_init(e_package_state_discarded, -4068);" in body
+    proc = body[body.index("procedure ingest_file(in_file in varchar2, in_configured in boolean default true) is"):
+                body.index("end ingest_file;")]
+    handlers = proc[proc.rindex("   exception\n"):]
+    reraise = handlers.index("when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded "
+                             "then\n         if l_is_open then\n            sys.dbms_lob.fileclose(l_bfile);\n"
+                             "         end if;\n         raise;")
+    assert reraise < handlers.index("when others then")
+    assert "record_health" not in handlers[reraise:handlers.index("when others then")]
+
+
+def _clears_instance_id(job: str) -> bool:
+    """SET_ATTRIBUTE_NULL of INGEST_JOB's instance_id, on an existing job only (after its
+    repeat_interval/job_action, before the branch's end)."""
+    existing = job[job.index("  else\n    sys.dbms_scheduler.set_attribute(name => 'LSNR_INGEST_JOB'"):]
+    existing = existing[:existing.index("\n  end if;\n")]
+    return ("sys.dbms_scheduler.set_attribute_null(name => 'LSNR_INGEST_JOB', attribute => 'instance_id');"
+            in existing)
+
+
+def test_every_render_without_pinned_sources_unpins_ingest_job_and_drops_instance_jobs() -> None:
+    # review 7b, finding 4: the shorthand (default) render, after an install with pinned sources
+    # (the facts' advice: logs moved to shared storage, `instance` left out): INGEST_JOB may run
+    # anywhere again and the INGEST_JOB_I<n> jobs are dropped. Where no such job exists, the drop
+    # loop finds no row and the job is created without the NULL call (the branch of an existing job).
+    job = _deploy(Settings(), "INGEST_JOB")
+    assert _clears_instance_id(job)
+    create = job[job.index("if l_count = 0 then"):job.index("  else\n")]
+    assert "set_attribute_null" not in create and "instance_id" not in create
+    blocks = split_script(job)
+    assert len(blocks) == 2
+    drop = blocks[1]
+    assert "co_instances constant t_instances := t_instances();" in drop
+    assert "co_prefix    constant varchar2(128) := 'LSNR_INGEST_JOB_I';" in drop
+    assert "regexp_like(substr(j.job_name, length(co_prefix) + 1), '^[0-9]{1,3}$')" in drop
+    assert "sys.dbms_scheduler.drop_job(job_name => r_job.job_name, force => true);" in drop
+    # pinned: set, never cleared
+    rac = _deploy(_rac(), "INGEST_JOB")
+    assert "set_attribute_null" not in rac and "attribute => 'instance_id', value => 1);" in rac
+
+
+def test_line_reader_holds_sources_values_in_their_column_types() -> None:
+    # review 7b, finding 6: SOURCES' columns are CHAR (128/255 char); a PL/SQL varchar2(n) is BYTE by
+    # default, so a multibyte host of more than 255 bytes raised ORA-06502 in all_lines and failed
+    # the whole LISTENER_LOG_LINES query. Every copy is %type (the gate cannot parse `n char` in
+    # PL/SQL), so SOURCES is created before LINE_READER.
+    import re
+
+    rac = _rac()
+    names = [o.logical for o in MANIFEST if o.applies(rac)]
+    assert names.index("SOURCES") < names.index("LINE_READER") < names.index("INGEST_PKG")
+    spec, body = split_script(_deploy(rac, "LINE_READER"))
+    record = spec[spec.index("type t_line is record ("):spec.index("type t_line_tab")]
+    assert 'listener    "LSNR_SOURCES".listener%type,' in record and 'host        "LSNR_SOURCES".host%type,' in record
+    assert 'source      "LSNR_SOURCES".label%type,' in record
+    source = body[body.index("type t_source is record ("):body.index("function file_set")]
+    for column in ("source_name", "label", "listener", "host", "directory_name"):
+        assert f'"LSNR_SOURCES".{column}%type' in source
+    assert 'type t_file_list is table of "LSNR_SOURCES".label%type;' in body
+    reader = body[body.index("function all_lines return t_line_tab pipelined is"):body.index("end all_lines;")]
+    declared = reader[:reader.index("begin")]
+    assert "l_source_names t_source_names" in declared and "l_hosts        t_hosts" in declared
+    assert "l_listeners    t_listeners" in declared and "l_directories  t_directories" in declared
+    # no byte-length varchar2 left in the sources' code (records, collections, file_set)
+    multi_part = body[body.index("type t_source is record ("):body.index("end all_lines;")]
+    assert not re.search(r"varchar2\(\d+\)", multi_part), re.findall(r".*varchar2\(\d+\).*", multi_part)
+    # the shorthand keeps its byte-length types (its listener is the validated ASCII listener_name)
+    default_spec = split_script(_deploy(Settings(), "LINE_READER"))[0]
+    assert "listener    varchar2(128)," in default_spec and "LSNR_SOURCES" not in default_spec

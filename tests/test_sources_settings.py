@@ -288,12 +288,13 @@ def test_rac_render_has_a_directory_per_folder_the_sources_table_and_the_locatio
     assert "default directory \"LSNR_RAC1_LISTENER_DIR\"" in external
     assert external.count('"LSNR_RAC2_SCAN1_DIR":\'listener_scan1.log\'') == 1
     assert "reject limit unlimited\nnoparallel]';" in external
-    sources = (out / "12_lsnr_sources.sql").read_text()
+    sources = (out / "07_lsnr_sources.sql").read_text()
     assert "select 'RAC2_SCAN1/listener_scan1.log' label, 'RAC2_SCAN1' source_name" in sources
     assert "'rac2' host" in sources and "2 instance_number" in sources
     assert "set t.enabled = 'N'" in sources
     install = (out / "install.sql").read_text()
-    assert install.index("@@11_lsnr_load_state.sql") < install.index("@@12_lsnr_sources.sql") \
+    # SOURCES before LINE_READER (its %type declarations, review 7b #6) and INGEST_PKG
+    assert install.index("@@07_lsnr_sources.sql") < install.index("@@08_lsnr_line_reader.sql") \
         < install.index("@@14_lsnr_ingest_pkg.sql")
 
 

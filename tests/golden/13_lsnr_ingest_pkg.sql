@@ -56,6 +56,16 @@ create or replace package body "LSNR_INGEST_PKG" is
    pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
    e_resource_busy exception;
    pragma exception_init(e_resource_busy, -54); -- resource busy and acquire with NOWAIT specified
+   -- the session's end, not a file's or a source's problem: ingest_file and run re-raise
+   -- them before their catch-all (STOP_JOB's interrupt stops the job; no file recorded as ERROR)
+   e_cancelled exception;
+   pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
+   e_session_killed exception;
+   pragma exception_init(e_session_killed, -28); -- your session has been killed
+   e_package_state_gone exception;
+   pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
+   e_package_state_discarded exception;
+   pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
 
    type t_file_list is table of varchar2(255);
    co_log_files constant t_file_list := t_file_list(
@@ -474,6 +484,11 @@ create or replace package body "LSNR_INGEST_PKG" is
          rollback;
          record_health(in_file => in_file, in_status => co_status_unreadable,
                        in_health => in_file || ': ' || sqlerrm);
+      when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded then
+         if l_is_open then
+            sys.dbms_lob.fileclose(l_bfile);
+         end if;
+         raise; -- as run: the session is ending, not this file failing
       when others then
          -- recorded for `lsnrmine status` and the alerts, then the caller decides (run raises
          -- at the end, after the other files)

@@ -81,16 +81,24 @@ declare
   pragma exception_init(e_column_exists, -1430); -- column being added already exists in table
 begin
   execute immediate 'alter table "LSNR_ALERTS" add (listener varchar2(128 char), host varchar2(255 char))';
-  -- once, when the columns are new: an alert takes the listener and host of its last event, so a
-  -- burst going on over the upgrade extends its alert (episodes are per rule, key, listener, host);
-  -- an alert whose event is purged keeps NULL (it is older than the retention, no window reaches it)
-  execute immediate 'update "LSNR_ALERTS" a
-     set a.listener = (select e.listener from "LSNR_EVENTS" e where e.event_id = a.last_event_id),
-         a.host = (select e.host from "LSNR_EVENTS" e where e.event_id = a.last_event_id)
-   where a.last_event_id is not null';
-  commit;
 exception
   when e_column_exists then
     null;
 end;
+/
+-- an alert without listener and host (from before the columns) takes those of its last event, so a
+-- burst going on over the upgrade extends its alert (episodes are per rule, key, listener, host)
+-- instead of raising and mailing it again. At every install, apart from the ALTER (DDL commits on
+-- its own): a fill that failed once is done by the next install. Idempotent: it only sets an
+-- alert's values to its last event's (NULL stays NULL); an alert whose event is purged keeps NULL
+-- (it is older than the retention, no window reaches it).
+update "LSNR_ALERTS" a
+   set a.listener = (select e.listener from "LSNR_EVENTS" e where e.event_id = a.last_event_id),
+       a.host = (select e.host from "LSNR_EVENTS" e where e.event_id = a.last_event_id)
+ where a.listener is null
+   and a.host is null
+   and a.last_event_id is not null
+   and exists (select 1 from "LSNR_EVENTS" e where e.event_id = a.last_event_id)
+/
+commit
 /

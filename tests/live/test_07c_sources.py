@@ -247,3 +247,25 @@ def test_the_python_twin_reads_the_second_source_as_ingest_pkg_did(multi: Instal
     twin = states[SECOND_LABEL]
     assert rows == [(twin.byte_offset, twin.line_no, twin.lines)], (rows, twin)
     assert twin.line_no > 0
+
+
+def test_unpinning_every_source_unpins_ingest_job_and_drops_the_instance_job(multi: Install) -> None:
+    """Review 7b, finding 4: the logs moved to shared storage, `instance` left out of every source
+    (the facts' advice): a re-install clears INGEST_JOB's instance_id (SET_ATTRIBUTE_NULL) and drops
+    INGEST_JOB_I1. Run last in the module; the pinned configuration is installed again afterwards."""
+    s = multi.settings()
+    toml = multi.cli.workdir / "lsnrmine.toml"
+    pinned = toml.read_text(encoding="utf-8")
+    assert pinned.endswith("instance = 1\n")
+    toml.write_text(pinned[:-len("instance = 1\n")], encoding="utf-8")
+    try:
+        run = multi.as_owner("install", "--phase", "owner")
+        assert run.returncode == 0, run.describe()
+        with multi.connect_owner() as con:
+            _, rows = query(con, "select job_name, instance_id, enabled from user_scheduler_jobs "
+                                 "where job_name like :p order by job_name", p=s.object_name("INGEST_JOB") + "%")
+        assert rows == [(s.object_name("INGEST_JOB"), None, "TRUE")], rows
+    finally:
+        toml.write_text(pinned, encoding="utf-8")
+        run = multi.as_owner("install", "--phase", "owner")
+        assert run.returncode == 0, run.describe()

@@ -181,3 +181,30 @@ def test_real_admin_restricted_set_commands_fire(installed: Install, main_evalua
     restricted = _alerts(owner_conn, installed.settings(), "ADMIN_RESTRICTED")
     assert sum(a["cnt"] for a in restricted) >= len(t.RESTRICTED_COMMANDS), (
         restricted, t.log_evidence(live_db, t.ADMIN_RESTRICTED_NEEDLES))
+
+
+def test_a_reinstall_fills_listener_and_host_an_alert_lacks(installed: Install, main_evaluated) -> None:
+    """Review 7b, finding 7: alerts without listener and host (from before the columns, or a fill
+    that failed once after the auto-committed ALTER) are given their last event's values by the
+    next install (the fill runs at every install, apart from the column-add block), so they are
+    extended instead of raised and mailed again. Run last in the module (it re-installs)."""
+    from lsnrmine.install import Installer
+
+    settings = installed.settings()
+    alerts_t, events_t = settings.object_name("ALERTS"), settings.object_name("EVENTS")
+    with installed.connect_owner(program="lsnrmine_it_alert_fill") as con:
+        _, before = query(con, f'select a.alert_id, a.listener, a.host from "{alerts_t}" a where exists '
+                               f'(select 1 from "{events_t}" e where e.event_id = a.last_event_id) '
+                               "and a.listener is not null order by a.alert_id")
+        assert before, "no alert with a stored last event: the traffic of this module should raise several"
+        ids = [r[0] for r in before]
+        with con.cursor() as cur:
+            cur.executemany(f'update "{alerts_t}" set listener = null, host = null where alert_id = :1',
+                            [(i,) for i in ids])
+        con.commit()
+        lines: list[str] = []
+        Installer(settings, out=lines.append).install_owner(con)
+        _, after = query(con, f'select a.alert_id, a.listener, a.host from "{alerts_t}" a where exists '
+                              f'(select 1 from "{events_t}" e where e.event_id = a.last_event_id) '
+                              "and a.listener is not null order by a.alert_id")
+        assert [r for r in after if r[0] in ids] == before, (before, after, lines[-5:])

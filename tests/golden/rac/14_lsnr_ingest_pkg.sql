@@ -58,10 +58,8 @@ create or replace package body "LSNR_INGEST_PKG" is
    pragma exception_init(e_invalid_directory, -22287); -- invalid or modified directory
    e_resource_busy exception;
    pragma exception_init(e_resource_busy, -54); -- resource busy and acquire with NOWAIT specified
-
-   e_invalid_name exception;
-   pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
-   -- the session's end, not a source's problem: run stops (no further source is read)
+   -- the session's end, not a file's or a source's problem: ingest_file and run re-raise
+   -- them before their catch-all (STOP_JOB's interrupt stops the job; no file recorded as ERROR)
    e_cancelled exception;
    pragma exception_init(e_cancelled, -1013); -- user requested cancel of current operation
    e_session_killed exception;
@@ -70,6 +68,9 @@ create or replace package body "LSNR_INGEST_PKG" is
    pragma exception_init(e_package_state_gone, -4061); -- existing state of packages has been invalidated
    e_package_state_discarded exception;
    pragma exception_init(e_package_state_discarded, -4068); -- existing state of packages has been discarded
+
+   e_invalid_name exception;
+   pragma exception_init(e_invalid_name, -44003); -- DBMS_ASSERT: invalid SQL name
 
    -- the source being read (use_source): its directory object, label prefix '<name>/', listener,
    -- host, and the run-lock sentinel of its instance (one per ingest job: the jobs of different
@@ -541,6 +542,11 @@ create or replace package body "LSNR_INGEST_PKG" is
          record_health(in_file => in_file, in_status => co_status_unreadable,
                        in_health => in_file || ': directory object name "' || substr(g_directory, 1, 128)
                                     || '" of the source is not usable (' || sqlerrm || ')');
+      when e_cancelled or e_session_killed or e_package_state_gone or e_package_state_discarded then
+         if l_is_open then
+            sys.dbms_lob.fileclose(l_bfile);
+         end if;
+         raise; -- as run: the session is ending, not this file failing
       when others then
          -- recorded for `lsnrmine status` and the alerts, then the caller decides (run raises
          -- at the end, after the other files)

@@ -53,7 +53,8 @@ end;
 -- RAC: one job per instance named by a source, INGEST_JOB_I<n>, pinned to instance n by the
 -- job attribute instance_id (it runs only there: the files of that node's sources are readable
 -- only there), action LOG_LOCATION_PKG.run_instance_ingest(in_instance => n). Same schedule as INGEST_JOB.
--- Instance jobs of instances no longer named by a source are dropped.
+-- Instance jobs of instances no longer named by a source are dropped (in every configuration: a
+-- render without pinned sources drops those an earlier install created; none exist: nothing done).
 declare
   type t_instances is table of pls_integer;
   co_instances constant t_instances := t_instances(1, 2);

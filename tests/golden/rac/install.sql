@@ -185,18 +185,18 @@ prompt [5/44] table LSNR_LISTENER_LOG_EXT
 @@05_lsnr_listener_log_ext.sql
 prompt [6/44] view LISTENER_LOG
 @@06_listener_log.sql
-prompt [7/44] package LSNR_LINE_READER
-@@07_lsnr_line_reader.sql
-prompt [8/44] view LISTENER_LOG_LINES
-@@08_listener_log_lines.sql
-prompt [9/44] table LSNR_STAGE_LINES
-@@09_lsnr_stage_lines.sql
-prompt [10/44] table LSNR_EVENTS
-@@10_lsnr_events.sql
-prompt [11/44] table LSNR_LOAD_STATE
-@@11_lsnr_load_state.sql
-prompt [12/44] table LSNR_SOURCES
-@@12_lsnr_sources.sql
+prompt [7/44] table LSNR_SOURCES
+@@07_lsnr_sources.sql
+prompt [8/44] package LSNR_LINE_READER
+@@08_lsnr_line_reader.sql
+prompt [9/44] view LISTENER_LOG_LINES
+@@09_listener_log_lines.sql
+prompt [10/44] table LSNR_STAGE_LINES
+@@10_lsnr_stage_lines.sql
+prompt [11/44] table LSNR_EVENTS
+@@11_lsnr_events.sql
+prompt [12/44] table LSNR_LOAD_STATE
+@@12_lsnr_load_state.sql
 prompt [13/44] view LSNR_EVENT_PARSE
 @@13_lsnr_event_parse.sql
 prompt [14/44] package LSNR_INGEST_PKG
@@ -313,12 +313,12 @@ deployed PACKAGE LSNR_ERROR_PKG
 deployed FUNCTION PARSE_LISTENER_LOG_LINE
 deployed TABLE LSNR_LISTENER_LOG_EXT
 deployed VIEW LISTENER_LOG
+deployed TABLE LSNR_SOURCES
 deployed PACKAGE LSNR_LINE_READER
 deployed VIEW LISTENER_LOG_LINES
 deployed TABLE LSNR_STAGE_LINES
 deployed TABLE LSNR_EVENTS
 deployed TABLE LSNR_LOAD_STATE
-deployed TABLE LSNR_SOURCES
 deployed VIEW LSNR_EVENT_PARSE
 deployed PACKAGE LSNR_INGEST_PKG
 deployed PACKAGE LSNR_LOG_LOCATION_PKG

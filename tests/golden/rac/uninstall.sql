@@ -393,17 +393,6 @@ exception
     null;
 end;
 /
-prompt drop table LSNR_SOURCES
-declare
-  e_missing exception;
-  pragma exception_init(e_missing, -942); -- table or view does not exist
-begin
-  execute immediate 'drop table "LSNR_SOURCES" purge';
-exception
-  when e_missing then
-    null;
-end;
-/
 prompt drop table LSNR_LOAD_STATE
 declare
   e_missing exception;
@@ -454,6 +443,17 @@ declare
   pragma exception_init(e_missing, -4043); -- object does not exist
 begin
   execute immediate 'drop package "LSNR_LINE_READER"';
+exception
+  when e_missing then
+    null;
+end;
+/
+prompt drop table LSNR_SOURCES
+declare
+  e_missing exception;
+  pragma exception_init(e_missing, -942); -- table or view does not exist
+begin
+  execute immediate 'drop table "LSNR_SOURCES" purge';
 exception
   when e_missing then
     null;
