@@ -151,7 +151,7 @@ def pair_condition(host: Optional[str], listener: Optional[str]) -> str:
     for column, value in (("host", host), ("listener", listener)):
         if value is None:
             parts.append(f"{column} is null")
-        elif not isinstance(value, str) or "\0" in value or len(value.encode("utf-8")) > 255:
+        elif not isinstance(value, str) or "\0" in value or len(value.encode("utf-8")) > 4000:
             raise ValueError(f"{column} {value!r} of the events cannot be a report condition")
         else:
             parts.append(f"{column} = {ids.sql_string(value)}")

@@ -155,3 +155,22 @@ def test_help_names_the_flag(tmp_path: Path) -> None:
     assert result.returncode == 0 and "--per-source" in result.stdout
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "--per-source" in readme
+
+
+def test_per_source_statements_pass_the_offline_gate() -> None:
+    """What --dsn sends to Oracle with --per-source: the pairs query and the report restricted to a
+    pair (a NULL host, a quoted one) pass the gate as the rendered scripts do."""
+    from datetime import datetime
+
+    from gate.sqlgate import check_statement
+    from lsnrmine.settings import Settings
+
+    report = report_catalogue.find("connections_per_hour")
+    period = {"time_from": datetime(2024, 3, 14), "time_to": datetime(2024, 3, 15)}
+    sent = [report_catalogue.pairs_statement(report, Settings(), listener="listener_scan1", **period),
+            *report_catalogue.pair_statements(report, Settings(), None, "LISTENER", **period),
+            *report_catalogue.pair_statements(report, Settings(), "o'h", "LISTENER_SCAN1")]
+    assert "host is null and listener = 'LISTENER'" in sent[1] and "host = 'o''h'" in sent[2]
+    assert "order by host nulls last, listener nulls last" in sent[0] and "listener = 'LISTENER_SCAN1'" in sent[0]
+    for statement in sent:
+        assert check_statement(statement) == [], statement
