@@ -129,6 +129,16 @@ def test_a_log_without_host_is_one_pair_with_empty_host(tmp_path: Path) -> None:
     assert {r["HOST"] for r in as_json} == {None} and len(as_json) == len(rows)
 
 
+def test_events_without_host_come_last(tmp_path: Path) -> None:
+    """The RAC nodes' logs and a log without host together: the no-host pair is the last one and is
+    restricted with `host is null` (its rows are those of that log alone, not every listener LISTENER)."""
+    rows = per_source("connections_per_day", *RAC_ARGS, "--log", str(SAMPLE), cwd=tmp_path)
+    assert pairs_of(rows) == [*rac_pairs(tmp_path), ("", "LISTENER")]
+    alone = per_source("connections_per_day", "--log", str(SAMPLE), cwd=tmp_path)
+    assert [r for r in rows if r["HOST"] == ""] == alone
+    assert [r for r in rows if r["HOST"] != ""] == per_source("connections_per_day", *RAC_ARGS, cwd=tmp_path)
+
+
 def test_reports_without_listener_and_host_are_refused(tmp_path: Path) -> None:
     for name in ("new_clients", "article_listener_stops"):
         bad = lsnrmine("report", name, "--per-source", "--log", str(SAMPLE), cwd=tmp_path)
