@@ -10,7 +10,9 @@ LISTENER_LOG and declare no time column.
 A report that reads only relations carrying each event's ``listener`` and ``host`` (EVENTS and the
 REPORT_* views but REPORT_NEW_CLIENTS) can be restricted to one listener and/or host
 (``lsnrmine report --listener/--host``): the condition joins the period's in the WHERE clause.
-The breakdown per host and listener is the report ``listener_hosts``.
+The breakdown per host and listener is the report ``listener_hosts``; ``--per-source`` runs such a
+report once per (host, listener) pair of the period's events (:func:`pairs_statement`,
+:func:`pair_statements`).
 """
 
 from __future__ import annotations
@@ -89,14 +91,18 @@ def period_condition(report: Report, time_from: Optional[dt.datetime], time_to: 
     return " and ".join(parts)
 
 
+def _refuse_unlabelled(report: Report, flags: str) -> None:
+    if not report.labelled:
+        names = ", ".join(r.name for r in catalogue() if r.labelled)
+        raise ValueError(f"report {report.name!r} has no listener/host columns; {flags}: {names}")
+
+
 def source_condition(report: Report, listener: Optional[str], host: Optional[str]) -> Optional[str]:
     """The WHERE condition restricting the report to one listener and/or host (None: neither given).
     The values are checked (a listener name is an identifier, a host a host name) and quoted."""
     if listener is None and host is None:
         return None
-    if not report.labelled:
-        names = ", ".join(r.name for r in catalogue() if r.labelled)
-        raise ValueError(f"report {report.name!r} has no listener/host columns; --listener/--host apply to: {names}")
+    _refuse_unlabelled(report, "--listener/--host apply to")
     parts = []
     if listener is not None:
         parts.append(f"listener = {ids.sql_string(ids.check_identifier('--listener', listener))}")
@@ -107,11 +113,54 @@ def source_condition(report: Report, listener: Optional[str], host: Optional[str
     return " and ".join(parts)
 
 
+def _and(period: str, condition: Optional[str]) -> str:
+    if condition is None:
+        return period
+    return condition if period == "1 = 1" else f"{period} and {condition}"
+
+
 def statements(report: Report, settings: Settings, *, time_from: Optional[dt.datetime] = None,
                time_to: Optional[dt.datetime] = None, listener: Optional[str] = None,
                host: Optional[str] = None) -> list[str]:
-    period = period_condition(report, time_from, time_to)
-    labels = source_condition(report, listener, host)
-    if labels is not None:
-        period = labels if period == "1 = 1" else f"{period} and {labels}"
+    period = _and(period_condition(report, time_from, time_to), source_condition(report, listener, host))
+    return split_script(render_template(report.template, settings, period=period))
+
+
+#: EVENTS as a report: the period of ``--per-source``'s pairs is on event_time
+_EVENTS = Report("events", "", "", time_column="event_time", labelled=True)
+
+
+def pairs_statement(report: Report, settings: Settings, *, time_from: Optional[dt.datetime] = None,
+                    time_to: Optional[dt.datetime] = None, listener: Optional[str] = None,
+                    host: Optional[str] = None) -> str:
+    """The (host, listener) pairs of the events in the period (restricted by ``--listener/--host``),
+    ordered by host (NULL host last), listener: the runs of ``report --per-source``. Refused
+    (ValueError) for a report without listener/host columns."""
+    _refuse_unlabelled(report, "--per-source applies to")
+    period_condition(report, time_from, time_to)  # the report's own period must apply
+    where = _and(period_condition(_EVENTS, time_from, time_to), source_condition(_EVENTS, listener, host))
+    events = ids.quote_identifier(settings.object_name("EVENTS"))
+    return (f"select distinct host, listener from {events} where {where} "
+            "order by host nulls last, listener nulls last")
+
+
+def pair_condition(host: Optional[str], listener: Optional[str]) -> str:
+    """The WHERE condition of one (host, listener) pair as the events hold it: NULL is ``is null``,
+    a value (text from the log, hence attacker-controlled) a quoted literal."""
+    parts = []
+    for column, value in (("host", host), ("listener", listener)):
+        if value is None:
+            parts.append(f"{column} is null")
+        elif not isinstance(value, str) or "\0" in value or len(value.encode("utf-8")) > 4000:
+            raise ValueError(f"{column} {value!r} of the events cannot be a report condition")
+        else:
+            parts.append(f"{column} = {ids.sql_string(value)}")
+    return " and ".join(parts)
+
+
+def pair_statements(report: Report, settings: Settings, host: Optional[str], listener: Optional[str], *,
+                    time_from: Optional[dt.datetime] = None, time_to: Optional[dt.datetime] = None) -> list[str]:
+    """The report's statements restricted to one (host, listener) pair (see pairs_statement)."""
+    _refuse_unlabelled(report, "--per-source applies to")
+    period = _and(period_condition(report, time_from, time_to), pair_condition(host, listener))
     return split_script(render_template(report.template, settings, period=period))

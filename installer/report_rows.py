@@ -132,6 +132,50 @@ def write_report(batches: Batches, statements: Sequence[str], fmt: str, write: C
         write(format_rows(columns, [row for part in parts for row in part], fmt))
 
 
+#: the leading columns of ``report --per-source``
+PAIR_COLUMNS = ("HOST", "LISTENER")
+
+
+def write_per_source(batches: Batches, pairs: Sequence[tuple[Any, Any]],
+                     statements_of: Callable[[Any, Any], Sequence[str]], fmt: str,
+                     write: Callable[[str], Any]) -> None:
+    """``report --per-source``: for each statement of the report, its rows of every (host, listener)
+    pair in ``pairs`` order (``statements_of(host, listener)``: the statements restricted to the
+    pair), each row led by the pair; one table (csv: one header) per statement. A report column
+    named HOST or LISTENER (it holds the pair's value under the restriction) moves to the front
+    rather than appearing twice. Without pairs (no events in the period) each table is empty: its
+    columns come from the statements restricted to no host and no listener, their rows are dropped."""
+    per_pair = [list(statements_of(host, listener)) for host, listener in pairs]
+    if not per_pair:
+        for statement in statements_of(None, None):
+            names, parts = batches(statement)
+            for _ in parts:
+                pass  # closes the cursor
+            columns = [*PAIR_COLUMNS, *(n for n in names if n not in PAIR_COLUMNS)]
+            write(format_rows(columns, [], fmt))
+        return
+    for index in range(len(per_pair[0])):
+        columns: Optional[list[str]] = None
+        keep: list[int] = []
+        rows: list[tuple[Any, ...]] = []
+        out = VisibleCsv(write) if fmt == "csv" else None
+        for (host, listener), statements in zip(pairs, per_pair):
+            names, parts = batches(statements[index])
+            if columns is None:
+                keep = [i for i, name in enumerate(names) if name not in PAIR_COLUMNS]
+                columns = [*PAIR_COLUMNS, *(names[i] for i in keep)]
+                if out is not None:
+                    out.write(csv_lines([columns]))
+            for part in parts:
+                led = [(host, listener, *(row[i] for i in keep)) for row in part]
+                if out is not None:
+                    out.write(csv_lines(led))
+                else:
+                    rows.extend(led)
+        if out is None:
+            write(format_rows(columns or list(PAIR_COLUMNS), rows, fmt))
+
+
 # the dashboard's two values that come from tables of the installation rather than from a report
 # (the alert list: every critical and high alert, the others while fewer than :max_rows are listed)
 _ALERTS_SQL = """select rule_id, severity, first_time, last_time, alert_key, cnt, status, evidence, listener, host

@@ -18,8 +18,8 @@ from .. import alerts, dashboard, report_catalogue
 from ..connect import connect
 from ..errors import EXIT_OK, UserError
 from ..engine import reading
-from ..report_rows import (as_query, connection_batches, database_alert_summary, database_alerts, engine_batches,
-                           q_lines, write_report)
+from ..report_rows import (Batches, as_query, connection_batches, database_alert_summary, database_alerts,
+                           engine_batches, q_lines, write_per_source, write_report)
 from .common import (CONNECTION_HELP, DATETIME_METAVAR, connection_options, engine_errors, format_option,
                      input_options, open_engine, owner_session, parse_datetime, progress_ticker, run_guarded, secrets,
                      settings_from)
@@ -36,6 +36,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.logs and args.dsn:
         raise UserError("give either --log FILE (offline, embedded engine) or --dsn (the database), not both")
     if args.html:
+        if args.per_source:
+            raise UserError("--per-source runs a report per host and listener, not the dashboard (it has the "
+                            "breakdown per host and listener, as the report listener_hosts)")
         if args.listener or args.host:
             raise UserError("--listener/--host restrict a report, not the dashboard (its breakdown per host and "
                             "listener is the report listener_hosts)")
@@ -48,10 +51,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
         report = report_catalogue.find(args.name)
         statements = report_catalogue.statements(report, settings_from(args), time_from=time_from, time_to=time_to,
                                                  listener=args.listener, host=args.host)
+        pairs_sql = (report_catalogue.pairs_statement(report, settings_from(args), time_from=time_from,
+                                                      time_to=time_to, listener=args.listener, host=args.host)
+                     if args.per_source else None)
     except (KeyError, ValueError) as exc:
         raise UserError(str(exc.args[0])) from None
+    if pairs_sql is not None:
+        def emit(batches: Batches, write: Any) -> None:
+            _write_per_source(args, report, batches, pairs_sql, time_from, time_to, write)
+        statements = [pairs_sql, *statements]  # the engine translates them all before reading the log
+    else:
+        def emit(batches: Batches, write: Any) -> None:
+            write_report(batches, statements, args.format, write)
     if args.dsn:
-        return _online_report(args, statements)
+        return _online_report(args, emit)
     with progress_ticker(args) as ticker:
         engine = open_engine(args, statements, audit_csv=args.audit_csv, unified_audit_csv=args.unified_audit_csv)
 
@@ -61,8 +74,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         with engine_errors():
             # canonical values (report_rows): the same text as the --dsn path for the same data
-            write_report(engine_batches(engine), statements, args.format, write)
+            emit(engine_batches(engine), write)
     return EXIT_OK
+
+
+def _write_per_source(args: argparse.Namespace, report: report_catalogue.Report, batches: Batches, pairs_sql: str,
+                      time_from: Optional[dt.datetime], time_to: Optional[dt.datetime], write: Any) -> None:
+    """``--per-source``: the report once per (host, listener) pair of the period's events, each row led
+    by HOST and LISTENER (report_rows.write_per_source)."""
+    pairs = [(row[0], row[1]) for row in as_query(batches)(pairs_sql)[1]]
+    settings = settings_from(args)
+
+    def statements_of(host: Optional[str], listener: Optional[str]) -> list[str]:
+        try:
+            return report_catalogue.pair_statements(report, settings, host, listener, time_from=time_from,
+                                                    time_to=time_to)
+        except ValueError as exc:
+            raise UserError(str(exc.args[0])) from None
+
+    write_per_source(batches, pairs, statements_of, args.format, write)
 
 
 def _cmd_dashboard(args: argparse.Namespace, time_from: Optional[dt.datetime], time_to: Optional[dt.datetime]) -> int:
@@ -114,14 +144,15 @@ def _offline_only(args: argparse.Namespace) -> None:
             raise UserError(f"{flag} applies to --log (the embedded engine), not to --dsn")
 
 
-def _online_report(args: argparse.Namespace, statements: list[str]) -> int:
-    """The rendered statements of one report on the database, printed in ``args.format``."""
+def _online_report(args: argparse.Namespace, emit: Any) -> int:
+    """The rendered statements of one report on the database (``emit(batches, write)``), printed in
+    ``args.format``."""
     _offline_only(args)
     _, options, owner = owner_session(args)
 
     def work() -> int:
         with connect(options, owner) as conn:
-            write_report(connection_batches(conn), statements, args.format, sys.stdout.write)
+            emit(connection_batches(conn), sys.stdout.write)
         return EXIT_OK
 
     return run_guarded(work, secrets(owner))
@@ -178,6 +209,10 @@ def register(commands: Any, settings: argparse.ArgumentParser) -> None:
                         help="only the events of this listener (e.g. LISTENER_SCAN1; reports over the events)")
     report.add_argument("--host", metavar="HOST",
                         help="only the events logged on this host (RAC node; reports over the events)")
+    report.add_argument("--per-source", action="store_true",
+                        help="run the report once per (host, listener) pair of the period's events (NULL host "
+                        "last), each row led by HOST and LISTENER; with --listener/--host only those pairs "
+                        "(reports over the events)")
     report.add_argument("--html", metavar="OUT.html",
                         help="write the HTML dashboard (one self-contained file) instead of a report")
     group = input_options(report)

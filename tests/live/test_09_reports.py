@@ -182,3 +182,27 @@ def test_verify_passes_after_ingest_and_alerts(installed: Install, main_evaluate
     assert status.returncode == 0, status.describe()
     for job in ("INGEST_JOB", "ALERT_JOB"):
         assert settings.object_name(job) in status.stdout, status.describe()
+
+
+@pytest.mark.parametrize("name", ["connections_per_day", "listener_commands"])
+def test_report_per_source_online(name: str, scratch: Install, scratch_evaluated: bytes, tmp_path: Path) -> None:
+    """`report NAME --per-source` on the database (issue 22): the pairs query and the pair's restriction
+    run through the connection. The scratch install is the one-source shorthand, so its events hold
+    one pair: no host (NULL: the restriction is `host is null`) and the listener_name setting; each
+    row is led by that pair, and the rest of the rows equal the unrestricted report online and
+    --per-source offline over the same bytes (whose host comes from the log's header)."""
+    settings = scratch.settings()
+    columns, per_source = _rows(scratch.as_owner("report", name, "--per-source", "--format", "json"))
+    assert per_source, f"{name} --per-source: no rows online although the suite made traffic for it"
+    assert columns[:2] == ["HOST", "LISTENER"], columns
+    assert column_values(columns, per_source, "HOST") == {None}
+    assert column_values(columns, per_source, "LISTENER") == {settings.listener_name}
+    plain_columns, plain = _rows(scratch.as_owner("report", name, "--format", "json"))
+    assert columns[2:] == plain_columns
+    assert Counter({row[2:]: n for row, n in per_source.items()}) == plain
+    log = tmp_path / "scratch.log"
+    log.write_bytes(scratch_evaluated)
+    off_columns, offline = _rows(scratch.cli.run("report", name, "--per-source", "--log", str(log),
+                                                 "--format", "json", "--quiet"))
+    assert off_columns == columns
+    assert _without(off_columns, offline, "HOST") == _without(columns, per_source, "HOST", expect=None)
