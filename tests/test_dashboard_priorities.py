@@ -305,7 +305,7 @@ def test_many_alerts_rule_and_ip_cells_do_not_wrap(many_alerts: dict) -> None:
     _, rows = table_rows(section_table(root, "alerts"))
     ip_keys = 0
     for row in rows:
-        rule, severity, first, last, key, count, status, evidence = row
+        rule, severity, first, last, key, listener, host, count, status, evidence = row
         assert {"nw"} <= rule.classes() and {"nw"} <= severity.classes() and "nw" in first.classes()
         assert "nw" not in evidence.classes()
         assert ("nw" in key.classes()) == _is_ip(key.text())  # an IP key stays whole, user@host may wrap
