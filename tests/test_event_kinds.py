@@ -27,7 +27,7 @@ form) hold one line per branch, each reaching its kind only through that branch:
   (protocol info, event, SID, return code) are read from the right, the connect data is everything
   between the date and them; a '*' in the SID field of an establish or a registration stays in it;
   a client's (COMMAND=service_update) is a command, not a registration.
-* a ')' in a quoted SERVICE_NAME repeated in the SID field (lines 89..98, review 7b #1): no client
+* a ')' in a quoted SERVICE_NAME repeated in the SID field (lines 89..103, review 7b #1): no client
   address forged or taken, parse_note 'split'; a client's (COMMAND=establish) is a command (95, #2);
   'other' records carry no client address (28, 43, 44): only establish and command rows do.
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
@@ -166,12 +166,13 @@ def test_five_fields_without_protocol_info_and_a_connect_data_without_cid(engine
 def test_parse_note_marks_only_a_record_date_that_does_not_convert(engine: OfflineEngine) -> None:
     # 31-NOV-2011 (line 41) is the only record date that does not convert; undated lines
     # (banners, headers, continuation lines, log.xml markup) carry no note; 'split': the records
-    # whose split is not trusted (lines 89, 91, 93, 97)
+    # whose split is not trusted (lines 89, 91, 93, 97, 99, 101, 103)
     notes = engine.query("select source, line_no, parse_note from lsnr_event_parse "
                          "where parse_note is not null order by source, line_no").rows
     assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date"), ("event_kinds.log", 89, "split"),
                                                              ("event_kinds.log", 91, "split"), ("event_kinds.log", 93, "split"),
-                                                             ("event_kinds.log", 97, "split")]
+                                                             ("event_kinds.log", 97, "split"), ("event_kinds.log", 99, "split"),
+                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split")]
 
 
 # the '*' field-shift finding (docs/alerts.md): client values holding '*', as the listener writes them
@@ -309,7 +310,7 @@ def test_a_parenthesized_sid_field_is_the_remaining_limit(tmp_path: Path) -> Non
 # review 7b #1/#2: a ')' in a quoted SERVICE_NAME, which the listener repeats in the SID field, moves
 # the last ')' of the line there. Line 89 (evasion): the real protocol info ends inside the connect
 # data; line 91 (forgery): a forged ADDRESS ends the lists; line 93: the same with a forged event
-# field after it; line 97: the SID field echoed without quotes. parse_note 'split', the lists all
+# field after it; line 97: the SID field echoed without quotes; 99 and 101: hidden addresses. parse_note 'split', the lists all
 # connect data, no protocol info, no client address. Line 95: a client's (COMMAND=establish) is a
 # command (its protocol info is the listener's: kept).
 SPLIT_TEXT = [
@@ -338,6 +339,22 @@ SPLIT_TEXT = [
      '(CONNECT_DATA=(SERVICE_NAME="(c) \' * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.9)(PORT=1)) * establish * ORCL")'
      '(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.38)(PORT=51033)) * '
      'establish * (c) \' * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.9)(PORT=1))', None, None),
+    # hidden address, the tail with an event field and a quote (one ADDRESS after the first quote)
+    (99, 'establish', None, '2011-12-05 10:01:23', '"z', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="z) * establish * w")(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.39)(PORT=51034)) * establish * "z)', None, None),
+    # hidden address, the SID field echoed without quotes: a tail without event field nor quote
+    (101, 'other', None, '2011-12-05 10:01:24', '"x3', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="x3)")(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.40)(PORT=51035)) * establish * x3)', None, None),
+    # the rule's price: a quoted value that starts with an ADDRESS, then the real protocol info (two
+    # (ADDRESS= after the first quote) is refused too; the client host is the CID's first (HOST=
+    (103, 'establish', None, '2011-12-05 10:01:25', 'ORCL', None, '"(ADDRESS=(PROTOCOL=tcp', '198.51.100.11', 'root', None,
+     None, None, 0, None,
+     '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM="(ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.11)(PORT=1))")(HOST=scan)'
+     '(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.41)(PORT=51036))', None, None),
 ]
 
 

@@ -106,6 +106,12 @@ def test_r6_r8_fixtures_old_and_new_sql_give_the_same_rows() -> None:
     times = [r[0] for r in engine.con.execute(
         "select distinct event_time from lsnr_events where return_code in (12505, 12514) order by 1").fetchall()]
     scans = [{"scan_from": times[len(times) // 2]}, {"scan_from": times[1] + dt.timedelta(seconds=1)}]
+    # rule 8's input cut (the client IPs seen since scan_from): scan_from at exactly an IP's last
+    # establish, for the public IPs (a row at every establish)
+    scans += [{"scan_from": r[0]} for r in engine.con.execute(
+        "select max(event_time) t from lsnr_events where event_kind = 'establish' and client_ip is not null "
+        "and not regexp_matches(client_ip, '^(10\\.|192\\.168\\.|172\\.|127\\.|::)') "
+        "group by client_ip order by t desc limit 8").fetchall()]
     compared = assert_same(engine, VARIANTS + scans)
     assert compared > 100  # rows of both rules under the variants, not an empty comparison
 
