@@ -27,12 +27,16 @@ form) hold one line per branch, each reaching its kind only through that branch:
   (protocol info, event, SID, return code) are read from the right, the connect data is everything
   between the date and them; a '*' in the SID field of an establish or a registration stays in it;
   a client's (COMMAND=service_update) is a command, not a registration.
+* a ')' in a quoted SERVICE_NAME repeated in the SID field (lines 89..103, review 7b #1): no client
+  address forged or taken, parse_note 'split'; a client's (COMMAND=establish) is a command (95, #2);
+  'other' records carry no client address (28, 43, 44): only establish and command rows do.
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -75,14 +79,14 @@ TEXT = [
     (24, 'command', 'stop', '2011-12-05 10:00:10', None, None, None, 'db1', 'ananda', None, None, None, 1190, 'TNS-01190: The user is not authorized to execute the requested listener command', '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db1)(USER=ananda))(COMMAND=stop)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', None, None),
     (26, 'command', 'status', '2011-12-05 10:00:11', None, None, None, 'db2', 'oracle', '192.0.2.44', 6001, 'tcp', 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db2)(USER=oracle))(COMMAND=status)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', '(ADDRESS=(PROTOCOL=tcp)(HOST=192.0.2.44)(PORT=6001))', None),
     (27, 'command', 'service_register_nsgr', '2011-12-05 10:00:12', None, None, None, 'evil', 'oracle', '203.0.113.50', 40123, 'tcp', 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=evil)(USER=oracle))(COMMAND=service_register_NSGR)(SERVICE=LISTENER)(VERSION=186646784))', '(ADDRESS=(PROTOCOL=tcp)(HOST=203.0.113.50)(PORT=40123))', None),
-    (28, 'other', None, '2011-12-05 10:00:13', 'ORCL', None, 'java', 'app3', 'app', '10.0.0.25', 51002, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app3)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.25)(PORT=51002))', None),
+    (28, 'other', None, '2011-12-05 10:00:13', 'ORCL', None, 'java', 'app3', 'app', None, None, None, 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app3)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.25)(PORT=51002))', None),
     (29, 'error_only', None, '2011-12-05 10:00:14', None, None, None, None, None, None, None, None, 12502, 'TNS-12502: TNS:listener received no CONNECT_DATA from client', None, None, None),
     (31, 'establish', None, '2011-12-05 10:00:15', 'ORCL', None, 'java', 'app3', 'app', '10.0.0.25', 51003, 'tcp', 12518, 'TNS-12518: TNS:listener could not hand off client connection | TNS-12547: TNS:lost contact | TNS-12560: TNS:protocol adapter error | TNS-00517: Lost contact | Linux Error: 32: Broken pipe', '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app3)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.25)(PORT=51003))', None),
     (38, 'other', None, '2011-12-05 10:00:16', None, None, None, None, None, None, None, None, None, 'ns main err code: 12535 | nt secondary err code: 110', None, None, None),
     (41, 'ping', None, '2011-12-05 10:00:16', None, None, None, None, None, None, None, None, 0, None, None, None, None),
     (42, 'command', 'reload', '2011-12-05 10:00:18', None, None, None, 'db1', 'oracle', None, None, None, 0, None, '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=db1)(USER=oracle))(COMMAND=reload)(ARGUMENTS=64)(SERVICE=LISTENER)(VERSION=318767104))', None, None),
-    (43, 'other', None, '2011-12-05 10:00:19', 'ORCL', None, 'x', 'h', 'u', '10.0.0.26', 51004, 'tcp', 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=x)(HOST=h)(USER=u)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.26)(PORT=51004))', None),
-    (44, 'other', None, '2011-12-05 10:00:20', None, None, None, None, None, '10.0.0.27', 51005, 'tcp', 0, None, None, '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.27)(PORT=51005))', None),
+    (43, 'other', None, '2011-12-05 10:00:19', 'ORCL', None, 'x', 'h', 'u', None, None, None, 0, None, '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=x)(HOST=h)(USER=u)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.26)(PORT=51004))', None),
+    (44, 'other', None, '2011-12-05 10:00:20', None, None, None, None, None, None, None, None, 0, None, None, '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.27)(PORT=51005))', None),
     (45, 'other', None, '2011-12-05 10:00:20', None, None, None, None, None, None, None, None, None, None, None, None, None),
     (47, 'other', None, '2011-12-05 10:01:00', None, None, None, None, None, None, None, None, None, None, None, None, None),
     (48, 'establish', None, '2011-12-05 10:01:01', 'ORCL', None, 'java', 'app5', 'app', '10.0.0.28', 51006, 'tcp', 12547, 'TNS-12547: TNS:lost contact | ns secondary err code: 12560 | nt main err code: 517 | TNS-00517: Lost contact | nt secondary err code: 104 | Linux Error: 104: Connection reset by peer', '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM=java)(HOST=app5)(USER=app)))', '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.28)(PORT=51006))', None),
@@ -161,10 +165,14 @@ def test_five_fields_without_protocol_info_and_a_connect_data_without_cid(engine
 
 def test_parse_note_marks_only_a_record_date_that_does_not_convert(engine: OfflineEngine) -> None:
     # 31-NOV-2011 (line 41) is the only record date that does not convert; undated lines
-    # (banners, headers, continuation lines, log.xml markup) carry no note
+    # (banners, headers, continuation lines, log.xml markup) carry no note; 'split': the records
+    # whose split is not trusted (lines 89, 91, 93, 97, 99, 101, 103)
     notes = engine.query("select source, line_no, parse_note from lsnr_event_parse "
                          "where parse_note is not null order by source, line_no").rows
-    assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date")]
+    assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date"), ("event_kinds.log", 89, "split"),
+                                                             ("event_kinds.log", 91, "split"), ("event_kinds.log", 93, "split"),
+                                                             ("event_kinds.log", 97, "split"), ("event_kinds.log", 99, "split"),
+                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split")]
 
 
 # the '*' field-shift finding (docs/alerts.md): client values holding '*', as the listener writes them
@@ -223,7 +231,7 @@ STAR_XML = [
 
 
 def test_a_star_in_client_values_shifts_no_field(engine: OfflineEngine) -> None:
-    assert [r for r in rows(engine, "event_kinds.log") if r[0] >= 77] == STAR_TEXT
+    assert [r for r in rows(engine, "event_kinds.log") if 77 <= r[0] <= 88] == STAR_TEXT
     assert [r for r in rows(engine, "event_kinds.xml") if r[0] >= 33] == STAR_XML
 
 
@@ -297,3 +305,78 @@ def test_a_parenthesized_sid_field_is_the_remaining_limit(tmp_path: Path) -> Non
     got = {tuple(r) for r in engine.query(
         "select event_kind, command from lsnr_events where connect_data like '%SERVICE_NAME=p%'").rows}
     assert got == {("other", None)}
+
+
+# review 7b #1/#2: a ')' in a quoted SERVICE_NAME, which the listener repeats in the SID field, moves
+# the last ')' of the line there. Line 89 (evasion): the real protocol info ends inside the connect
+# data; line 91 (forgery): a forged ADDRESS ends the lists; line 93: the same with a forged event
+# field after it; line 97: the SID field echoed without quotes; 99 and 101: hidden addresses. parse_note 'split', the lists all
+# connect data, no protocol info, no client address. Line 95: a client's (COMMAND=establish) is a
+# command (its protocol info is the listener's: kept).
+SPLIT_TEXT = [
+    (89, 'other', None, '2011-12-05 10:01:18', '"x1', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="x1)")(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.20)(PORT=51030)) * establish * "x1)', None, None),
+    (91, 'other', None, '2011-12-05 10:01:19', '"a', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="a) * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.7)(PORT=1))")(CID=(PROGRAM=sqlplus)'
+     '(HOST=scan)(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.36)(PORT=51031)) * establish * "a) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.7)(PORT=1))', None, None),
+    (93, 'establish', None, '2011-12-05 10:01:20', '"b', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="b) * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.8)(PORT=1)) * establish * x")'
+     '(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.37)(PORT=51032)) * '
+     'establish * "b) * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.8)(PORT=1))', None, None),
+    (95, 'command', 'establish', '2011-12-05 10:01:21', None, None, None, 'evil', 'oracle', '203.0.113.52', 40125, 'tcp',
+     12508, 'TNS-12508: TNS:listener could not resolve the COMMAND given',
+     '(CONNECT_DATA=(CID=(PROGRAM=)(HOST=evil)(USER=oracle))(COMMAND=establish)(ARGUMENTS=64)(SERVICE=LISTENER)'
+     '(VERSION=318767104))', '(ADDRESS=(PROTOCOL=tcp)(HOST=203.0.113.52)(PORT=40125))', None),
+    # the SID field written without the value's quotes, a "'" inside the value: the tail looks like
+    # the listener's; two (ADDRESS= after the lists' first quote give the forgery away
+    (97, 'establish', None, '2011-12-05 10:01:22', '"(c', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="(c) \' * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.9)(PORT=1)) * establish * ORCL")'
+     '(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.38)(PORT=51033)) * '
+     'establish * (c) \' * (ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.9)(PORT=1))', None, None),
+    # hidden address, the tail with an event field and a quote (one ADDRESS after the first quote)
+    (99, 'establish', None, '2011-12-05 10:01:23', '"z', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="z) * establish * w")(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.39)(PORT=51034)) * establish * "z)', None, None),
+    # hidden address, the SID field echoed without quotes: a tail without event field nor quote
+    (101, 'other', None, '2011-12-05 10:01:24', '"x3', None, 'sqlplus', 'scan', 'root', None, None, None, 12514,
+     'TNS-12514: TNS:listener does not currently know of service requested in connect descriptor',
+     '(CONNECT_DATA=(SERVICE_NAME="x3)")(CID=(PROGRAM=sqlplus)(HOST=scan)(USER=root))) * '
+     '(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.40)(PORT=51035)) * establish * x3)', None, None),
+    # the rule's price: a quoted value that starts with an ADDRESS, then the real protocol info (two
+    # (ADDRESS= after the first quote) is refused too; the client host is the CID's first (HOST=
+    (103, 'establish', None, '2011-12-05 10:01:25', 'ORCL', None, '"(ADDRESS=(PROTOCOL=tcp', '198.51.100.11', 'root', None,
+     None, None, 0, None,
+     '(CONNECT_DATA=(SERVICE_NAME=ORCL)(CID=(PROGRAM="(ADDRESS=(PROTOCOL=tcp)(HOST=198.51.100.11)(PORT=1))")(HOST=scan)'
+     '(USER=root))) * (ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.41)(PORT=51036))', None, None),
+]
+
+
+def test_a_paren_in_the_sid_field_forges_or_hides_no_client_address(engine: OfflineEngine) -> None:
+    assert [r for r in rows(engine, "event_kinds.log") if r[0] >= 89] == SPLIT_TEXT
+
+
+def test_rules_6_and_8_raise_nothing_on_a_forged_address_and_read_establishes_only() -> None:
+    from lsnrmine import alerts
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log")], progress=False)
+    result = alerts.evaluate(engine, alerts.AlertStore(), now=dt.datetime(2011, 12, 6),
+                             overrides=[("SID_ENUMERATION", "threshold", "1"),
+                                        ("NEW_CLIENT_IP", "params", r"^192\.168\.")])
+    assert result.failed_rules == []
+    keys = engine.con.execute("select rule_id, alert_key from lsnr_alert_candidates").fetchall()
+    r6 = {k for rule, k in keys if rule == "SID_ENUMERATION"}
+    r8 = {k for rule, k in keys if rule == "NEW_CLIENT_IP"}
+    # an establish refused with 12505/12514 counts (threshold 1); every address but 192.168/16 is
+    # public here, so every establish address alerts
+    assert "10.0.0.35" in r6 and "10.0.0.35" in r8
+    forged = {"198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.20"}
+    assert not (r6 | r8) & forged
+    # the address of a command (lines 26, 27, 86, 95) or of an 'other' record is no establish's
+    assert not r8 & {"192.0.2.44", "203.0.113.50", "203.0.113.51", "203.0.113.52"}

@@ -399,10 +399,12 @@ def test_r5_remote_registrations_and_refusals(runs) -> None:
     assert ev == {3: f"service_register_NSGR from 203.0.113.50: {run.raw[('r5_poison.log', 3)]}",
                   14: f"registration refused by valid node checking (TNS-01182): {run.raw[('r5_poison.log', 14)]}",
                   16: f"registration from a remote node refused (TNS-01185): {run.raw[('r5_poison.log', 16)]}"}
-    # line 26 is a connect (event establish), not the command: only its CONNECT_DATA names the registration
+    # line 26 echoes 'establish' as its event, but its CONNECT_DATA holds a (COMMAND=: a client's command
+    # (review 7b #2), not a connect nor the service_register_NSGR command; only its CONNECT_DATA names
+    # the registration
     assert run.engine.con.execute(
         "select event_kind, command from lsnr_events where source like '%r5_poison.log' and line_no = 26").fetchall() == [
-        ("establish", None)]
+        ("command", "establish")]
     assert evidence(run, "TNS_POISON", "r5_poison.log", 26) == (
         f"service_register_NSGR from 203.0.113.56: {run.raw[('r5_poison.log', 26)]}")
     raw = run.raw[("r5_poison.log", 22)]

@@ -106,6 +106,12 @@ def test_r6_r8_fixtures_old_and_new_sql_give_the_same_rows() -> None:
     times = [r[0] for r in engine.con.execute(
         "select distinct event_time from lsnr_events where return_code in (12505, 12514) order by 1").fetchall()]
     scans = [{"scan_from": times[len(times) // 2]}, {"scan_from": times[1] + dt.timedelta(seconds=1)}]
+    # rule 8's input cut (the client IPs seen since scan_from): scan_from at exactly an IP's last
+    # establish, for the public IPs (a row at every establish)
+    scans += [{"scan_from": r[0]} for r in engine.con.execute(
+        "select max(event_time) t from lsnr_events where event_kind = 'establish' and client_ip is not null "
+        "and not regexp_matches(client_ip, '^(10\\.|192\\.168\\.|172\\.|127\\.|::)') "
+        "group by client_ip order by t desc limit 8").fetchall()]
     compared = assert_same(engine, VARIANTS + scans)
     assert compared > 100  # rows of both rules under the variants, not an empty comparison
 
@@ -118,7 +124,8 @@ def _r6_reference(events: list[dict[str, Any]], threshold: int, window_s: int) -
     def target(e: dict[str, Any]) -> str:
         return "SID=" + e["sid"][:200] if e["sid"] is not None else "SERVICE_NAME=" + e["service_name"][:200]
 
-    fails = [e for e in events if e["return_code"] in (12505, 12514) and e["client_ip"] is not None
+    fails = [e for e in events if e["event_kind"] == "establish" and e["return_code"] in (12505, 12514)
+             and e["client_ip"] is not None
              and e["event_time"] is not None and (e["sid"] is not None or e["service_name"] is not None)]
     out = {}
     for e in fails:
@@ -132,16 +139,17 @@ def _r6_reference(events: list[dict[str, Any]], threshold: int, window_s: int) -
 
 
 def _r8_reference(events: list[dict[str, Any]], learning_days: float) -> set[int]:
-    """event_ids of the first event of a (private) client IP per listener and host, at or after
-    that listener@host's first event + the learning period (public IPs: the fixtures' addresses
+    """event_ids of the first establish of a (private) client IP per listener and host, at or after
+    that listener@host's first event (any kind) + the learning period (public IPs: the fixtures' addresses
     here are all private)."""
     out = set()
     for e in events:
-        if e["client_ip"] is None or e["event_time"] is None:
+        if e["event_kind"] != "establish" or e["client_ip"] is None or e["event_time"] is None:
             continue
         group = [f for f in events if (f["listener"], f["host"]) == (e["listener"], e["host"])]
         start = min(f["event_time"] for f in group if f["event_time"] is not None)
-        earlier = [f for f in group if f["client_ip"] == e["client_ip"] and f["event_time"] is not None
+        earlier = [f for f in group if f["event_kind"] == "establish" and f["client_ip"] == e["client_ip"]
+                   and f["event_time"] is not None
                    and (f["event_time"], f["event_id"]) < (e["event_time"], e["event_id"])]
         if not earlier and e["event_time"] >= start + dt.timedelta(seconds=round(learning_days * 86400)):  # DATE: s
             out.add(e["event_id"])
@@ -161,6 +169,8 @@ def random_events(draw) -> list[dict[str, Any]]:
             "listener": draw(st.sampled_from(["LISTENER", "LISTENER_SCAN1"])),
             "host": draw(st.sampled_from(["rac1", "rac2", None])),
             "client_ip": draw(st.sampled_from(["10.0.0.1", "10.0.0.2", "192.168.1.3", None])),
+            # rules 6 and 8 read establish rows only; a command's or another kind's address never counts
+            "event_kind": draw(st.sampled_from(["establish", "establish", "establish", "command", "other"])),
             "return_code": draw(st.sampled_from([12505, 12514, 0])),
             "sid": name if by_sid else None, "service_name": None if by_sid else name,
             "raw_line": f"line {event_id}"})
@@ -279,8 +289,8 @@ def test_r6_r8_work_grows_linearly_with_the_refusals_of_one_ip(bare_engine: Offl
         start = dt.datetime(2022, 1, 1)
         engine.con.execute("delete from lsnr_events")
         engine.con.executemany(
-            "insert into lsnr_events (event_id, event_time, listener, host, client_ip, return_code, sid, raw_line) "
-            "values (?, ?, 'LISTENER', null, '10.9.9.9', 12505, ?, 'x')",
+            "insert into lsnr_events (event_id, event_time, event_kind, listener, host, client_ip, return_code, sid, "
+            "raw_line) values (?, ?, 'establish', 'LISTENER', null, '10.9.9.9', 12505, ?, 'x')",
             [[i, start + dt.timedelta(seconds=i), f"SID{i}"] for i in range(1, k + 1)])
         for logical, _file in RULES.values():
             name = manifest.get(logical).name(engine.settings)
@@ -301,7 +311,8 @@ def test_r6_a_name_again_exactly_one_window_later_stays_one_island(bare_engine: 
     t = dt.datetime(2023, 4, 1, 10, 0, 0)
     rows = [(1, "10.1.1.1", "X", 0), (2, "10.1.1.1", "X", 300), (3, "10.1.1.1", "Y", 360),
             (4, "10.1.1.2", "X", 0), (5, "10.1.1.2", "Y", 120), (6, "10.1.1.2", "X", 300), (7, "10.1.1.2", "Z", 360)]
-    events = [{"event_id": i, "event_time": t + dt.timedelta(seconds=s), "listener": "LISTENER", "host": None,
+    events = [{"event_id": i, "event_time": t + dt.timedelta(seconds=s), "event_kind": "establish",
+               "listener": "LISTENER", "host": None,
                "client_ip": ip, "return_code": 12505, "sid": name, "service_name": None, "raw_line": f"line {i}"}
               for i, ip, name, s in rows]
     engine.con.execute("delete from lsnr_events")

@@ -1,5 +1,6 @@
 -- Alert rule 6 (SID_ENUMERATION): one client IP asking one listener@host for at least `threshold`
--- distinct unknown SIDs / service names (TNS-12505/12514) within `window_minutes`, from EVENTS.
+-- distinct unknown SIDs / service names (TNS-12505/12514) within `window_minutes`, from EVENTS'
+-- establish rows (the only kind whose client address the event parse trusts: views/events.sql).
 -- The distinct names of each request's trailing and leading window are counted by sorting, not by
 -- a self-join: a name's requests (per listener, host, IP), in time order, fall into islands whose
 -- neighbours are at most the window apart, and a name is in the window [t - w, t] iff one of its
@@ -20,14 +21,17 @@ f as (
          e.event_time + r.window_minutes / 1440 hi
     from {{ obj('EVENTS') }} e
    cross join r
-   where e.return_code in (12505, 12514)
+   where e.event_kind = 'establish'
+     and e.return_code in (12505, 12514)
      and e.client_ip is not null
      and e.event_time is not null
      and (e.sid is not null or e.service_name is not null)
      and (r.scan_from is null or e.event_time >= r.scan_from)
 ),
+-- g is read by the 8 branches of s: MATERIALIZE sorts its 4 windows once (as EVENT_PARSE's
+-- dated/owned; the embedded engine ignores the comment)
 g as (
-  select f.event_id, f.event_time, f.listener, f.host, f.client_ip, f.lo, f.hi,
+  select /*+ materialize */ f.event_id, f.event_time, f.listener, f.host, f.client_ip, f.lo, f.hi,
          lag(f.event_time) over (partition by f.listener, f.host, f.client_ip, f.target order by f.event_time, f.event_id) prev_time,
          lag(f.hi) over (partition by f.listener, f.host, f.client_ip, f.target order by f.event_time, f.event_id) prev_hi,
          lead(f.event_time) over (partition by f.listener, f.host, f.client_ip, f.target order by f.event_time, f.event_id) next_time,

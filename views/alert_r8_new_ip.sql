@@ -1,7 +1,9 @@
--- Alert rule 8 (NEW_CLIENT_IP), from EVENTS: the first event of a client IP on a listener@host after
--- that listener@host's learning period (threshold days from its first event), and every event of a
--- public client IP (params: the private ranges). First events and learning periods come from
--- analytic functions over all events (one sort), before the scan_from filter.
+-- Alert rule 8 (NEW_CLIENT_IP), from EVENTS: the first establish of a client IP on a listener@host
+-- after that listener@host's learning period (threshold days from its first event of any kind), and
+-- every establish of a public client IP (params: the private ranges). Only establish rows: the kind
+-- whose client address the event parse trusts (views/events.sql). First establishes come from an
+-- analytic function (one sort) before the scan_from filter; its input is cut to the client IPs seen
+-- since scan_from (client_ip is a partition key: whole partitions kept or dropped, ranks unchanged).
 -- facts: docs/oracle-facts.md#views-alert-r8-new-ip
 create or replace view {{ name }} (rule_id, severity, alert_key, event_id, event_time, evidence, listener, host) as
 with r as (
@@ -9,18 +11,32 @@ with r as (
     from {{ obj('ALERT_RULES') }}
    where rule_id = 'NEW_CLIENT_IP'
 ),
-a as (
-  select e.event_id, e.event_time, e.client_ip, e.client_user, e.client_host, e.program, e.raw_line, e.listener, e.host,
-         row_number() over (partition by e.listener, e.host, e.client_ip order by e.event_time, e.event_id) ip_rank,
-         min(e.event_time) over (partition by e.listener, e.host) + r.threshold learned_at
+l as (
+  select e.listener, e.host, min(e.event_time) + r.threshold learned_at
     from {{ obj('EVENTS') }} e
    cross join r
+   group by e.listener, e.host, r.threshold
+),
+a as (
+  select e.event_id, e.event_time, e.client_ip, e.client_user, e.client_host, e.program, e.raw_line, e.listener, e.host,
+         row_number() over (partition by e.listener, e.host, e.client_ip order by e.event_time, e.event_id) ip_rank
+    from {{ obj('EVENTS') }} e
+   where e.event_kind = 'establish'
+     and e.client_ip in (select c.client_ip
+                           from {{ obj('EVENTS') }} c
+                          cross join r
+                          where c.event_kind = 'establish'
+                            and c.client_ip is not null
+                            and (r.scan_from is null or c.event_time >= r.scan_from))
 ),
 ev as (
   select a.event_id, a.event_time, a.client_ip, a.client_user, a.client_host, a.program, a.raw_line, a.listener,
-         a.host, a.ip_rank, a.learned_at,
+         a.host, a.ip_rank, l.learned_at,
          regexp_replace(a.client_ip, '^(::|(0{1,4}:){5})[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\3') ip4
     from a
+    join l
+      on decode(l.listener, a.listener, 1) = 1
+     and decode(l.host, a.host, 1) = 1
    cross join r
    where a.client_ip is not null
      and (r.scan_from is null or a.event_time >= r.scan_from)

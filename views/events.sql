@@ -223,9 +223,24 @@ heads as (
 -- the protocol info is the last list when it is an ADDRESS of (NAME=value) pairs after a '*' (or
 -- the only list): the listener writes it from the socket; the connect data is the lists before it.
 -- EVENT is the tail's first field; SID is everything between it and the return code, '*' included
--- (an establish's SID field repeats the client's SERVICE_NAME or SID).
+-- (an establish's SID field repeats the client's SERVICE_NAME or SID). A ')' in a client value echoed
+-- in the SID field (a quoted SERVICE_NAME) moves the last ')' there: such a record's tail has no
+-- event field, or a quote, '(' or '\' (never in a listener-written tail); or, if the SID field is
+-- written without its quotes, two '(ADDRESS=' after the lists' first quote (a quoted value holding
+-- a forged protocol info and its echo; the real protocol info is the only one in a record whose
+-- quote is in PROGRAM or USER). split_bad = 1: the split is not trusted: parse_note 'split', the
+-- lists are all connect data, no protocol info and no client address (raw_line keeps the text).
 splits as (
   select v.*,
+         case
+           when v.lists is not null
+                and (not regexp_like(v.tail, '^[^*]*[*][[:space:]]*[^*[:space:]][^*]*[*]')
+                     or regexp_like(v.tail, '[("''\\]')
+                     or (regexp_like(v.lists, '["'']')
+                         and instr(upper(v.lists), '(ADDRESS=',
+                                   coalesce(length(regexp_substr(v.lists, '^[^"'']+')), 0) + 1, 2) > 0)) then 1
+           else 0
+         end split_bad,
          regexp_substr(v.lists,
                        '(^|[*])[[:space:]]*\(ADDRESS=\(PROTOCOL=[^()*]*\)(\([A-Za-z_]+=[^()*]*\))*\)[[:space:]]*$',
                        1, 1, 'i') pi_txt,
@@ -253,12 +268,15 @@ events as (
          v.ctx_host,
          v.rc_txt,
          lower(v.ev_txt) ev,
+         -- an untrusted split: all lists are connect data, no protocol info
          case
+           when v.split_bad = 1 then v.lists
            when v.cd_txt is not null then v.cd_txt
            when lower(v.ev_txt) = '<unknown connect data>' then v.ev_txt
          end connect_data,
-         v.pi protocol_info,
-         v.sid_txt sid_field
+         case when v.split_bad = 0 then v.pi end protocol_info,
+         v.sid_txt sid_field,
+         v.split_bad
     from fields v
 ),
 kinds as (
@@ -269,15 +287,18 @@ kinds as (
            -- a dated record of its date and return code only
            when e.date_txt is not null and e.ev is null and e.connect_data is null and e.protocol_info is null
                 and e.rc_txt is not null then 'error_only'
-           when e.ev in ('establish', '<unknown connect data>') then 'establish'
+           -- a client's (COMMAND=establish) echoed as the event has its connect data: a command
+           when e.ev in ('establish', '<unknown connect data>')
+                and (e.connect_data is null or upper(e.connect_data) not like '%(COMMAND=%') then 'establish'
            -- the listener writes these without client data; a client's (COMMAND=service_update)
            -- echoed as the event has its connect data: a command
            when e.ev in ('service_update', 'service_register', 'service_died', 'ping')
                 and e.connect_data is null and e.protocol_info is null then e.ev
-           -- a command: an event word without SID field, written without connect data (a refused
-           -- lsnrctl command) or with connect data holding (COMMAND=
-           when regexp_like(e.ev, '^[a-z_]+$') and e.sid_field is null
-                and (e.connect_data is null or upper(e.connect_data) like '%(COMMAND=%') then 'command'
+           -- a command: an event word without SID field and connect data (a refused lsnrctl
+           -- command), or with connect data holding (COMMAND= (a client's command, whatever the
+           -- fields after it: a COMMAND value may hold '*')
+           when regexp_like(e.ev, '^[a-z_]+$')
+                and ((e.sid_field is null and e.connect_data is null) or upper(e.connect_data) like '%(COMMAND=%') then 'command'
            else 'other'
          end event_kind,
          case
@@ -310,14 +331,20 @@ select substr(coalesce(l.listener, {{ s.listener_name | sqlstr }}), 1, 128) list
        substr(regexp_substr(k.connect_data, '\(PROGRAM=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) program,
        substr(regexp_substr(k.cid, '\(HOST=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) client_host,
        substr(regexp_substr(k.cid, '\(USER=([^)]*)\)', 1, 1, 'i', 1), 1, 1000) client_user,
-       substr(regexp_substr(k.protocol_info, '\(HOST=([^)]*)\)', 1, 1, 'i', 1), 1, 64) client_ip,
-       to_number(regexp_substr(k.protocol_info, '\(PORT=([0-9]{1,9})\)', 1, 1, 'i', 1)) client_port,
-       substr(lower(regexp_substr(k.protocol_info, '\(PROTOCOL=([^)]*)\)', 1, 1, 'i', 1)), 1, 30) protocol,
+       -- the client address only from a trusted split of an establish or a command
+       case when k.ip_ok = 1 then substr(regexp_substr(k.protocol_info, '\(HOST=([^)]*)\)', 1, 1, 'i', 1), 1, 64) end client_ip,
+       case when k.ip_ok = 1 then to_number(regexp_substr(k.protocol_info, '\(PORT=([0-9]{1,9})\)', 1, 1, 'i', 1)) end client_port,
+       case when k.ip_ok = 1 then substr(lower(regexp_substr(k.protocol_info, '\(PROTOCOL=([^)]*)\)', 1, 1, 'i', 1)), 1, 30) end protocol,
        to_number(k.rc_txt) return_code,
        r.error_text,
        k.line raw_line,
-       case when k.date_txt is not null and k.rec_time is null then 'date' end parse_note
-  from kinds k
+       case
+         when k.date_txt is not null and k.rec_time is null then 'date'
+         when k.split_bad = 1 then 'split'
+       end parse_note
+  from (select k0.*,
+               case when k0.split_bad = 0 and k0.event_kind in ('establish', 'command') then 1 else 0 end ip_ok
+          from kinds k0) k
   left join errors r
     on r.source = k.source
    and r.grp = k.line_no

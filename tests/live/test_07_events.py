@@ -181,3 +181,37 @@ def test_truncated_copy_loses_and_duplicates_nothing(scratch: Install, live_db: 
                 cur.execute(f'delete from "{settings.object_name("LOAD_STATE")}" where file_name = :f', f=TRUNC_LOG)
             con.commit()
         live_db.remove_scratch(TRUNC_LOG)
+
+
+SPLIT_LOG = "lsnrmine_it_split.log"
+
+
+def test_a_paren_in_the_sid_field_forges_no_client_address_on_oracle(scratch: Install, live_db: LiveDb,
+                                                                     tmp_path) -> None:
+    """Review 7b #1/#2: the records of tests/fixtures/boundaries/event_kinds.log lines 89..98 (a ')' in
+    a quoted SERVICE_NAME repeated in the SID field, a client's (COMMAND=establish)) ingested by
+    INGEST_PKG give the embedded engine's events: no forged or hidden client address, the
+    (COMMAND=establish) record a command with its listener-written address."""
+    settings = scratch.settings()
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "boundaries" / "event_kinds.log"
+    records = fixture.read_bytes().split(b"\n")[88:98]
+    assert records[0].startswith(b"05-DEC-2011 10:01:18 * (CONNECT_DATA=(SERVICE_NAME=\"x1)\")"), records[0]
+    data = b"lsnrmine live suite: field split test\n" + b"".join(r + b"\n" for r in records)
+    try:
+        with scratch.connect_owner(program="lsnrmine_it_split") as con:
+            live_db.write_scratch(SPLIT_LOG, data)
+            ingest_file(con, settings, SPLIT_LOG)
+            online = online_events(con, settings, SPLIT_LOG)
+            _, rows = query(con, f'select event_kind, command, client_ip from "{settings.object_name("EVENTS")}" '
+                                 "where source = :source and line_no > 1 and event_kind <> 'error_only' order by line_no",
+                            source=SPLIT_LOG)
+        assert_same_events(online, engine_events(settings, data, tmp_path / "split"))
+        assert [tuple(r) for r in rows] == [("other", None, None), ("other", None, None), ("establish", None, None),
+                                            ("command", "establish", "203.0.113.52"), ("establish", None, None)]
+    finally:
+        with scratch.connect_owner(program="lsnrmine_it_split_cleanup") as con:
+            with con.cursor() as cur:
+                cur.execute(f'delete from "{settings.object_name("EVENTS")}" where source = :f', f=SPLIT_LOG)
+                cur.execute(f'delete from "{settings.object_name("LOAD_STATE")}" where file_name = :f', f=SPLIT_LOG)
+            con.commit()
+        live_db.remove_scratch(SPLIT_LOG)
