@@ -10,6 +10,9 @@
 {% endif %}
 declare
   l_count   pls_integer;
+{% if location_instance is none %}
+  l_pinned  pls_integer;
+{% endif %}
   l_minutes number;
   l_repeat  varchar2(100);
 begin
@@ -17,6 +20,13 @@ begin
     into l_count
     from user_scheduler_jobs
    where job_name = {{ name_literal }};
+{% if location_instance is none %}
+  select count(*)
+    into l_pinned
+    from user_scheduler_jobs
+   where job_name = {{ name_literal }}
+     and instance_id is not null;
+{% endif %}
   select coalesce(max(case when regexp_like(s.value, '^[0-9]{1,4}$') then to_number(s.value) end), 5)
     into l_minutes
     from {{ obj('SETTINGS') }} s
@@ -45,8 +55,11 @@ begin
     );
 {% if location_instance is none %}
     -- no pinned source: an instance_id left by an install with pinned sources is cleared (the job
-    -- may run on any instance again; NULL is the attribute's default)
-    sys.dbms_scheduler.set_attribute_null(name => {{ name_literal }}, attribute => 'instance_id');
+    -- may run on any instance again; NULL is the attribute's default). Only then: a job never
+    -- pinned (every single-instance database) is not touched by this RAC attribute.
+    if l_pinned > 0 then
+      sys.dbms_scheduler.set_attribute_null(name => {{ name_literal }}, attribute => 'instance_id');
+    end if;
 {% endif %}
   end if;
 {% if location_instance is not none %}

@@ -257,11 +257,15 @@ def test_the_install_carries_listener_and_host_to_the_table_mail_and_alert_log()
     assert "a.host" not in package.replace("one_line(a.host", "").replace("a.host is not null", "")
 
 
-def test_the_upgrade_fill_runs_at_every_install_apart_from_the_column_add() -> None:
+def test_the_upgrade_fill_runs_once_and_again_only_after_a_failed_install() -> None:
     # review 7b, finding 7: the ALTER's DDL commits on its own; a fill inside its ORA-01430 block was
-    # lost for good when it failed once (the next install skips the block). It is now a statement of
-    # its own after the block, run by every install, and idempotent: run here twice on DuckDB over
-    # the rendered text (DuckDB takes no alias before a SET column: only `a.` there is dropped).
+    # lost for good when it failed once (the next install skips the block). It is a statement of its
+    # own after the block. Review 7c, finding 4: run at every install it gave alerts a six-column
+    # user rule view wrote later (listener, host NULL) their event's values, so their next candidate
+    # (NULL, NULL) opened and mailed a new alert after each install. The settings row
+    # ALERTS_LISTENER_FILLED, inserted after the fill and committed with it, makes it one-time.
+    # Run here on DuckDB over the rendered text (DuckDB takes no alias before a SET column: only
+    # `a.` there is dropped; DUAL is a one-row table as in Oracle).
     import duckdb  # reason: heavy
 
     from lsnrmine.render import render_scripts
@@ -272,8 +276,15 @@ def test_the_upgrade_fill_runs_at_every_install_apart_from_the_column_add() -> N
     block = next(st for st in statements if "add (listener varchar2(128 char)" in st)
     assert "update" not in block.lower() and "commit" not in block.lower()
     fill = next(st for st in statements if st.lstrip().lower().startswith("update \"lsnr_alerts\" a"))
-    assert statements.index(fill) > statements.index(block) and statements[statements.index(fill) + 1].strip() == "commit"
+    at = statements.index(fill)
+    marker = statements[at + 1]
+    # fill, then the marker, then one commit: an install stopped between them leaves no marker
+    assert at > statements.index(block) and statements[at + 2].strip() == "commit"
+    assert marker.lstrip().lower().startswith('insert into "lsnr_settings" (name, value, description)')
     con = duckdb.connect()
+    con.execute("create table dual (dummy varchar)")
+    con.execute("insert into dual values ('X')")
+    con.execute('create table "LSNR_SETTINGS" (name varchar primary key, value varchar, description varchar)')
     con.execute('create table "LSNR_EVENTS" (event_id integer, listener varchar, host varchar)')
     con.execute('create table "LSNR_ALERTS" (alert_id integer, last_event_id integer, listener varchar, host varchar)')
     con.execute("""insert into "LSNR_EVENTS" values (1, 'LISTENER', 'rac1'), (2, 'LISTENER_SCAN1', null),
@@ -287,6 +298,25 @@ def test_the_upgrade_fill_runs_at_every_install_apart_from_the_column_add() -> N
     sql = fill.replace("set a.listener =", "set listener =").replace("a.host = (select", "host = (select")
     expected = [(10, "LISTENER", "rac1"), (11, "LISTENER_SCAN1", None), (12, "LISTENER", "rac1"),
                 (13, None, None), (14, None, None)]
-    for _ in range(2):  # a second install (or the retry after a failed one) changes nothing more
+    alerts = 'select alert_id, listener, host from "LSNR_ALERTS" order by 1'
+    markers = 'select name, value from "LSNR_SETTINGS"'
+
+    # an install whose fill ran but stopped before the marker's commit (its transaction rolled back)
+    con.execute("begin transaction")
+    con.execute(sql)
+    con.execute("rollback")
+    assert con.execute(markers).fetchall() == [] and con.execute(alerts).fetchall()[0] == (10, None, None)
+    # the next install fills and marks
+    con.execute("begin transaction")
+    con.execute(sql)
+    con.execute(marker)
+    con.execute("commit")
+    assert con.execute(alerts).fetchall() == expected
+    assert con.execute(markers).fetchall() == [("ALERTS_LISTENER_FILLED", "Y")]
+    # an alert of a six-column user rule view, written after the upgrade: kept NULL by later installs
+    con.execute("""insert into "LSNR_ALERTS" values (15, 3, null, null)""")
+    for _ in range(2):
         con.execute(sql)
-        assert con.execute('select alert_id, listener, host from "LSNR_ALERTS" order by 1').fetchall() == expected
+        con.execute(marker)  # no second row (the primary key would refuse one)
+        assert con.execute(alerts).fetchall() == [*expected, (15, None, None)]
+        assert con.execute(markers).fetchall() == [("ALERTS_LISTENER_FILLED", "Y")]

@@ -293,11 +293,15 @@ def test_ingest_file_reraises_the_session_end_before_its_catch_all(multi: bool) 
 
 def _clears_instance_id(job: str) -> bool:
     """SET_ATTRIBUTE_NULL of INGEST_JOB's instance_id, on an existing job only (after its
-    repeat_interval/job_action, before the branch's end)."""
+    repeat_interval/job_action, before the branch's end), and only when that job is pinned (review
+    7c, finding 5: a job never pinned, as on every single-instance database, is not touched)."""
     existing = job[job.index("  else\n    sys.dbms_scheduler.set_attribute(name => 'LSNR_INGEST_JOB'"):]
     existing = existing[:existing.index("\n  end if;\n")]
-    return ("sys.dbms_scheduler.set_attribute_null(name => 'LSNR_INGEST_JOB', attribute => 'instance_id');"
-            in existing)
+    pinned = ("  select count(*)\n    into l_pinned\n    from user_scheduler_jobs\n"
+              "   where job_name = 'LSNR_INGEST_JOB'\n     and instance_id is not null;\n")
+    return (pinned in job[:job.index("if l_count = 0 then")]
+            and "    if l_pinned > 0 then\n      sys.dbms_scheduler.set_attribute_null(name => 'LSNR_INGEST_JOB', "
+                "attribute => 'instance_id');\n    end if;" in existing)
 
 
 def test_every_render_without_pinned_sources_unpins_ingest_job_and_drops_instance_jobs() -> None:
@@ -319,6 +323,7 @@ def test_every_render_without_pinned_sources_unpins_ingest_job_and_drops_instanc
     # pinned: set, never cleared
     rac = _deploy(_rac(), "INGEST_JOB")
     assert "set_attribute_null" not in rac and "attribute => 'instance_id', value => 1);" in rac
+    assert "l_pinned" not in rac
 
 
 def test_line_reader_holds_sources_values_in_their_column_types() -> None:

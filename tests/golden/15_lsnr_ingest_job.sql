@@ -7,6 +7,7 @@
 -- facts: docs/oracle-facts.md#scheduler-jobs-ingest-job
 declare
   l_count   pls_integer;
+  l_pinned  pls_integer;
   l_minutes number;
   l_repeat  varchar2(100);
 begin
@@ -14,6 +15,11 @@ begin
     into l_count
     from user_scheduler_jobs
    where job_name = 'LSNR_INGEST_JOB';
+  select count(*)
+    into l_pinned
+    from user_scheduler_jobs
+   where job_name = 'LSNR_INGEST_JOB'
+     and instance_id is not null;
   select coalesce(max(case when regexp_like(s.value, '^[0-9]{1,4}$') then to_number(s.value) end), 5)
     into l_minutes
     from "LSNR_SETTINGS" s
@@ -41,8 +47,11 @@ begin
       value     => 'LSNRMINE.LSNR_LOG_LOCATION_PKG.RUN_INGEST'
     );
     -- no pinned source: an instance_id left by an install with pinned sources is cleared (the job
-    -- may run on any instance again; NULL is the attribute's default)
-    sys.dbms_scheduler.set_attribute_null(name => 'LSNR_INGEST_JOB', attribute => 'instance_id');
+    -- may run on any instance again; NULL is the attribute's default). Only then: a job never
+    -- pinned (every single-instance database) is not touched by this RAC attribute.
+    if l_pinned > 0 then
+      sys.dbms_scheduler.set_attribute_null(name => 'LSNR_INGEST_JOB', attribute => 'instance_id');
+    end if;
   end if;
 end;
 /

@@ -88,10 +88,11 @@ end;
 /
 -- an alert without listener and host (from before the columns) takes those of its last event, so a
 -- burst going on over the upgrade extends its alert (episodes are per rule, key, listener, host)
--- instead of raising and mailing it again. At every install, apart from the ALTER (DDL commits on
--- its own): a fill that failed once is done by the next install. Idempotent: it only sets an
--- alert's values to its last event's (NULL stays NULL); an alert whose event is purged keeps NULL
--- (it is older than the retention, no window reaches it).
+-- instead of raising and mailing it again. Once: the settings row ALERTS_LISTENER_FILLED, inserted
+-- after the fill and committed with it, stops it at later installs (alerts of a user rule view
+-- without the two columns keep NULL; filled, their next candidate would open and mail a new one).
+-- Outside the ALTER's block (DDL commits on its own): a fill that failed leaves no row and the
+-- next install does it. An alert whose event is purged keeps NULL (older than the retention).
 update "LSNR_ALERTS" a
    set a.listener = (select e.listener from "LSNR_EVENTS" e where e.event_id = a.last_event_id),
        a.host = (select e.host from "LSNR_EVENTS" e where e.event_id = a.last_event_id)
@@ -99,6 +100,14 @@ update "LSNR_ALERTS" a
    and a.host is null
    and a.last_event_id is not null
    and exists (select 1 from "LSNR_EVENTS" e where e.event_id = a.last_event_id)
+   and not exists (select 1 from "LSNR_SETTINGS" s where s.name = 'ALERTS_LISTENER_FILLED')
+/
+insert into "LSNR_SETTINGS" (name, value, description)
+select 'ALERTS_LISTENER_FILLED', 'Y',
+       'Y: install gave the alerts from before the LISTENER and HOST columns their last event''s values '
+       || '(written once by install; while the row exists, no install does it again)'
+  from dual
+ where not exists (select 1 from "LSNR_SETTINGS" s where s.name = 'ALERTS_LISTENER_FILLED')
 /
 commit
 /

@@ -183,28 +183,47 @@ def test_real_admin_restricted_set_commands_fire(installed: Install, main_evalua
         restricted, t.log_evidence(live_db, t.ADMIN_RESTRICTED_NEEDLES))
 
 
-def test_a_reinstall_fills_listener_and_host_an_alert_lacks(installed: Install, main_evaluated) -> None:
-    """Review 7b, finding 7: alerts without listener and host (from before the columns, or a fill
-    that failed once after the auto-committed ALTER) are given their last event's values by the
-    next install (the fill runs at every install, apart from the column-add block), so they are
-    extended instead of raised and mailed again. Run last in the module (it re-installs)."""
+def test_the_listener_and_host_fill_runs_once_and_again_without_its_marker(installed: Install, main_evaluated) -> None:
+    """Review 7b, finding 7 and review 7c, finding 4: alerts without listener and host from before
+    the columns get their last event's values from the install that finds no ALERTS_LISTENER_FILLED
+    row in the settings table (the row is inserted after the fill and committed with it, so an
+    install that failed there leaves none and the next does the fill). Once the row exists, alerts
+    written later with NULL listener and host (a six-column user rule view) are kept NULL by a
+    re-install, so they are extended instead of raised and mailed again. Run last in the module
+    (it re-installs twice)."""
     from lsnrmine.install import Installer
 
     settings = installed.settings()
     alerts_t, events_t = settings.object_name("ALERTS"), settings.object_name("EVENTS")
+    settings_t = settings.object_name("SETTINGS")
+    marker = f"select value from \"{settings_t}\" where name = 'ALERTS_LISTENER_FILLED'"
+    stored = (f'select a.alert_id, a.listener, a.host from "{alerts_t}" a where exists '
+              f'(select 1 from "{events_t}" e where e.event_id = a.last_event_id) order by a.alert_id')
     with installed.connect_owner(program="lsnrmine_it_alert_fill") as con:
-        _, before = query(con, f'select a.alert_id, a.listener, a.host from "{alerts_t}" a where exists '
-                               f'(select 1 from "{events_t}" e where e.event_id = a.last_event_id) '
-                               "and a.listener is not null order by a.alert_id")
+        # the first install set the marker (nothing to fill on a new table)
+        assert query(con, marker)[1] == [("Y",)]
+        _, before = query(con, stored)
+        before = [r for r in before if r[1] is not None]
         assert before, "no alert with a stored last event: the traffic of this module should raise several"
         ids = [r[0] for r in before]
-        with con.cursor() as cur:
-            cur.executemany(f'update "{alerts_t}" set listener = null, host = null where alert_id = :1',
-                            [(i,) for i in ids])
-        con.commit()
+
+        def clear() -> None:
+            with con.cursor() as cur:
+                cur.executemany(f'update "{alerts_t}" set listener = null, host = null where alert_id = :1',
+                                [(i,) for i in ids])
+            con.commit()
+
         lines: list[str] = []
+        # marker present (alerts a six-column user view wrote after the upgrade): kept NULL
+        clear()
         Installer(settings, out=lines.append).install_owner(con)
-        _, after = query(con, f'select a.alert_id, a.listener, a.host from "{alerts_t}" a where exists '
-                              f'(select 1 from "{events_t}" e where e.event_id = a.last_event_id) '
-                              "and a.listener is not null order by a.alert_id")
+        _, kept = query(con, stored)
+        assert [r for r in kept if r[0] in ids] == [(i, None, None) for i in ids], (kept, lines[-5:])
+        # marker absent (an upgrade, or an install that failed before the marker's commit): filled, marked
+        with con.cursor() as cur:
+            cur.execute(f"delete from \"{settings_t}\" where name = 'ALERTS_LISTENER_FILLED'")
+        con.commit()
+        Installer(settings, out=lines.append).install_owner(con)
+        _, after = query(con, stored)
         assert [r for r in after if r[0] in ids] == before, (before, after, lines[-5:])
+        assert query(con, marker)[1] == [("Y",)]
