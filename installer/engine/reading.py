@@ -105,17 +105,9 @@ def check_text(path: str, encoding: str) -> None:
     in its first 64 KiB once decoded (a log with NUL or invalid bytes in a few lines passes; UTF-16
     read as UTF-8 does not; latin-1 decodes every byte). Pipes and stdin are not looked at (they
     can be read once only)."""
-    try:
-        if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
-            return
-        with open(path, "rb") as fh:
-            head = fh.read(_SAMPLE)
-            if head[:2] == b"\x1f\x8b":
-                fh.seek(0)
-                with gzip.open(fh, "rb") as unzipped:
-                    head = unzipped.read(_SAMPLE)
-    except (OSError, EOFError):
-        return  # reported by the reader, with its own message
+    head = _head(path, _SAMPLE)
+    if head is None:
+        return  # not a regular file, or unreadable: reported by the reader, with its own message
     for signature, what, fix in _SIGNATURES:
         if head.startswith(signature):
             raise LoadError(f"{path}: is {what}, not a text log; {fix}")
@@ -136,16 +128,8 @@ def file_labels(path: str, encoding: str = "utf-8") -> tuple[Optional[str], Opti
     found = path_labels(path) if path != "-" else None
     if found is not None:
         return found
-    try:
-        if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
-            return None, None
-        with open(path, "rb") as fh:
-            head = fh.read(HEADER_BYTES)
-            if head[:2] == b"\x1f\x8b":
-                fh.seek(0)
-                with gzip.open(fh, "rb") as unzipped:
-                    head = unzipped.read(HEADER_BYTES)
-    except (OSError, EOFError):
+    head = _head(path, HEADER_BYTES)
+    if head is None:
         return None, None
     header = header_labels(head.decode(encoding, errors="replace"))
     return (header[0], header[1]) if header is not None else (None, None)
@@ -507,3 +491,20 @@ class Ticker:
                 self._draw()
             if self._stop.wait(self._interval):
                 return
+
+
+def _head(path: str, size: int) -> Optional[bytes]:
+    """The first ``size`` bytes of a regular file (of its content when gzipped); None for stdin,
+    pipes and FIFOs (they can be read once only) and for a file that cannot be read."""
+    try:
+        if path == "-" or not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as fh:
+            head = fh.read(size)
+            if head[:2] == b"\x1f\x8b":
+                fh.seek(0)
+                with gzip.open(fh, "rb") as unzipped:
+                    head = unzipped.read(size)
+        return head
+    except (OSError, EOFError):
+        return None
