@@ -359,7 +359,7 @@ SPLIT_TEXT = [
 
 
 def test_a_paren_in_the_sid_field_forges_or_hides_no_client_address(engine: OfflineEngine) -> None:
-    assert [r for r in rows(engine, "event_kinds.log") if r[0] >= 89] == SPLIT_TEXT
+    assert [r for r in rows(engine, "event_kinds.log") if 89 <= r[0] <= 103] == SPLIT_TEXT
 
 
 def test_rules_6_and_8_raise_nothing_on_a_forged_address_and_read_establishes_only() -> None:
@@ -378,5 +378,26 @@ def test_rules_6_and_8_raise_nothing_on_a_forged_address_and_read_establishes_on
     assert "10.0.0.35" in r6 and "10.0.0.35" in r8
     forged = {"198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.20"}
     assert not (r6 | r8) & forged
-    # the address of a command (lines 26, 27, 86, 95) or of an 'other' record is no establish's
-    assert not r8 & {"192.0.2.44", "203.0.113.50", "203.0.113.51", "203.0.113.52"}
+    # review 7c #3: the address of a command (lines 26, 27, 86, 95) counts for rule 8 as an
+    # establish's does (a first or public client of listener commands)
+    assert {"192.0.2.44", "203.0.113.50", "203.0.113.51", "203.0.113.52"} <= r8
+    # review 7c #1: the refused establishes whose address is withheld (89..101) still count for
+    # rule 6, under one key per listener@host; rule 8 has no address to report
+    assert "(address withheld)" in r6 and "(address withheld)" not in r8
+    # review 7c #2: a quoted PROGRAM "(COMMAND=x)" keeps line 104 an establish (refused: rule 6)
+    assert "10.0.0.42" in r6 and "10.0.0.42" in r8
+
+
+def test_a_quoted_command_key_is_a_value_and_a_real_one_a_command() -> None:
+    # review 7c #2: (COMMAND= makes an echoed establish a command only as a key of the connect
+    # data (no quote before it): line 104's is inside PROGRAM's quotes; r5_poison.log line 26's is
+    # a key (a client's service_register_NSGR request echoed as 'establish')
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log"), str(BOUNDARIES / "r5_poison.log")], progress=False)
+    engine.ensure_events()
+    got = engine.con.execute(
+        "select regexp_replace(source, '.*/', ''), line_no, event_kind, command, client_ip, service_name, return_code "
+        "from lsnr_events where (source like '%event_kinds.log' and line_no = 104) "
+        "or (source like '%r5_poison.log' and line_no = 26) order by 1").fetchall()
+    assert got == [("event_kinds.log", 104, "establish", None, "10.0.0.42", "ORCL2", 12514),
+                   ("r5_poison.log", 26, "command", "establish", "203.0.113.56", "ORCL", 0)]
