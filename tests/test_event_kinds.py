@@ -30,6 +30,8 @@ form) hold one line per branch, each reaching its kind only through that branch:
 * a ')' in a quoted SERVICE_NAME repeated in the SID field (lines 89..103, review 7b #1): no client
   address forged or taken, parse_note 'split'; a client's (COMMAND=establish) is a command (95, #2);
   'other' records carry no client address (28, 43, 44): only establish and command rows do.
+* review 7c: a quoted PROGRAM "(COMMAND=x)" leaves an establish an establish (104, #2); a Windows
+  PROGRAM path keeps its address (106, #7); a record ending in ')' is an untrusted split (107, #6).
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
 """
@@ -172,7 +174,8 @@ def test_parse_note_marks_only_a_record_date_that_does_not_convert(engine: Offli
     assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date"), ("event_kinds.log", 89, "split"),
                                                              ("event_kinds.log", 91, "split"), ("event_kinds.log", 93, "split"),
                                                              ("event_kinds.log", 97, "split"), ("event_kinds.log", 99, "split"),
-                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split")]
+                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split"),
+                                                             ("event_kinds.log", 107, "split")]
 
 
 # the '*' field-shift finding (docs/alerts.md): client values holding '*', as the listener writes them
@@ -401,3 +404,16 @@ def test_a_quoted_command_key_is_a_value_and_a_real_one_a_command() -> None:
         "or (source like '%r5_poison.log' and line_no = 26) order by 1").fetchall()
     assert got == [("event_kinds.log", 104, "establish", None, "10.0.0.42", "ORCL2", 12514),
                    ("r5_poison.log", 26, "command", "establish", "203.0.113.56", "ORCL", 0)]
+
+
+def test_a_windows_path_keeps_its_address_and_a_record_without_tail_is_untrusted() -> None:
+    # review 7c #7: a '\' before two (ADDRESS= is refused like a quote (an escaped forgery); a
+    # Windows PROGRAM path (line 106) has one (ADDRESS= after its '\', the real one: kept.
+    # review 7c #6: a record that ends in ')' (line 107, no event field) is an untrusted split
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log")], progress=False)
+    engine.ensure_events()
+    got = engine.con.execute("select line_no, event_kind, client_ip, protocol_info from lsnr_events "
+                             "where line_no in (106, 107) order by 1").fetchall()
+    assert got == [(106, "establish", "10.0.0.43", "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.43)(PORT=51038))"),
+                   (107, "other", None, None)]

@@ -6,7 +6,9 @@
 -- any kind), and every establish or command of a public client IP (params: the private ranges).
 -- Only establish and command rows: the kinds whose client address the event parse trusts
 -- (views/events.sql). First rows come from an analytic function (one sort) before the scan_from
--- filter; its input is cut to the client IPs seen since scan_from (client_ip is a partition key: whole partitions kept or dropped, ranks unchanged).
+-- filter; its input is cut to the client IPs seen since scan_from (client_ip is a partition key:
+-- whole partitions kept or dropped, ranks unchanged). l joins on NVL(.., chr(1)): an equijoin (a
+-- hash join is possible) in which a NULL host meets a NULL host, as DECODE's did.
 -- facts: docs/oracle-facts.md#views-alert-r8-new-ip
 create or replace view "LSNR_ALERT_R8_NEW_IP" (rule_id, severity, alert_key, event_id, event_time, evidence, listener, host) as
 with r as (
@@ -38,8 +40,8 @@ ev as (
          regexp_replace(a.client_ip, '^(::|(0{1,4}:){5})[fF]{4}:([0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)$', '\3') ip4
     from a
     join l
-      on decode(l.listener, a.listener, 1) = 1
-     and decode(l.host, a.host, 1) = 1
+      on nvl(l.listener, chr(1)) = nvl(a.listener, chr(1))
+     and nvl(l.host, chr(1)) = nvl(a.host, chr(1))
    cross join r
    where a.client_ip is not null
      and (r.scan_from is null or a.event_time >= r.scan_from)
