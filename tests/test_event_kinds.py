@@ -30,6 +30,8 @@ form) hold one line per branch, each reaching its kind only through that branch:
 * a ')' in a quoted SERVICE_NAME repeated in the SID field (lines 89..103, review 7b #1): no client
   address forged or taken, parse_note 'split'; a client's (COMMAND=establish) is a command (95, #2);
   'other' records carry no client address (28, 43, 44): only establish and command rows do.
+* review 7c: a quoted PROGRAM "(COMMAND=x)" leaves an establish an establish (104, #2); a Windows
+  PROGRAM path keeps its address (106, #7); a record ending in ')' is an untrusted split (107, #6).
 Each row is asserted whole: kind, command, time, the connect data fields, client address, return
 code, error text, connect data, protocol info, host (log.xml host_id).
 """
@@ -172,7 +174,8 @@ def test_parse_note_marks_only_a_record_date_that_does_not_convert(engine: Offli
     assert [(Path(r[0]).name, r[1], r[2]) for r in notes] == [("event_kinds.log", 41, "date"), ("event_kinds.log", 89, "split"),
                                                              ("event_kinds.log", 91, "split"), ("event_kinds.log", 93, "split"),
                                                              ("event_kinds.log", 97, "split"), ("event_kinds.log", 99, "split"),
-                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split")]
+                                                             ("event_kinds.log", 101, "split"), ("event_kinds.log", 103, "split"),
+                                                             ("event_kinds.log", 107, "split")]
 
 
 # the '*' field-shift finding (docs/alerts.md): client values holding '*', as the listener writes them
@@ -359,7 +362,7 @@ SPLIT_TEXT = [
 
 
 def test_a_paren_in_the_sid_field_forges_or_hides_no_client_address(engine: OfflineEngine) -> None:
-    assert [r for r in rows(engine, "event_kinds.log") if r[0] >= 89] == SPLIT_TEXT
+    assert [r for r in rows(engine, "event_kinds.log") if 89 <= r[0] <= 103] == SPLIT_TEXT
 
 
 def test_rules_6_and_8_raise_nothing_on_a_forged_address_and_read_establishes_only() -> None:
@@ -378,5 +381,39 @@ def test_rules_6_and_8_raise_nothing_on_a_forged_address_and_read_establishes_on
     assert "10.0.0.35" in r6 and "10.0.0.35" in r8
     forged = {"198.51.100.7", "198.51.100.8", "198.51.100.9", "198.51.100.20"}
     assert not (r6 | r8) & forged
-    # the address of a command (lines 26, 27, 86, 95) or of an 'other' record is no establish's
-    assert not r8 & {"192.0.2.44", "203.0.113.50", "203.0.113.51", "203.0.113.52"}
+    # review 7c #3: the address of a command (lines 26, 27, 86, 95) counts for rule 8 as an
+    # establish's does (a first or public client of listener commands)
+    assert {"192.0.2.44", "203.0.113.50", "203.0.113.51", "203.0.113.52"} <= r8
+    # review 7c #1: the refused establishes whose address is withheld (89..101) still count for
+    # rule 6, under one key per listener@host; rule 8 has no address to report
+    assert "(address withheld)" in r6 and "(address withheld)" not in r8
+    # review 7c #2: a quoted PROGRAM "(COMMAND=x)" keeps line 104 an establish (refused: rule 6)
+    assert "10.0.0.42" in r6 and "10.0.0.42" in r8
+
+
+def test_a_quoted_command_key_is_a_value_and_a_real_one_a_command() -> None:
+    # review 7c #2: (COMMAND= makes an echoed establish a command only as a key of the connect
+    # data (no quote before it): line 104's is inside PROGRAM's quotes; r5_poison.log line 26's is
+    # a key (a client's service_register_NSGR request echoed as 'establish')
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log"), str(BOUNDARIES / "r5_poison.log")], progress=False)
+    engine.ensure_events()
+    got = engine.con.execute(
+        "select regexp_replace(source, '.*/', ''), line_no, event_kind, command, client_ip, service_name, return_code "
+        "from lsnr_events where (source like '%event_kinds.log' and line_no = 104) "
+        "or (source like '%r5_poison.log' and line_no = 26) order by 1").fetchall()
+    assert got == [("event_kinds.log", 104, "establish", None, "10.0.0.42", "ORCL2", 12514),
+                   ("r5_poison.log", 26, "command", "establish", "203.0.113.56", "ORCL", 0)]
+
+
+def test_a_windows_path_keeps_its_address_and_a_record_without_tail_is_untrusted() -> None:
+    # review 7c #7: a '\' before two (ADDRESS= is refused like a quote (an escaped forgery); a
+    # Windows PROGRAM path (line 106) has one (ADDRESS= after its '\', the real one: kept.
+    # review 7c #6: a record that ends in ')' (line 107, no event field) is an untrusted split
+    engine = OfflineEngine()
+    engine.load([str(BOUNDARIES / "event_kinds.log")], progress=False)
+    engine.ensure_events()
+    got = engine.con.execute("select line_no, event_kind, client_ip, protocol_info from lsnr_events "
+                             "where line_no in (106, 107) order by 1").fetchall()
+    assert got == [(106, "establish", "10.0.0.43", "(ADDRESS=(PROTOCOL=tcp)(HOST=10.0.0.43)(PORT=51038))"),
+                   (107, "other", None, None)]

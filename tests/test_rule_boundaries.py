@@ -156,7 +156,10 @@ def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert
         (3, "high", "198.51.100.23"), (11, "high", "198.51.100.23"),
         (43, "high", "198.51.100.27"), (51, "high", "198.51.100.27"),
         # J: the same by SERVICE_NAME (I, equal in their first 200 characters, does not alert)
-        (93, "high", "198.51.100.31"), (101, "high", "198.51.100.31")]
+        (93, "high", "198.51.100.31"), (101, "high", "198.51.100.31"),
+        # L (review 7c #1): the same names refused to a client whose PROGRAM makes its records'
+        # split untrusted (a quote, then '(ADDRESS='): no client address, one key per listener@host
+        (113, "high", "(address withheld)"), (121, "high", "(address withheld)")]
 
 
 def test_r6_evidence(runs) -> None:
@@ -171,13 +174,17 @@ def test_r6_evidence(runs) -> None:
     raw = run.raw[("r6_enumeration.log", 101)]
     assert evidence(run, "SID_ENUMERATION", "r6_enumeration.log", 101) == (
         f"unknown SERVICE_NAME={'V' * 87} (12514) from 198.51.100.31, 5 distinct names in the window: {raw[:500]}")
+    raw = run.raw[("r6_enumeration.log", 121)]
+    assert evidence(run, "SID_ENUMERATION", "r6_enumeration.log", 121) == (
+        "unknown SID=XE (12505) from (address withheld) (no trusted client address in these records), "
+        f"5 distinct names in the window: {raw}")
 
 
 def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(runs) -> None:
     run = runs("SID_ENUMERATION")
     # B (4 names, one of them twice), C (5 names over 301 s), D (5 names, two equal in their first
     # 200 characters), F (the 5th refused 12519), G (IPC, no client IP): no candidate (asserted above)
-    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101}  # (K alerts only with a 30-minute window)
+    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101, 113, 121}  # (K alerts only with a 30-minute window)
 
 
 def test_r6_window_of_30_minutes_boundary(runs) -> None:

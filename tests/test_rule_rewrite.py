@@ -124,8 +124,10 @@ def _r6_reference(events: list[dict[str, Any]], threshold: int, window_s: int) -
     def target(e: dict[str, Any]) -> str:
         return "SID=" + e["sid"][:200] if e["sid"] is not None else "SERVICE_NAME=" + e["service_name"][:200]
 
-    fails = [e for e in events if e["event_kind"] == "establish" and e["return_code"] in (12505, 12514)
-             and e["client_ip"] is not None
+    # a refused establish without a trusted address counts under one key per listener and host
+    fails = [dict(e, client_ip=e["client_ip"] or "(address withheld)") for e in events
+             if e["event_kind"] == "establish" and e["return_code"] in (12505, 12514)
+             and (e["client_ip"] is not None or e.get("protocol_info") is None)
              and e["event_time"] is not None and (e["sid"] is not None or e["service_name"] is not None)]
     out = {}
     for e in fails:
@@ -139,16 +141,16 @@ def _r6_reference(events: list[dict[str, Any]], threshold: int, window_s: int) -
 
 
 def _r8_reference(events: list[dict[str, Any]], learning_days: float) -> set[int]:
-    """event_ids of the first establish of a (private) client IP per listener and host, at or after
+    """event_ids of the first establish or command of a (private) client IP per listener and host, at or after
     that listener@host's first event (any kind) + the learning period (public IPs: the fixtures' addresses
     here are all private)."""
     out = set()
     for e in events:
-        if e["event_kind"] != "establish" or e["client_ip"] is None or e["event_time"] is None:
+        if e["event_kind"] not in ("establish", "command") or e["client_ip"] is None or e["event_time"] is None:
             continue
         group = [f for f in events if (f["listener"], f["host"]) == (e["listener"], e["host"])]
         start = min(f["event_time"] for f in group if f["event_time"] is not None)
-        earlier = [f for f in group if f["event_kind"] == "establish" and f["client_ip"] == e["client_ip"]
+        earlier = [f for f in group if f["event_kind"] in ("establish", "command") and f["client_ip"] == e["client_ip"]
                    and f["event_time"] is not None
                    and (f["event_time"], f["event_id"]) < (e["event_time"], e["event_id"])]
         if not earlier and e["event_time"] >= start + dt.timedelta(seconds=round(learning_days * 86400)):  # DATE: s
@@ -169,7 +171,7 @@ def random_events(draw) -> list[dict[str, Any]]:
             "listener": draw(st.sampled_from(["LISTENER", "LISTENER_SCAN1"])),
             "host": draw(st.sampled_from(["rac1", "rac2", None])),
             "client_ip": draw(st.sampled_from(["10.0.0.1", "10.0.0.2", "192.168.1.3", None])),
-            # rules 6 and 8 read establish rows only; a command's or another kind's address never counts
+            # rule 6 reads establish rows, rule 8 establish and command rows; another kind's never counts
             "event_kind": draw(st.sampled_from(["establish", "establish", "establish", "command", "other"])),
             "return_code": draw(st.sampled_from([12505, 12514, 0])),
             "sid": name if by_sid else None, "service_name": None if by_sid else name,

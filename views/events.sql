@@ -224,21 +224,23 @@ heads as (
 -- the only list): the listener writes it from the socket; the connect data is the lists before it.
 -- EVENT is the tail's first field; SID is everything between it and the return code, '*' included
 -- (an establish's SID field repeats the client's SERVICE_NAME or SID). A ')' in a client value echoed
--- in the SID field (a quoted SERVICE_NAME) moves the last ')' there: such a record's tail has no
--- event field, or a quote, '(' or '\' (never in a listener-written tail); or, if the SID field is
--- written without its quotes, two '(ADDRESS=' after the lists' first quote (a quoted value holding
--- a forged protocol info and its echo; the real protocol info is the only one in a record whose
--- quote is in PROGRAM or USER). split_bad = 1: the split is not trusted: parse_note 'split', the
--- lists are all connect data, no protocol info and no client address (raw_line keeps the text).
+-- in the SID field (a quoted SERVICE_NAME) moves the last ')' there: such a record's tail is empty
+-- or has no event field, or a quote, '(' or '\' (never in a listener-written tail); or, if the SID
+-- field is written without its quotes, two '(ADDRESS=' after the lists' first quote or '\' (a
+-- quoted or escaped value holding a forged protocol info and its echo; the real protocol info is
+-- the only one in a record whose quote is in PROGRAM or USER). split_bad = 1: the split is not
+-- trusted: parse_note 'split', the lists are all connect data, no protocol info and no client
+-- address (raw_line keeps the text).
 splits as (
   select v.*,
          case
            when v.lists is not null
-                and (not regexp_like(v.tail, '^[^*]*[*][[:space:]]*[^*[:space:]][^*]*[*]')
+                and (v.tail is null
+                     or not regexp_like(v.tail, '^[^*]*[*][[:space:]]*[^*[:space:]][^*]*[*]')
                      or regexp_like(v.tail, '[("''\\]')
-                     or (regexp_like(v.lists, '["'']')
+                     or (regexp_like(v.lists, '["''\\]')
                          and instr(upper(v.lists), '(ADDRESS=',
-                                   coalesce(length(regexp_substr(v.lists, '^[^"'']+')), 0) + 1, 2) > 0)) then 1
+                                   coalesce(length(regexp_substr(v.lists, '^[^"''\\]+')), 0) + 1, 2) > 0)) then 1
            else 0
          end split_bad,
          regexp_substr(v.lists,
@@ -288,8 +290,8 @@ kinds as (
            when e.date_txt is not null and e.ev is null and e.connect_data is null and e.protocol_info is null
                 and e.rc_txt is not null then 'error_only'
            -- a client's (COMMAND=establish) echoed as the event has its connect data: a command
-           when e.ev in ('establish', '<unknown connect data>')
-                and (e.connect_data is null or upper(e.connect_data) not like '%(COMMAND=%') then 'establish'
+           -- (a key of the connect data: no quote before it; a quoted "(COMMAND=x)" is a value)
+           when e.ev in ('establish', '<unknown connect data>') and e.cmd_key = 0 then 'establish'
            -- the listener writes these without client data; a client's (COMMAND=service_update)
            -- echoed as the event has its connect data: a command
            when e.ev in ('service_update', 'service_register', 'service_died', 'ping')
@@ -305,7 +307,16 @@ kinds as (
            when instr(upper(e.connect_data), '(CID=') > 0 then
              substr(e.connect_data, instr(upper(e.connect_data), '(CID='))
          end cid
-    from events e
+    from (select e0.*,
+                 case
+                   when instr(upper(e0.connect_data), '(COMMAND=') > 0
+                        and (instr(upper(e0.connect_data), '"') = 0
+                             or instr(upper(e0.connect_data), '"') > instr(upper(e0.connect_data), '(COMMAND='))
+                        and (instr(upper(e0.connect_data), '''') = 0
+                             or instr(upper(e0.connect_data), '''') > instr(upper(e0.connect_data), '(COMMAND=')) then 1
+                   else 0
+                 end cmd_key
+            from events e0) e
 ),
 -- 5. the listener and host the stager gave each source (every line of a source carries the same)
 labels as (

@@ -4,6 +4,10 @@
 -- Alert rule 6 (SID_ENUMERATION): one client IP asking one listener@host for at least `threshold`
 -- distinct unknown SIDs / service names (TNS-12505/12514) within `window_minutes`, from EVENTS'
 -- establish rows (the only kind whose client address the event parse trusts: views/events.sql).
+-- A refused establish without a trusted protocol info (an untrusted split, which a client can cause
+-- with its own values) counts under the key '(address withheld)' per listener@host, so that an
+-- enumeration hidden this way still alerts (a client address never holds ')': HOST=[^)]*); one
+-- with a protocol info but no HOST (IPC, BEQ) has no client address to count, as before.
 -- The distinct names of each request's trailing and leading window are counted by sorting, not by
 -- a self-join: a name's requests (per listener, host, IP), in time order, fall into islands whose
 -- neighbours are at most the window apart, and a name is in the window [t - w, t] iff one of its
@@ -18,7 +22,8 @@ with r as (
    where rule_id = 'SID_ENUMERATION'
 ),
 f as (
-  select e.event_id, e.event_time, e.client_ip, e.return_code, e.raw_line, e.listener, e.host,
+  select e.event_id, e.event_time, coalesce(e.client_ip, '(address withheld)') client_ip, e.return_code, e.raw_line,
+         e.listener, e.host,
          case when e.sid is not null then 'SID=' || substr(e.sid, 1, 200) else 'SERVICE_NAME=' || substr(e.service_name, 1, 200) end target,
          e.event_time - r.window_minutes / 1440 lo,
          e.event_time + r.window_minutes / 1440 hi
@@ -26,7 +31,7 @@ f as (
    cross join r
    where e.event_kind = 'establish'
      and e.return_code in (12505, 12514)
-     and e.client_ip is not null
+     and (e.client_ip is not null or e.protocol_info is null)
      and e.event_time is not null
      and (e.sid is not null or e.service_name is not null)
      and (r.scan_from is null or e.event_time >= r.scan_from)
@@ -89,6 +94,7 @@ select r.rule_id,
        f.event_id,
        f.event_time,
        'unknown ' || substr(f.target, 1, 100) || ' (' || to_char(f.return_code) || ') from ' || f.client_ip
+         || case when f.client_ip = '(address withheld)' then ' (no trusted client address in these records)' end
          || ', ' || to_char(greatest(c.trail_cnt, c.lead_cnt)) || ' distinct names in the window: '
          || substr(f.raw_line, 1, 500),
        f.listener,
