@@ -19,8 +19,8 @@ SAMPLE = [
     ("article_views", "views/admin_restricted.sql:9 in_drop: 'password', -> (removed)"),
     ("article_views", "views/failed_commands.sql:13 ror: != -> ="),
     ("report_views", "views/report_connections.sql:27 ror: = -> <>"),
-    ("alert_rules", "views/alert_r6_enumeration.sql:30 in_drop: , 12514 -> (removed)"),
-    ("alert_rules", "views/alert_r6_enumeration.sql:103 ror: >= -> >"),
+    ("alert_rules", "views/alert_r6_enumeration.sql:33 in_drop: , 12514 -> (removed)"),
+    ("alert_rules", "views/alert_r6_enumeration.sql:106 ror: >= -> >"),
     ("event_parse", "views/events.sql:303 logic: or -> and"),
 ]
 

@@ -159,7 +159,10 @@ def test_r6_five_names_within_exactly_five_minutes_by_sid_and_service_name_alert
         (93, "high", "198.51.100.31"), (101, "high", "198.51.100.31"),
         # L (review 7c #1): the same names refused to a client whose PROGRAM makes its records'
         # split untrusted (a quote, then '(ADDRESS='): no client address, one key per listener@host
-        (113, "high", "(address withheld)"), (121, "high", "(address withheld)")]
+        (113, "high", "(address withheld)"), (121, "high", "(address withheld)"),
+        # M (review 7d #1): the same names refused to a client whose CID holds an unquoted nested
+        # (COMMAND=x): parsed as the command 'establish', still counted
+        (123, "high", "198.51.100.44"), (131, "high", "198.51.100.44")]
 
 
 def test_r6_evidence(runs) -> None:
@@ -184,7 +187,7 @@ def test_r6_below_threshold_outside_window_and_non_matching_lines_do_not_alert(r
     run = runs("SID_ENUMERATION")
     # B (4 names, one of them twice), C (5 names over 301 s), D (5 names, two equal in their first
     # 200 characters), F (the 5th refused 12519), G (IPC, no client IP): no candidate (asserted above)
-    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101, 113, 121}  # (K alerts only with a 30-minute window)
+    assert {line for line, _, _ in cands(run, "SID_ENUMERATION", "r6_enumeration.log")} == {3, 11, 43, 51, 93, 101, 113, 121, 123, 131}  # (K alerts only with a 30-minute window)
 
 
 def test_r6_window_of_30_minutes_boundary(runs) -> None:

@@ -126,7 +126,8 @@ def _r6_reference(events: list[dict[str, Any]], threshold: int, window_s: int) -
 
     # a refused establish without a trusted address counts under one key per listener and host
     fails = [dict(e, client_ip=e["client_ip"] or "(address withheld)") for e in events
-             if e["event_kind"] == "establish" and e["return_code"] in (12505, 12514)
+             if (e["event_kind"] == "establish" or (e["event_kind"] == "command" and e.get("command") == "establish"))
+             and e["return_code"] in (12505, 12514)
              and (e["client_ip"] is not None or e.get("protocol_info") is None)
              and e["event_time"] is not None and (e["sid"] is not None or e["service_name"] is not None)]
     out = {}
@@ -172,7 +173,9 @@ def random_events(draw) -> list[dict[str, Any]]:
             "host": draw(st.sampled_from(["rac1", "rac2", None])),
             "client_ip": draw(st.sampled_from(["10.0.0.1", "10.0.0.2", "192.168.1.3", None])),
             # rule 6 reads establish rows, rule 8 establish and command rows; another kind's never counts
-            "event_kind": draw(st.sampled_from(["establish", "establish", "establish", "command", "other"])),
+            "event_kind": (kind := draw(st.sampled_from(["establish", "establish", "establish", "command", "other"]))),
+            # a command 'establish': a refused connect with a nested (COMMAND=..) counts for rule 6 (review 7d)
+            "command": draw(st.sampled_from(["establish", "status"])) if kind == "command" else None,
             "return_code": draw(st.sampled_from([12505, 12514, 0])),
             "sid": name if by_sid else None, "service_name": None if by_sid else name,
             "raw_line": f"line {event_id}"})

@@ -14,7 +14,10 @@ m as (
          count(*) cnt
     from {{ obj('EVENTS') }} e
    cross join r
-   where e.event_kind = 'establish'
+   -- a refused connect whose client data holds an unquoted nested (COMMAND=..) is parsed as the
+   -- command 'establish' (review 7d); a real command echoed as establish is refused with 12508
+   where (e.event_kind = 'establish'
+          or (e.event_kind = 'command' and e.command = 'establish' and e.return_code in (12505, 12514)))
      and (r.scan_from is null or e.event_time >= trunc(r.scan_from, 'MI') - 1 / 24)
    group by e.listener, e.host, trunc(e.event_time, 'MI')
 ),
@@ -65,6 +68,9 @@ select r.rule_id,
    and decode(h.host, e.host, 1) = 1
    and h.minute_start = trunc(e.event_time, 'MI')
  cross join r
- where e.event_kind = 'establish'
+ -- a refused connect whose client data holds an unquoted nested (COMMAND=..) is parsed as the
+ -- command 'establish' (review 7d); a real command echoed as establish is refused with 12508
+ where (e.event_kind = 'establish'
+        or (e.event_kind = 'command' and e.command = 'establish' and e.return_code in (12505, 12514)))
    and (r.scan_from is null or e.event_time >= r.scan_from)
 /

@@ -29,7 +29,10 @@ f as (
          e.event_time + r.window_minutes / 1440 hi
     from "LSNR_EVENTS" e
    cross join r
-   where e.event_kind = 'establish'
+   -- a refused connect whose client data holds an unquoted nested (COMMAND=..) is parsed as the
+   -- command 'establish' (review 7d); a real command echoed as establish is refused with 12508
+   where (e.event_kind = 'establish'
+          or (e.event_kind = 'command' and e.command = 'establish' and e.return_code in (12505, 12514)))
      and e.return_code in (12505, 12514)
      and (e.client_ip is not null or e.protocol_info is null)
      and e.event_time is not null
