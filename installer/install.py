@@ -45,6 +45,7 @@ from .render import JOB_PAUSE_MARKER, RenderedObject, render_objects, revoked_sy
 from .runner import ScriptError, execute_statements, split_script
 from .settings import Settings
 from .templates import environment, template_context
+from .verify import is_instance_job
 
 OWNER_PASSWORD_DEFINE = "lsnrmine_owner_password"
 
@@ -321,13 +322,12 @@ class Installer:
         ours = {i.name for i in items if i.obj.object_type == "JOB"}
         if not ours:
             return {}
+        jobs = db.rows(conn, Q_JOBS)
         if self.settings.multi_source:  # the instance jobs INGEST_JOB_I<n> (scheduler_jobs/ingest_job.sql)
-            base = self.settings.object_name("INGEST_JOB") + "_I"
-            ours |= {str(r[0]) for r in db.rows(conn, Q_JOBS)
-                     if str(r[0]).startswith(base) and str(r[0])[len(base):].isdigit()}
+            ours |= {str(r[0]) for r in jobs if is_instance_job(self.settings, str(r[0]))}
         paused: dict[str, str] = {}
         disabled_now: list[str] = []
-        for name, enabled, comments in db.rows(conn, Q_JOBS):
+        for name, enabled, comments in jobs:
             if name not in ours:
                 continue
             job, text = str(name), str(comments or "")

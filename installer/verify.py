@@ -276,6 +276,12 @@ def instance_job_name(s: Settings, instance: Optional[int]) -> str:
     return base if instance is None else f"{base}_I{instance}"
 
 
+def is_instance_job(s: Settings, job: str) -> bool:
+    """``job`` is an instance's ingest job, <INGEST_JOB>_I<n> (configured now or left by an older install)."""
+    prefix = s.object_name("INGEST_JOB") + "_I"
+    return job.startswith(prefix) and job[len(prefix):].isdigit()
+
+
 def instance_job_findings(s: Settings, rows: list[tuple[Any, Any]]) -> tuple[list[str], list[str], list[str]]:
     """(lines, problems, jobs to describe) for the instance jobs from ``rows`` (job_name, instance_id)
     of Q_INGEST_JOBS: each configured instance's job exists with instance_id = n; a job of an instance
@@ -299,7 +305,7 @@ def instance_job_findings(s: Settings, rows: list[tuple[Any, Any]]) -> tuple[lis
                         f"{s.listener_log_instance} (listener_log_instance): it would refresh LISTENER_LOG's file list "
                         f"from another node; fix: {FIX_INSTALL} (sets instance_id)")
     for job in sorted(found):
-        if job != base and job not in wanted and job[len(base) + 2:].isdigit():
+        if job not in wanted and is_instance_job(s, job):
             problems.append(f"job {job} reads an instance no source names any more; fix: {FIX_INSTALL} (drops it)")
     return lines, problems, [j for j in wanted if j in found]
 
