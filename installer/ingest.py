@@ -55,7 +55,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 __all__ = ["SIGNATURE_BYTES", "SEGMENT_WINDOW", "SEGMENT_MAX", "SEGMENT_SLICE", "bootstrap_probes", "FileState", "Line", "poll",
            "segment_number", "discover_segments", "Batch", "ingest_batch", "ingest_file",
-           "BATCH_LINES", "RESTAGE_LINES", "SourceFile", "run_sources", "SourcesFailed"]
+           "BATCH_LINES", "RESTAGE_LINES", "SourceRow", "run_sources", "SourcesFailed"]
 
 SIGNATURE_BYTES = 256
 SEGMENT_WINDOW = 50  # INGEST_PKG.co_segment_window: n = max+1..max+this probed (slides with each find)
@@ -369,9 +369,11 @@ def discover_segments(base: str, known: Iterable[str], exists=os.path.exists, *,
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    """One enabled row of SOURCES: a configured file of a source, read in ``folder`` (the path of
-    the source's directory object) under the label ``<source_name>/<file_name>``."""
+class SourceRow:
+    """One enabled row of SOURCES as INGEST_PKG reads it: a configured file of a source, read in
+    ``folder`` (the path of the source's directory object) under the label ``<source_name>/<file_name>``
+    (the table exists only with [[sources]], so always the multi-source label). The configuration's
+    side of the same file is :class:`lsnrmine.settings.SourceFile`."""
 
     source_name: str
     file_name: str
@@ -394,7 +396,7 @@ class SourcesFailed(Exception):
         self.done = done
 
 
-def run_sources(sources: Iterable[SourceFile], states: dict[str, FileState],
+def run_sources(sources: Iterable[SourceRow], states: dict[str, FileState],
                 event_lines: Callable[[list[Line]], Iterable[int]], *, instance: Optional[int] = None,
                 slice_no: int = 0, **batch_options) -> dict[str, list[Batch]]:
     """INGEST_PKG.run(in_instance) with [[sources]]: the sources of ``instance`` (None: those no
@@ -417,7 +419,7 @@ def run_sources(sources: Iterable[SourceFile], states: dict[str, FileState],
     return done
 
 
-def _read_source(src: SourceFile, states: dict[str, FileState], event_lines: Callable[[list[Line]], Iterable[int]],
+def _read_source(src: SourceRow, states: dict[str, FileState], event_lines: Callable[[list[Line]], Iterable[int]],
                  done: dict[str, list[Batch]], *, slice_no: int, **batch_options) -> None:
     """INGEST_PKG.read_source: one source's segments, then its file."""
     prefix = src.source_name + "/"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lsnrmine.ingest import ERROR, FINISHED, MISSING, OK, FileState, SourceFile, SourcesFailed, run_sources
+from lsnrmine.ingest import ERROR, FINISHED, MISSING, OK, FileState, SourceRow, SourcesFailed, run_sources
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EVENT = re.compile(r"^\d{2}-[A-Z]{3}-\d{4} \d{2}:\d{2}:\d{2} \* ")
@@ -36,8 +36,8 @@ def _two_nodes(tmp_path: Path):
     rac2.mkdir()
     (rac1 / "listener.log").write_bytes(b"".join(lines[:half]))
     (rac2 / "listener.log").write_bytes(b"".join(lines[half:]))
-    sources = [SourceFile("RAC1_LISTENER", "listener.log", str(rac1), 1),
-               SourceFile("RAC2_LISTENER", "listener.log", str(rac2), 2)]
+    sources = [SourceRow("RAC1_LISTENER", "listener.log", str(rac1), 1),
+               SourceRow("RAC2_LISTENER", "listener.log", str(rac2), 2)]
     return sources, lines, half
 
 
@@ -81,7 +81,7 @@ def test_a_copy_of_another_nodes_log_is_read_from_its_first_byte(tmp_path: Path)
 
 def test_a_missing_folder_is_a_state_and_the_other_source_is_read(tmp_path: Path) -> None:
     sources, lines, half = _two_nodes(tmp_path)
-    gone = SourceFile("GONE_LISTENER", "listener.log", str(tmp_path / "no_such_folder"), 1)
+    gone = SourceRow("GONE_LISTENER", "listener.log", str(tmp_path / "no_such_folder"), 1)
     states: dict[str, FileState] = {}
     got = run_sources([gone] + sources, states, _events, instance=1)
     assert states["GONE_LISTENER/listener.log"].status == MISSING
@@ -95,7 +95,7 @@ def test_an_unexpected_error_of_one_source_is_its_state_and_the_later_sources_ar
     bad_folder = tmp_path / "bad"
     bad_folder.mkdir()
     (bad_folder / "listener.log").write_bytes(b"".join(lines[:3]))
-    bad = SourceFile("A_BAD", "listener.log", str(bad_folder), 1)  # read first (source name order)
+    bad = SourceRow("A_BAD", "listener.log", str(bad_folder), 1)  # read first (source name order)
 
     def event_lines(staged):
         if any(line.source.startswith("A_BAD/") for line in staged):
@@ -145,8 +145,8 @@ def test_a_scan_listener_moving_between_nodes_is_read_once(tmp_path: Path) -> No
     rac1, rac2 = tmp_path / "rac1", tmp_path / "rac2"
     rac1.mkdir()
     rac2.mkdir()
-    sources = [SourceFile("RAC1_SCAN1", "listener_scan1.log", str(rac1), 1),
-               SourceFile("RAC2_SCAN1", "listener_scan1.log", str(rac2), 2)]
+    sources = [SourceRow("RAC1_SCAN1", "listener_scan1.log", str(rac1), 1),
+               SourceRow("RAC2_SCAN1", "listener_scan1.log", str(rac2), 2)]
     states: dict[str, FileState] = {}
     read: list[str] = []
 
@@ -183,7 +183,7 @@ def test_the_session_ending_stops_the_run_and_is_no_source_error(tmp_path: Path)
             raise KeyboardInterrupt
         return _events(staged)
 
-    later = SourceFile("RAC1_Z", "listener.log", str(tmp_path / "rac2"), 1)  # after RAC1_LISTENER by name
+    later = SourceRow("RAC1_Z", "listener.log", str(tmp_path / "rac2"), 1)  # after RAC1_LISTENER by name
     states: dict[str, FileState] = {}
     with pytest.raises(KeyboardInterrupt):
         run_sources(sources + [later], states, event_lines, instance=1)

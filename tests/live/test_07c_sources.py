@@ -232,7 +232,7 @@ def test_the_python_twin_reads_the_second_source_as_ingest_pkg_did(multi: Instal
     """Differential: the twin's run_sources over a copy of LSNRMINE2's log (nothing writes to it
     between the last INGEST_PKG run and the copy: no service registers with LSNRMINE2) ends where
     LOAD_STATE says INGEST_PKG ended."""
-    from lsnrmine.ingest import FileState, SourceFile, run_sources
+    from lsnrmine.ingest import FileState, SourceRow, run_sources
 
     s = multi.settings()
     with multi.connect_owner() as con:
@@ -243,7 +243,7 @@ def test_the_python_twin_reads_the_second_source_as_ingest_pkg_did(multi: Instal
     data = live_db.exec(["cat", f"{second_listener}/{SECOND_FILE}"])[1]
     (tmp_path / SECOND_FILE).write_bytes(data)
     states: dict[str, FileState] = {}
-    run_sources([SourceFile("SECOND", SECOND_FILE, str(tmp_path), 1)], states, lambda staged: [], instance=1)
+    run_sources([SourceRow("SECOND", SECOND_FILE, str(tmp_path), 1)], states, lambda staged: [], instance=1)
     twin = states[SECOND_LABEL]
     assert rows == [(twin.byte_offset, twin.line_no, twin.lines)], (rows, twin)
     assert twin.line_no > 0
